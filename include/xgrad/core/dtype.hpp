@@ -1,0 +1,66 @@
+#pragma once
+/// \file
+/// Element types. A tensor's dtype is a runtime property; kernels are written
+/// once as templates and reached through visit_dtype().
+#include <cstdint>
+#include <string_view>
+#include <utility>
+
+#include "xgrad/core/error.hpp"
+
+namespace xgrad {
+
+/// The element type of a tensor. float32 is the default for floating-point data;
+/// int64 holds labels and indices.
+enum class Dtype : std::uint8_t { float32, float64, int64 };
+
+inline constexpr Dtype float32 = Dtype::float32;
+inline constexpr Dtype float64 = Dtype::float64;
+inline constexpr Dtype int64 = Dtype::int64;
+
+/// "float32", "float64" or "int64".
+constexpr std::string_view dtype_name(Dtype d) noexcept {
+    switch (d) {
+        case Dtype::float32: return "float32";
+        case Dtype::float64: return "float64";
+        case Dtype::int64: return "int64";
+    }
+    return "?";
+}
+
+/// Bytes per element.
+constexpr std::size_t itemsize(Dtype d) noexcept { return d == Dtype::float32 ? 4 : 8; }
+
+/// True for float32 and float64.
+constexpr bool is_floating(Dtype d) noexcept { return d != Dtype::int64; }
+
+template <class T> struct dtype_of;
+template <> struct dtype_of<float> { static constexpr Dtype value = Dtype::float32; };
+template <> struct dtype_of<double> { static constexpr Dtype value = Dtype::float64; };
+template <> struct dtype_of<std::int64_t> { static constexpr Dtype value = Dtype::int64; };
+/// The Dtype of C++ type T (float, double or std::int64_t).
+template <class T> inline constexpr Dtype dtype_v = dtype_of<T>::value;
+
+/// Calls f(T{}) with T the C++ type of d: the one place where runtime dtypes
+/// become template parameters.
+template <class F> decltype(auto) visit_dtype(Dtype d, F&& f) {
+    switch (d) {
+        case Dtype::float32: return std::forward<F>(f)(float{});
+        case Dtype::float64: return std::forward<F>(f)(double{});
+        case Dtype::int64: return std::forward<F>(f)(std::int64_t{});
+    }
+    throw DtypeError("unknown dtype");
+}
+
+/// As visit_dtype(), but only for floating dtypes; `op` names the caller in the error.
+template <class F> decltype(auto) visit_floating(Dtype d, const char* op, F&& f) {
+    switch (d) {
+        case Dtype::float32: return std::forward<F>(f)(float{});
+        case Dtype::float64: return std::forward<F>(f)(double{});
+        default: break;
+    }
+    throw DtypeError(std::string(op) + ": expected a floating dtype (float32 or float64), got " +
+                     std::string(dtype_name(d)));
+}
+
+}  // namespace xgrad

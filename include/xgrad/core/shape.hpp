@@ -1,0 +1,92 @@
+#pragma once
+/// \file
+/// Shape: the dimensions of a tensor, stored inline up to rank 6 so that
+/// creating a tensor costs no allocation for its shape; longer shapes spill
+/// to the heap, so any rank works.
+#include <algorithm>
+#include <cstdint>
+#include <initializer_list>
+#include <iosfwd>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace xgrad {
+
+class Shape {
+public:
+    using value_type = std::int64_t;
+    static constexpr std::size_t inline_rank = 6;
+
+    Shape() noexcept = default;
+    Shape(std::initializer_list<std::int64_t> dims) { assign(dims.begin(), dims.size()); }
+    explicit Shape(std::span<const std::int64_t> dims) { assign(dims.data(), dims.size()); }
+    Shape(const std::vector<std::int64_t>& dims) { assign(dims.data(), dims.size()); }
+    /// `rank` dimensions, each equal to `fill`.
+    static Shape filled(std::size_t rank, std::int64_t fill);
+
+    Shape(const Shape& o) { assign(o.data(), o.size_); }
+    Shape(Shape&& o) noexcept { steal(o); }
+    Shape& operator=(const Shape& o) {
+        if (this != &o) assign(o.data(), o.size_);
+        return *this;
+    }
+    Shape& operator=(Shape&& o) noexcept {
+        if (this != &o) steal(o);
+        return *this;
+    }
+
+    std::size_t size() const noexcept { return size_; }
+    bool empty() const noexcept { return size_ == 0; }
+    const std::int64_t* data() const noexcept { return heap_ ? heap_.get() : inline_; }
+    std::int64_t* data() noexcept { return heap_ ? heap_.get() : inline_; }
+    const std::int64_t* begin() const noexcept { return data(); }
+    const std::int64_t* end() const noexcept { return data() + size_; }
+    std::int64_t* begin() noexcept { return data(); }
+    std::int64_t* end() noexcept { return data() + size_; }
+    std::int64_t operator[](std::size_t i) const noexcept { return data()[i]; }
+    std::int64_t& operator[](std::size_t i) noexcept { return data()[i]; }
+    std::int64_t back() const noexcept { return data()[size_ - 1]; }
+    operator std::span<const std::int64_t>() const noexcept { return {data(), size_}; }
+
+    void push_back(std::int64_t d);
+    void insert(std::size_t pos, std::int64_t d);
+    void erase(std::size_t pos);
+    std::vector<std::int64_t> to_vector() const { return {begin(), end()}; }
+
+    /// Product of the dimensions (1 for a scalar).
+    std::int64_t numel() const noexcept {
+        std::int64_t n = 1;
+        for (auto d : *this) n *= d;
+        return n;
+    }
+
+    friend bool operator==(const Shape& a, const Shape& b) noexcept {
+        return std::equal(a.begin(), a.end(), b.begin(), b.end());
+    }
+
+private:
+    void assign(const std::int64_t* p, std::size_t n);
+    void steal(Shape& o) noexcept;
+
+    std::int64_t inline_[inline_rank] = {};
+    std::unique_ptr<std::int64_t[]> heap_;
+    std::size_t size_ = 0;
+    std::size_t capacity_ = inline_rank;
+};
+
+/// "[32,784]"; "[]" for a scalar.
+std::string to_string(const Shape& s);
+std::ostream& operator<<(std::ostream& os, const Shape& s);
+
+/// NumPy broadcasting of two shapes; throws ShapeError naming `op` and both shapes.
+Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op);
+
+/// Maps a possibly negative axis into [0, rank); throws ValueError naming `op`.
+std::size_t normalize_axis(std::int64_t axis, std::size_t rank, const char* op);
+
+/// Row-major strides (in elements) of a contiguous tensor of this shape.
+Shape contiguous_strides(const Shape& s);
+
+}  // namespace xgrad

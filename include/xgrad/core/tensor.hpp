@@ -1,0 +1,198 @@
+#pragma once
+/// \file
+/// Tensor: a cheap, shared handle to an n-dimensional array with a runtime
+/// dtype and optional autograd history.
+///
+/// Storage choice: a tensor owns a contiguous, row-major, 64-byte-aligned
+/// buffer (xgrad::Storage) rather than an xt::xarray. Reshape, flatten and
+/// squeeze then share the buffer for free, the dtype can be a runtime
+/// property, the buffer can come from a size-class cache, and this header
+/// stays free of xtensor (user code compiles fast). Kernels wrap the buffer
+/// with xt::adapt (no copy); include "xgrad/interop/xtensor.hpp" to do the
+/// same in user code.
+///
+/// Copying a Tensor shares the data (as in PyTorch); clone() copies it.
+#include <cstdint>
+#include <initializer_list>
+#include <iosfwd>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "xgrad/core/dtype.hpp"
+#include "xgrad/core/error.hpp"
+#include "xgrad/core/shape.hpp"
+#include "xgrad/core/storage.hpp"
+
+namespace xgrad {
+
+class Node;
+class Tensor;
+
+namespace detail {
+/// What a Tensor handle points to. The autograd fields cost nothing until used.
+struct TensorImpl {
+    std::shared_ptr<Storage> storage;
+    Shape shape;
+    std::int64_t numel = 0;
+    Dtype dtype = Dtype::float32;
+
+    bool requires_grad = false;
+    bool retains_grad = false;
+    std::uint32_t output_nr = 0;           // which output of grad_fn this is
+    std::shared_ptr<Node> grad_fn;         // null for leaves
+    std::shared_ptr<TensorImpl> grad;      // accumulated gradient
+};
+}  // namespace detail
+
+class Tensor {
+public:
+    /// An undefined tensor (no data): `defined()` is false.
+    Tensor() noexcept = default;
+    /// A new, uninitialized tensor. Prefer zeros()/empty().
+    Tensor(Shape shape, Dtype dtype);
+    /// Wraps an existing implementation (used by the library internals).
+    explicit Tensor(std::shared_ptr<detail::TensorImpl> impl) noexcept : impl_(std::move(impl)) {}
+
+    bool defined() const noexcept { return impl_ != nullptr; }
+
+    // ---- shape and type -------------------------------------------------
+    const Shape& shape() const { return checked().shape; }
+    /// Size of dimension `axis` (negative counts from the end).
+    std::int64_t size(std::int64_t axis) const;
+    std::size_t rank() const { return checked().shape.size(); }
+    std::int64_t numel() const { return checked().numel; }
+    Dtype dtype() const { return checked().dtype; }
+
+    // ---- raw data ---------------------------------------------------------
+    /// Pointer to the contiguous row-major data; T must match dtype() (else DtypeError).
+    template <class T> T* data() const {
+        check_dtype(dtype_v<T>);
+        return static_cast<T*>(impl_->storage->data());
+    }
+    void* raw_data() const { return checked().storage->data(); }
+    /// The values as a vector of T (converted from the tensor's dtype).
+    template <class T> std::vector<T> to_vector() const;
+    /// The single value of a one-element tensor (ValueError otherwise).
+    double item() const;
+    template <class T> T item() const { return static_cast<T>(item()); }
+
+    // ---- copies and conversions ---------------------------------------------
+    /// A copy in another dtype (differentiable between floating dtypes);
+    /// returns *this when the dtype already matches.
+    Tensor to(Dtype dtype) const;
+    /// A deep copy of the data (differentiable).
+    Tensor clone() const;
+    /// Shares the data, without autograd history and with requires_grad false.
+    Tensor detach() const;
+    /// Tensors are always contiguous; returns *this. Kept for PyTorch users.
+    Tensor contiguous() const { return *this; }
+
+    // ---- autograd -----------------------------------------------------------------
+    bool requires_grad() const { return checked().requires_grad; }
+    /// Marks a leaf as needing gradients (floating dtypes only).
+    Tensor& requires_grad_(bool flag = true);
+    /// True for tensors not produced by a recorded op.
+    bool is_leaf() const { return checked().grad_fn == nullptr; }
+    /// The accumulated gradient (undefined until a backward pass reaches it).
+    Tensor grad() const;
+    void set_grad(const Tensor& g);
+    /// Drops the accumulated gradient ("no gradient yet", not zero).
+    void zero_grad();
+    /// Keeps .grad() for a non-leaf tensor after backward.
+    void retain_grad();
+    /// The node that produced this tensor (null for leaves).
+    const std::shared_ptr<Node>& grad_fn() const { return checked().grad_fn; }
+    /// Reverse-mode differentiation from this tensor, accumulating into the
+    /// .grad() of the leaves. `gradient` is required unless this is a scalar.
+    void backward(const Tensor& gradient = Tensor(), bool retain_graph = false,
+                  bool create_graph = false) const;
+
+    // ---- in-place updates (for optimizers; not recorded by autograd) ----------
+    /// Counter of in-place writes to the underlying storage.
+    std::uint32_t version() const { return checked().storage->version(); }
+    Tensor& fill_(double value);
+    Tensor& zero_() { return fill_(0.0); }
+    /// Copies `src` (same shape; converted to this dtype) into this tensor.
+    Tensor& copy_(const Tensor& src);
+    Tensor& add_(const Tensor& other, double alpha = 1.0);
+    Tensor& mul_(double factor);
+
+    // ---- common ops as methods (the free functions are the full API) --------------
+    Tensor reshape(const Shape& shape) const;
+    Tensor view(const Shape& shape) const { return reshape(shape); }
+    Tensor flatten() const;
+    Tensor sum() const;
+    Tensor mean() const;
+    /// Transpose of a 2-D tensor.
+    Tensor t() const;
+
+    const std::shared_ptr<detail::TensorImpl>& impl() const noexcept { return impl_; }
+    /// True when both handles share one implementation.
+    bool is_same(const Tensor& other) const noexcept { return impl_ == other.impl_; }
+
+private:
+    const detail::TensorImpl& checked() const {
+        if (!impl_) throw_undefined();
+        return *impl_;
+    }
+    [[noreturn]] static void throw_undefined();
+    void check_dtype(Dtype expected) const;
+
+    std::shared_ptr<detail::TensorImpl> impl_;
+};
+
+// ---- creation -------------------------------------------------------------------
+/// Uninitialized data.
+Tensor empty(const Shape& shape, Dtype dtype = float32);
+Tensor zeros(const Shape& shape, Dtype dtype = float32);
+Tensor ones(const Shape& shape, Dtype dtype = float32);
+Tensor full(const Shape& shape, double value, Dtype dtype = float32);
+Tensor zeros_like(const Tensor& t);
+Tensor ones_like(const Tensor& t);
+Tensor full_like(const Tensor& t, double value);
+/// A 0-d tensor holding `value`.
+Tensor scalar(double value, Dtype dtype = float32);
+/// [start, stop) with `step`, like numpy.arange.
+Tensor arange(double start, double stop, double step = 1.0, Dtype dtype = float32);
+Tensor arange(std::int64_t stop, Dtype dtype = int64);
+/// `count` evenly spaced values from start to stop inclusive.
+Tensor linspace(double start, double stop, std::int64_t count, Dtype dtype = float32);
+/// n x m identity-like matrix (m = n when negative).
+Tensor eye(std::int64_t n, std::int64_t m = -1, Dtype dtype = float32);
+
+/// A literal for tensor(): a number, or a braced list of NestedLists.
+/// `{2}` is a one-element list, so `{{1}, {2}}` is a 2 x 1 column.
+class NestedList {
+public:
+    NestedList(double value) : value_(value), is_number_(true) {}
+    NestedList(std::initializer_list<NestedList> items) : items_(items) {}
+    bool is_number() const noexcept { return is_number_; }
+    double value() const noexcept { return value_; }
+    const std::vector<NestedList>& items() const noexcept { return items_; }
+
+private:
+    std::vector<NestedList> items_;
+    double value_ = 0;
+    bool is_number_ = false;
+};
+
+/// From nested initializer lists: `tensor({{1, 2}, {3, 4}})` is 2 x 2,
+/// `tensor(3.0)` a 0-d scalar. ValueError for ragged lists.
+Tensor tensor(const NestedList& values, Dtype dtype = float32);
+
+/// Copies `values` into a tensor of `shape` (dtype from T). ShapeError if the counts differ.
+template <class T> Tensor from_vector(std::span<const T> values, const Shape& shape);
+template <class T> Tensor from_vector(const std::vector<T>& values, const Shape& shape) {
+    return from_vector<T>(std::span<const T>(values), shape);
+}
+/// Wraps memory kept alive by `owner` without copying.
+Tensor from_blob(void* data, const Shape& shape, Dtype dtype, std::shared_ptr<void> owner);
+
+/// Numpy-like printing, truncated for large tensors.
+std::ostream& operator<<(std::ostream& os, const Tensor& t);
+/// The same text as operator<<.
+std::string to_string(const Tensor& t);
+
+}  // namespace xgrad

@@ -1,0 +1,31 @@
+#pragma once
+/// \file
+/// The registry of ops: every op registers its name and whether it has a
+/// gradient, and a test fails when a differentiable op has no gradcheck case.
+/// User ops can register themselves the same way.
+#include <string_view>
+#include <vector>
+
+namespace xgrad {
+
+enum class OpKind { differentiable, not_differentiable };
+
+struct OpInfo {
+    std::string_view name;
+    OpKind kind;
+};
+
+/// All registered ops, in registration order.
+const std::vector<OpInfo>& registered_ops();
+
+namespace detail {
+struct OpRegistrar {
+    OpRegistrar(std::string_view name, OpKind kind);
+};
+}  // namespace detail
+
+}  // namespace xgrad
+
+/// Registers op `name` (an identifier) as ::xgrad::OpKind::kind, at load time.
+#define XGRAD_REGISTER_OP(name, kind) \
+    static const ::xgrad::detail::OpRegistrar xgrad_op_registrar_##name(#name, ::xgrad::OpKind::kind)

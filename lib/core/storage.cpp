@@ -1,0 +1,93 @@
+#include "xgrad/core/storage.hpp"
+
+#include <array>
+#include <bit>
+#include <cstdlib>
+#include <new>
+#include <vector>
+
+namespace xgrad {
+namespace {
+
+constexpr std::size_t alignment = 64;
+constexpr std::size_t min_class_bytes = 64;
+constexpr int class_count = 27;                     // 64 B .. 4 GiB
+constexpr std::size_t largest_cached = 64u << 20;   // bigger buffers go straight to the system
+constexpr std::size_t cache_limit = 512u << 20;     // per thread
+
+int size_class(std::size_t nbytes) {
+    const std::size_t rounded = std::bit_ceil(std::max(nbytes, min_class_bytes));
+    return std::countr_zero(rounded) - std::countr_zero(min_class_bytes);
+}
+std::size_t class_bytes(int c) { return min_class_bytes << c; }
+
+// A per-thread cache needs no lock. A buffer freed on another thread than the
+// one that allocated it simply moves to that thread's cache.
+struct ThreadCache {
+    std::array<std::vector<void*>, class_count> free_lists;
+    std::size_t bytes = 0;
+
+    void clear() noexcept {
+        for (auto& list : free_lists) {
+            for (void* p : list) std::free(p);
+            list.clear();
+        }
+        bytes = 0;
+    }
+    ~ThreadCache() { clear(); }
+};
+
+ThreadCache& cache() {
+    thread_local ThreadCache c;
+    return c;
+}
+
+}  // namespace
+
+namespace detail {
+
+void* cached_alloc(std::size_t nbytes) {
+    const int c = size_class(nbytes);
+    const std::size_t bytes = class_bytes(c);
+    if (bytes <= largest_cached) {
+        auto& tc = cache();
+        auto& list = tc.free_lists[c];
+        if (!list.empty()) {
+            void* p = list.back();
+            list.pop_back();
+            tc.bytes -= bytes;
+            return p;
+        }
+    }
+    void* p = std::aligned_alloc(alignment, bytes);
+    if (!p) throw std::bad_alloc();
+    return p;
+}
+
+void cached_free(void* p, std::size_t nbytes) noexcept {
+    const int c = size_class(nbytes);
+    const std::size_t bytes = class_bytes(c);
+    auto& tc = cache();
+    if (bytes <= largest_cached && tc.bytes + bytes <= cache_limit) {
+        try {
+            tc.free_lists[c].push_back(p);
+            tc.bytes += bytes;
+            return;
+        } catch (...) {
+        }
+    }
+    std::free(p);
+}
+
+std::size_t cached_bytes() noexcept { return cache().bytes; }
+void release_cache() noexcept { cache().clear(); }
+
+}  // namespace detail
+
+Storage::Storage(std::size_t nbytes) : data_(detail::cached_alloc(nbytes)), nbytes_(nbytes) {}
+
+Storage::~Storage() {
+    if (!owner_) detail::cached_free(data_, nbytes_);
+}
+
+}  // namespace xgrad

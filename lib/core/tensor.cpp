@@ -1,0 +1,215 @@
+#include "xgrad/core/tensor.hpp"
+
+#include <cmath>
+#include <cstring>
+
+#include "xgrad/autograd/engine.hpp"
+#include "xgrad/autograd/grad_mode.hpp"
+#include "xgrad/autograd/node.hpp"
+#include "xgrad/ops/reduction.hpp"
+#include "xgrad/ops/registry.hpp"
+#include "xgrad/ops/shape_ops.hpp"
+
+namespace xgrad {
+
+namespace {
+
+std::shared_ptr<detail::TensorImpl> make_impl(const Shape& shape, Dtype dtype) {
+    for (auto d : shape) {
+        if (d < 0) throw ValueError("tensor: negative dimension in shape " + to_string(shape));
+    }
+    auto impl = std::make_shared<detail::TensorImpl>();
+    impl->shape = shape;
+    impl->numel = shape.numel();
+    impl->dtype = dtype;
+    impl->storage = std::make_shared<Storage>(static_cast<std::size_t>(impl->numel) * itemsize(dtype));
+    return impl;
+}
+
+template <class T, class U> void convert(const U* src, T* dst, std::int64_t n) {
+    for (std::int64_t i = 0; i < n; ++i) dst[i] = static_cast<T>(src[i]);
+}
+
+/// Copies all values of src into dst's buffer, converting the dtype.
+void copy_converting(const Tensor& src, const Tensor& dst) {
+    visit_dtype(dst.dtype(), [&](auto dt) {
+        using D = decltype(dt);
+        visit_dtype(src.dtype(), [&](auto st) {
+            using S = decltype(st);
+            convert(src.data<S>(), dst.data<D>(), src.numel());
+        });
+    });
+}
+
+}  // namespace
+
+Tensor::Tensor(Shape shape, Dtype dtype) : impl_(make_impl(shape, dtype)) {}
+
+void Tensor::throw_undefined() { throw ValueError("tensor: operation on an undefined tensor"); }
+
+void Tensor::check_dtype(Dtype expected) const {
+    if (checked().dtype != expected) {
+        throw DtypeError("tensor: data requested as " + std::string(dtype_name(expected)) +
+                         " but the tensor is " + std::string(dtype_name(impl_->dtype)));
+    }
+}
+
+std::int64_t Tensor::size(std::int64_t axis) const {
+    return shape()[normalize_axis(axis, rank(), "size")];
+}
+
+template <class T> std::vector<T> Tensor::to_vector() const {
+    std::vector<T> out(static_cast<std::size_t>(numel()));
+    visit_dtype(dtype(), [&](auto tag) {
+        using S = decltype(tag);
+        convert(data<S>(), out.data(), numel());
+    });
+    return out;
+}
+template std::vector<float> Tensor::to_vector<float>() const;
+template std::vector<double> Tensor::to_vector<double>() const;
+template std::vector<std::int64_t> Tensor::to_vector<std::int64_t>() const;
+
+double Tensor::item() const {
+    if (numel() != 1) {
+        throw ValueError("item: the tensor has " + std::to_string(numel()) + " elements (shape " +
+                         to_string(shape()) + "), expected exactly one");
+    }
+    return visit_dtype(dtype(), [&](auto tag) {
+        using T = decltype(tag);
+        return static_cast<double>(data<T>()[0]);
+    });
+}
+
+Tensor Tensor::to(Dtype target) const {
+    if (dtype() == target) return *this;
+    Tensor out(shape(), target);
+    copy_converting(*this, out);
+    if (is_floating(target) && is_floating(dtype())) {
+        record("to", out, {this}, [source = dtype()](const Tensor& g, InputGrads& dx) {
+            dx[0] = g.to(source);
+        });
+    }
+    return out;
+}
+
+Tensor Tensor::clone() const {
+    Tensor out(shape(), dtype());
+    std::memcpy(out.raw_data(), raw_data(), static_cast<std::size_t>(numel()) * itemsize(dtype()));
+    record("clone", out, {this}, [](const Tensor& g, InputGrads& dx) { dx[0] = g; });
+    return out;
+}
+
+Tensor Tensor::detach() const {
+    auto impl = std::make_shared<detail::TensorImpl>();
+    impl->storage = checked().storage;
+    impl->shape = impl_->shape;
+    impl->numel = impl_->numel;
+    impl->dtype = impl_->dtype;
+    return Tensor(std::move(impl));
+}
+
+Tensor& Tensor::requires_grad_(bool flag) {
+    auto& impl = const_cast<detail::TensorImpl&>(checked());
+    if (flag && !is_floating(impl.dtype)) {
+        throw DtypeError("requires_grad_: only floating tensors can require gradients, this one is " +
+                         std::string(dtype_name(impl.dtype)));
+    }
+    if (!flag && impl.grad_fn) {
+        throw AutogradError("requires_grad_: cannot turn off gradients of a non-leaf tensor; use detach()");
+    }
+    impl.requires_grad = flag;
+    return *this;
+}
+
+Tensor Tensor::grad() const { return Tensor(checked().grad); }
+
+void Tensor::set_grad(const Tensor& g) {
+    checked();
+    if (g.defined() && g.shape() != shape()) {
+        throw ShapeError("set_grad: gradient shape " + to_string(g.shape()) +
+                         " does not match the tensor's " + to_string(shape()));
+    }
+    impl_->grad = g.impl();
+}
+
+void Tensor::zero_grad() { checked(), impl_->grad.reset(); }
+
+void Tensor::retain_grad() {
+    const auto& impl = checked();
+    if (!impl.requires_grad) throw AutogradError("retain_grad: the tensor does not require grad");
+    if (!impl.grad_fn || impl_->retains_grad) return;  // leaves keep their grad anyway
+    impl_->retains_grad = true;
+    impl.grad_fn->retained_.emplace_back(impl.output_nr, impl_);
+}
+
+void Tensor::backward(const Tensor& gradient, bool retain_graph, bool create_graph) const {
+    xgrad::backward({*this}, {gradient}, retain_graph, create_graph);
+}
+
+Tensor& Tensor::fill_(double value) {
+    visit_dtype(dtype(), [&](auto tag) {
+        using T = decltype(tag);
+        T* p = data<T>();
+        const T v = static_cast<T>(value);
+        for (std::int64_t i = 0; i < numel(); ++i) p[i] = v;
+    });
+    impl_->storage->bump_version();
+    return *this;
+}
+
+Tensor& Tensor::copy_(const Tensor& src) {
+    if (src.shape() != shape()) {
+        throw ShapeError("copy_: source shape " + to_string(src.shape()) +
+                         " does not match destination " + to_string(shape()));
+    }
+    copy_converting(src, *this);
+    impl_->storage->bump_version();
+    return *this;
+}
+
+Tensor& Tensor::add_(const Tensor& other, double alpha) {
+    if (other.shape() != shape()) {
+        throw ShapeError("add_: shape " + to_string(other.shape()) + " does not match " +
+                         to_string(shape()));
+    }
+    const Tensor src = other.to(dtype());
+    visit_dtype(dtype(), [&](auto tag) {
+        using T = decltype(tag);
+        T* p = data<T>();
+        const T* q = src.data<T>();
+        const T a = static_cast<T>(alpha);
+        if (alpha == 1.0) {
+            for (std::int64_t i = 0; i < numel(); ++i) p[i] += q[i];
+        } else {
+            for (std::int64_t i = 0; i < numel(); ++i) p[i] += a * q[i];
+        }
+    });
+    impl_->storage->bump_version();
+    return *this;
+}
+
+Tensor& Tensor::mul_(double factor) {
+    visit_dtype(dtype(), [&](auto tag) {
+        using T = decltype(tag);
+        T* p = data<T>();
+        const T f = static_cast<T>(factor);
+        for (std::int64_t i = 0; i < numel(); ++i) p[i] *= f;
+    });
+    impl_->storage->bump_version();
+    return *this;
+}
+
+Tensor Tensor::reshape(const Shape& s) const { return xgrad::reshape(*this, s); }
+Tensor Tensor::flatten() const { return xgrad::flatten(*this); }
+Tensor Tensor::sum() const { return xgrad::sum(*this); }
+Tensor Tensor::mean() const { return xgrad::mean(*this); }
+Tensor Tensor::t() const {
+    if (rank() != 2) throw ShapeError("t: expected a 2-D tensor, got shape " + to_string(shape()));
+    return transpose(*this, 0, 1);
+}
+
+XGRAD_REGISTER_OP(to, differentiable);
+XGRAD_REGISTER_OP(clone, differentiable);
+
+}  // namespace xgrad

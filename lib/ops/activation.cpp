@@ -1,0 +1,74 @@
+// Fused pointwise activations: forward kernel and backward formula side by side.
+#include "xgrad/ops/activation.hpp"
+
+#include "kernels.hpp"
+#include "xgrad/autograd/node.hpp"
+#include "xgrad/ops/elementwise.hpp"
+#include "xgrad/ops/registry.hpp"
+
+namespace xgrad {
+
+namespace {
+
+template <class F> Tensor pointwise(const char* op, const Tensor& x, F f) {
+    detail::check_floating(op, x);
+    Tensor out(x.shape(), x.dtype());
+    visit_floating(x.dtype(), op, [&](auto tag) {
+        using T = decltype(tag);
+        detail::map_unary_simd(x.data<T>(), out.data<T>(), x.numel(), f);
+    });
+    return out;
+}
+
+}  // namespace
+
+Tensor tanh(const Tensor& x) {
+    Tensor out = pointwise("tanh", x, [](auto v) { return xsimd::tanh(v); });
+    record("tanh", out, {&x}, [y = SavedTensor::output(out)](const Tensor& g, InputGrads& dx) {
+        const Tensor t = y.get();
+        dx[0] = mul(g, 1.0 - mul(t, t));
+    });
+    return out;
+}
+
+Tensor sigmoid(const Tensor& x) {
+    // 1/(1 + e^-x) never overflows to NaN: e^-x → inf gives 0, e^-x → 0 gives 1.
+    Tensor out = pointwise("sigmoid", x, [](auto v) {
+        using V = decltype(v);
+        return V(1) / (V(1) + xsimd::exp(-v));
+    });
+    record("sigmoid", out, {&x}, [y = SavedTensor::output(out)](const Tensor& g, InputGrads& dx) {
+        const Tensor s = y.get();
+        dx[0] = mul(g, mul(s, 1.0 - s));
+    });
+    return out;
+}
+
+Tensor relu(const Tensor& x) {
+    Tensor out = pointwise("relu", x, [](auto v) {
+        using V = decltype(v);
+        return xsimd::max(v, V(0));
+    });
+    record("relu", out, {&x}, [sx = SavedTensor(x)](const Tensor& g, InputGrads& dx) {
+        dx[0] = mul(g, sx.get() > 0.0);
+    });
+    return out;
+}
+
+Tensor softplus(const Tensor& x) {
+    Tensor out = pointwise("softplus", x, [](auto v) {
+        using V = decltype(v);
+        return xsimd::max(v, V(0)) + xsimd::log1p(xsimd::exp(-xsimd::abs(v)));
+    });
+    record("softplus", out, {&x}, [sx = SavedTensor(x)](const Tensor& g, InputGrads& dx) {
+        dx[0] = mul(g, sigmoid(sx.get()));
+    });
+    return out;
+}
+
+XGRAD_REGISTER_OP(tanh, differentiable);
+XGRAD_REGISTER_OP(sigmoid, differentiable);
+XGRAD_REGISTER_OP(relu, differentiable);
+XGRAD_REGISTER_OP(softplus, differentiable);
+
+}  // namespace xgrad

@@ -1,0 +1,222 @@
+// Binary elementwise ops: forward kernel and backward formula side by side.
+#include "xgrad/ops/elementwise.hpp"
+
+#include <cmath>
+
+#include "kernels.hpp"
+#include "xgrad/autograd/node.hpp"
+#include "xgrad/ops/math.hpp"
+#include "xgrad/ops/registry.hpp"
+#include "xgrad/ops/shape_ops.hpp"
+
+namespace xgrad {
+
+namespace {
+
+/// Broadcasts, checks dtypes and runs f on every element pair.
+template <class F>
+Tensor binary(const char* op, const Tensor& a, const Tensor& b, F f) {
+    detail::check_same_dtype(op, a, b);
+    Tensor out(broadcast_shapes(a.shape(), b.shape(), op), a.dtype());
+    visit_dtype(a.dtype(), [&](auto tag) {
+        using T = decltype(tag);
+        detail::map_binary<T>(a, b, out, [f](T x, T y) { return static_cast<T>(f(x, y)); });
+    });
+    return out;
+}
+
+/// Same as binary() but only for floating dtypes (ops with gradients).
+template <class F>
+Tensor binary_floating(const char* op, const Tensor& a, const Tensor& b, F f) {
+    detail::check_floating(op, a);
+    return binary(op, a, b, f);
+}
+
+Tensor to_shape(const Tensor& g, const Tensor& like) { return sum_to_shape(g, like.shape()); }
+
+Tensor scalar_like(const Tensor& a, double s) { return scalar(s, a.dtype()); }
+
+}  // namespace
+
+Tensor add(const Tensor& a, const Tensor& b) {
+    Tensor out = binary("add", a, b, [](auto x, auto y) { return x + y; });
+    record("add", out, {&a, &b}, [sa = a.shape(), sb = b.shape()](const Tensor& g, InputGrads& dx) {
+        if (dx.needs(0)) dx[0] = sum_to_shape(g, sa);
+        if (dx.needs(1)) dx[1] = sum_to_shape(g, sb);
+    });
+    return out;
+}
+
+Tensor sub(const Tensor& a, const Tensor& b) {
+    Tensor out = binary("sub", a, b, [](auto x, auto y) { return x - y; });
+    record("sub", out, {&a, &b}, [sa = a.shape(), sb = b.shape()](const Tensor& g, InputGrads& dx) {
+        if (dx.needs(0)) dx[0] = sum_to_shape(g, sa);
+        if (dx.needs(1)) dx[1] = sum_to_shape(neg(g), sb);
+    });
+    return out;
+}
+
+Tensor mul(const Tensor& a, const Tensor& b) {
+    Tensor out = binary("mul", a, b, [](auto x, auto y) { return x * y; });
+    record("mul", out, {&a, &b}, [sa = SavedTensor(a), sb = SavedTensor(b)](const Tensor& g, InputGrads& dx) {
+        const Tensor a = sa.get(), b = sb.get();
+        if (dx.needs(0)) dx[0] = to_shape(mul(g, b), a);
+        if (dx.needs(1)) dx[1] = to_shape(mul(g, a), b);
+    });
+    return out;
+}
+
+Tensor div(const Tensor& a, const Tensor& b) {
+    Tensor out = binary("div", a, b, [](auto x, auto y) { return x / y; });
+    record("div", out, {&a, &b}, [sa = SavedTensor(a), sb = SavedTensor(b)](const Tensor& g, InputGrads& dx) {
+        const Tensor a = sa.get(), b = sb.get();
+        const Tensor g_over_b = div(g, b);
+        if (dx.needs(0)) dx[0] = to_shape(g_over_b, a);
+        // d(a/b)/db = -a/b² = -(g/b)·(a/b)
+        if (dx.needs(1)) dx[1] = to_shape(neg(mul(g_over_b, div(a, b))), b);
+    });
+    return out;
+}
+
+Tensor neg(const Tensor& a) {
+    Tensor out(a.shape(), a.dtype());
+    visit_dtype(a.dtype(), [&](auto tag) {
+        using T = decltype(tag);
+        detail::map_unary(a.data<T>(), out.data<T>(), a.numel(), [](T x) { return static_cast<T>(-x); });
+    });
+    record("neg", out, {&a}, [](const Tensor& g, InputGrads& dx) { dx[0] = neg(g); });
+    return out;
+}
+
+Tensor pow(const Tensor& a, const Tensor& b) {
+    Tensor out = binary_floating("pow", a, b, [](auto x, auto y) { return std::pow(x, y); });
+    record("pow", out, {&a, &b},
+           [sa = SavedTensor(a), sb = SavedTensor(b), so = SavedTensor::output(out)](
+               const Tensor& g, InputGrads& dx) {
+               const Tensor a = sa.get(), b = sb.get();
+               if (dx.needs(0)) dx[0] = to_shape(mul(g, mul(b, pow(a, sub(b, scalar_like(b, 1))))), a);
+               if (dx.needs(1)) dx[1] = to_shape(mul(g, mul(so.get(), log(a))), b);
+           });
+    return out;
+}
+
+Tensor pow(const Tensor& a, double p) {
+    detail::check_floating("pow", a);
+    Tensor out(a.shape(), a.dtype());
+    visit_floating(a.dtype(), "pow", [&](auto tag) {
+        using T = decltype(tag);
+        const T* x = a.data<T>();
+        T* o = out.data<T>();
+        const std::int64_t n = a.numel();
+        if (p == 2.0) {
+            for (std::int64_t i = 0; i < n; ++i) o[i] = x[i] * x[i];
+        } else {
+            const T e = static_cast<T>(p);
+            for (std::int64_t i = 0; i < n; ++i) o[i] = std::pow(x[i], e);
+        }
+    });
+    record("pow_scalar", out, {&a}, [sa = SavedTensor(a), p](const Tensor& g, InputGrads& dx) {
+        const Tensor a = sa.get();
+        dx[0] = p == 2.0 ? mul(g, mul(a, scalar_like(a, 2.0))) : mul(g, mul(pow(a, p - 1.0), scalar_like(a, p)));
+    });
+    return out;
+}
+
+Tensor maximum(const Tensor& a, const Tensor& b) {
+    Tensor out = binary_floating("maximum", a, b, [](auto x, auto y) { return x >= y ? x : y; });
+    record("maximum", out, {&a, &b}, [sa = SavedTensor(a), sb = SavedTensor(b)](const Tensor& g, InputGrads& dx) {
+        const Tensor a = sa.get(), b = sb.get();
+        const Tensor a_wins = ge(a, b);
+        if (dx.needs(0)) dx[0] = to_shape(mul(g, a_wins), a);
+        if (dx.needs(1)) dx[1] = to_shape(mul(g, sub(scalar_like(a_wins, 1), a_wins)), b);
+    });
+    return out;
+}
+
+Tensor minimum(const Tensor& a, const Tensor& b) {
+    Tensor out = binary_floating("minimum", a, b, [](auto x, auto y) { return x <= y ? x : y; });
+    record("minimum", out, {&a, &b}, [sa = SavedTensor(a), sb = SavedTensor(b)](const Tensor& g, InputGrads& dx) {
+        const Tensor a = sa.get(), b = sb.get();
+        const Tensor a_wins = le(a, b);
+        if (dx.needs(0)) dx[0] = to_shape(mul(g, a_wins), a);
+        if (dx.needs(1)) dx[1] = to_shape(mul(g, sub(scalar_like(a_wins, 1), a_wins)), b);
+    });
+    return out;
+}
+
+Tensor where(const Tensor& mask, const Tensor& a, const Tensor& b) {
+    detail::check_same_dtype("where", a, b);
+    const Shape ab = broadcast_shapes(a.shape(), b.shape(), "where");
+    const Shape shape = broadcast_shapes(mask.shape(), ab, "where");
+    // Select through arithmetic on broadcast operands: keep = (mask != 0).
+    const Tensor keep = ne(mask, zeros({}, mask.dtype())).to(a.dtype());
+    Tensor out(shape, a.dtype());
+    {
+        NoGradGuard no_grad;
+        const Tensor a_full = expand(a, shape), b_full = expand(b, shape), k_full = expand(keep, shape);
+        visit_dtype(a.dtype(), [&](auto tag) {
+            using T = decltype(tag);
+            const T* k = k_full.data<T>();
+            const T* x = a_full.data<T>();
+            const T* y = b_full.data<T>();
+            T* o = out.data<T>();
+            for (std::int64_t i = 0; i < out.numel(); ++i) o[i] = k[i] != T(0) ? x[i] : y[i];
+        });
+    }
+    record("where", out, {&a, &b}, [keep, sa = a.shape(), sb = b.shape()](const Tensor& g, InputGrads& dx) {
+        const Tensor zero = zeros({}, g.dtype());
+        if (dx.needs(0)) dx[0] = sum_to_shape(where(keep, g, zero), sa);
+        if (dx.needs(1)) dx[1] = sum_to_shape(where(keep, zero, g), sb);
+    });
+    return out;
+}
+
+Tensor eq(const Tensor& a, const Tensor& b) { return binary("eq", a, b, [](auto x, auto y) { return x == y; }); }
+Tensor ne(const Tensor& a, const Tensor& b) { return binary("ne", a, b, [](auto x, auto y) { return x != y; }); }
+Tensor lt(const Tensor& a, const Tensor& b) { return binary("lt", a, b, [](auto x, auto y) { return x < y; }); }
+Tensor le(const Tensor& a, const Tensor& b) { return binary("le", a, b, [](auto x, auto y) { return x <= y; }); }
+Tensor gt(const Tensor& a, const Tensor& b) { return binary("gt", a, b, [](auto x, auto y) { return x > y; }); }
+Tensor ge(const Tensor& a, const Tensor& b) { return binary("ge", a, b, [](auto x, auto y) { return x >= y; }); }
+
+Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }
+Tensor operator-(const Tensor& a, const Tensor& b) { return sub(a, b); }
+Tensor operator*(const Tensor& a, const Tensor& b) { return mul(a, b); }
+Tensor operator/(const Tensor& a, const Tensor& b) { return div(a, b); }
+Tensor operator-(const Tensor& a) { return neg(a); }
+Tensor operator+(const Tensor& a, double s) { return add(a, scalar_like(a, s)); }
+Tensor operator-(const Tensor& a, double s) { return sub(a, scalar_like(a, s)); }
+Tensor operator*(const Tensor& a, double s) { return mul(a, scalar_like(a, s)); }
+Tensor operator/(const Tensor& a, double s) { return div(a, scalar_like(a, s)); }
+Tensor operator+(double s, const Tensor& a) { return add(scalar_like(a, s), a); }
+Tensor operator-(double s, const Tensor& a) { return sub(scalar_like(a, s), a); }
+Tensor operator*(double s, const Tensor& a) { return mul(scalar_like(a, s), a); }
+Tensor operator/(double s, const Tensor& a) { return div(scalar_like(a, s), a); }
+Tensor operator==(const Tensor& a, const Tensor& b) { return eq(a, b); }
+Tensor operator!=(const Tensor& a, const Tensor& b) { return ne(a, b); }
+Tensor operator<(const Tensor& a, const Tensor& b) { return lt(a, b); }
+Tensor operator<=(const Tensor& a, const Tensor& b) { return le(a, b); }
+Tensor operator>(const Tensor& a, const Tensor& b) { return gt(a, b); }
+Tensor operator>=(const Tensor& a, const Tensor& b) { return ge(a, b); }
+Tensor operator<(const Tensor& a, double s) { return lt(a, scalar_like(a, s)); }
+Tensor operator<=(const Tensor& a, double s) { return le(a, scalar_like(a, s)); }
+Tensor operator>(const Tensor& a, double s) { return gt(a, scalar_like(a, s)); }
+Tensor operator>=(const Tensor& a, double s) { return ge(a, scalar_like(a, s)); }
+
+XGRAD_REGISTER_OP(add, differentiable);
+XGRAD_REGISTER_OP(sub, differentiable);
+XGRAD_REGISTER_OP(mul, differentiable);
+XGRAD_REGISTER_OP(div, differentiable);
+XGRAD_REGISTER_OP(neg, differentiable);
+XGRAD_REGISTER_OP(pow, differentiable);
+XGRAD_REGISTER_OP(pow_scalar, differentiable);
+XGRAD_REGISTER_OP(maximum, differentiable);
+XGRAD_REGISTER_OP(minimum, differentiable);
+XGRAD_REGISTER_OP(where, differentiable);
+XGRAD_REGISTER_OP(eq, not_differentiable);
+XGRAD_REGISTER_OP(ne, not_differentiable);
+XGRAD_REGISTER_OP(lt, not_differentiable);
+XGRAD_REGISTER_OP(le, not_differentiable);
+XGRAD_REGISTER_OP(gt, not_differentiable);
+XGRAD_REGISTER_OP(ge, not_differentiable);
+
+}  // namespace xgrad

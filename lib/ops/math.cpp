@@ -1,0 +1,137 @@
+// Unary elementwise math: forward kernel and backward formula side by side.
+#include "xgrad/ops/math.hpp"
+
+#include <cmath>
+
+#include "kernels.hpp"
+#include "xgrad/autograd/node.hpp"
+#include "xgrad/ops/elementwise.hpp"
+#include "xgrad/ops/registry.hpp"
+
+namespace xgrad {
+
+namespace {
+
+/// Applies f (callable on T and xsimd::batch<T>) to a floating tensor.
+template <class F> Tensor unary_simd(const char* op, const Tensor& x, F f) {
+    detail::check_floating(op, x);
+    Tensor out(x.shape(), x.dtype());
+    visit_floating(x.dtype(), op, [&](auto tag) {
+        using T = decltype(tag);
+        detail::map_unary_simd(x.data<T>(), out.data<T>(), x.numel(), f);
+    });
+    return out;
+}
+
+/// Applies f (callable on T) to a floating tensor.
+template <class F> Tensor unary(const char* op, const Tensor& x, F f) {
+    detail::check_floating(op, x);
+    Tensor out(x.shape(), x.dtype());
+    visit_floating(x.dtype(), op, [&](auto tag) {
+        using T = decltype(tag);
+        detail::map_unary(x.data<T>(), out.data<T>(), x.numel(), [f](T v) { return static_cast<T>(f(v)); });
+    });
+    return out;
+}
+
+}  // namespace
+
+Tensor exp(const Tensor& x) {
+    Tensor out = unary_simd("exp", x, [](auto v) { return xsimd::exp(v); });
+    record("exp", out, {&x}, [y = SavedTensor::output(out)](const Tensor& g, InputGrads& dx) { dx[0] = mul(g, y.get()); });
+    return out;
+}
+
+Tensor log(const Tensor& x) {
+    Tensor out = unary_simd("log", x, [](auto v) { return xsimd::log(v); });
+    record("log", out, {&x}, [sx = SavedTensor(x)](const Tensor& g, InputGrads& dx) { dx[0] = div(g, sx.get()); });
+    return out;
+}
+
+Tensor log1p(const Tensor& x) {
+    Tensor out = unary_simd("log1p", x, [](auto v) { return xsimd::log1p(v); });
+    record("log1p", out, {&x}, [sx = SavedTensor(x)](const Tensor& g, InputGrads& dx) {
+        dx[0] = div(g, sx.get() + 1.0);
+    });
+    return out;
+}
+
+Tensor expm1(const Tensor& x) {
+    Tensor out = unary_simd("expm1", x, [](auto v) { return xsimd::expm1(v); });
+    record("expm1", out, {&x}, [y = SavedTensor::output(out)](const Tensor& g, InputGrads& dx) {
+        dx[0] = mul(g, y.get() + 1.0);
+    });
+    return out;
+}
+
+Tensor sqrt(const Tensor& x) {
+    Tensor out = unary_simd("sqrt", x, [](auto v) { return xsimd::sqrt(v); });
+    record("sqrt", out, {&x}, [y = SavedTensor::output(out)](const Tensor& g, InputGrads& dx) {
+        dx[0] = div(g, y.get() * 2.0);
+    });
+    return out;
+}
+
+Tensor rsqrt(const Tensor& x) {
+    Tensor out = unary("rsqrt", x, [](auto v) { return 1 / std::sqrt(v); });
+    // d(x^-1/2) = -1/2 x^-3/2 = -1/2 y³
+    record("rsqrt", out, {&x}, [y = SavedTensor::output(out)](const Tensor& g, InputGrads& dx) {
+        const Tensor r = y.get();
+        dx[0] = mul(g, mul(mul(r, r), r) * -0.5);
+    });
+    return out;
+}
+
+Tensor abs(const Tensor& x) {
+    Tensor out = unary_simd("abs", x, [](auto v) { return xsimd::abs(v); });
+    record("abs", out, {&x}, [sx = SavedTensor(x)](const Tensor& g, InputGrads& dx) { dx[0] = mul(g, sign(sx.get())); });
+    return out;
+}
+
+Tensor sign(const Tensor& x) {
+    Tensor out(x.shape(), x.dtype());
+    visit_dtype(x.dtype(), [&](auto tag) {
+        using T = decltype(tag);
+        detail::map_unary(x.data<T>(), out.data<T>(), x.numel(),
+                          [](T v) { return static_cast<T>((T(0) < v) - (v < T(0))); });
+    });
+    return out;
+}
+
+Tensor square(const Tensor& x) {
+    Tensor out = unary_simd("square", x, [](auto v) { return v * v; });
+    record("square", out, {&x}, [sx = SavedTensor(x)](const Tensor& g, InputGrads& dx) {
+        dx[0] = mul(g, sx.get() * 2.0);
+    });
+    return out;
+}
+
+Tensor clamp(const Tensor& x, std::optional<double> lo, std::optional<double> hi) {
+    if (lo && hi && *lo > *hi) {
+        throw ValueError("clamp: lower bound " + std::to_string(*lo) + " is above upper bound " + std::to_string(*hi));
+    }
+    detail::check_floating("clamp", x);
+    const double l = lo.value_or(-INFINITY), h = hi.value_or(INFINITY);
+    Tensor out = unary("clamp", x, [l, h](auto v) {
+        using T = decltype(v);
+        return v < T(l) ? T(l) : (v > T(h) ? T(h) : v);
+    });
+    record("clamp", out, {&x}, [sx = SavedTensor(x), l, h](const Tensor& g, InputGrads& dx) {
+        const Tensor x = sx.get();
+        dx[0] = mul(g, mul(ge(x, scalar(l, x.dtype())), le(x, scalar(h, x.dtype()))));
+    });
+    return out;
+}
+
+XGRAD_REGISTER_OP(exp, differentiable);
+XGRAD_REGISTER_OP(log, differentiable);
+XGRAD_REGISTER_OP(log1p, differentiable);
+XGRAD_REGISTER_OP(expm1, differentiable);
+XGRAD_REGISTER_OP(sqrt, differentiable);
+XGRAD_REGISTER_OP(rsqrt, differentiable);
+XGRAD_REGISTER_OP(abs, differentiable);
+XGRAD_REGISTER_OP(sign, not_differentiable);
+XGRAD_REGISTER_OP(square, differentiable);
+XGRAD_REGISTER_OP(clamp, differentiable);
+
+}  // namespace xgrad

@@ -1,0 +1,257 @@
+#include "../test_helpers.hpp"
+
+using namespace xgrad;
+using xgrad_test::values;
+
+BOOST_AUTO_TEST_SUITE(autograd_engine)
+
+BOOST_AUTO_TEST_CASE(backward_of_a_polynomial) {
+    // y = x² + 3x at x = 2: dy/dx = 2x + 3 = 7
+    Tensor x = scalar(2.0, float64).requires_grad_();
+    Tensor y = x * x + 3.0 * x;
+    y.backward();
+    BOOST_TEST(x.grad().item() == 7.0);
+    BOOST_TEST(x.is_leaf());
+    BOOST_TEST(!y.is_leaf());
+    BOOST_TEST(std::string(y.grad_fn()->name()) == "add");
+}
+
+BOOST_AUTO_TEST_CASE(gradients_accumulate_until_zeroed) {
+    Tensor x = tensor({1.0, 2.0}).requires_grad_();
+    (x * 3.0).sum().backward();
+    (x * 3.0).sum().backward();
+    BOOST_TEST(values(x.grad()) == std::vector<double>({6, 6}), boost::test_tools::per_element());
+    x.zero_grad();
+    BOOST_TEST(!x.grad().defined());
+}
+
+BOOST_AUTO_TEST_CASE(non_scalar_needs_explicit_gradient) {
+    Tensor x = tensor({1.0, 2.0}).requires_grad_();
+    Tensor y = x * 2.0;
+    CHECK_THROWS_WITH(y.backward(), AutogradError, "implied only for a one-element output");
+    y.backward(tensor({1.0, 10.0}));
+    BOOST_TEST(values(x.grad()) == std::vector<double>({2, 20}), boost::test_tools::per_element());
+    CHECK_THROWS_WITH((x * 2.0).backward(tensor({1.0})), ShapeError, "has shape [1] but the output has [2]");
+}
+
+BOOST_AUTO_TEST_CASE(second_backward_needs_retain_graph) {
+    Tensor x = scalar(3.0).requires_grad_();
+    Tensor y = x * x;
+    y.backward(Tensor(), /*retain_graph=*/true);
+    y.backward();
+    BOOST_TEST(x.grad().item() == 12.0);
+    CHECK_THROWS_WITH(y.backward(), AutogradError, "backward through the graph a second time");
+}
+
+BOOST_AUTO_TEST_CASE(in_place_change_of_saved_tensor_is_detected) {
+    Tensor w = tensor({1.0, 2.0}).requires_grad_();
+    Tensor x = tensor({3.0, 4.0});
+    Tensor y = (w * x).sum();
+    x.add_(ones({2}));
+    CHECK_THROWS_WITH(y.backward(), AutogradError, "modified in place");
+}
+
+BOOST_AUTO_TEST_CASE(int64_cannot_require_grad) {
+    Tensor i = arange(3);
+    CHECK_THROWS_WITH(i.requires_grad_(), DtypeError, "only floating tensors can require gradients");
+}
+
+BOOST_AUTO_TEST_CASE(detach_and_no_grad) {
+    Tensor x = scalar(2.0).requires_grad_();
+    Tensor d = x.detach();
+    BOOST_TEST(!d.requires_grad());
+    BOOST_TEST(d.raw_data() == x.raw_data());
+    {
+        NoGradGuard guard;
+        BOOST_TEST(!is_grad_enabled());
+        Tensor y = x * x;
+        BOOST_TEST(!y.requires_grad());
+    }
+    BOOST_TEST(is_grad_enabled());
+    Tensor y = x * d;  // d is a constant: dy/dx = d = 2
+    y.backward();
+    BOOST_TEST(x.grad().item() == 2.0);
+}
+
+BOOST_AUTO_TEST_CASE(leaf_grads_do_not_alias) {
+    // add's backward hands the same gradient to both inputs; each .grad must own its data.
+    Tensor a = tensor({1.0, 2.0}).requires_grad_();
+    Tensor b = tensor({1.0, 2.0}).requires_grad_();
+    (a + b).sum().backward();
+    BOOST_TEST(a.grad().raw_data() != b.grad().raw_data());
+    Tensor ga = a.grad();
+    ga.mul_(5.0);
+    BOOST_TEST(values(b.grad()) == std::vector<double>({1, 1}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(retain_grad_on_non_leaf) {
+    Tensor x = scalar(2.0).requires_grad_();
+    Tensor h = x * 3.0;
+    h.retain_grad();
+    Tensor y = h * h;  // dy/dh = 2h = 12
+    y.backward();
+    BOOST_TEST(h.grad().item() == 12.0);
+    BOOST_TEST(x.grad().item() == 36.0);
+}
+
+BOOST_AUTO_TEST_CASE(functional_grad_leaves_dot_grad_alone) {
+    Tensor x = scalar(3.0, float64).requires_grad_();
+    Tensor y = x * x * x;
+    const auto g = grad({y}, {x});
+    BOOST_TEST(g[0].item() == 27.0);  // 3x²
+    BOOST_TEST(!x.grad().defined());
+    Tensor unused = scalar(1.0).requires_grad_();
+    CHECK_THROWS_WITH(grad({x * 2.0}, {unused}), AutogradError, "was not used");
+    GradOptions allow;
+    allow.allow_unused = true;
+    BOOST_TEST(!grad({x * 2.0}, {unused}, {}, allow)[0].defined());
+}
+
+BOOST_AUTO_TEST_CASE(grad_with_respect_to_a_non_leaf) {
+    Tensor x = scalar(2.0, float64).requires_grad_();
+    Tensor h = x * x;
+    Tensor y = h * 5.0;
+    BOOST_TEST(grad({y}, {h})[0].item() == 5.0);
+}
+
+BOOST_AUTO_TEST_CASE(second_derivative_of_cube) {
+    // y = x³: y' = 3x², y'' = 6x; at x = 2: 12, 12
+    Tensor x = scalar(2.0, float64).requires_grad_();
+    Tensor y = pow(x, 3.0);
+    GradOptions keep;
+    keep.create_graph = true;
+    Tensor dy = grad({y}, {x}, {}, keep)[0];
+    BOOST_TEST(dy.item() == 12.0);
+    Tensor d2y = grad({dy}, {x})[0];
+    BOOST_TEST(d2y.item() == 12.0, boost::test_tools::tolerance(1e-12));
+}
+
+BOOST_AUTO_TEST_CASE(second_derivative_of_tanh_and_sigmoid) {
+    // tanh'' = -2 tanh (1 - tanh²); σ'' = σ(1-σ)(1-2σ)
+    const double x0 = 0.7;
+    GradOptions keep;
+    keep.create_graph = true;
+    Tensor x = scalar(x0, float64).requires_grad_();
+    Tensor t = xgrad::tanh(x);
+    Tensor d2t = grad({grad({t}, {x}, {}, keep)[0]}, {x})[0];
+    const double th = std::tanh(x0);
+    BOOST_TEST(d2t.item() == -2 * th * (1 - th * th), boost::test_tools::tolerance(1e-12));
+    Tensor s = sigmoid(x);
+    Tensor d2s = grad({grad({s}, {x}, {}, keep)[0]}, {x})[0];
+    const double sg = 1 / (1 + std::exp(-x0));
+    BOOST_TEST(d2s.item() == sg * (1 - sg) * (1 - 2 * sg), boost::test_tools::tolerance(1e-12));
+}
+
+BOOST_AUTO_TEST_CASE(backward_with_create_graph_then_differentiate_grad) {
+    Tensor x = scalar(1.5, float64).requires_grad_();
+    Tensor y = x * x * x;
+    y.backward(Tensor(), false, /*create_graph=*/true);
+    Tensor g = x.grad();  // 3x², with history
+    BOOST_TEST(g.requires_grad());
+    BOOST_TEST(grad({g}, {x})[0].item() == 9.0, boost::test_tools::tolerance(1e-12));  // 6x
+}
+
+BOOST_AUTO_TEST_CASE(long_chain_does_not_overflow_the_stack) {
+    Tensor x = ones({1, 4}).requires_grad_();
+    Tensor y = x;
+    for (int i = 0; i < 10000; ++i) y = y * 1.0001;
+    y.sum().backward();
+    BOOST_TEST(x.grad().data<float>()[0] == std::pow(1.0001, 10000), boost::test_tools::tolerance(1e-3));
+    // Destroying a 10,000-node graph must not recurse either.
+    Tensor z = x;
+    for (int i = 0; i < 100000; ++i) z = z + 1.0;
+}
+
+struct Cube : Function<Cube> {
+    static constexpr const char* name = "cube";
+    static Tensor forward(FunctionContext& ctx, const Tensor& x) {
+        ctx.save_for_backward({x});
+        return x * x * x;
+    }
+    static std::vector<Tensor> backward(FunctionContext& ctx, const std::vector<Tensor>& g) {
+        const Tensor x = ctx.saved_tensors()[0];
+        return {g[0] * 3.0 * x * x};
+    }
+};
+
+struct WrongCount : Function<WrongCount> {
+    static Tensor forward(FunctionContext&, const Tensor& x) { return x * 2.0; }
+    static std::vector<Tensor> backward(FunctionContext&, const std::vector<Tensor>& g) { return {g[0], g[0]}; }
+};
+
+struct ScaledSum : Function<ScaledSum> {
+    // Non-tensor arguments pass through; outputs may be saved.
+    static Tensor forward(FunctionContext& ctx, const Tensor& a, double k, const Tensor& b) {
+        Tensor out = (a + b) * k;
+        ctx.saved_data["k"] = k;
+        ctx.save_for_backward({out});
+        return out;
+    }
+    static std::vector<Tensor> backward(FunctionContext& ctx, const std::vector<Tensor>& g) {
+        const double k = std::any_cast<double>(ctx.saved_data["k"]);
+        BOOST_TEST(ctx.saved_tensors()[0].defined());
+        return {g[0] * k, g[0] * k};
+    }
+};
+
+BOOST_AUTO_TEST_CASE(custom_function) {
+    Tensor x = scalar(2.0, float64).requires_grad_();
+    Tensor y = Cube::apply(x);
+    BOOST_TEST(y.item() == 8.0);
+    BOOST_TEST(std::string(y.grad_fn()->name()) == "cube");
+    y.backward();
+    BOOST_TEST(x.grad().item() == 12.0);
+    CHECK_GRADCHECK("cube", [](const std::vector<Tensor>& in) { return Cube::apply(in[0]); }, {randn({3, 2})});
+    CHECK_GRADGRADCHECK("cube", [](const std::vector<Tensor>& in) { return Cube::apply(in[0]); }, {randn({3})});
+
+    Tensor a = tensor({1.0, 2.0}).requires_grad_();
+    Tensor b = tensor({3.0, 4.0}).requires_grad_();
+    ScaledSum::apply(a, 3.0, b).sum().backward();
+    BOOST_TEST(values(a.grad()) == std::vector<double>({3, 3}), boost::test_tools::per_element());
+    BOOST_TEST(values(b.grad()) == std::vector<double>({3, 3}), boost::test_tools::per_element());
+
+    Tensor w = tensor({1.0}).requires_grad_();
+    CHECK_THROWS_WITH(WrongCount::apply(w).sum().backward(), AutogradError,
+                      "backward returned 2 gradients, expected 1");
+}
+
+BOOST_AUTO_TEST_CASE(builtin_op_as_a_function_matches) {
+    // The built-in mul and the same rule written through the public Function API agree.
+    struct Mul : Function<Mul> {
+        static Tensor forward(FunctionContext& ctx, const Tensor& a, const Tensor& b) {
+            ctx.save_for_backward({a, b});
+            return mul(a, b);
+        }
+        static std::vector<Tensor> backward(FunctionContext& ctx, const std::vector<Tensor>& g) {
+            const auto s = ctx.saved_tensors();
+            return {g[0] * s[1], g[0] * s[0]};
+        }
+    };
+    const Tensor a0 = randn({4}, float64), b0 = randn({4}, float64);
+    Tensor a1 = a0.clone().requires_grad_(), b1 = b0.clone().requires_grad_();
+    Tensor a2 = a0.clone().requires_grad_(), b2 = b0.clone().requires_grad_();
+    mul(a1, b1).sum().backward();
+    Mul::apply(a2, b2).sum().backward();
+    BOOST_TEST(values(a1.grad()) == values(a2.grad()), boost::test_tools::per_element());
+    BOOST_TEST(values(b1.grad()) == values(b2.grad()), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(gradcheck_reports_a_wrong_gradient) {
+    struct BadSquare : Function<BadSquare> {
+        static Tensor forward(FunctionContext& ctx, const Tensor& x) {
+            ctx.save_for_backward({x});
+            return x * x;
+        }
+        static std::vector<Tensor> backward(FunctionContext& ctx, const std::vector<Tensor>& g) {
+            return {g[0] * 3.0 * ctx.saved_tensors()[0]};  // wrong: should be 2x
+        }
+    };
+    const auto r = gradcheck([](const std::vector<Tensor>& in) { return BadSquare::apply(in[0]); },
+                             {tensor({1.0, 2.0})});
+    BOOST_TEST(!r.ok);
+    BOOST_TEST(r.inputs.size() == 1u);
+    BOOST_TEST(r.inputs[0].max_rel_error == 0.5, boost::test_tools::tolerance(1e-6));
+    BOOST_TEST(r.message.find("input 0 (shape [2])") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

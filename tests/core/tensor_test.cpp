@@ -1,0 +1,130 @@
+#include "../test_helpers.hpp"
+
+using namespace xgrad;
+using xgrad_test::values;
+
+BOOST_AUTO_TEST_SUITE(core_tensor)
+
+BOOST_AUTO_TEST_CASE(creation_shapes_and_values) {
+    const Tensor z = zeros({2, 3});
+    BOOST_TEST(z.rank() == 2u);
+    BOOST_TEST(z.numel() == 6);
+    BOOST_TEST((z.dtype() == float32));
+    BOOST_TEST(values(z) == std::vector<double>(6, 0.0), boost::test_tools::per_element());
+    BOOST_TEST(values(ones({2}, float64)) == std::vector<double>({1, 1}), boost::test_tools::per_element());
+    BOOST_TEST(values(full({3}, 2.5)) == std::vector<double>({2.5, 2.5, 2.5}), boost::test_tools::per_element());
+    BOOST_TEST(values(arange(0.0, 1.0, 0.25)) == std::vector<double>({0, 0.25, 0.5, 0.75}),
+               boost::test_tools::per_element());
+    BOOST_TEST((arange(5).dtype() == int64));
+    BOOST_TEST(values(linspace(0, 1, 5)) == std::vector<double>({0, 0.25, 0.5, 0.75, 1}),
+               boost::test_tools::per_element());
+    BOOST_TEST(values(eye(2, 3)) == std::vector<double>({1, 0, 0, 0, 1, 0}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(scalar_tensor_is_rank_zero) {
+    const Tensor s = scalar(3.5);
+    BOOST_TEST(s.rank() == 0u);
+    BOOST_TEST(s.numel() == 1);
+    BOOST_TEST(s.item() == 3.5);
+}
+
+BOOST_AUTO_TEST_CASE(nested_initializer_lists) {
+    const Tensor t = tensor({{1, 2, 3}, {4, 5, 6}});
+    BOOST_TEST((t.shape() == Shape{2, 3}));
+    BOOST_TEST(values(t) == std::vector<double>({1, 2, 3, 4, 5, 6}), boost::test_tools::per_element());
+    const Tensor c = tensor({{{1, 2}, {3, 4}}, {{5, 6}, {7, 8}}, {{9, 10}, {11, 12}}}, float64);
+    BOOST_TEST((c.shape() == Shape{3, 2, 2}));
+    BOOST_TEST(c.data<double>()[11] == 12.0);
+    CHECK_THROWS_WITH(tensor({{1, 2}, {3}}), ValueError, "ragged");
+}
+
+BOOST_AUTO_TEST_CASE(from_vector_checks_count) {
+    const Tensor t = from_vector<double>({1, 2, 3, 4}, {2, 2});
+    BOOST_TEST((t.dtype() == float64));
+    BOOST_TEST(t.data<double>()[3] == 4.0);
+    CHECK_THROWS_WITH(from_vector<float>({1, 2, 3}, {2, 2}), ShapeError, "3 values do not fill shape [2,2]");
+}
+
+BOOST_AUTO_TEST_CASE(data_access_checks_dtype) {
+    const Tensor t = zeros({2});
+    CHECK_THROWS_WITH(t.data<double>(), DtypeError, "requested as float64 but the tensor is float32");
+    CHECK_THROWS_WITH(Tensor().shape(), ValueError, "undefined tensor");
+}
+
+BOOST_AUTO_TEST_CASE(copy_shares_clone_copies) {
+    Tensor a = tensor({1, 2});
+    Tensor b = a;
+    Tensor c = a.clone();
+    a.fill_(7);
+    BOOST_TEST(b.data<float>()[0] == 7.0f);
+    BOOST_TEST(c.data<float>()[0] == 1.0f);
+    BOOST_TEST(a.version() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(dtype_conversion) {
+    const Tensor a = tensor({1.7, -2.2});
+    const Tensor i = a.to(int64);
+    BOOST_TEST((i.dtype() == int64));
+    BOOST_TEST(i.data<std::int64_t>()[0] == 1);
+    BOOST_TEST(i.data<std::int64_t>()[1] == -2);
+    BOOST_TEST(a.to(float32).is_same(a));
+    BOOST_TEST(a.to(float64).data<double>()[0] == static_cast<double>(1.7f));
+}
+
+BOOST_AUTO_TEST_CASE(item_requires_one_element) {
+    CHECK_THROWS_WITH(zeros({2, 2}).item(), ValueError, "has 4 elements (shape [2,2])");
+}
+
+BOOST_AUTO_TEST_CASE(in_place_updates) {
+    Tensor a = tensor({1, 2, 3});
+    a.add_(tensor({1, 1, 1}), 2.0);
+    BOOST_TEST(values(a) == std::vector<double>({3, 4, 5}), boost::test_tools::per_element());
+    a.mul_(0.5);
+    BOOST_TEST(values(a) == std::vector<double>({1.5, 2, 2.5}), boost::test_tools::per_element());
+    a.copy_(tensor({9, 8, 7}, float64));
+    BOOST_TEST(values(a) == std::vector<double>({9, 8, 7}), boost::test_tools::per_element());
+    CHECK_THROWS_WITH(a.copy_(zeros({2})), ShapeError, "source shape [2] does not match destination [3]");
+    BOOST_TEST(a.version() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(printing_is_numpy_like) {
+    BOOST_TEST(to_string(tensor({{1, 2}, {3, 4}})) == "tensor([[1.0000, 2.0000],\n        [3.0000, 4.0000]])");
+    BOOST_TEST(to_string(arange(3)) == "tensor([0, 1, 2], dtype=int64)");
+    BOOST_TEST(to_string(scalar(2)) == "tensor(2.0000)");
+    const std::string big = to_string(zeros({2000}));
+    BOOST_TEST(big.find("...") != std::string::npos);
+    BOOST_TEST(big.size() < 100u);
+}
+
+BOOST_AUTO_TEST_CASE(negative_dimension_rejected) {
+    CHECK_THROWS_WITH(zeros({2, -1}), ValueError, "negative dimension in shape [2,-1]");
+}
+
+BOOST_AUTO_TEST_CASE(shape_broadcasting_rules) {
+    BOOST_TEST((broadcast_shapes({3, 1}, {4}, "add") == Shape{3, 4}));
+    BOOST_TEST((broadcast_shapes({}, {2, 2}, "add") == Shape{2, 2}));
+    CHECK_THROWS_WITH(broadcast_shapes({3}, {4}, "add"), ShapeError, "add: shapes [3] and [4] cannot be broadcast");
+}
+
+BOOST_AUTO_TEST_CASE(shapes_of_any_rank) {
+    Shape s = Shape::filled(9, 2);
+    BOOST_TEST(s.size() == 9u);
+    BOOST_TEST(s.numel() == 512);
+    const Tensor t = zeros(s);
+    BOOST_TEST(t.rank() == 9u);
+    s.push_back(3);
+    BOOST_TEST(s.back() == 3);
+    BOOST_TEST(to_string(Shape{32, 784}) == "[32,784]");
+}
+
+BOOST_AUTO_TEST_CASE(buffers_are_reused_by_the_cache) {
+    const std::size_t before = detail::cached_bytes();
+    { Tensor t = zeros({1000}); }
+    BOOST_TEST(detail::cached_bytes() >= before + 4000);
+    void* first = nullptr;
+    { Tensor t = zeros({1000}); first = t.raw_data(); }
+    { Tensor t = zeros({1000}); BOOST_TEST(t.raw_data() == first); }
+    BOOST_TEST(reinterpret_cast<std::uintptr_t>(first) % 64 == 0u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,98 @@
+#include "../test_helpers.hpp"
+
+using namespace xgrad;
+using xgrad_test::values;
+using Fn = std::vector<Tensor>;
+
+BOOST_AUTO_TEST_SUITE(ops_elementwise)
+
+BOOST_AUTO_TEST_CASE(arithmetic_values) {
+    const Tensor a = tensor({1, 2, 3}), b = tensor({4, 5, 6});
+    BOOST_TEST(values(a + b) == std::vector<double>({5, 7, 9}), boost::test_tools::per_element());
+    BOOST_TEST(values(a - b) == std::vector<double>({-3, -3, -3}), boost::test_tools::per_element());
+    BOOST_TEST(values(a * b) == std::vector<double>({4, 10, 18}), boost::test_tools::per_element());
+    BOOST_TEST(values(b / a) == std::vector<double>({4, 2.5, 2}), boost::test_tools::per_element());
+    BOOST_TEST(values(-a) == std::vector<double>({-1, -2, -3}), boost::test_tools::per_element());
+    BOOST_TEST(values(2.0 - a) == std::vector<double>({1, 0, -1}), boost::test_tools::per_element());
+    BOOST_TEST(values(6.0 / a) == std::vector<double>({6, 3, 2}), boost::test_tools::per_element());
+    BOOST_TEST(values(pow(a, 2.0)) == std::vector<double>({1, 4, 9}), boost::test_tools::per_element());
+    BOOST_TEST(values(pow(a, tensor({0.5, 1, 2}))) == std::vector<double>({1, 2, 9}),
+               boost::test_tools::tolerance(1e-6) << boost::test_tools::per_element());
+    BOOST_TEST(values(maximum(a, tensor({2, 2, 2}))) == std::vector<double>({2, 2, 3}), boost::test_tools::per_element());
+    BOOST_TEST(values(minimum(a, tensor({2, 2, 2}))) == std::vector<double>({1, 2, 2}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(broadcasting_values) {
+    const Tensor m = tensor({{1, 2, 3}, {4, 5, 6}});
+    BOOST_TEST(values(m + tensor({10, 20, 30})) == std::vector<double>({11, 22, 33, 14, 25, 36}),
+               boost::test_tools::per_element());
+    BOOST_TEST(values(m * tensor({{2}, {3}})) == std::vector<double>({2, 4, 6, 12, 15, 18}),
+               boost::test_tools::per_element());
+    const Tensor outer = tensor({{1}, {2}}) * tensor({1, 10, 100});
+    BOOST_TEST((outer.shape() == Shape{2, 3}));
+    BOOST_TEST(values(outer) == std::vector<double>({1, 10, 100, 2, 20, 200}), boost::test_tools::per_element());
+    CHECK_THROWS_WITH(m + tensor({1, 2}), ShapeError, "add: shapes [2,3] and [2] cannot be broadcast");
+}
+
+BOOST_AUTO_TEST_CASE(dtype_rules) {
+    CHECK_THROWS_WITH(tensor({1}) + tensor({1}, float64), DtypeError, "add: dtypes float32 and float64 differ");
+    const Tensor i = arange(4) + arange(4);
+    BOOST_TEST((i.dtype() == int64));
+    BOOST_TEST(i.data<std::int64_t>()[3] == 6);
+    CHECK_THROWS_WITH(pow(arange(3), arange(3)), DtypeError, "pow: expected a floating dtype");
+}
+
+BOOST_AUTO_TEST_CASE(comparisons_and_where) {
+    const Tensor a = tensor({1, 2, 3}), b = tensor({3, 2, 1});
+    BOOST_TEST(values(a < b) == std::vector<double>({1, 0, 0}), boost::test_tools::per_element());
+    BOOST_TEST(values(a <= b) == std::vector<double>({1, 1, 0}), boost::test_tools::per_element());
+    BOOST_TEST(values(a == b) == std::vector<double>({0, 1, 0}), boost::test_tools::per_element());
+    BOOST_TEST(values(a != b) == std::vector<double>({1, 0, 1}), boost::test_tools::per_element());
+    BOOST_TEST(values(a > 1.5) == std::vector<double>({0, 1, 1}), boost::test_tools::per_element());
+    BOOST_TEST(values(where(a > 1.5, a, b)) == std::vector<double>({3, 2, 3}), boost::test_tools::per_element());
+    BOOST_TEST(values(where(tensor({{1}, {0}}), tensor({7}), zeros({3}))) == std::vector<double>({7, 7, 7, 0, 0, 0}),
+               boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(gradients_hand_computed) {
+    Tensor a = tensor({1.0, 2.0}, float64).requires_grad_();
+    Tensor b = tensor({3.0, 4.0}, float64).requires_grad_();
+    (a / b).sum().backward();
+    // d/da = 1/b, d/db = -a/b²
+    BOOST_TEST(values(a.grad()) == std::vector<double>({1.0 / 3, 0.25}), boost::test_tools::per_element());
+    BOOST_TEST(values(b.grad()) == std::vector<double>({-1.0 / 9, -2.0 / 16}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(broadcast_gradient_is_summed) {
+    Tensor bias = tensor({0.0, 0.0, 0.0}).requires_grad_();
+    (ones({4, 3}) + bias).sum().backward();
+    BOOST_TEST(values(bias.grad()) == std::vector<double>({4, 4, 4}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(gradchecks) {
+    manual_seed(11);
+    const Tensor x = randn({3, 4}), y = randn({3, 4}), row = randn({4}), col = randn({3, 1}), s = randn({});
+    const Tensor pos = uniform({3, 4}, 0.5, 2.0), pos_row = uniform({4}, 0.5, 2.0);
+    CHECK_GRADCHECK("add", [](const Fn& v) { return add(v[0], v[1]); }, {x, row});
+    CHECK_GRADCHECK("add", [](const Fn& v) { return add(v[0], v[1]); }, {col, row});
+    CHECK_GRADCHECK("sub", [](const Fn& v) { return sub(v[0], v[1]); }, {x, col});
+    CHECK_GRADCHECK("mul", [](const Fn& v) { return mul(v[0], v[1]); }, {x, y});
+    CHECK_GRADCHECK("mul", [](const Fn& v) { return mul(v[0], v[1]); }, {s, x});
+    CHECK_GRADCHECK("div", [](const Fn& v) { return div(v[0], v[1]); }, {x, pos_row});
+    CHECK_GRADCHECK("neg", [](const Fn& v) { return neg(v[0]); }, {x});
+    CHECK_GRADCHECK("pow", [](const Fn& v) { return pow(v[0], v[1]); }, {pos, row});
+    CHECK_GRADCHECK("pow_scalar", [](const Fn& v) { return pow(v[0], 3.0); }, {x});
+    CHECK_GRADCHECK("pow_scalar", [](const Fn& v) { return pow(v[0], -1.5); }, {pos});
+    CHECK_GRADCHECK("maximum", [](const Fn& v) { return maximum(v[0], v[1]); }, {x, y});
+    CHECK_GRADCHECK("minimum", [](const Fn& v) { return minimum(v[0], v[1]); }, {x, row});
+    CHECK_GRADCHECK("where", [](const Fn& v) { return where(v[0] > 0.0, v[0], v[1]); }, {x, row});
+}
+
+BOOST_AUTO_TEST_CASE(second_order) {
+    manual_seed(12);
+    CHECK_GRADGRADCHECK("mul", [](const Fn& v) { return mul(v[0], v[1]); }, {randn({3}), randn({3})});
+    CHECK_GRADGRADCHECK("div", [](const Fn& v) { return div(v[0], v[1]); }, {randn({3}), uniform({3}, 1, 2)});
+    CHECK_GRADGRADCHECK("pow", [](const Fn& v) { return pow(v[0], v[1]); }, {uniform({3}, 1, 2), randn({3})});
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -123,6 +123,16 @@ Tensor clamp(const Tensor& x, std::optional<double> lo, std::optional<double> hi
     return out;
 }
 
+Tensor erf(const Tensor& x) {
+    Tensor out = unary_simd("erf", x, [](auto v) { return xsimd::erf(v); });
+    record("erf", out, {&x}, [sx = SavedTensor(x)](const Tensor& g, InputGrads& dx) {
+        const Tensor x = sx.get();
+        dx[0] = mul(g, exp(neg(mul(x, x))) * (2.0 / std::sqrt(3.14159265358979323846)));
+    });
+    return out;
+}
+
+XGRAD_REGISTER_OP(erf, differentiable);
 XGRAD_REGISTER_OP(exp, differentiable);
 XGRAD_REGISTER_OP(log, differentiable);
 XGRAD_REGISTER_OP(log1p, differentiable);

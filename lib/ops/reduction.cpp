@@ -1,12 +1,22 @@
 // Reductions over axes: forward kernels and backward formulas side by side.
+//
+// Every backward is written with xgrad's own differentiable ops, so
+// create_graph gives higher-order gradients. Shapes in the comments:
+// [in] is the input's shape, [kept] the input's shape with the reduced axes
+// set to 1 (what keepdims returns); reshape(g, kept) then broadcasts against
+// [in] in the elementwise ops, whose backward sums it back.
 #include "xgrad/ops/reduction.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <string>
+#include <type_traits>
 
 #include "reduce_kernel.hpp"
 #include "xgrad/autograd/node.hpp"
 #include "xgrad/ops/elementwise.hpp"
+#include "xgrad/ops/math.hpp"
 #include "xgrad/ops/registry.hpp"
 #include "xgrad/ops/shape_ops.hpp"
 
@@ -14,13 +24,30 @@ namespace xgrad {
 
 namespace detail {
 
+std::string describe_axes(const Axes& axes) {
+    if (axes.empty()) return "all axes";
+    std::string s = axes.size() == 1 ? "axis " : "axes [";
+    for (std::size_t i = 0; i < axes.size(); ++i) {
+        if (i) s += ',';
+        s += std::to_string(axes[i]);
+    }
+    if (axes.size() > 1) s += ']';
+    return s;
+}
+
 ReducePlan plan_reduce(const Shape& in, const Axes& axes, bool keepdims, const char* op) {
     ReducePlan plan;
     plan.reduced.assign(in.size(), axes.empty());
+    const auto rank = static_cast<std::int64_t>(in.size());
     for (auto a : axes) {
-        const std::size_t ax = normalize_axis(a, in.size(), op);
+        if (a < -rank || a >= rank) {
+            throw ValueError(std::string(op) + ": axis " + std::to_string(a) + " is out of range for a tensor of shape " +
+                             to_string(in));
+        }
+        const auto ax = static_cast<std::size_t>(a < 0 ? a + rank : a);
         if (plan.reduced[ax]) {
-            throw ValueError(std::string(op) + ": axis " + std::to_string(a) + " is listed twice");
+            throw ValueError(std::string(op) + ": axis " + std::to_string(a) + " is listed twice (" +
+                             describe_axes(axes) + " of shape " + to_string(in) + ")");
         }
         plan.reduced[ax] = true;
     }
@@ -39,6 +66,13 @@ ReducePlan plan_reduce(const Shape& in, const Axes& axes, bool keepdims, const c
     return plan;
 }
 
+void check_nonempty(const ReducePlan& plan, const Shape& in, const Axes& axes, const char* op) {
+    if (plan.group == 0) {
+        throw ValueError(std::string(op) + ": cannot reduce over an empty dimension (" + describe_axes(axes) +
+                         " of shape " + to_string(in) + ")");
+    }
+}
+
 }  // namespace detail
 
 namespace {
@@ -46,6 +80,99 @@ namespace {
 /// Gradient of a reduction broadcast back to the input shape.
 Tensor spread(const Tensor& g, const Shape& kept_shape, const Shape& in_shape) {
     return expand(reshape(g, kept_shape), in_shape);
+}
+
+/// True when v replaces `best` in a max (IsMax) or min reduction. NaN wins
+/// over numbers and stays once reached (NaN propagates, as in NumPy).
+template <bool IsMax, class T> bool wins(T v, T best) {
+    if constexpr (std::is_floating_point_v<T>) {
+        if (std::isnan(v)) return !std::isnan(best);
+        if (std::isnan(best)) return false;
+    }
+    return IsMax ? v > best : v < best;
+}
+
+/// Kernel of max/min: the extremum of each group, kept_shape's element count.
+template <bool IsMax, class T> std::vector<T> extremum_kernel(const Tensor& x, const detail::ReducePlan& plan) {
+    using lim = std::numeric_limits<T>;
+    T init;
+    if constexpr (std::is_floating_point_v<T>) init = IsMax ? -lim::infinity() : lim::infinity();
+    else init = IsMax ? lim::lowest() : lim::max();
+    return detail::reduce_into<T, T>(x, plan, init, [](T a, T v) { return wins<IsMax>(v, a) ? v : a; });
+}
+
+template <bool IsMax> Tensor extremum(const char* op, const Tensor& x, const Axes& axes, bool keepdims) {
+    const auto plan = detail::plan_reduce(x.shape(), axes, keepdims, op);
+    detail::check_nonempty(plan, x.shape(), axes, op);
+    Tensor out(plan.out_shape, x.dtype());
+    visit_dtype(x.dtype(), [&](auto tag) {
+        using T = decltype(tag);
+        const auto acc = extremum_kernel<IsMax, T>(x, plan);
+        std::copy(acc.begin(), acc.end(), out.data<T>());
+    });
+    // d max / dx_i = 1/k where x_i is one of the k elements equal to the max, else 0.
+    record(op, out, {&x},
+           [sx = SavedTensor(x), sy = SavedTensor::output(out), axes, kept = plan.kept_shape](const Tensor& g,
+                                                                                              InputGrads& dx) {
+               const Tensor x = sx.get();
+               const Tensor hit = eq(x, reshape(sy.get(), kept));  // [in], 1 at the extrema (a constant)
+               const Tensor count = sum(hit, axes, true);           // [kept], k ≥ 1
+               dx[0] = mul(hit, div(reshape(g, kept), count));      // [in]
+           });
+    return out;
+}
+
+template <bool IsMax> Tensor arg_extremum(const char* op, const Tensor& x, std::int64_t axis, bool keepdims) {
+    const Axes axes{axis};
+    const auto plan = detail::plan_reduce(x.shape(), axes, keepdims, op);
+    detail::check_nonempty(plan, x.shape(), axes, op);
+    const auto ax = static_cast<std::size_t>(std::find(plan.reduced.begin(), plan.reduced.end(), true) -
+                                             plan.reduced.begin());
+    const detail::AxisSplit split = detail::split_at_axis(x.shape(), ax);
+    Tensor out(plan.out_shape, int64);
+    visit_dtype(x.dtype(), [&](auto tag) {
+        using T = decltype(tag);
+        // Strict comparison: the first index wins on ties.
+        detail::arg_reduce<T>(x.data<T>(), out.data<std::int64_t>(), split,
+                              [](T v, T best) { return wins<IsMax>(v, best); });
+    });
+    return out;
+}
+
+/// var, also behind std (op names the caller in error messages).
+Tensor var_impl(const char* op, const Tensor& x, const Axes& axes, bool keepdims, std::int64_t ddof) {
+    detail::check_floating(op, x);
+    const auto plan = detail::plan_reduce(x.shape(), axes, keepdims, op);
+    if (ddof < 0) throw ValueError(std::string(op) + ": ddof must be ≥ 0, got " + std::to_string(ddof));
+    detail::check_nonempty(plan, x.shape(), axes, op);
+    if (plan.group <= ddof) {
+        throw ValueError(std::string(op) + ": ddof " + std::to_string(ddof) + " leaves no degrees of freedom (" +
+                         std::to_string(plan.group) + " element(s) per group over " + detail::describe_axes(axes) +
+                         " of shape " + to_string(x.shape()) + ")");
+    }
+    const double n = static_cast<double>(plan.group);
+    const double dof = static_cast<double>(plan.group - ddof);
+    Tensor out(plan.out_shape, x.dtype());
+    visit_floating(x.dtype(), op, [&](auto tag) {
+        using T = decltype(tag);
+        // Two passes in double: the mean, then Σ (x - mean)². Exact for large offsets
+        // (no E[x²] - E[x]² cancellation).
+        auto means = detail::reduce_into<double, T>(x, plan, 0.0, [](double a, T v) { return a + v; });
+        for (double& m : means) m /= n;
+        const auto sq = detail::reduce_into_ref<double, T>(x, plan, means, 0.0, [](double a, T v, double m) {
+            const double d = static_cast<double>(v) - m;
+            return a + d * d;
+        });
+        std::transform(sq.begin(), sq.end(), out.data<T>(), [dof](double s) { return static_cast<T>(s / dof); });
+    });
+    // d var / dx = 2 (x - mean) / (n - ddof)
+    record("var", out, {&x},
+           [sx = SavedTensor(x), axes, kept = plan.kept_shape, scale = 2.0 / dof](const Tensor& g, InputGrads& dx) {
+               const Tensor x = sx.get();
+               const Tensor centered = sub(x, mean(x, axes, true));  // [in]
+               dx[0] = mul(reshape(g, kept), centered) * scale;      // [in]
+           });
+    return out;
 }
 
 }  // namespace
@@ -74,6 +201,67 @@ Tensor mean(const Tensor& x, const Axes& axes, bool keepdims) {
     return s * scale;
 }
 
+Tensor var(const Tensor& x, const Axes& axes, bool keepdims, std::int64_t ddof) {
+    return var_impl("var", x, axes, keepdims, ddof);
+}
+
+Tensor std(const Tensor& x, const Axes& axes, bool keepdims, std::int64_t ddof) {
+    // Composite: d std = d var / (2 std) comes from sqrt's backward.
+    return sqrt(var_impl("std", x, axes, keepdims, ddof));
+}
+
+Tensor max(const Tensor& x, const Axes& axes, bool keepdims) { return extremum<true>("max", x, axes, keepdims); }
+
+Tensor min(const Tensor& x, const Axes& axes, bool keepdims) { return extremum<false>("min", x, axes, keepdims); }
+
+Tensor logsumexp(const Tensor& x, const Axes& axes, bool keepdims) {
+    detail::check_floating("logsumexp", x);
+    const auto plan = detail::plan_reduce(x.shape(), axes, keepdims, "logsumexp");
+    Tensor out(plan.out_shape, x.dtype());
+    Tensor shift(plan.kept_shape, x.dtype());  // the max, kept for backward (a constant)
+    visit_floating(x.dtype(), "logsumexp", [&](auto tag) {
+        using T = decltype(tag);
+        // m + log Σ e^(x - m) with m the max: every exponent is ≤ 0, and the largest
+        // term is 1, so nothing overflows or underflows to log 0. An infinite m is
+        // replaced by 0 (all -inf gives log 0 = -inf; a +inf gives +inf), and an empty
+        // group gives log 0 = -inf, the identity of logsumexp.
+        auto m = extremum_kernel<true, T>(x, plan);
+        for (T& v : m)
+            if (std::isinf(v)) v = T(0);
+        const auto s = detail::reduce_into_ref<double, T>(x, plan, m, 0.0, [](double a, T v, T c) {
+            return a + std::exp(static_cast<double>(v) - static_cast<double>(c));
+        });
+        T* po = out.data<T>();
+        for (std::size_t i = 0; i < s.size(); ++i) po[i] = static_cast<T>(static_cast<double>(m[i]) + std::log(s[i]));
+        std::copy(m.begin(), m.end(), shift.data<T>());
+    });
+    // d logsumexp / dx = softmax(x) = e^(x - m) / Σ e^(x - m) for the constant shift m.
+    // Not e^(x - logsumexp(x)): in float32 the rounded output (1e4 + log 2 on a 1e-3
+    // grid) would cost the gradient 3 digits; x - m is exact.
+    record("logsumexp", out, {&x}, [sx = SavedTensor(x), shift, axes](const Tensor& g, InputGrads& dx) {
+        const Tensor e = exp(sub(sx.get(), shift));   // [in]
+        const Tensor p = div(e, sum(e, axes, true));  // [in]
+        dx[0] = mul(reshape(g, shift.shape()), p);    // [in]
+    });
+    return out;
+}
+
+Tensor argmax(const Tensor& x, std::int64_t axis, bool keepdims) {
+    return arg_extremum<true>("argmax", x, axis, keepdims);
+}
+
+Tensor argmin(const Tensor& x, std::int64_t axis, bool keepdims) {
+    return arg_extremum<false>("argmin", x, axis, keepdims);
+}
+
 XGRAD_REGISTER_OP(sum, differentiable);
+XGRAD_REGISTER_OP(mean, differentiable);  // composite: sum · 1/n
+XGRAD_REGISTER_OP(var, differentiable);
+XGRAD_REGISTER_OP(std, differentiable);  // composite: sqrt(var)
+XGRAD_REGISTER_OP(max, differentiable);
+XGRAD_REGISTER_OP(min, differentiable);
+XGRAD_REGISTER_OP(logsumexp, differentiable);
+XGRAD_REGISTER_OP(argmax, not_differentiable);
+XGRAD_REGISTER_OP(argmin, not_differentiable);
 
 }  // namespace xgrad

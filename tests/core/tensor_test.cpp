@@ -71,6 +71,22 @@ BOOST_AUTO_TEST_CASE(dtype_conversion) {
     BOOST_TEST(a.to(float64).data<double>()[0] == static_cast<double>(1.7f));
 }
 
+BOOST_AUTO_TEST_CASE(conversion_and_clone_gradients) {
+    // to() between floating dtypes and clone() pass gradients through unchanged.
+    Tensor x = tensor({1.0, 2.0}).requires_grad_();
+    Tensor y = x.to(float64) * 3.0;
+    y.sum().backward();
+    BOOST_TEST((x.grad().dtype() == float32));
+    BOOST_TEST(values(x.grad()) == std::vector<double>({3, 3}), boost::test_tools::per_element());
+    using Fn = std::vector<Tensor>;
+    // Through float32 the function is linear but rounded: a wide step keeps
+    // the rounding (~1e-7) small against the step.
+    GradcheckOptions wide;
+    wide.eps = 1e-2;
+    CHECK_GRADCHECK("to", [](const Fn& v) { return v[0].to(float32); }, {randn({3})}, wide);
+    CHECK_GRADCHECK("clone", [](const Fn& v) { return v[0].clone() * v[0]; }, {randn({2, 2})});
+}
+
 BOOST_AUTO_TEST_CASE(item_requires_one_element) {
     CHECK_THROWS_WITH(zeros({2, 2}).item(), ValueError, "has 4 elements (shape [2,2])");
 }

@@ -24,6 +24,8 @@ Tensor rsqrt(const Tensor& x);
 Tensor abs(const Tensor& x);
 /// -1, 0 or 1 (also int64). Not differentiable (gradient 0).
 Tensor sign(const Tensor& x);
+/// The error function.   d = 2/√π · e^(−x²)
+Tensor erf(const Tensor& x);
 /// x².               d = 2x
 Tensor square(const Tensor& x);
 /// Limits x to [lo, hi] (either bound optional). d = 1 inside, 0 where clamped.

@@ -40,7 +40,8 @@ Tensor stack(const std::vector<Tensor>& tensors, std::int64_t axis = 0);
 /// Splits into pieces of the given sizes along `axis` (sizes must add up).
 std::vector<Tensor> split(const Tensor& x, const std::vector<std::int64_t>& sizes,
                           std::int64_t axis = 0);
-/// Splits into `sections` equal pieces along `axis`.
-std::vector<Tensor> split(const Tensor& x, std::int64_t sections, std::int64_t axis = 0);
+/// Splits into `sections` equal pieces along `axis` (PyTorch's chunk; a
+/// separate name so `split(x, {2})` always means sizes).
+std::vector<Tensor> chunk(const Tensor& x, std::int64_t sections, std::int64_t axis = 0);
 
 }  // namespace xgrad

@@ -1,0 +1,57 @@
+#pragma once
+/// \file
+/// Weight regularizers (Keras formulas): their value is added to the training
+/// loss through Module::losses(). Weight constraints, applied after each
+/// optimizer step, are in constraints.hpp.
+#include <memory>
+#include <string>
+
+#include "xgrad/core/tensor.hpp"
+
+namespace xgrad::nn {
+
+class Regularizer {
+public:
+    virtual ~Regularizer() = default;
+    /// The penalty for weight w (a 0-d tensor, differentiable in w).
+    virtual Tensor operator()(const Tensor& w) const = 0;
+    virtual std::string name() const = 0;
+};
+using RegularizerPtr = std::shared_ptr<const Regularizer>;
+
+/// l1 · Σ|w| + l2 · Σw² (Keras: no ½ on the l2 term).
+struct L1L2 : Regularizer {
+    explicit L1L2(double l1 = 0.0, double l2 = 0.0) : l1(l1), l2(l2) {}
+    Tensor operator()(const Tensor& w) const override;
+    std::string name() const override { return "l1_l2"; }
+    double l1, l2;
+};
+/// l1 · Σ|w|, default 0.01.
+struct L1 final : L1L2 {
+    explicit L1(double l1 = 0.01) : L1L2(l1, 0.0) {}
+    std::string name() const override { return "l1"; }
+};
+/// l2 · Σw², default 0.01.
+struct L2 final : L1L2 {
+    explicit L2(double l2 = 0.01) : L1L2(0.0, l2) {}
+    std::string name() const override { return "l2"; }
+};
+
+/// "l1", "l2", "l1_l2" (defaults 0.01) or any Regularizer object; empty = none.
+class RegularizerRef {
+public:
+    RegularizerRef() = default;
+    RegularizerRef(const char* name);
+    RegularizerRef(RegularizerPtr ptr) : ptr_(std::move(ptr)) {}
+    template <class R>
+        requires std::is_base_of_v<Regularizer, std::decay_t<R>>
+    RegularizerRef(R&& r) : ptr_(std::make_shared<std::decay_t<R>>(std::forward<R>(r))) {}
+    explicit operator bool() const noexcept { return ptr_ != nullptr; }
+    const Regularizer& operator*() const noexcept { return *ptr_; }
+    const RegularizerPtr& ptr() const noexcept { return ptr_; }
+
+private:
+    RegularizerPtr ptr_;
+};
+
+}  // namespace xgrad::nn

@@ -1,0 +1,79 @@
+#pragma once
+/// \file
+/// Sequential: a stack of layers, each feeding the next.
+///
+///     Sequential model{
+///         Flatten({28, 28}),
+///         BatchNormalization(),
+///         Dense(300, "relu", "he_normal"),
+///         Dense(10, "softmax"),
+///     };
+///     model.add(Dense(5));
+///     Sequential head(model.layers().begin(), model.layers().end() - 1);  // shares those layers
+///     auto copy = model.clone();                                          // independent weights
+#include <initializer_list>
+#include <iosfwd>
+#include <vector>
+
+#include "xgrad/nn/module.hpp"
+
+namespace xgrad::nn {
+
+/// Anything that can be a layer: a layer value (moved into a shared_ptr) or a ModulePtr.
+class AnyModule {
+public:
+    AnyModule(ModulePtr ptr) : ptr_(std::move(ptr)) {}
+    template <class M>
+        requires std::is_base_of_v<Module, M>
+    AnyModule(std::shared_ptr<M> ptr) : ptr_(std::move(ptr)) {}
+    template <class M>
+        requires std::is_base_of_v<Module, std::decay_t<M>>
+    AnyModule(M&& layer) : ptr_(std::make_shared<std::decay_t<M>>(std::forward<M>(layer))) {}
+    const ModulePtr& ptr() const noexcept { return ptr_; }
+
+private:
+    ModulePtr ptr_;
+};
+
+class Sequential : public Cloneable<Sequential> {
+public:
+    Sequential();
+    Sequential(std::initializer_list<AnyModule> layers);
+    /// A model over existing layer objects (shared, not copied), e.g. all but the last of another model's.
+    template <class It> Sequential(It first, It last) : Sequential() {
+        for (; first != last; ++first) add(*first);
+    }
+    explicit Sequential(const std::vector<ModulePtr>& layers) : Sequential(layers.begin(), layers.end()) {}
+
+    /// Appends a layer (and builds it if the model's input shape is known).
+    Sequential& add(AnyModule layer);
+    /// Removes the last layer.
+    void pop();
+
+    /// Layer i; negative counts from the end. IndexError when out of range.
+    const ModulePtr& operator[](std::int64_t i) const;
+    /// Layer i cast to its type: `model.layer<Dense>(1)`.
+    template <class M> std::shared_ptr<M> layer(std::int64_t i) const {
+        auto p = std::dynamic_pointer_cast<M>((*this)[i]);
+        if (!p) throw ValueError("Sequential: layer " + std::to_string(i) + " is a " + (*this)[i]->type_name());
+        return p;
+    }
+    const std::vector<ModulePtr>& layers() const noexcept { return children(); }
+    std::size_t size() const noexcept { return children().size(); }
+    auto begin() const noexcept { return children().begin(); }
+    auto end() const noexcept { return children().end(); }
+
+    Tensor forward(const Tensor& x, bool training) override;
+    void build(const Shape& input_shape) override;
+    Shape output_shape(const Shape& input_shape) override;
+
+    /// Keras-style table: layer name (type), output shape, param #, then
+    /// Total / Trainable / Non-trainable params with their size in bytes.
+    std::string summary() const;
+
+private:
+    std::vector<Shape> output_shapes_;  // per layer, known once built (batch = -1)
+    std::optional<Shape> built_input_;
+};
+
+}  // namespace xgrad::nn

@@ -1,0 +1,174 @@
+// Metrics: plain loops over the values (nothing is recorded by autograd), each
+// returning a 0-d float32 tensor; a name registry; the Mean accumulator.
+#include "xgrad/losses/metrics.hpp"
+
+#include <map>
+#include <mutex>
+#include <string>
+#include <utility>
+
+#include "xgrad/ops/reduction.hpp"
+#include "xgrad/ops/shape_ops.hpp"
+
+namespace xgrad::metrics {
+
+namespace {
+
+void check_pred(const char* op, const Tensor& y_pred) {
+    if (!is_floating(y_pred.dtype())) {
+        throw DtypeError(std::string(op) + ": y_pred must be float32 or float64, got " +
+                         std::string(dtype_name(y_pred.dtype())));
+    }
+    if (y_pred.rank() == 0) {
+        throw ShapeError(std::string(op) + ": y_pred must have at least one axis, got shape " +
+                         to_string(y_pred.shape()));
+    }
+}
+
+/// hits / n as a 0-d float32 tensor (0 for no samples, like Keras' divide_no_nan).
+Tensor fraction(std::int64_t hits, std::int64_t n) {
+    return scalar(n > 0 ? static_cast<double>(hits) / static_cast<double>(n) : 0.0, float32);
+}
+
+/// Number of positions where the int64 tensors a and b (same numel) agree.
+std::int64_t count_equal(const Tensor& a, const Tensor& b) {
+    const std::int64_t* pa = a.data<std::int64_t>();
+    const std::int64_t* pb = b.data<std::int64_t>();
+    std::int64_t hits = 0;
+    for (std::int64_t i = 0; i < a.numel(); ++i) hits += pa[i] == pb[i];
+    return hits;
+}
+
+}  // namespace
+
+Tensor sparse_categorical_accuracy(const Tensor& labels, const Tensor& y_pred) {
+    constexpr const char* op = "sparse_categorical_accuracy";
+    check_pred(op, y_pred);
+    if (labels.dtype() != int64) {
+        throw DtypeError(std::string(op) + ": labels must be int64 class indices, got " +
+                         std::string(dtype_name(labels.dtype())));
+    }
+    Shape batch = y_pred.shape();
+    batch.erase(batch.size() - 1);
+    Shape batch_1 = batch;
+    batch_1.push_back(1);
+    if (!(labels.shape() == batch) && !(labels.shape() == batch_1)) {
+        throw ShapeError(std::string(op) + ": labels shape " + to_string(labels.shape()) +
+                         " does not match y_pred shape " + to_string(y_pred.shape()) + " (expected labels " +
+                         to_string(batch) + " or " + to_string(batch_1) + ")");
+    }
+    const Tensor predicted = argmax(y_pred.detach(), -1);
+    return fraction(count_equal(predicted, labels), predicted.numel());
+}
+
+Tensor categorical_accuracy(const Tensor& y_true, const Tensor& y_pred) {
+    constexpr const char* op = "categorical_accuracy";
+    check_pred(op, y_pred);
+    if (!(y_true.shape() == y_pred.shape())) {
+        throw ShapeError(std::string(op) + ": y_true shape " + to_string(y_true.shape()) + " and y_pred shape " +
+                         to_string(y_pred.shape()) + " differ");
+    }
+    const Tensor predicted = argmax(y_pred.detach(), -1);
+    const Tensor expected = argmax(y_true.detach().to(y_pred.dtype()), -1);
+    return fraction(count_equal(predicted, expected), predicted.numel());
+}
+
+Tensor binary_accuracy(const Tensor& y_true, const Tensor& y_pred, double threshold) {
+    constexpr const char* op = "binary_accuracy";
+    check_pred(op, y_pred);
+    // Keras' squeeze_or_expand_to_same_rank: [N] against [N, 1] is fine.
+    Tensor t = y_true, p = y_pred;
+    const std::size_t rt = t.rank(), rp = p.rank();
+    if (rt == rp + 1 && t.shape().back() == 1) t = reshape(t, p.shape());
+    else if (rp == rt + 1 && p.shape().back() == 1) p = reshape(p, t.shape());
+    if (!(t.shape() == p.shape())) {
+        throw ShapeError(std::string(op) + ": y_true shape " + to_string(y_true.shape()) + " and y_pred shape " +
+                         to_string(y_pred.shape()) + " differ");
+    }
+    const auto tv = t.to_vector<double>(), pv = p.to_vector<double>();
+    std::int64_t hits = 0;
+    for (std::size_t i = 0; i < tv.size(); ++i) hits += tv[i] == (pv[i] > threshold ? 1.0 : 0.0);
+    return fraction(hits, static_cast<std::int64_t>(tv.size()));
+}
+
+// ---- Metric and the registry ----------------------------------------------------------
+
+namespace {
+
+/// Keras' compile-time resolution of "accuracy", done per call from the shapes.
+Tensor accuracy(const Tensor& y_true, const Tensor& y_pred) {
+    check_pred("accuracy", y_pred);
+    const std::int64_t pred_last = y_pred.shape().back();
+    if (pred_last == 1) return binary_accuracy(y_true, y_pred);
+    const bool sparse = y_true.rank() < y_pred.rank() || (y_true.rank() > 0 && y_true.shape().back() == 1);
+    return sparse ? sparse_categorical_accuracy(y_true, y_pred) : categorical_accuracy(y_true, y_pred);
+}
+
+struct Entry {
+    std::string canonical;
+    Metric::Fn fn;
+};
+
+std::mutex registry_mutex;
+
+std::map<std::string, Entry, std::less<>>& registry() {
+    static std::map<std::string, Entry, std::less<>> r = [] {
+        std::map<std::string, Entry, std::less<>> m;
+        m["accuracy"] = m["acc"] = {"accuracy", accuracy};
+        m["sparse_categorical_accuracy"] = {"sparse_categorical_accuracy", sparse_categorical_accuracy};
+        m["categorical_accuracy"] = {"categorical_accuracy", categorical_accuracy};
+        m["binary_accuracy"] = {"binary_accuracy",
+                                [](const Tensor& t, const Tensor& p) { return binary_accuracy(t, p); }};
+        return m;
+    }();
+    return r;
+}
+
+}  // namespace
+
+Metric get_metric(std::string_view name) {
+    std::lock_guard lock(registry_mutex);
+    const auto& r = registry();
+    const auto it = r.find(name);
+    if (it == r.end()) {
+        std::string known;
+        for (const auto& [k, v] : r) known += (known.empty() ? "" : ", ") + k;
+        throw ValueError("unknown metric '" + std::string(name) + "' (known: " + known + ")");
+    }
+    return Metric(it->second.canonical, it->second.fn);
+}
+
+void register_metric(std::string name, Metric::Fn fn) {
+    if (name.empty()) throw ValueError("register_metric: the name must not be empty");
+    if (!fn) throw ValueError("register_metric: '" + name + "' has an empty function");
+    std::lock_guard lock(registry_mutex);
+    Entry e{name, std::move(fn)};
+    registry()[std::move(name)] = std::move(e);
+}
+
+std::vector<std::string> metric_names() {
+    std::lock_guard lock(registry_mutex);
+    std::vector<std::string> names;
+    for (const auto& [k, v] : registry()) names.push_back(k);
+    return names;
+}
+
+Metric::Metric(const char* name) : Metric(get_metric(name)) {}
+
+// ---- Mean ----------------------------------------------------------------------------
+
+void Mean::update(double value, double weight) {
+    if (!(weight >= 0)) throw ValueError("Mean::update: weight must be non-negative, got " + std::to_string(weight));
+    total_ += value * weight;
+    weight_ += weight;
+}
+
+void Mean::update(const Tensor& values, double weight) {
+    if (!(weight >= 0)) throw ValueError("Mean::update: weight must be non-negative, got " + std::to_string(weight));
+    double s = 0;
+    for (double v : values.to_vector<double>()) s += v;
+    total_ += s * weight;
+    weight_ += weight * static_cast<double>(values.numel());
+}
+
+}  // namespace xgrad::metrics

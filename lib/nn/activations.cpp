@@ -1,0 +1,114 @@
+// Keras activations composed from differentiable primitives (their gradients
+// and second derivatives come from the primitives').
+#include "xgrad/nn/activations.hpp"
+
+#include <cmath>
+#include <map>
+#include <mutex>
+#include <numbers>
+
+#include "xgrad/ops/elementwise.hpp"
+#include "xgrad/ops/math.hpp"
+
+namespace xgrad::nn {
+
+namespace {
+constexpr double selu_alpha = 1.6732632423543772848170429916717;
+constexpr double selu_scale = 1.0507009873554804934193349852946;
+
+Tensor zero_like_scalar(const Tensor& x) { return zeros({}, x.dtype()); }
+}  // namespace
+
+Tensor leaky_relu(const Tensor& x, double negative_slope) {
+    return where(x > 0.0, x, x * negative_slope);
+}
+
+Tensor elu(const Tensor& x, double alpha) {
+    // expm1 of min(x, 0): the unused branch never overflows.
+    return where(x > 0.0, x, expm1(minimum(x, zero_like_scalar(x))) * alpha);
+}
+
+Tensor selu(const Tensor& x) { return elu(x, selu_alpha) * selu_scale; }
+
+Tensor gelu(const Tensor& x, bool approximate) {
+    if (approximate) {
+        const double c = std::sqrt(2.0 / std::numbers::pi);
+        return x * 0.5 * (1.0 + xgrad::tanh((x + pow(x, 3.0) * 0.044715) * c));
+    }
+    // x·Φ(x) with Φ(x) = ½(1 + erf(x/√2)).
+    return x * (erf(x * (1.0 / std::numbers::sqrt2)) + 1.0) * 0.5;
+}
+
+Tensor silu(const Tensor& x) { return x * sigmoid(x); }
+
+Tensor mish(const Tensor& x) { return x * xgrad::tanh(softplus(x)); }
+
+Tensor hard_sigmoid(const Tensor& x) { return clamp(x + 3.0, 0.0, 6.0) / 6.0; }
+
+Tensor softsign(const Tensor& x) { return x / (abs(x) + 1.0); }
+
+Tensor exponential(const Tensor& x) { return exp(x); }
+
+Tensor linear(const Tensor& x) { return x; }
+
+Tensor prelu(const Tensor& x, const Tensor& alpha) { return relu(x) - alpha * relu(-x); }
+
+Tensor rrelu(const Tensor& x, bool training, double lower, double upper, Generator& gen) {
+    if (!(lower <= upper)) throw ValueError("rrelu: lower must be <= upper");
+    if (!training) return leaky_relu(x, (lower + upper) / 2);
+    const Tensor slopes = uniform(x.shape(), lower, upper, x.dtype(), gen);
+    return where(x >= 0.0, x, x * slopes);
+}
+
+// ---- ActivationFn and the registry ------------------------------------------------
+
+namespace {
+
+std::mutex registry_mutex;
+
+std::map<std::string, std::function<Tensor(const Tensor&)>, std::less<>>& registry() {
+    static std::map<std::string, std::function<Tensor(const Tensor&)>, std::less<>> r = {
+        {"relu", [](const Tensor& x) { return relu(x); }},
+        {"leaky_relu", [](const Tensor& x) { return leaky_relu(x); }},
+        {"elu", [](const Tensor& x) { return elu(x); }},
+        {"selu", [](const Tensor& x) { return selu(x); }},
+        {"gelu", [](const Tensor& x) { return gelu(x); }},
+        {"gelu_tanh", [](const Tensor& x) { return gelu(x, true); }},
+        {"silu", [](const Tensor& x) { return silu(x); }},
+        {"swish", [](const Tensor& x) { return silu(x); }},
+        {"mish", [](const Tensor& x) { return mish(x); }},
+        {"tanh", [](const Tensor& x) { return xgrad::tanh(x); }},
+        {"sigmoid", [](const Tensor& x) { return sigmoid(x); }},
+        {"hard_sigmoid", [](const Tensor& x) { return hard_sigmoid(x); }},
+        {"softplus", [](const Tensor& x) { return softplus(x); }},
+        {"softsign", [](const Tensor& x) { return softsign(x); }},
+        {"softmax", [](const Tensor& x) { return softmax(x, -1); }},
+        {"log_softmax", [](const Tensor& x) { return log_softmax(x, -1); }},
+        {"exponential", [](const Tensor& x) { return exp(x); }},
+        {"linear", [](const Tensor& x) { return x; }},
+    };
+    return r;
+}
+
+}  // namespace
+
+ActivationFn get_activation(std::string_view name) {
+    std::lock_guard lock(registry_mutex);
+    const auto& r = registry();
+    const auto it = r.find(name);
+    if (it == r.end()) {
+        std::string known;
+        for (const auto& [k, v] : r) known += (known.empty() ? "" : ", ") + k;
+        throw ValueError("unknown activation '" + std::string(name) + "' (known: " + known + ")");
+    }
+    return ActivationFn(it->first, it->second);
+}
+
+ActivationFn::ActivationFn(const char* name) : ActivationFn(get_activation(name)) {}
+
+void register_activation(std::string name, std::function<Tensor(const Tensor&)> fn) {
+    std::lock_guard lock(registry_mutex);
+    registry()[std::move(name)] = std::move(fn);
+}
+
+}  // namespace xgrad::nn

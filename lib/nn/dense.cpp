@@ -1,0 +1,53 @@
+#include "xgrad/nn/dense.hpp"
+
+#include "xgrad/ops/elementwise.hpp"
+#include "xgrad/ops/linalg.hpp"
+#include "xgrad/ops/reduction.hpp"
+
+namespace xgrad::nn {
+
+Dense::Dense(std::int64_t units, ActivationFn activation, InitializerRef kernel_initializer)
+    : Cloneable("Dense"), units_(units), activation_(std::move(activation)),
+      kernel_initializer_(std::move(kernel_initializer)) {
+    if (units <= 0) throw ValueError("Dense: units must be positive, got " + std::to_string(units));
+}
+
+void Dense::build(const Shape& input_shape) {
+    if (input_shape.empty() || input_shape.back() <= 0) {
+        throw ShapeError(name() + " (Dense): cannot build for input shape " + to_string(input_shape) +
+                         " (the last dimension gives the number of inputs)");
+    }
+    register_parameter("kernel", (*kernel_initializer_)({input_shape.back(), units_}, dtype()));
+    if (use_bias_) register_parameter("bias", (*bias_initializer_)({units_}, dtype()));
+}
+
+Tensor Dense::forward(const Tensor& x, bool) {
+    const Tensor& kernel = weight("kernel");
+    if (x.rank() == 0 || x.shape().back() != kernel.shape()[0]) {
+        throw ShapeError(name() + " (Dense): expected input [*, " + std::to_string(kernel.shape()[0]) + "], got " +
+                         to_string(x.shape()));
+    }
+    const Tensor y = xgrad::linear(x, kernel, use_bias_ ? weight("bias") : Tensor());
+    return activation_.is_linear() ? y : activation_(y);
+}
+
+Shape Dense::output_shape(const Shape& input_shape) {
+    Shape out = input_shape;
+    if (out.empty()) throw ShapeError(name() + " (Dense): input must have at least one dimension");
+    out[out.size() - 1] = units_;
+    return out;
+}
+
+std::vector<Tensor> Dense::losses() const {
+    std::vector<Tensor> out;
+    if (!built()) return out;
+    if (kernel_regularizer_) out.push_back((*kernel_regularizer_)(weight("kernel")));
+    if (bias_regularizer_ && use_bias_) out.push_back((*bias_regularizer_)(weight("bias")));
+    return out;
+}
+
+void Dense::apply_constraints() {
+    if (kernel_constraint_ && built()) (*kernel_constraint_).apply(weight("kernel"));
+}
+
+}  // namespace xgrad::nn

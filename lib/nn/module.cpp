@@ -1,0 +1,264 @@
+#include "xgrad/nn/module.hpp"
+
+#include <mutex>
+#include <unordered_map>
+
+#include "xgrad/autograd/grad_mode.hpp"
+
+namespace xgrad::nn {
+
+namespace {
+
+std::mutex names_mutex;
+std::unordered_map<std::string, int>& name_counts() {
+    static std::unordered_map<std::string, int> counts;
+    return counts;
+}
+
+std::string snake_case(const std::string& camel) {
+    std::string out;
+    for (std::size_t i = 0; i < camel.size(); ++i) {
+        const char c = camel[i];
+        if (std::isupper(static_cast<unsigned char>(c))) {
+            const bool boundary = i > 0 && (std::islower(static_cast<unsigned char>(camel[i - 1])) ||
+                                            (i + 1 < camel.size() && std::islower(static_cast<unsigned char>(camel[i + 1])) &&
+                                             std::isupper(static_cast<unsigned char>(camel[i - 1]))));
+            if (boundary) out += '_';
+            out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string unique_layer_name(const std::string& snake_name) {
+    std::lock_guard lock(names_mutex);
+    const int n = name_counts()[snake_name]++;
+    return n == 0 ? snake_name : snake_name + "_" + std::to_string(n);
+}
+
+void reset_layer_names() {
+    std::lock_guard lock(names_mutex);
+    name_counts().clear();
+}
+
+Module::Module(std::string type_name, std::optional<Shape> input_shape)
+    : type_name_(std::move(type_name)), name_(unique_layer_name(snake_case(type_name_))),
+      input_shape_(std::move(input_shape)) {}
+
+Module::Module(const Module& other)
+    : std::enable_shared_from_this<Module>(), type_name_(other.type_name_), name_(other.name_),
+      input_shape_(other.input_shape_), entries_(other.entries_), children_(other.children_),
+      built_(other.built_), training_(other.training_), trainable_(other.trainable_), dtype_(other.dtype_) {}
+
+void Module::deep_copy_state() {
+    NoGradGuard no_grad;
+    for (Entry& e : entries_) {
+        const bool had_grad = e.tensor.requires_grad();
+        e.tensor = e.tensor.clone().detach();
+        if (had_grad) e.tensor.requires_grad_(true);
+    }
+    for (ModulePtr& child : children_) child = child->clone();
+}
+
+Tensor Module::call(const Tensor& x, bool training) {
+    ensure_built(x.shape());
+    return forward(x, training);
+}
+
+void Module::build(const Shape&) {}
+
+void Module::ensure_built(const Shape& input_shape) {
+    if (built_) return;
+    build(input_shape);
+    built_ = true;
+}
+
+Shape Module::output_shape(const Shape& input_shape) {
+    Shape probe = input_shape;
+    if (!probe.empty() && probe[0] < 0) probe[0] = 1;
+    NoGradGuard no_grad;
+    Shape out = call(zeros(probe), false).shape();
+    if (!out.empty() && !input_shape.empty() && input_shape[0] < 0) out[0] = -1;
+    return out;
+}
+
+Module& Module::set_name(std::string name) {
+    if (name.empty()) throw ValueError(type_name_ + ": a layer name cannot be empty");
+    name_ = std::move(name);
+    return *this;
+}
+
+void Module::register_parameter(std::string name, Tensor value, bool trainable) {
+    if (has_weight(name)) throw ValueError(name_ + ": weight '" + name + "' registered twice");
+    if (is_floating(value.dtype())) value.requires_grad_(trainable && trainable_);
+    entries_.push_back({std::move(name), std::move(value), trainable, false});
+}
+
+void Module::register_buffer(std::string name, Tensor value) {
+    if (has_weight(name)) throw ValueError(name_ + ": weight '" + name + "' registered twice");
+    entries_.push_back({std::move(name), std::move(value), false, true});
+}
+
+const Tensor& Module::weight(std::string_view name) const {
+    for (const Entry& e : entries_)
+        if (e.name == name) return e.tensor;
+    throw ValueError(name_ + " (" + type_name_ + "): no weight named '" + std::string(name) + "'" +
+                     (built_ ? "" : " (the layer is not built yet: call it once or declare its input shape)"));
+}
+
+Tensor& Module::weight(std::string_view name) {
+    return const_cast<Tensor&>(static_cast<const Module&>(*this).weight(name));
+}
+
+bool Module::has_weight(std::string_view name) const {
+    for (const Entry& e : entries_)
+        if (e.name == name) return true;
+    return false;
+}
+
+std::vector<Tensor> Module::parameters() const {
+    std::vector<Tensor> out;
+    for (const auto& [name, t] : named_parameters()) out.push_back(t);
+    return out;
+}
+
+std::vector<Tensor> Module::trainable_parameters() const {
+    std::vector<Tensor> out;
+    for (const Entry& e : entries_)
+        if (!e.buffer && e.trainable && trainable_) out.push_back(e.tensor);
+    for (const ModulePtr& c : children_)
+        for (const Tensor& t : c->trainable_parameters()) out.push_back(t);
+    return out;
+}
+
+std::vector<Tensor> Module::non_trainable_parameters() const {
+    std::vector<Tensor> out;
+    for (const Entry& e : entries_)
+        if (e.buffer || !e.trainable || !trainable_) out.push_back(e.tensor);
+    for (const ModulePtr& c : children_)
+        for (const Tensor& t : c->non_trainable_parameters()) out.push_back(t);
+    return out;
+}
+
+void Module::collect(const std::string& prefix, std::vector<NamedTensor>& out, bool buffers) const {
+    for (const Entry& e : entries_)
+        if (e.buffer == buffers) out.push_back({prefix + e.name, e.tensor});
+    for (const ModulePtr& c : children_) {
+        const std::string child_prefix = entries_.empty() ? prefix + c->own_prefix() : prefix + c->name() + ".";
+        c->collect(child_prefix, out, buffers);
+    }
+}
+
+// A module's own weights are named "<module>.<weight>"; a pure container
+// (no weights of its own, e.g. Sequential) adds no prefix, so a model's
+// weights read "dense_1.kernel" as in Keras.
+std::string Module::own_prefix() const { return entries_.empty() ? std::string() : name_ + "."; }
+
+std::vector<NamedTensor> Module::named_parameters() const {
+    std::vector<NamedTensor> out;
+    collect(own_prefix(), out, false);
+    return out;
+}
+
+std::vector<NamedTensor> Module::named_buffers() const {
+    std::vector<NamedTensor> out;
+    collect(own_prefix(), out, true);
+    return out;
+}
+
+std::map<std::string, Tensor> Module::state_dict() const {
+    std::map<std::string, Tensor> out;
+    for (auto& [n, t] : named_parameters()) out.emplace(n, t);
+    for (auto& [n, t] : named_buffers()) out.emplace(n, t);
+    return out;
+}
+
+void Module::load_state_dict(const std::map<std::string, Tensor>& state) {
+    const auto mine = state_dict();
+    for (const auto& [name, t] : state) {
+        if (!mine.count(name)) throw ValueError("load_state_dict: unexpected weight '" + name + "'");
+    }
+    NoGradGuard no_grad;
+    for (const auto& [name, target] : mine) {
+        const auto it = state.find(name);
+        if (it == state.end()) throw ValueError("load_state_dict: missing weight '" + name + "'");
+        if (it->second.shape() != target.shape()) {
+            throw ShapeError("load_state_dict: weight '" + name + "' has shape " + to_string(target.shape()) +
+                             " but the value has " + to_string(it->second.shape()));
+        }
+        Tensor(target).copy_(it->second);
+    }
+}
+
+std::vector<Tensor> Module::get_weights() const {
+    std::vector<Tensor> out;
+    for (const Entry& e : entries_) out.push_back(e.tensor);
+    for (const ModulePtr& c : children_)
+        for (const Tensor& t : c->get_weights()) out.push_back(t);
+    return out;
+}
+
+void Module::set_weights(const std::vector<Tensor>& weights) {
+    std::vector<Tensor> mine = get_weights();
+    if (weights.size() != mine.size()) {
+        throw ValueError(name_ + ": set_weights got " + std::to_string(weights.size()) + " arrays, the layer has " +
+                         std::to_string(mine.size()) + " weights");
+    }
+    NoGradGuard no_grad;
+    for (std::size_t i = 0; i < mine.size(); ++i) {
+        if (weights[i].shape() != mine[i].shape()) {
+            throw ShapeError(name_ + ": set_weights: weight " + std::to_string(i) + " has shape " +
+                             to_string(mine[i].shape()) + " but the value has " + to_string(weights[i].shape()));
+        }
+        mine[i].copy_(weights[i]);
+    }
+}
+
+std::int64_t Module::count_params() const {
+    std::int64_t n = 0;
+    for (const Tensor& t : get_weights()) n += t.numel();
+    return n;
+}
+
+Module& Module::to(Dtype dtype) {
+    if (!is_floating(dtype)) throw DtypeError(name_ + ": weights must be float32 or float64");
+    dtype_ = dtype;
+    NoGradGuard no_grad;
+    for (Entry& e : entries_) {
+        if (!is_floating(e.tensor.dtype()) || e.tensor.dtype() == dtype) continue;
+        const bool had_grad = e.tensor.requires_grad();
+        e.tensor = e.tensor.to(dtype);
+        if (had_grad) e.tensor.requires_grad_(true);
+    }
+    for (const ModulePtr& c : children_) c->to(dtype);
+    return *this;
+}
+
+void Module::train(bool on) {
+    training_ = on;
+    for (const ModulePtr& c : children_) c->train(on);
+}
+
+void Module::set_trainable(bool trainable) {
+    trainable_ = trainable;
+    for (Entry& e : entries_)
+        if (!e.buffer && e.trainable && is_floating(e.tensor.dtype())) e.tensor.requires_grad_(trainable);
+    for (const ModulePtr& c : children_) c->set_trainable(trainable);
+}
+
+std::vector<Tensor> Module::losses() const {
+    std::vector<Tensor> out;
+    for (const ModulePtr& c : children_)
+        for (const Tensor& t : c->losses()) out.push_back(t);
+    return out;
+}
+
+void Module::apply_constraints() {
+    for (const ModulePtr& c : children_) c->apply_constraints();
+}
+
+}  // namespace xgrad::nn

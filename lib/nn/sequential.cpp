@@ -1,0 +1,143 @@
+#include "xgrad/nn/sequential.hpp"
+
+#include <cstdio>
+#include <sstream>
+
+namespace xgrad::nn {
+
+Sequential::Sequential() : Cloneable("Sequential") {}
+
+Sequential::Sequential(std::initializer_list<AnyModule> layers) : Sequential() {
+    for (const AnyModule& l : layers) add(l);
+}
+
+Sequential& Sequential::add(AnyModule layer) {
+    const ModulePtr& m = layer.ptr();
+    if (!m) throw ValueError(name() + ": cannot add a null layer");
+    if (children().empty() && m->declared_input_shape()) {
+        Shape in = *m->declared_input_shape();
+        in.insert(0, -1);
+        built_input_ = in;
+    }
+    register_module(m);
+    if (built_input_) {
+        const Shape in = output_shapes_.empty() ? *built_input_ : output_shapes_.back();
+        m->ensure_built(in);
+        output_shapes_.push_back(m->output_shape(in));
+    }
+    return *this;
+}
+
+void Sequential::pop() {
+    if (children().empty()) throw ValueError(name() + ": pop from an empty model");
+    mutable_children().pop_back();
+    if (output_shapes_.size() > size()) output_shapes_.pop_back();
+}
+
+const ModulePtr& Sequential::operator[](std::int64_t i) const {
+    const auto n = static_cast<std::int64_t>(size());
+    if (i < -n || i >= n) {
+        throw IndexError(name() + ": layer index " + std::to_string(i) + " out of range for " + std::to_string(n) +
+                         " layers");
+    }
+    return children()[static_cast<std::size_t>(i < 0 ? i + n : i)];
+}
+
+void Sequential::build(const Shape& input_shape) {
+    Shape in = input_shape;
+    if (!in.empty()) in[0] = -1;
+    built_input_ = in;
+    output_shapes_.clear();
+    for (const ModulePtr& m : children()) {
+        m->ensure_built(in);
+        in = m->output_shape(in);
+        output_shapes_.push_back(in);
+    }
+}
+
+Tensor Sequential::forward(const Tensor& x, bool training) {
+    Tensor y = x;
+    for (const ModulePtr& m : children()) y = m->call(y, training);
+    return y;
+}
+
+Shape Sequential::output_shape(const Shape& input_shape) {
+    Shape s = input_shape;
+    for (const ModulePtr& m : children()) s = m->output_shape(s);
+    return s;
+}
+
+namespace {
+
+std::string with_commas(std::int64_t n) {
+    std::string digits = std::to_string(n), out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return out;
+}
+
+// Keras' readable_memory_size: 1024-based units, two decimals.
+std::string readable_bytes(double bytes) {
+    const char* units[] = {"B", "KB", "MB", "GB"};
+    int u = 0;
+    while (bytes >= 1024 && u < 3) {
+        bytes /= 1024;
+        ++u;
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f %s", bytes, units[u]);
+    return buf;
+}
+
+std::string shape_text(const Shape& s) {
+    std::string out = "(";
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (i) out += ", ";
+        out += s[i] < 0 ? "None" : std::to_string(s[i]);
+    }
+    return out + (s.size() == 1 ? ",)" : ")");
+}
+
+std::string pad(const std::string& text, std::size_t width) {
+    return text + std::string(width > text.size() ? width - text.size() : 0, ' ');
+}
+
+std::int64_t numel_sum(const std::vector<Tensor>& ts) {
+    std::int64_t n = 0;
+    for (const Tensor& t : ts) n += t.numel();
+    return n;
+}
+
+}  // namespace
+
+std::string Sequential::summary() const {
+    std::ostringstream os;
+    // The first column fits the longest "name (Type)", as Keras' does not truncate.
+    std::size_t name_width = 30;
+    for (const ModulePtr& m : children())
+        name_width = std::max(name_width, m->name().size() + m->type_name().size() + 6);
+    const std::size_t width = name_width + 25 + 14;
+    const std::string rule(width, '_'), thick(width, '=');
+    os << "Model: \"" << name() << "\"\n" << rule << "\n";
+    os << pad(" Layer (type)", name_width) << pad("Output Shape", 25) << "Param #\n" << thick << "\n";
+    for (std::size_t i = 0; i < size(); ++i) {
+        const Module& m = *children()[i];
+        const std::string shape = i < output_shapes_.size() ? shape_text(output_shapes_[i]) : "? (not built)";
+        os << pad(" " + m.name() + " (" + m.type_name() + ")", name_width) << pad(shape, 25) << with_commas(m.count_params())
+           << "\n";
+    }
+    const std::int64_t total = count_params();
+    const std::int64_t trainable = numel_sum(trainable_parameters());
+    const double item = static_cast<double>(itemsize(dtype()));
+    os << thick << "\n"
+       << " Total params: " << with_commas(total) << " (" << readable_bytes(total * item) << ")\n"
+       << " Trainable params: " << with_commas(trainable) << " (" << readable_bytes(trainable * item) << ")\n"
+       << " Non-trainable params: " << with_commas(total - trainable) << " ("
+       << readable_bytes((total - trainable) * item) << ")\n"
+       << rule << "\n";
+    return os.str();
+}
+
+}  // namespace xgrad::nn

@@ -1,0 +1,71 @@
+// Softmax and log-softmax: composites of differentiable primitives (sub, exp,
+// sum, div, logsumexp), so first and higher-order gradients come from those
+// ops' backward formulas. Registered as differentiable and gradchecked.
+//
+// Stability: both shift x by its max along the axis first. The max is taken
+// without history: softmax(x - c) = softmax(x) for any constant c, so the
+// shift carries no gradient (its true derivative contribution is zero).
+#include "xgrad/ops/softmax.hpp"
+
+#include <cmath>
+
+#include "reduce_kernel.hpp"
+#include "xgrad/autograd/grad_mode.hpp"
+#include "xgrad/ops/elementwise.hpp"
+#include "xgrad/ops/math.hpp"
+#include "xgrad/ops/reduction.hpp"
+#include "xgrad/ops/registry.hpp"
+
+namespace xgrad {
+
+namespace {
+
+/// Validates dtype and axis for `op`; returns the normalized axis.
+std::int64_t check_softmax_args(const char* op, const Tensor& x, std::int64_t axis) {
+    detail::check_floating(op, x);
+    const auto plan = detail::plan_reduce(x.shape(), {axis}, true, op);
+    for (std::size_t i = 0; i < plan.reduced.size(); ++i)
+        if (plan.reduced[i]) return static_cast<std::int64_t>(i);
+    return axis;  // unreachable: plan_reduce throws for a rank-0 tensor
+}
+
+/// x - max(x) along axis (keepdims), with the max detached. An infinite max
+/// (a row of all -inf, or a +inf) shifts by 0 instead, so -inf - -inf never
+/// makes a NaN.
+Tensor shift_by_max(const Tensor& x, std::int64_t axis) {
+    Tensor m;
+    {
+        NoGradGuard no_grad;
+        m = max(x.detach(), {axis}, true);
+        visit_floating(m.dtype(), "softmax", [&](auto tag) {
+            using T = decltype(tag);
+            T* p = m.data<T>();
+            for (std::int64_t i = 0; i < m.numel(); ++i)
+                if (std::isinf(p[i])) p[i] = T(0);
+        });
+    }
+    return sub(x, m);
+}
+
+}  // namespace
+
+Tensor softmax(const Tensor& x, std::int64_t axis) {
+    axis = check_softmax_args("softmax", x, axis);
+    if (x.size(axis) == 0) return x.clone();  // nothing to normalize
+    const Tensor e = exp(shift_by_max(x, axis));  // ≤ 1, the largest is 1
+    return div(e, sum(e, {axis}, true));          // denominator ≥ 1
+}
+
+Tensor log_softmax(const Tensor& x, std::int64_t axis) {
+    axis = check_softmax_args("log_softmax", x, axis);
+    if (x.size(axis) == 0) return x.clone();
+    // z - logsumexp(z) with z = x - max: z is exact and logsumexp(z) ∈ [0, log n],
+    // so the result keeps full precision even when |x| is large.
+    const Tensor z = shift_by_max(x, axis);
+    return sub(z, logsumexp(z, {axis}, true));
+}
+
+XGRAD_REGISTER_OP(softmax, differentiable);      // composite
+XGRAD_REGISTER_OP(log_softmax, differentiable);  // composite
+
+}  // namespace xgrad

@@ -1,0 +1,209 @@
+#include "../test_helpers.hpp"
+
+using namespace xgrad;
+using namespace xgrad::nn;
+using xgrad_test::values;
+
+namespace {
+Sequential notebook_mlp() {
+    return Sequential{Flatten({28, 28}), Dense(300, "relu"), Dense(100, "relu"), Dense(10, "softmax")};
+}
+std::int64_t numel_of(const std::vector<Tensor>& ts) {
+    std::int64_t n = 0;
+    for (const Tensor& t : ts) n += t.numel();
+    return n;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(nn_module)
+
+BOOST_AUTO_TEST_CASE(keras_style_unique_names) {
+    reset_layer_names();
+    Dense a(2), b(2);
+    Flatten f;
+    BOOST_TEST(a.name() == "dense");
+    BOOST_TEST(b.name() == "dense_1");
+    BOOST_TEST(f.name() == "flatten");
+    b.set_name("output");
+    BOOST_TEST(b.name() == "output");
+    BOOST_TEST(Sequential().name() == "sequential");
+}
+
+BOOST_AUTO_TEST_CASE(summary_counts_of_the_notebook_mlp) {
+    reset_layer_names();
+    Sequential model = notebook_mlp();
+    BOOST_TEST(model[1]->count_params() == 235500);  // 784·300 + 300
+    BOOST_TEST(model[2]->count_params() == 30100);
+    BOOST_TEST(model[3]->count_params() == 1010);
+    BOOST_TEST(model.count_params() == 266610);
+    const std::string s = model.summary();
+    BOOST_TEST(s.find("dense_1 (Dense)") != std::string::npos);
+    BOOST_TEST(s.find("(None, 784)") != std::string::npos);
+    BOOST_TEST(s.find("Total params: 266,610 (1.02 MB)") != std::string::npos);
+    BOOST_TEST(s.find("Non-trainable params: 0 (0.00 B)") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(hierarchical_parameter_names) {
+    reset_layer_names();
+    Sequential model = notebook_mlp();
+    const auto named = model.named_parameters();
+    BOOST_TEST_REQUIRE(named.size() == 6u);
+    BOOST_TEST(named[0].name == "dense.kernel");
+    BOOST_TEST(named[3].name == "dense_1.bias");
+    BOOST_TEST((named[4].tensor.shape() == Shape{100, 10}));
+    const auto state = model.state_dict();
+    BOOST_TEST(state.count("dense_2.kernel") == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(lazy_build_on_first_call) {
+    Dense d(4, "tanh");
+    BOOST_TEST(!d.built());
+    CHECK_THROWS_WITH(d.weight("kernel"), ValueError, "not built yet");
+    const Tensor y = d(ones({2, 3}));
+    BOOST_TEST(d.built());
+    BOOST_TEST((y.shape() == Shape{2, 4}));
+    BOOST_TEST((d.weight("kernel").shape() == Shape{3, 4}));
+    CHECK_THROWS_WITH(d(ones({2, 5})), ShapeError, "(Dense): expected input [*, 3], got [2,5]");
+}
+
+BOOST_AUTO_TEST_CASE(dense_computes_x_w_plus_b) {
+    Dense d(2, "linear", "ones");
+    d.ensure_built({-1, 3});
+    d.weight("bias").copy_(tensor({0.5, -1.0}));
+    // [1, 2, 3] · ones(3, 2) + [0.5, -1] = [6.5, 5]
+    BOOST_TEST(values(d(tensor({{1, 2, 3}}))) == std::vector<double>({6.5, 5}), boost::test_tools::per_element());
+    Dense no_bias(2, "relu", "ones");
+    no_bias.use_bias(false);
+    BOOST_TEST(values(no_bias(tensor({{-1, -2, 1}}))) == std::vector<double>({0, 0}), boost::test_tools::per_element());
+    BOOST_TEST(no_bias.parameters().size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(dense_gradcheck) {
+    Dense d(3, "tanh");
+    d.to(float64);
+    d.ensure_built({-1, 4});
+    const Tensor kernel = d.weight("kernel"), bias = d.weight("bias");
+    CHECK_GRADCHECK("dense", [&](const std::vector<Tensor>& v) {
+        d.weight("kernel") = v[1];
+        d.weight("bias") = v[2];
+        return d(v[0]);
+    }, {randn({5, 4}, float64), kernel, bias});
+}
+
+BOOST_AUTO_TEST_CASE(train_and_eval_propagate) {
+    Sequential model = notebook_mlp();
+    model.eval();
+    for (const auto& layer : model) BOOST_TEST(!layer->is_training());
+    model.train();
+    for (const auto& layer : model) BOOST_TEST(layer->is_training());
+}
+
+BOOST_AUTO_TEST_CASE(freezing_moves_counts_and_stops_gradients) {
+    Sequential model = notebook_mlp();
+    model[1]->set_trainable(false);
+    BOOST_TEST(numel_of(model.trainable_parameters()) == 30100 + 1010);
+    BOOST_TEST(numel_of(model.non_trainable_parameters()) == 235500);
+    BOOST_TEST(model.summary().find("Non-trainable params: 235,500") != std::string::npos);
+    mean(model(randn({4, 28, 28}))).backward();
+    BOOST_TEST(!model[1]->weight("kernel").grad().defined());
+    BOOST_TEST(model[2]->weight("kernel").grad().defined());
+    // Unfreezing works in place, without rebuilding.
+    model[1]->set_trainable(true);
+    mean(model(randn({4, 28, 28}))).backward();
+    BOOST_TEST(model[1]->weight("kernel").grad().defined());
+}
+
+BOOST_AUTO_TEST_CASE(sequential_from_layers_shares_them_clone_does_not) {
+    Sequential model_a = notebook_mlp();
+    Sequential shared(model_a.layers().begin(), model_a.layers().end() - 1);
+    shared.add(Dense(1, "sigmoid"));
+    BOOST_TEST(shared[1].get() == model_a[1].get());
+    {
+        NoGradGuard no_grad;
+        Tensor k = shared[1]->weight("kernel");
+        k.fill_(0.25);
+    }
+    BOOST_TEST(model_a[1]->weight("kernel").data<float>()[0] == 0.25f);  // the notebook's pitfall
+
+    auto copy = std::dynamic_pointer_cast<Sequential>(model_a.clone());
+    BOOST_TEST_REQUIRE(copy);
+    BOOST_TEST(copy->size() == 4u);
+    BOOST_TEST(copy->layers()[1].get() != model_a[1].get());
+    BOOST_TEST(values(copy->layers()[1]->weight("kernel")) == values(model_a[1]->weight("kernel")),
+               boost::test_tools::per_element());
+    {
+        NoGradGuard no_grad;
+        Tensor k = copy->layers()[1]->weight("kernel");
+        k.fill_(9.0);
+    }
+    BOOST_TEST(model_a[1]->weight("kernel").data<float>()[0] == 0.25f);
+    BOOST_TEST(copy->layers()[1]->weight("kernel").requires_grad());
+}
+
+BOOST_AUTO_TEST_CASE(get_and_set_weights) {
+    Sequential a = notebook_mlp(), b = notebook_mlp();
+    b.set_weights(a.get_weights());
+    const Tensor x = randn({3, 28, 28});
+    BOOST_TEST(values(a(x)) == values(b(x)), boost::test_tools::per_element());
+    auto w = a.get_weights();
+    w.pop_back();
+    CHECK_THROWS_WITH(b.set_weights(w), ValueError, "set_weights got 5 arrays, the layer has 6 weights");
+    w = a.get_weights();
+    w[0] = zeros({2, 2});
+    CHECK_THROWS_WITH(b.set_weights(w), ShapeError, "has shape [784,300] but the value has [2,2]");
+}
+
+BOOST_AUTO_TEST_CASE(load_state_dict_checks_names_and_shapes) {
+    reset_layer_names();
+    Sequential a = notebook_mlp();
+    auto state = a.state_dict();
+    state["dense.kernel"] = zeros({784, 300});
+    a.load_state_dict(state);
+    BOOST_TEST(a[1]->weight("kernel").sum().item() == 0.0);
+    state.erase("dense.bias");
+    CHECK_THROWS_WITH(a.load_state_dict(state), ValueError, "missing weight 'dense.bias'");
+    state = a.state_dict();
+    state["extra.kernel"] = zeros({1});
+    CHECK_THROWS_WITH(a.load_state_dict(state), ValueError, "unexpected weight 'extra.kernel'");
+    state = a.state_dict();
+    state["dense_2.bias"] = zeros({3});
+    CHECK_THROWS_WITH(a.load_state_dict(state), ShapeError, "'dense_2.bias' has shape [10] but the value has [3]");
+}
+
+BOOST_AUTO_TEST_CASE(indexing_and_layer_access) {
+    Sequential model = notebook_mlp();
+    BOOST_TEST(model.size() == 4u);
+    BOOST_TEST(model[-1]->type_name() == "Dense");
+    BOOST_TEST(model.layer<Dense>(-1)->units() == 10);
+    CHECK_THROWS_WITH(model[4], IndexError, "layer index 4 out of range for 4 layers");
+    CHECK_THROWS_WITH(model.layer<Dense>(0), ValueError, "layer 0 is a Flatten");
+    model.pop();
+    BOOST_TEST(model.size() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(regularizer_losses_and_max_norm) {
+    Dense d(2, "linear", "ones");
+    d.kernel_regularizer(L2(0.01)).bias_regularizer(L1(0.5)).kernel_constraint(MaxNorm(1.0));
+    d.ensure_built({-1, 3});
+    d.weight("bias").copy_(tensor({1.0, -2.0}));
+    const auto losses = d.losses();
+    BOOST_TEST_REQUIRE(losses.size() == 2u);
+    BOOST_TEST(losses[0].item() == 0.06, boost::test_tools::tolerance(1e-6));  // 0.01 · 6 ones²
+    BOOST_TEST(losses[1].item() == 1.5, boost::test_tools::tolerance(1e-6));   // 0.5 · (|1| + |−2|)
+    Sequential model{Dense(2)};
+    BOOST_TEST(model.losses().empty());
+    // Each column of ones(3, 2) has norm √3 > 1: rescaled to norm 1 (Keras: w · 1/(1e-7 + √3)).
+    d.apply_constraints();
+    BOOST_TEST(d.weight("kernel").data<float>()[0] == 1 / (1e-7 + std::sqrt(3.0)), boost::test_tools::tolerance(1e-6));
+    BOOST_TEST(L1L2(0.1, 0.2)(tensor({1.0, -2.0})).item() == 0.1 * 3 + 0.2 * 5, boost::test_tools::tolerance(1e-6));
+    CHECK_THROWS_WITH(RegularizerRef("l3"), ValueError, "unknown regularizer 'l3'");
+}
+
+BOOST_AUTO_TEST_CASE(float64_models) {
+    Sequential model = notebook_mlp();
+    model.to(float64);
+    BOOST_TEST((model[1]->weight("kernel").dtype() == float64));
+    BOOST_TEST((model(randn({2, 28, 28}, float64)).dtype() == float64));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -54,7 +54,10 @@ Tensor linear(const Tensor& x) { return x; }
 Tensor prelu(const Tensor& x, const Tensor& alpha) { return relu(x) - alpha * relu(-x); }
 
 Tensor rrelu(const Tensor& x, bool training, double lower, double upper, Generator& gen) {
-    if (!(lower <= upper)) throw ValueError("rrelu: lower must be <= upper");
+    if (!(lower <= upper)) {
+        throw ValueError("rrelu: lower must be <= upper, got lower " + std::to_string(lower) + ", upper " +
+                         std::to_string(upper));
+    }
     if (!training) return leaky_relu(x, (lower + upper) / 2);
     const Tensor slopes = uniform(x.shape(), lower, upper, x.dtype(), gen);
     return where(x >= 0.0, x, x * slopes);

@@ -55,6 +55,9 @@ public:
     ActivationFn(const std::string& name) : ActivationFn(name.c_str()) {}
     ActivationFn(std::string name, std::function<Tensor(const Tensor&)> fn)
         : name_(std::move(name)), fn_(std::move(fn)) {}
+    /// A plain function: `Dense(3, selu)` (also picks an overload set's
+    /// one-argument member, e.g. `relu`).
+    ActivationFn(Tensor (*fn)(const Tensor&)) : name_("custom"), fn_(fn) {}
     template <class F>
         requires std::is_invocable_r_v<Tensor, F, const Tensor&> &&
                  (!std::is_convertible_v<F, std::string>)

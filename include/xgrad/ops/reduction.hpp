@@ -19,6 +19,11 @@ Tensor mean(const Tensor& x, const Axes& axes = {}, bool keepdims = false);
 Tensor var(const Tensor& x, const Axes& axes = {}, bool keepdims = false, std::int64_t ddof = 0);
 /// √var.
 Tensor std(const Tensor& x, const Axes& axes = {}, bool keepdims = false, std::int64_t ddof = 0);
+/// Same as xgrad::std, callable unqualified under `using namespace xgrad;`
+/// (where a bare `std(x)` is ambiguous with namespace std).
+inline Tensor stddev(const Tensor& x, const Axes& axes = {}, bool keepdims = false, std::int64_t ddof = 0) {
+    return xgrad::std(x, axes, keepdims, ddof);
+}
 /// Largest value; on ties the gradient is shared equally among the maxima.
 Tensor max(const Tensor& x, const Axes& axes = {}, bool keepdims = false);
 /// Smallest value; on ties the gradient is shared equally.

@@ -1,0 +1,146 @@
+#pragma once
+/// \file
+/// The Adam family — Adam (with AMSGrad), AdamW, Adamax, Nadam — sharing one
+/// moment implementation (scale_by_adam / scale_by_adamax / scale_by_nadam
+/// are one transform class with three variants).
+///
+/// Keras formulas, g the gradient, t = 1, 2, … (all defaults: η 0.001,
+/// β1 0.9, β2 0.999, ε 1e-7):
+///   moments (all):  m ← m + (g − m)(1 − β1);  v ← v + (g² − v)(1 − β2)
+///   Adam:     α = η·sqrt(1 − β2^t)/(1 − β1^t);  θ ← θ − α·m/(sqrt(v) + ε)
+///             amsgrad: v̂ ← max(v̂, v) and v̂ replaces v in the step
+///   AdamW:    Adam with decoupled weight decay θ ← θ − θ·wd·η first (wd 0.004)
+///   Adamax:   u ← max(β2·u, |g|) (instead of v);  θ ← θ − η·m/((1 − β1^t)(u + ε))
+///   Nadam:    μ_t = β1(1 − ½·0.96^t), Π_t = μ_1⋯μ_t (shared state "nadam.u_product")
+///             m̂ = μ_{t+1}·m/(1 − Π_t·μ_{t+1}) + (1 − μ_t)·g/(1 − Π_t)
+///             θ ← θ − η·m̂/(sqrt(v/(1 − β2^t)) + ε)
+/// As chains: [clip] → [decoupled_weight_decay] → scale_by_{adam,adamax,nadam} → scale_by_learning_rate().
+///
+/// PyTorch differences: ε = 1e-8 and placed on the bias-corrected root,
+/// θ ← θ − η·m̂/(sqrt(v̂) + ε) with m̂ = m/(1 − β1^t), v̂ = v/(1 − β2^t)
+/// (Keras' form equals PyTorch's with ε·sqrt(1 − β2^t) in place of ε);
+/// Adam's weight_decay is coupled L2; AdamW's default weight_decay is 0.01;
+/// Adamax (lr 0.002) uses u ← max(β2·u, |g| + ε) and m/u; Nadam (lr 0.002)
+/// uses μ_t = β1(1 − ½·0.96^(0.004·t)), a 250× slower momentum warmup.
+/// PyTorch keeps t per parameter; here t is the optimizer's iterations() + 1.
+///
+///     optim::Adam opt(model, optim::AdamOptions().learning_rate(1e-3).amsgrad(true));
+#include "xgrad/optim/optimizer.hpp"
+#include "xgrad/optim/transform.hpp"
+
+namespace xgrad::optim {
+
+/// Adam moments and bias correction: u ← sqrt(1 − β2^t)/(1 − β1^t) · m/(sqrt(v) + ε)
+/// (m, v updated from the incoming u). State "momentum", "velocity" (and
+/// "velocity_hat" with amsgrad), zeros. A momentum schedule replaces β1.
+GradientTransformPtr scale_by_adam(double beta_1 = 0.9, double beta_2 = 0.999, double epsilon = 1e-7,
+                                   bool amsgrad = false);
+/// Adamax: u ← m/((1 − β1^t)(norm + ε)), norm ← max(β2·norm, |u|). State "momentum", "norm".
+GradientTransformPtr scale_by_adamax(double beta_1 = 0.9, double beta_2 = 0.999, double epsilon = 1e-7);
+/// Nadam (Keras' momentum schedule, see above). State "momentum", "velocity"; shared "u_product" (starts at 1).
+GradientTransformPtr scale_by_nadam(double beta_1 = 0.9, double beta_2 = 0.999, double epsilon = 1e-7);
+
+/// β1, β2, ε for the whole family.
+template <class Derived>
+class MomentOptions : public OptimizerOptions<Derived> {
+public:
+    Derived& beta_1(double b) { return beta_1_ = b, static_cast<Derived&>(*this); }  // 0.9
+    double beta_1() const noexcept { return beta_1_; }
+    Derived& beta_2(double b) { return beta_2_ = b, static_cast<Derived&>(*this); }  // 0.999
+    double beta_2() const noexcept { return beta_2_; }
+    Derived& epsilon(double e) { return epsilon_ = e, static_cast<Derived&>(*this); }  // 1e-7
+    double epsilon() const noexcept { return epsilon_; }
+
+protected:
+    using OptimizerOptions<Derived>::OptimizerOptions;
+
+private:
+    double beta_1_ = 0.9;
+    double beta_2_ = 0.999;
+    double epsilon_ = 1e-7;
+};
+
+class AdamOptions : public MomentOptions<AdamOptions> {
+public:
+    AdamOptions() : MomentOptions(0.001) {}
+    AdamOptions& amsgrad(bool on) { return amsgrad_ = on, *this; }  // false
+    bool amsgrad() const noexcept { return amsgrad_; }
+
+private:
+    bool amsgrad_ = false;
+};
+
+/// Adam's options with weight_decay 0.004 by default (Keras AdamW).
+class AdamWOptions : public MomentOptions<AdamWOptions> {
+public:
+    AdamWOptions() : MomentOptions(0.001, 0.004) {}
+    AdamWOptions& amsgrad(bool on) { return amsgrad_ = on, *this; }  // false
+    bool amsgrad() const noexcept { return amsgrad_; }
+
+private:
+    bool amsgrad_ = false;
+};
+
+class AdamaxOptions : public MomentOptions<AdamaxOptions> {
+public:
+    AdamaxOptions() : MomentOptions(0.001) {}
+};
+
+class NadamOptions : public MomentOptions<NadamOptions> {
+public:
+    NadamOptions() : MomentOptions(0.001) {}
+};
+
+class Adam : public Optimizer {
+public:
+    explicit Adam(AdamOptions options = {});
+    explicit Adam(ParamGroup params, AdamOptions options = {});
+    Adam(ParamGroup params, LearningRate learning_rate)
+        : Adam(std::move(params), AdamOptions().learning_rate(std::move(learning_rate))) {}
+    const AdamOptions& options() const noexcept { return options_; }
+    static GradientTransformPtr make_transform(const AdamOptions& options);
+
+private:
+    AdamOptions options_;
+};
+
+class AdamW : public Optimizer {
+public:
+    explicit AdamW(AdamWOptions options = {});
+    explicit AdamW(ParamGroup params, AdamWOptions options = {});
+    AdamW(ParamGroup params, LearningRate learning_rate)
+        : AdamW(std::move(params), AdamWOptions().learning_rate(std::move(learning_rate))) {}
+    const AdamWOptions& options() const noexcept { return options_; }
+    static GradientTransformPtr make_transform(const AdamWOptions& options);
+
+private:
+    AdamWOptions options_;
+};
+
+class Adamax : public Optimizer {
+public:
+    explicit Adamax(AdamaxOptions options = {});
+    explicit Adamax(ParamGroup params, AdamaxOptions options = {});
+    Adamax(ParamGroup params, LearningRate learning_rate)
+        : Adamax(std::move(params), AdamaxOptions().learning_rate(std::move(learning_rate))) {}
+    const AdamaxOptions& options() const noexcept { return options_; }
+    static GradientTransformPtr make_transform(const AdamaxOptions& options);
+
+private:
+    AdamaxOptions options_;
+};
+
+class Nadam : public Optimizer {
+public:
+    explicit Nadam(NadamOptions options = {});
+    explicit Nadam(ParamGroup params, NadamOptions options = {});
+    Nadam(ParamGroup params, LearningRate learning_rate)
+        : Nadam(std::move(params), NadamOptions().learning_rate(std::move(learning_rate))) {}
+    const NadamOptions& options() const noexcept { return options_; }
+    static GradientTransformPtr make_transform(const NadamOptions& options);
+
+private:
+    NadamOptions options_;
+};
+
+}  // namespace xgrad::optim

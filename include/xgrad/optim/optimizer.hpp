@@ -1,0 +1,260 @@
+#pragma once
+/// \file
+/// Optimizer: applies a chain of gradient transforms (transform.hpp) to
+/// parameters, outside autograd, with a learning rate (a number or a
+/// Schedule), parameter groups, a step counter and a saveable state.
+///
+///     optim::Adam opt(model);                  // a Module: its trainable parameters, looked up at each step
+///     for (auto& [x, y] : batches) {
+///         opt.zero_grad();
+///         losses::sparse_categorical_crossentropy(y, model(x)).backward();
+///         opt.step();                          // clip → weight decay → update → model.apply_constraints()
+///     }
+///     auto saved = opt.state_dict();           // {"iterations", "learning_rate", "dense.kernel/adam.momentum", …}
+///
+/// One step, for every parameter that requires grad and has a gradient (the
+/// others — frozen, or not reached by backward — are skipped, their state
+/// untouched): copy the gradient into the slot's update buffer, run the
+/// transform over all of them (so global-norm clipping sees every
+/// gradient), add each update to its parameter, then apply the module's
+/// weight constraints (max-norm), as Keras does after every step.
+///
+/// Parameters come in groups. A group built from a Module asks it for its
+/// trainable_parameters() at every step, so freezing and unfreezing layers
+/// (set_trainable) takes effect without a new optimizer, and names state by
+/// the parameter's hierarchical name ("dense_1.kernel"). A group built from
+/// tensors names them "params.0", "params.1", … ("params_2.0" in group 2).
+/// State is never keyed by address.
+///
+/// Step count: Keras semantics, one global t = iterations() + 1 for every
+/// parameter (bias corrections use it). PyTorch keeps a step per parameter,
+/// which differs only for a parameter that starts training late (e.g. a layer
+/// unfrozen mid-training: here its first Adam bias correction uses the global t).
+///
+/// Hot path: after the first step, step() allocates no tensor memory (state
+/// and update buffers are created once per parameter and updated in place
+/// with plain loops), and for tensor groups no heap memory at all; a module
+/// group allocates the small vector trainable_parameters() returns.
+#include <concepts>
+#include <cstdint>
+#include <initializer_list>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "xgrad/core/tensor.hpp"
+#include "xgrad/optim/schedule.hpp"
+#include "xgrad/optim/transform.hpp"
+
+namespace xgrad::nn {
+class Module;
+}
+
+namespace xgrad::optim {
+
+/// A learning rate: a number, or a Schedule (any callable double(std::int64_t)).
+class LearningRate {
+public:
+    LearningRate(double value) : value_(value) {}
+    template <class F>
+        requires(std::is_invocable_r_v<double, const F&, std::int64_t> && !std::is_arithmetic_v<F> &&
+                 !std::is_same_v<std::decay_t<F>, LearningRate>)
+    LearningRate(F schedule) : schedule_(std::move(schedule)) {
+        if (!schedule_) throw ValueError("LearningRate: empty schedule");
+    }
+    bool is_schedule() const noexcept { return static_cast<bool>(schedule_); }
+    /// The rate for the update at 0-based `step`.
+    double operator()(std::int64_t step) const { return schedule_ ? schedule_(step) : value_; }
+
+private:
+    double value_ = 0.0;
+    Schedule schedule_;
+};
+
+/// Parameters sharing a learning-rate scale: tensors, or a Module (its
+/// trainable parameters at each step; the module must outlive the optimizer
+/// unless given as a shared_ptr).
+///
+///     // Fine-tuning: reused layers learn 10× slower than the new head.
+///     optim::SGD opt(*head, optim::SGDOptions().learning_rate(0.01));
+///     opt.add_param_group(optim::ParamGroup(*base).lr_scale(0.1));
+///
+/// A group's learning rate is the optimizer's (number or schedule) times
+/// lr_scale, so set_learning_rate(), schedules and ReduceLROnPlateau move
+/// all groups together and keep their ratios. (PyTorch gives each group an
+/// absolute lr, and its schedulers rescale each one.)
+class ParamGroup {
+public:
+    ParamGroup(std::vector<Tensor> params) : params_(std::move(params)) {}
+    ParamGroup(std::initializer_list<Tensor> params) : params_(params) {}
+    ParamGroup(nn::Module& module) : module_(&module) {}
+    template <class M>
+        requires std::derived_from<M, nn::Module>
+    ParamGroup(std::shared_ptr<M> module) : module_(module.get()), owner_(std::move(module)) {
+        if (!module_) throw ValueError("ParamGroup: null module");
+    }
+
+    /// This group's learning rate as a multiple of the optimizer's (default 1).
+    ParamGroup& lr_scale(double scale) { return lr_scale_ = scale, *this; }
+    double lr_scale() const noexcept { return lr_scale_; }
+
+    /// The module the parameters come from, or null for a tensor group.
+    nn::Module* module() const noexcept { return module_; }
+    /// The tensors of a tensor group (empty for a module group).
+    const std::vector<Tensor>& tensors() const noexcept { return params_; }
+    /// The parameters the optimizer would update now: the tensors, or the
+    /// module's trainable_parameters().
+    std::vector<Tensor> parameters() const;
+
+private:
+    std::vector<Tensor> params_;
+    nn::Module* module_ = nullptr;
+    std::shared_ptr<nn::Module> owner_;
+    double lr_scale_ = 1.0;
+};
+
+class Optimizer {
+public:
+    /// An optimizer with no parameters yet (see add_param_group()).
+    Optimizer(GradientTransformPtr transform, LearningRate learning_rate, std::string name = "Optimizer");
+    /// Updates `params` with `transform` (usually a chain ending in scale_by_learning_rate()).
+    Optimizer(ParamGroup params, GradientTransformPtr transform, LearningRate learning_rate,
+              std::string name = "Optimizer");
+    virtual ~Optimizer();
+    Optimizer(const Optimizer&) = delete;
+    Optimizer& operator=(const Optimizer&) = delete;
+
+    /// The class name: "SGD", "Adam", … ("Optimizer" for a hand-built chain).
+    const std::string& name() const noexcept { return name_; }
+    const GradientTransformPtr& transform() const noexcept { return transform_; }
+
+    // ---- parameters -------------------------------------------------------------------
+    /// Adds parameters, e.g. a pretrained base with a smaller lr_scale. A
+    /// tensor in two groups is a ValueError (at the step that meets it).
+    Optimizer& add_param_group(ParamGroup group);
+    const ParamGroup& param_group(std::size_t i) const;
+    std::size_t num_param_groups() const noexcept { return groups_.size(); }
+
+    // ---- stepping -----------------------------------------------------------------------
+    /// One update of every parameter that requires grad and has a gradient;
+    /// then iterations() + 1 and the modules' apply_constraints().
+    void step();
+    /// Drops the gradient of every parameter in every group ("no gradient yet").
+    void zero_grad();
+    /// Updates done so far (Keras' `iterations`).
+    std::int64_t iterations() const noexcept { return iterations_; }
+
+    // ---- learning rate ----------------------------------------------------------------------
+    /// The learning rate of the next step (a schedule evaluated at iterations()).
+    double learning_rate() const { return learning_rate_(iterations_); }
+    /// The next step's learning rate of group `group` (times its lr_scale).
+    double learning_rate(std::size_t group) const;
+    /// Sets a constant learning rate (training callbacks call this). When the
+    /// learning rate is a Schedule this is a ValueError, as in Keras; replace
+    /// the schedule with set_learning_rate(LearningRate) instead.
+    void set_learning_rate(double learning_rate);
+    /// Replaces the learning rate with a number or a schedule.
+    void set_learning_rate(LearningRate learning_rate) { learning_rate_ = std::move(learning_rate); }
+    bool has_schedule() const noexcept { return learning_rate_.is_schedule(); }
+    /// A schedule for the momentum coefficient (SGD/RMSprop momentum, β1 of
+    /// the Adam family and Lion), e.g. OneCycle::momentum_schedule(); an
+    /// empty Schedule removes it.
+    void set_momentum_schedule(Schedule schedule) { momentum_schedule_ = std::move(schedule); }
+
+    // ---- state ------------------------------------------------------------------------------
+    /// A copy of the state: "iterations" (int64), "learning_rate" (float64,
+    /// when it is a number), shared transform state ("nadam.u_product"), and
+    /// per parameter "<parameter>/<state>" ("dense.kernel/adam.momentum").
+    /// Parameters get state at their first update.
+    std::map<std::string, Tensor> state_dict() const;
+    /// Restores state_dict() output: copies values into existing state (same
+    /// shapes, else ShapeError) and keeps the entries of parameters not
+    /// updated yet until their first step; parameters absent from `state`
+    /// restart from fresh state. An optimizer restored from another's state
+    /// then takes bit-identical steps. ValueError for a missing "iterations",
+    /// missing shared state, or a key naming no state of this optimizer's transform.
+    void load_state_dict(const std::map<std::string, Tensor>& state);
+
+private:
+    struct Slot {
+        std::string key;
+        Tensor param;
+        Tensor update;
+        std::vector<Tensor> state;
+    };
+    struct Group {
+        ParamGroup group;
+        std::vector<std::ptrdiff_t> slot_of;  // tensor groups: slot index per position, −1 before the first update
+    };
+    std::size_t slot_for_tensor(std::size_t group, std::size_t index);
+    std::size_t slot_for_module_param(std::size_t group, const Tensor& param);
+    std::size_t create_slot(std::string key, const Tensor& param);
+    void add_view(std::size_t slot, const Tensor& param, const Tensor& grad, double learning_rate);
+
+    std::string name_;
+    GradientTransformPtr transform_;
+    LearningRate learning_rate_;
+    Schedule momentum_schedule_;
+    std::int64_t iterations_ = 0;
+    std::vector<std::string> state_names_;
+    std::vector<std::string> global_names_;
+    std::vector<Tensor> global_state_;
+    std::vector<Group> groups_;
+    std::vector<std::unique_ptr<Slot>> slots_;
+    std::unordered_map<std::string, std::size_t> slot_by_key_;
+    std::unordered_map<const void*, std::size_t> slot_by_impl_;  // a lookup cache; slots hold their tensor, so addresses stay unique
+    std::map<std::string, Tensor> pending_;                      // loaded state of parameters without a slot yet
+    std::vector<SlotView> views_;                                // reused every step
+};
+
+/// Options every Keras optimizer shares, as chained setters on each
+/// optimizer's options (SGDOptions().learning_rate(0.1).clipnorm(1.0)).
+/// At most one of clipvalue, clipnorm, global_clipnorm (ValueError when the
+/// optimizer is built otherwise, as Keras).
+template <class Derived>
+class OptimizerOptions {
+public:
+    /// A number or a Schedule; the default depends on the optimizer.
+    Derived& learning_rate(LearningRate lr) { return learning_rate_ = std::move(lr), self(); }
+    const LearningRate& learning_rate() const noexcept { return learning_rate_; }
+    /// Decoupled weight decay θ ← θ − θ·wd·η before each update (Keras'
+    /// weight_decay; 0 = none, the default except AdamW's 0.004).
+    Derived& weight_decay(double wd) { return weight_decay_ = wd, self(); }
+    double weight_decay() const noexcept { return weight_decay_; }
+    /// Clip each gradient element to [−v, v] (default: no clipping).
+    Derived& clipvalue(double v) { return clipvalue_ = v, self(); }
+    const std::optional<double>& clipvalue() const noexcept { return clipvalue_; }
+    /// Rescale each gradient tensor to norm ≤ c (default: no clipping).
+    Derived& clipnorm(double c) { return clipnorm_ = c, self(); }
+    const std::optional<double>& clipnorm() const noexcept { return clipnorm_; }
+    /// Rescale all gradients together to global norm ≤ c (default: no clipping).
+    Derived& global_clipnorm(double c) { return global_clipnorm_ = c, self(); }
+    const std::optional<double>& global_clipnorm() const noexcept { return global_clipnorm_; }
+
+protected:
+    explicit OptimizerOptions(double default_learning_rate, double default_weight_decay = 0.0)
+        : learning_rate_(default_learning_rate), weight_decay_(default_weight_decay) {}
+
+private:
+    Derived& self() noexcept { return static_cast<Derived&>(*this); }
+    LearningRate learning_rate_;
+    double weight_decay_;
+    std::optional<double> clipvalue_, clipnorm_, global_clipnorm_;
+};
+
+/// The transforms Keras runs before every update rule: the clip option that
+/// is set, then decoupled weight decay. `optimizer` names the caller in errors.
+std::vector<GradientTransformPtr> keras_prefix(const std::string& optimizer, std::optional<double> clipvalue,
+                                               std::optional<double> clipnorm, std::optional<double> global_clipnorm,
+                                               double weight_decay);
+template <class D>
+std::vector<GradientTransformPtr> keras_prefix(const std::string& optimizer, const OptimizerOptions<D>& o) {
+    return keras_prefix(optimizer, o.clipvalue(), o.clipnorm(), o.global_clipnorm(), o.weight_decay());
+}
+
+}  // namespace xgrad::optim

@@ -1,0 +1,59 @@
+#pragma once
+/// \file
+/// RMSprop: divides the gradient by a moving root mean square of recent gradients.
+///
+/// Keras RMSprop(learning_rate 0.001, rho 0.9, momentum 0, epsilon 1e-7, centered false):
+///   v ← ρ·v + (1 − ρ)·g²
+///   centered: ḡ ← ρ·ḡ + (1 − ρ)·g;  d = v − ḡ² + ε    else d = v + ε
+///   i = η·g / sqrt(d)
+///   momentum μ > 0: m ← μ·m + i;  θ ← θ − m      else θ ← θ − i
+/// As a chain: [clip] → [decoupled_weight_decay] → scale_by_rms(ρ, ε, centered)
+/// → scale_by_learning_rate() → scale_by_momentum(μ) (when μ > 0). Our
+/// momentum state holds −m (updates are added).
+///
+/// PyTorch RMSprop: lr 0.01, alpha (= ρ) 0.99, eps 1e-8 added outside the
+/// root (g / (sqrt(v) + ε)); its momentum buffer excludes η (b ← μ·b +
+/// g/(sqrt(v) + ε), θ ← θ − η·b); coupled weight_decay.
+#include "xgrad/optim/optimizer.hpp"
+#include "xgrad/optim/transform.hpp"
+
+namespace xgrad::optim {
+
+/// v ← ρ·v + (1 − ρ)·u²; u ← u / sqrt(v + ε), or with centered ḡ ← ρ·ḡ +
+/// (1 − ρ)·u and u ← u / sqrt(v − ḡ² + ε). State "velocity" (and
+/// "average_gradient" when centered), zeros.
+GradientTransformPtr scale_by_rms(double rho = 0.9, double epsilon = 1e-7, bool centered = false);
+
+class RMSpropOptions : public OptimizerOptions<RMSpropOptions> {
+public:
+    RMSpropOptions() : OptimizerOptions(0.001) {}
+    RMSpropOptions& rho(double r) { return rho_ = r, *this; }  // 0.9
+    double rho() const noexcept { return rho_; }
+    RMSpropOptions& momentum(double m) { return momentum_ = m, *this; }  // 0
+    double momentum() const noexcept { return momentum_; }
+    RMSpropOptions& epsilon(double e) { return epsilon_ = e, *this; }  // 1e-7
+    double epsilon() const noexcept { return epsilon_; }
+    RMSpropOptions& centered(bool on) { return centered_ = on, *this; }  // false
+    bool centered() const noexcept { return centered_; }
+
+private:
+    double rho_ = 0.9;
+    double momentum_ = 0.0;
+    double epsilon_ = 1e-7;
+    bool centered_ = false;
+};
+
+class RMSprop : public Optimizer {
+public:
+    explicit RMSprop(RMSpropOptions options = {});
+    explicit RMSprop(ParamGroup params, RMSpropOptions options = {});
+    RMSprop(ParamGroup params, LearningRate learning_rate)
+        : RMSprop(std::move(params), RMSpropOptions().learning_rate(std::move(learning_rate))) {}
+    const RMSpropOptions& options() const noexcept { return options_; }
+    static GradientTransformPtr make_transform(const RMSpropOptions& options);
+
+private:
+    RMSpropOptions options_;
+};
+
+}  // namespace xgrad::optim

@@ -1,0 +1,75 @@
+#pragma once
+/// \file
+/// Keras-like training: fit() / evaluate() / predict() over tensors.
+///
+///     auto opt = std::make_shared<optim::SGD>(model.trainable_parameters());
+///     History h = train::fit(model, x_train, y_train, {
+///         .loss = "sparse_categorical_crossentropy",
+///         .optimizer = opt,
+///         .metrics = {"accuracy"},
+///         .epochs = 2,
+///         .validation_data = {{x_valid, y_valid}},
+///     });
+///
+/// Each step: y = model(x, training=true); loss = loss_fn(y_true, y) + Σ
+/// model.losses(); backward; optimizer step (which applies constraints).
+/// A lower-level loop is just as easy: see examples/autodiff_demo.cpp.
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "xgrad/losses/losses.hpp"
+#include "xgrad/losses/metrics.hpp"
+#include "xgrad/nn/module.hpp"
+#include "xgrad/train/callbacks.hpp"
+#include "xgrad/train/history.hpp"
+
+namespace xgrad::train {
+
+struct FitOptions {
+    losses::Loss loss = "mean_squared_error";
+    std::shared_ptr<optim::Optimizer> optimizer;  // required
+    std::vector<metrics::Metric> metrics;
+    int epochs = 1;
+    std::int64_t batch_size = 32;
+    /// (x, y) evaluated after each epoch, giving "val_*" entries.
+    std::optional<std::pair<Tensor, Tensor>> validation_data;
+    /// Fraction of the samples held out for validation: the last ones, before
+    /// shuffling (Keras). Ignored when validation_data is given.
+    double validation_split = 0.0;
+    /// Reshuffle the training samples every epoch (seeded: reproducible).
+    bool shuffle = true;
+    std::uint64_t seed = 42;
+    /// 0 silent, 1 progress bar (a live bar on a terminal, else a line per
+    /// epoch), 2 one line per epoch.
+    int verbose = 1;
+    std::vector<CallbackPtr> callbacks;
+    /// Epoch to start from (resuming); epochs is the last epoch + 1, as Keras.
+    int initial_epoch = 0;
+    /// Use only the first `limit_samples` training samples (0 = all): quick runs.
+    std::int64_t limit_samples = 0;
+    /// Where progress goes (stdout when null).
+    std::ostream* out = nullptr;
+};
+
+/// Trains `model` on (x, y); returns the per-epoch History.
+History fit(nn::Module& model, const Tensor& x, const Tensor& y, FitOptions options);
+
+struct EvaluateOptions {
+    losses::Loss loss = "mean_squared_error";
+    std::vector<metrics::Metric> metrics;
+    std::int64_t batch_size = 32;
+    int verbose = 0;
+    std::ostream* out = nullptr;
+};
+
+/// Loss (without regularization terms, as Keras reports it) and metrics over
+/// all of (x, y) in inference mode, averaged over samples: {"loss": …, "accuracy": …}.
+Logs evaluate(nn::Module& model, const Tensor& x, const Tensor& y, const EvaluateOptions& options);
+
+/// The model's outputs for x in inference mode, in batches, concatenated.
+Tensor predict(nn::Module& model, const Tensor& x, std::int64_t batch_size = 32);
+
+}  // namespace xgrad::train

@@ -1,0 +1,57 @@
+#include "xgrad/optim/adagrad.hpp"
+
+#include <cmath>
+#include <string>
+
+#include "loops.hpp"
+
+namespace xgrad::optim {
+namespace {
+
+class ScaleByAdagrad final : public PerParameterTransform {
+public:
+    ScaleByAdagrad(double initial, double epsilon) : initial_(initial), epsilon_(epsilon) {
+        if (!(initial >= 0))
+            throw ValueError("scale_by_adagrad: initial_accumulator_value must be >= 0, got " + std::to_string(initial));
+    }
+    std::string name() const override { return "adagrad"; }
+    std::vector<std::string> slot_state_names() const override { return {"accumulator"}; }
+    std::vector<Tensor> init_slot_state(const Tensor& param) const override { return {full_like(param, initial_)}; }
+    void update_slot(SlotView& s, const StepInfo&) override {
+        detail::visit(s.update, "scale_by_adagrad", [&](auto tag) {
+            using T = decltype(tag);
+            const T eps = static_cast<T>(epsilon_);
+            T* u = s.update.data<T>();
+            T* acc = s.state[0].data<T>();
+            for (std::int64_t i = 0; i < s.update.numel(); ++i) {
+                acc[i] += u[i] * u[i];                   // acc ← acc + g²
+                u[i] = u[i] / std::sqrt(acc[i] + eps);   // g / sqrt(acc + ε)
+            }
+        });
+    }
+
+private:
+    double initial_, epsilon_;
+};
+
+}  // namespace
+
+GradientTransformPtr scale_by_adagrad(double initial_accumulator_value, double epsilon) {
+    return std::make_shared<ScaleByAdagrad>(initial_accumulator_value, epsilon);
+}
+
+GradientTransformPtr Adagrad::make_transform(const AdagradOptions& o) {
+    std::vector<GradientTransformPtr> parts = keras_prefix("Adagrad", o);
+    parts.push_back(scale_by_adagrad(o.initial_accumulator_value(), o.epsilon()));
+    parts.push_back(scale_by_learning_rate());
+    return chain(std::move(parts));
+}
+
+Adagrad::Adagrad(AdagradOptions options)
+    : Optimizer(make_transform(options), options.learning_rate(), "Adagrad"), options_(std::move(options)) {}
+
+Adagrad::Adagrad(ParamGroup params, AdagradOptions options)
+    : Optimizer(std::move(params), make_transform(options), options.learning_rate(), "Adagrad"),
+      options_(std::move(options)) {}
+
+}  // namespace xgrad::optim

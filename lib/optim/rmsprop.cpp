@@ -1,0 +1,76 @@
+#include "xgrad/optim/rmsprop.hpp"
+
+#include <cmath>
+#include <string>
+
+#include "loops.hpp"
+#include "xgrad/optim/sgd.hpp"
+
+namespace xgrad::optim {
+namespace {
+
+class ScaleByRms final : public PerParameterTransform {
+public:
+    ScaleByRms(double rho, double epsilon, bool centered) : rho_(rho), epsilon_(epsilon), centered_(centered) {
+        if (!(rho >= 0 && rho <= 1)) throw ValueError("scale_by_rms: rho must be in [0, 1], got " + std::to_string(rho));
+    }
+    std::string name() const override { return "rms"; }
+    std::vector<std::string> slot_state_names() const override {
+        if (centered_) return {"velocity", "average_gradient"};
+        return {"velocity"};
+    }
+    std::vector<Tensor> init_slot_state(const Tensor& param) const override {
+        if (centered_) return {zeros_like(param), zeros_like(param)};
+        return {zeros_like(param)};
+    }
+    void update_slot(SlotView& s, const StepInfo&) override {
+        detail::visit(s.update, "scale_by_rms", [&](auto tag) {
+            using T = decltype(tag);
+            const T rho = static_cast<T>(rho_), one_minus_rho = static_cast<T>(1.0 - rho_), eps = static_cast<T>(epsilon_);
+            T* u = s.update.data<T>();
+            T* v = s.state[0].data<T>();
+            const std::int64_t n = s.update.numel();
+            if (centered_) {
+                T* mg = s.state[1].data<T>();
+                for (std::int64_t i = 0; i < n; ++i) {
+                    v[i] = rho * v[i] + one_minus_rho * u[i] * u[i];   // v ← ρv + (1 − ρ)g²
+                    mg[i] = rho * mg[i] + one_minus_rho * u[i];        // ḡ ← ρḡ + (1 − ρ)g
+                    u[i] = u[i] / std::sqrt(v[i] - mg[i] * mg[i] + eps);
+                }
+            } else {
+                for (std::int64_t i = 0; i < n; ++i) {
+                    v[i] = rho * v[i] + one_minus_rho * u[i] * u[i];
+                    u[i] = u[i] / std::sqrt(v[i] + eps);
+                }
+            }
+        });
+    }
+
+private:
+    double rho_, epsilon_;
+    bool centered_;
+};
+
+}  // namespace
+
+GradientTransformPtr scale_by_rms(double rho, double epsilon, bool centered) {
+    return std::make_shared<ScaleByRms>(rho, epsilon, centered);
+}
+
+GradientTransformPtr RMSprop::make_transform(const RMSpropOptions& o) {
+    if (!(o.momentum() >= 0)) throw ValueError("RMSprop: momentum must be >= 0, got " + std::to_string(o.momentum()));
+    std::vector<GradientTransformPtr> parts = keras_prefix("RMSprop", o);
+    parts.push_back(scale_by_rms(o.rho(), o.epsilon(), o.centered()));
+    parts.push_back(scale_by_learning_rate());
+    if (o.momentum() > 0) parts.push_back(scale_by_momentum(o.momentum()));
+    return chain(std::move(parts));
+}
+
+RMSprop::RMSprop(RMSpropOptions options)
+    : Optimizer(make_transform(options), options.learning_rate(), "RMSprop"), options_(std::move(options)) {}
+
+RMSprop::RMSprop(ParamGroup params, RMSpropOptions options)
+    : Optimizer(std::move(params), make_transform(options), options.learning_rate(), "RMSprop"),
+      options_(std::move(options)) {}
+
+}  // namespace xgrad::optim

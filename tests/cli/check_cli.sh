@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The xgrad command line: help, flag errors, summary counts, and a short
+# training run on a Fashion-MNIST subset with history files.
+set -euo pipefail
+xgrad=$1
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+"$xgrad" --help | grep -q "usage: xgrad <command>" || fail "--help"
+
+set +e
+out=$("$xgrad" train --epochz 2 2>&1); code=$?
+set -e
+[[ $code -eq 2 ]] || fail "unknown flag should exit 2, got $code"
+grep -q "unknown flag --epochz for 'train'" <<<"$out" || fail "unknown flag message: $out"
+
+set +e
+out=$("$xgrad" train --epochs two 2>&1); code=$?
+set -e
+[[ $code -eq 2 ]] && grep -q "expects a non-negative integer, got 'two'" <<<"$out" || fail "bad number: $out"
+
+set +e
+out=$("$xgrad" train --model resnet 2>&1); code=$?
+set -e
+[[ $code -eq 2 ]] && grep -q "unknown model 'resnet'" <<<"$out" || fail "bad model: $out"
+
+summary=$("$xgrad" summary --model bn-mlp)
+for n in "3,136" "235,500" "1,200" "30,100" "1,010" "Total params: 271,346" "Trainable params: 268,978" \
+         "Non-trainable params: 2,368"; do
+  grep -q "$n" <<<"$summary" || fail "summary lacks $n"
+done
+
+out=$("$xgrad" train --model mlp --optimizer adam --epochs 2 --limit 2000 --batch-size 64 \
+      --history "$scratch/h.csv" --plot "$scratch/h.svg" --verbose 2)
+grep -q "Epoch 2/2" <<<"$out" || fail "no epoch lines: $out"
+acc=$(sed -n 's/^test accuracy: \([0-9.]*\).*/\1/p' <<<"$out")
+[[ -n $acc ]] || fail "no test accuracy line: $out"
+python3 -c "import sys; sys.exit(0 if float('$acc') > 0.6 else 1)" || fail "test accuracy $acc after 2 short epochs"
+head -n 1 "$scratch/h.csv" | grep -q "^epoch,accuracy,loss,val_accuracy,val_loss$" || fail "history csv header"
+[[ $(wc -l < "$scratch/h.csv") -eq 3 ]] || fail "history csv rows"
+grep -q "<svg" "$scratch/h.svg" || fail "svg"
+echo "cli ok (test accuracy after 2 short epochs: $acc)"

@@ -1,0 +1,109 @@
+#include "options.hpp"
+
+#include <cstdlib>
+
+namespace xgrad::cli {
+
+Options Options::parse(int argc, char** argv) {
+    Options o;
+    int i = 1;
+    if (i < argc && std::string(argv[i]).rfind("--", 0) != 0) o.command = argv[i++];
+    for (; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--help" || arg == "-h") {
+            o.values["help"] = "1";
+            continue;
+        }
+        if (arg.rfind("--", 0) != 0) throw UsageError("unexpected argument '" + arg + "'");
+        const auto eq = arg.find('=');
+        if (eq != std::string::npos) {
+            o.values[arg.substr(2, eq - 2)] = arg.substr(eq + 1);
+        } else {
+            if (i + 1 >= argc) throw UsageError("flag " + arg + " needs a value");
+            o.values[arg.substr(2)] = argv[++i];
+        }
+    }
+    return o;
+}
+
+std::string Options::get(const std::string& key, const std::string& fallback) const {
+    const auto it = values.find(key);
+    return it == values.end() ? fallback : it->second;
+}
+
+std::int64_t Options::get_int(const std::string& key, std::int64_t fallback) const {
+    if (!has(key)) return fallback;
+    const std::string& text = values.at(key);
+    char* end = nullptr;
+    const long long v = std::strtoll(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || v < 0) throw UsageError("--" + key + " expects a non-negative integer, got '" + text + "'");
+    return v;
+}
+
+double Options::get_double(const std::string& key, double fallback) const {
+    if (!has(key)) return fallback;
+    const std::string& text = values.at(key);
+    char* end = nullptr;
+    const double v = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0' || !(v >= 0)) throw UsageError("--" + key + " expects a non-negative number, got '" + text + "'");
+    return v;
+}
+
+void Options::check_known(std::initializer_list<const char*> known) const {
+    for (const auto& [key, value] : values) {
+        bool ok = key == "help";
+        for (const char* k : known) ok = ok || key == k;
+        if (!ok) throw UsageError("unknown flag --" + key + " for '" + command + "'");
+    }
+}
+
+}  // namespace xgrad::cli
+
+#include <xgrad/optim/adagrad.hpp>
+#include <xgrad/optim/adam.hpp>
+#include <xgrad/optim/rmsprop.hpp>
+#include <xgrad/optim/sgd.hpp>
+
+namespace xgrad::cli {
+
+namespace {
+
+/// Learning rate and clipping flags on any Keras-style options object.
+template <class Opts> Opts with_common(const Options& o, Opts opts, double default_lr) {
+    if (o.has("lr")) opts.learning_rate(o.get_double("lr", 0.0));
+    else if (default_lr > 0) opts.learning_rate(default_lr);
+    int clips = 0;
+    if (o.has("clipvalue")) opts.clipvalue(o.get_double("clipvalue", 0.0)), ++clips;
+    if (o.has("clipnorm")) opts.clipnorm(o.get_double("clipnorm", 0.0)), ++clips;
+    if (o.has("global-clipnorm")) opts.global_clipnorm(o.get_double("global-clipnorm", 0.0)), ++clips;
+    if (clips > 1) throw UsageError("use at most one of --clipvalue, --clipnorm, --global-clipnorm");
+    return opts;
+}
+
+}  // namespace
+
+std::shared_ptr<optim::Optimizer> make_optimizer(const Options& o, nn::Module& model, double default_lr) {
+    const std::string name = o.get("optimizer", "sgd");
+    const optim::ParamGroup params(model);
+    if (name == "sgd") return std::make_shared<optim::SGD>(params, with_common(o, optim::SGDOptions(), default_lr));
+    if (name == "momentum")
+        return std::make_shared<optim::SGD>(params, with_common(o, optim::SGDOptions().momentum(0.9), default_lr));
+    if (name == "nesterov")
+        return std::make_shared<optim::SGD>(
+            params, with_common(o, optim::SGDOptions().momentum(0.9).nesterov(true), default_lr));
+    if (name == "adagrad")
+        return std::make_shared<optim::Adagrad>(params, with_common(o, optim::AdagradOptions(), default_lr));
+    if (name == "rmsprop")
+        return std::make_shared<optim::RMSprop>(params, with_common(o, optim::RMSpropOptions(), default_lr));
+    if (name == "adam") return std::make_shared<optim::Adam>(params, with_common(o, optim::AdamOptions(), default_lr));
+    if (name == "adamw")
+        return std::make_shared<optim::AdamW>(params, with_common(o, optim::AdamWOptions(), default_lr));
+    if (name == "adamax")
+        return std::make_shared<optim::Adamax>(params, with_common(o, optim::AdamaxOptions(), default_lr));
+    if (name == "nadam")
+        return std::make_shared<optim::Nadam>(params, with_common(o, optim::NadamOptions(), default_lr));
+    throw UsageError("unknown optimizer '" + name +
+                     "' (choose sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, adamax, nadam)");
+}
+
+}  // namespace xgrad::cli

@@ -1,0 +1,39 @@
+#pragma once
+// Command-line parsing for the xgrad tool: `command --key value` pairs, with
+// errors that name the bad flag.
+#include <initializer_list>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include <xgrad/nn/module.hpp>
+
+namespace xgrad::optim {
+class Optimizer;
+}
+
+namespace xgrad::cli {
+
+struct UsageError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct Options {
+    std::string command;
+    std::map<std::string, std::string> values;
+
+    static Options parse(int argc, char** argv);
+    bool has(const std::string& key) const { return values.count(key) > 0; }
+    std::string get(const std::string& key, const std::string& fallback) const;
+    std::int64_t get_int(const std::string& key, std::int64_t fallback) const;
+    double get_double(const std::string& key, double fallback) const;
+    /// UsageError naming the first flag not in `known`.
+    void check_known(std::initializer_list<const char*> known) const;
+};
+
+/// The optimizer named by --optimizer with --lr and clipping flags, over the
+/// model's trainable parameters. `default_lr` < 0 means the optimizer's Keras default.
+std::shared_ptr<optim::Optimizer> make_optimizer(const Options& o, nn::Module& model, double default_lr);
+
+}  // namespace xgrad::cli

@@ -66,6 +66,11 @@ std::string hex(std::uint32_t v, int digits) {
     return buf;
 }
 
+/// "1 unexpected byte", "2 unexpected bytes".
+std::string unexpected_bytes(std::size_t n) {
+    return std::to_string(n) + (n == 1 ? " unexpected byte" : " unexpected bytes");
+}
+
 std::string dims_text(const Shape& s) {
     std::string out;
     for (std::size_t i = 0; i < s.size(); ++i) {
@@ -227,7 +232,8 @@ IdxArray read_idx(const fs::path& path) {
     if (magic[0] != 0 || magic[1] != 0) {
         src.fail("bad magic number " + hex(magic_value, 8) +
                  " (bytes 0-3): an IDX file starts with two zero bytes, a type code and the number of "
-                 "dimensions, e.g. 0x00000803 for MNIST images, 0x00000801 for labels");
+                 "dimensions, e.g. 0x00000803 for MNIST images, 0x00000801 for labels" +
+                 (magic[0] == 0x1f ? " (byte 0 is 0x1F: a damaged gzip header?)" : ""));
     }
     if (!is_known_type(magic[2])) {
         src.fail("unknown data type code " + hex(magic[2], 2) + " at byte 2 (magic number " + hex(magic_value, 8) +
@@ -279,7 +285,7 @@ IdxArray read_idx(const fs::path& path) {
             const std::size_t present = file_size >= header_bytes ? file_size - header_bytes : 0;
             if (present < declared) src.fail("truncated: " + expectation + ", got " + std::to_string(present));
             if (present > declared) {
-                src.fail(std::to_string(present - declared) + " unexpected bytes after the " +
+                src.fail(unexpected_bytes(present - declared) + " after the " +
                          std::to_string(declared) + " data bytes the header declares (" + dims_text(out.shape) + " " +
                          std::string(idx_type_name(type)) + "): the file has " + std::to_string(file_size) +
                          " bytes, expected " + std::to_string(header_bytes + declared));
@@ -311,7 +317,7 @@ IdxArray read_idx(const fs::path& path) {
     std::array<std::uint8_t, 1 << 16> scratch;
     while (const std::size_t r = src.read(scratch.data(), scratch.size())) extra += r;
     if (extra > 0) {
-        src.fail(std::to_string(extra) + " unexpected bytes after the " + std::to_string(declared) +
+        src.fail(unexpected_bytes(extra) + " after the " + std::to_string(declared) +
                  " data bytes the header declares (" + dims_text(out.shape) + " " + std::string(idx_type_name(type)) +
                  ")");
     }

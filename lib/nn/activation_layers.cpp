@@ -1,6 +1,8 @@
 // Activation layers: thin shells over the functional activations.
 #include "xgrad/nn/activation_layers.hpp"
 
+#include "nn/config_util.hpp"
+
 #include <string>
 
 #include "xgrad/ops/elementwise.hpp"
@@ -132,5 +134,26 @@ Tensor Softmax::forward(const Tensor& x, bool) {
     }
     return softmax(x, axis_);
 }
+
+// ---- configs (io::save) ------------------------------------------------------------------
+
+Module::Config ReLU::config() const {
+    Config c{{"negative_slope", detail::config_number(negative_slope_)},
+             {"threshold", detail::config_number(threshold_)}};
+    if (max_value_) c["max_value"] = detail::config_number(*max_value_);
+    return c;
+}
+Module::Config LeakyReLU::config() const { return {{"negative_slope", detail::config_number(negative_slope_)}}; }
+Module::Config PReLU::config() const {
+    return {{"alpha_initializer", detail::config_initializer(alpha_initializer_)},
+            {"shared_axes", detail::config_ints(shared_axes_)}};
+}
+Module::Config ELU::config() const { return {{"alpha", detail::config_number(alpha_)}}; }
+// A generator set with generator() is not saved: a loaded layer uses default_generator().
+Module::Config RReLU::config() const {
+    return {{"lower", detail::config_number(lower_)}, {"upper", detail::config_number(upper_)}};
+}
+Module::Config Activation::config() const { return {{"activation", fn_.name()}}; }
+Module::Config Softmax::config() const { return {{"axis", std::to_string(axis_)}}; }
 
 }  // namespace xgrad::nn

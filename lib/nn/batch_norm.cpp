@@ -4,6 +4,8 @@
 // Registered as op "batch_normalization" and gradchecked in both modes.
 #include "xgrad/nn/batch_norm.hpp"
 
+#include "nn/config_util.hpp"
+
 #include <cmath>
 
 #include "xgrad/autograd/grad_mode.hpp"
@@ -179,9 +181,22 @@ std::vector<Tensor> BatchNormalization::losses() const {
 }
 
 void BatchNormalization::apply_constraints() {
-    if (!built()) return;
+    if (!built() || !trainable()) return;  // Keras constrains trainable variables only
     if (gamma_constraint_ && scale_) (*gamma_constraint_).apply(weight("gamma"));
     if (beta_constraint_ && center_) (*beta_constraint_).apply(weight("beta"));
+}
+
+Module::Config BatchNormalization::config() const {
+    using namespace detail;
+    return {{"axis", std::to_string(axis_)},
+            {"momentum", config_number(momentum_)},
+            {"epsilon", config_number(epsilon_)},
+            {"center", config_bool(center_)},
+            {"scale", config_bool(scale_)},
+            {"beta_initializer", config_initializer(beta_initializer_)},
+            {"gamma_initializer", config_initializer(gamma_initializer_)},
+            {"moving_mean_initializer", config_initializer(moving_mean_initializer_)},
+            {"moving_variance_initializer", config_initializer(moving_variance_initializer_)}};
 }
 
 }  // namespace xgrad::nn

@@ -1,5 +1,7 @@
 #include "xgrad/nn/dense.hpp"
 
+#include "nn/config_util.hpp"
+
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/linalg.hpp"
 #include "xgrad/ops/reduction.hpp"
@@ -47,7 +49,38 @@ std::vector<Tensor> Dense::losses() const {
 }
 
 void Dense::apply_constraints() {
-    if (kernel_constraint_ && built()) (*kernel_constraint_).apply(weight("kernel"));
+    // Keras constrains trainable variables only: a frozen kernel stays as it is.
+    if (kernel_constraint_ && built() && trainable()) (*kernel_constraint_).apply(weight("kernel"));
+}
+
+
+Module::Config Dense::config() const {
+    using namespace detail;
+    Config c{{"units", std::to_string(units_)},
+             {"activation", activation_.name()},
+             {"kernel_initializer", config_initializer(kernel_initializer_)},
+             {"bias_initializer", config_initializer(bias_initializer_)},
+             {"use_bias", config_bool(use_bias_)}};
+    auto reg = [&](const char* key, const RegularizerRef& r) {
+        if (!r) return;
+        if (const auto* l = dynamic_cast<const L1L2*>(r.ptr().get())) {
+            c[std::string(key) + ".l1"] = config_number(l->l1);
+            c[std::string(key) + ".l2"] = config_number(l->l2);
+        } else {
+            c[key] = (*r).name();  // a custom regularizer: saved by name only
+        }
+    };
+    reg("kernel_regularizer", kernel_regularizer_);
+    reg("bias_regularizer", bias_regularizer_);
+    if (kernel_constraint_) {
+        if (const auto* m = dynamic_cast<const MaxNorm*>(kernel_constraint_.ptr().get())) {
+            c["kernel_constraint.max_norm"] = config_number(m->max_value);
+            c["kernel_constraint.axis"] = std::to_string(m->axis);
+        } else {
+            c["kernel_constraint"] = (*kernel_constraint_).name();
+        }
+    }
+    return c;
 }
 
 }  // namespace xgrad::nn

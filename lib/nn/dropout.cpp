@@ -3,6 +3,8 @@
 // (mul, add), so the gradient is the mask's scale (or 1 for additive noise).
 #include "xgrad/nn/dropout.hpp"
 
+#include "nn/config_util.hpp"
+
 #include <cmath>
 #include <string>
 
@@ -104,5 +106,11 @@ GaussianNoise::GaussianNoise(double stddev) : Cloneable("GaussianNoise"), stddev
 Tensor GaussianNoise::forward(const Tensor& x, bool training) {
     return functional::gaussian_noise(x, stddev_, training, stream(generator_));
 }
+
+// A layer's own seeded stream (seed()) is not part of the config: a loaded
+// layer draws from default_generator().
+Module::Config Dropout::config() const { return {{"rate", detail::config_number(rate_)}}; }
+Module::Config AlphaDropout::config() const { return {{"rate", detail::config_number(rate_)}}; }
+Module::Config GaussianNoise::config() const { return {{"stddev", detail::config_number(stddev_)}}; }
 
 }  // namespace xgrad::nn

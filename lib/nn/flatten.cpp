@@ -1,5 +1,7 @@
 #include "xgrad/nn/flatten.hpp"
 
+#include "nn/config_util.hpp"
+
 #include "xgrad/ops/shape_ops.hpp"
 
 namespace xgrad::nn {
@@ -17,5 +19,7 @@ Shape Flatten::output_shape(const Shape& input_shape) {
     for (std::size_t i = 1; i < input_shape.size(); ++i) n *= input_shape[i];
     return {input_shape.empty() ? -1 : input_shape[0], n};
 }
+
+Module::Config Flatten::config() const { return {}; }
 
 }  // namespace xgrad::nn

@@ -51,7 +51,7 @@ Module::Module(std::string type_name, std::optional<Shape> input_shape)
 
 Module::Module(const Module& other)
     : std::enable_shared_from_this<Module>(), type_name_(other.type_name_), name_(other.name_),
-      input_shape_(other.input_shape_), entries_(other.entries_), children_(other.children_),
+      input_shape_(other.input_shape_), build_input_shape_(other.build_input_shape_), entries_(other.entries_), children_(other.children_),
       built_(other.built_), training_(other.training_), trainable_(other.trainable_), dtype_(other.dtype_) {}
 
 void Module::deep_copy_state() {
@@ -75,6 +75,7 @@ void Module::ensure_built(const Shape& input_shape) {
     if (built_) return;
     build(input_shape);
     built_ = true;
+    build_input_shape_ = input_shape;
 }
 
 Shape Module::output_shape(const Shape& input_shape) {

@@ -1,5 +1,7 @@
 #include "xgrad/nn/sequential.hpp"
 
+#include "nn/config_util.hpp"
+
 #include <cstdio>
 #include <sstream>
 
@@ -139,5 +141,7 @@ std::string Sequential::summary() const {
        << rule << "\n";
     return os.str();
 }
+
+Module::Config Sequential::config() const { return {}; }
 
 }  // namespace xgrad::nn

@@ -21,12 +21,11 @@ public:
         detail::visit(s.update, "scale_by_adagrad", [&](auto tag) {
             using T = decltype(tag);
             const T eps = static_cast<T>(epsilon_);
-            T* u = s.update.data<T>();
-            T* acc = s.state[0].data<T>();
-            for (std::int64_t i = 0; i < s.update.numel(); ++i) {
-                acc[i] += u[i] * u[i];                   // acc ← acc + g²
-                u[i] = u[i] / std::sqrt(acc[i] + eps);   // g / sqrt(acc + ε)
-            }
+            detail::simd_update<T, 2>(s.update.numel(), {s.update.data<T>(), s.state[0].data<T>()},
+                                      [=](auto& g, auto& acc) {
+                                          acc += g * g;                          // acc ← acc + g²
+                                          g = g / detail::vsqrt(acc + eps);      // g / sqrt(acc + ε)
+                                      });
         });
     }
 

@@ -87,8 +87,9 @@ private:
         double correction2;  // 1 − β2^t
     };
 
-    // m ← m + (g − m)(1 − β1); v ← v + (g² − v)(1 − β2): shared by Adam and Nadam.
-    template <class T> static void moments(T g, T& m, T& v, T one_minus_b1, T one_minus_b2) {
+    // m ← m + (g − m)(1 − β1); v ← v + (g² − v)(1 − β2): shared by Adam and
+    // Nadam, for scalars and xsimd batches alike.
+    template <class V, class S> static void moments(const V& g, V& m, V& v, S one_minus_b1, S one_minus_b2) {
         m += (g - m) * one_minus_b1;
         v += (g * g - v) * one_minus_b2;
     }
@@ -98,22 +99,21 @@ private:
             using T = decltype(tag);
             const T c1 = static_cast<T>(1.0 - b1), c2 = static_cast<T>(1.0 - b2);
             const T scale = static_cast<T>(correction), eps = static_cast<T>(epsilon_);
-            T* u = s.update.data<T>();
-            T* m = s.state[0].data<T>();
-            T* v = s.state[1].data<T>();
+            T* pu = s.update.data<T>();
+            T* pm = s.state[0].data<T>();
+            T* pv = s.state[1].data<T>();
             const std::int64_t n = s.update.numel();
             if (amsgrad_) {
-                T* vh = s.state[2].data<T>();
-                for (std::int64_t i = 0; i < n; ++i) {
-                    moments(u[i], m[i], v[i], c1, c2);
-                    vh[i] = std::max(vh[i], v[i]);  // v̂ ← max(v̂, v)
-                    u[i] = m[i] * scale / (std::sqrt(vh[i]) + eps);
-                }
+                detail::simd_update<T, 4>(n, {pu, pm, pv, s.state[2].data<T>()}, [=](auto& g, auto& m, auto& v, auto& vh) {
+                    moments(g, m, v, c1, c2);
+                    vh = detail::vmax(vh, v);  // v̂ ← max(v̂, v)
+                    g = m * scale / (detail::vsqrt(vh) + eps);
+                });
             } else {
-                for (std::int64_t i = 0; i < n; ++i) {
-                    moments(u[i], m[i], v[i], c1, c2);
-                    u[i] = m[i] * scale / (std::sqrt(v[i]) + eps);
-                }
+                detail::simd_update<T, 3>(n, {pu, pm, pv}, [=](auto& g, auto& m, auto& v) {
+                    moments(g, m, v, c1, c2);
+                    g = m * scale / (detail::vsqrt(v) + eps);
+                });
             }
         });
     }
@@ -123,14 +123,12 @@ private:
             using T = decltype(tag);
             const T c1 = static_cast<T>(1.0 - b1), beta_2 = static_cast<T>(b2);
             const T corr = static_cast<T>(correction), eps = static_cast<T>(epsilon_);
-            T* u = s.update.data<T>();
-            T* m = s.state[0].data<T>();
-            T* norm = s.state[1].data<T>();
-            for (std::int64_t i = 0; i < s.update.numel(); ++i) {
-                m[i] += (u[i] - m[i]) * c1;
-                norm[i] = std::max(beta_2 * norm[i], std::abs(u[i]));  // u ← max(β2·u, |g|)
-                u[i] = m[i] / (corr * (norm[i] + eps));
-            }
+            detail::simd_update<T, 3>(s.update.numel(), {s.update.data<T>(), s.state[0].data<T>(), s.state[1].data<T>()},
+                                      [=](auto& g, auto& m, auto& norm) {
+                                          m += (g - m) * c1;
+                                          norm = detail::vmax(norm * beta_2, detail::vabs(g));  // u ← max(β2·u, |g|)
+                                          g = m / ((norm + eps) * corr);
+                                      });
         });
     }
 
@@ -140,15 +138,12 @@ private:
             const T c1 = static_cast<T>(1.0 - b1), c2 = static_cast<T>(1.0 - b2);
             const T km = static_cast<T>(c.momentum), kg = static_cast<T>(c.gradient);
             const T corr2 = static_cast<T>(c.correction2), eps = static_cast<T>(epsilon_);
-            T* u = s.update.data<T>();
-            T* m = s.state[0].data<T>();
-            T* v = s.state[1].data<T>();
-            for (std::int64_t i = 0; i < s.update.numel(); ++i) {
-                const T g = u[i];
-                moments(g, m[i], v[i], c1, c2);
-                const T m_hat = km * m[i] + kg * g;
-                u[i] = m_hat / (std::sqrt(v[i] / corr2) + eps);
-            }
+            detail::simd_update<T, 3>(s.update.numel(), {s.update.data<T>(), s.state[0].data<T>(), s.state[1].data<T>()},
+                                      [=](auto& g, auto& m, auto& v) {
+                                          moments(g, m, v, c1, c2);
+                                          const auto m_hat = m * km + g * kg;
+                                          g = m_hat / (detail::vsqrt(v / corr2) + eps);
+                                      });
         });
     }
 

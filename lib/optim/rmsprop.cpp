@@ -27,21 +27,20 @@ public:
         detail::visit(s.update, "scale_by_rms", [&](auto tag) {
             using T = decltype(tag);
             const T rho = static_cast<T>(rho_), one_minus_rho = static_cast<T>(1.0 - rho_), eps = static_cast<T>(epsilon_);
-            T* u = s.update.data<T>();
-            T* v = s.state[0].data<T>();
+            T* pu = s.update.data<T>();
+            T* pv = s.state[0].data<T>();
             const std::int64_t n = s.update.numel();
             if (centered_) {
-                T* mg = s.state[1].data<T>();
-                for (std::int64_t i = 0; i < n; ++i) {
-                    v[i] = rho * v[i] + one_minus_rho * u[i] * u[i];   // v ← ρv + (1 − ρ)g²
-                    mg[i] = rho * mg[i] + one_minus_rho * u[i];        // ḡ ← ρḡ + (1 − ρ)g
-                    u[i] = u[i] / std::sqrt(v[i] - mg[i] * mg[i] + eps);
-                }
+                detail::simd_update<T, 3>(n, {pu, pv, s.state[1].data<T>()}, [=](auto& g, auto& v, auto& mg) {
+                    v = v * rho + g * g * one_minus_rho;  // v ← ρv + (1 − ρ)g²
+                    mg = mg * rho + g * one_minus_rho;    // ḡ ← ρḡ + (1 − ρ)g
+                    g = g / detail::vsqrt(v - mg * mg + eps);
+                });
             } else {
-                for (std::int64_t i = 0; i < n; ++i) {
-                    v[i] = rho * v[i] + one_minus_rho * u[i] * u[i];
-                    u[i] = u[i] / std::sqrt(v[i] + eps);
-                }
+                detail::simd_update<T, 2>(n, {pu, pv}, [=](auto& g, auto& v) {
+                    v = v * rho + g * g * one_minus_rho;
+                    g = g / detail::vsqrt(v + eps);
+                });
             }
         });
     }

@@ -41,3 +41,8 @@ head -n 1 "$scratch/h.csv" | grep -q "^epoch,accuracy,loss,val_accuracy,val_loss
 [[ $(wc -l < "$scratch/h.csv") -eq 3 ]] || fail "history csv rows"
 grep -q "<svg" "$scratch/h.svg" || fail "svg"
 echo "cli ok (test accuracy after 2 short epochs: $acc)"
+
+out=$("$xgrad" transfer --epochs-a 1 --epochs-frozen 1 --epochs-unfrozen 1 --limit 2000 --save "$scratch/a.safetensors")
+grep -q "task B test accuracy: model_B_on_A" <<<"$out" || fail "transfer: $out"
+[[ -s "$scratch/a.safetensors" ]] || fail "transfer did not save model A"
+echo "cli transfer ok"

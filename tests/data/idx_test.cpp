@@ -221,6 +221,10 @@ BOOST_AUTO_TEST_CASE(bad_header_fields) {
         const fs::path huge = file("huge", idx_header(0x0E, {0x7FFFFFFF, 0x7FFFFFFF, 0x7FFFFFFF}));
         check_io_error(huge, "the header declares more than 2^62 data bytes", [&] { read_idx(huge); });
     }
+    // A gzip file whose second magic byte was damaged reads as a plain file.
+    const fs::path damaged = write(dir.path / "damaged.gz", {0x1f, 0x0b, 0x08, 0x00, 1, 2, 3, 4, 5, 6, 7, 8});
+    check_io_error(damaged, "bad magic number 0x1F0B0800 (bytes 0-3)", [&] { read_idx(damaged); });
+    check_io_error(damaged, "(byte 0 is 0x1F: a damaged gzip header?)", [&] { read_idx(damaged); });
 }
 
 BOOST_AUTO_TEST_CASE(truncated_and_extra_data) {
@@ -240,6 +244,8 @@ BOOST_AUTO_TEST_CASE(truncated_and_extra_data) {
         const fs::path extra = file("extra", concat(concat(idx_header(0x08, {2, 2, 3}), pixels), {7, 7}));
         check_io_error(extra, "2 unexpected bytes after the 12 data bytes the header declares (2x2x3 uint8)",
                        [&] { read_idx(extra); });
+        const fs::path extra1 = file("extra1", concat(concat(idx_header(0x08, {2, 2, 3}), pixels), {7}));
+        check_io_error(extra1, "1 unexpected byte after the 12 data bytes", [&] { read_idx(extra1); });
         // A hostile header (2.16e14 bytes) over 3 bytes of data: an error, not an allocation.
         const fs::path hostile = file("hostile", concat(idx_header(0x08, {60000, 60000, 60000}), {1, 2, 3}));
         check_io_error(hostile, "truncated: expected 216000000000000 data bytes after the 16-byte header, got 3",

@@ -90,6 +90,20 @@ BOOST_AUTO_TEST_CASE(dense_gradcheck) {
     }, {randn({5, 4}, float64), kernel, bias});
 }
 
+BOOST_AUTO_TEST_CASE(flatten_and_sequential_gradcheck) {
+    Flatten f;
+    BOOST_TEST((f(zeros({2, 3, 4})).shape() == Shape{2, 12}));
+    BOOST_TEST((f.output_shape({-1, 28, 28}) == Shape{-1, 784}));
+    CHECK_GRADCHECK("flatten", [&](const std::vector<Tensor>& v) { return f(v[0]); }, {randn({2, 3, 4}, float64)});
+    // A whole model, in training and inference mode (identical for these layers).
+    Sequential model{Flatten({2, 3}), Dense(4, "tanh"), Dense(2, "softmax")};
+    model.to(float64);
+    for (bool training : {true, false}) {
+        CHECK_GRADCHECK("sequential", [&](const std::vector<Tensor>& v) { return model(v[0], training); },
+                        {randn({3, 2, 3}, float64)});
+    }
+}
+
 BOOST_AUTO_TEST_CASE(train_and_eval_propagate) {
     Sequential model = notebook_mlp();
     model.eval();

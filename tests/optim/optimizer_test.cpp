@@ -292,6 +292,31 @@ BOOST_AUTO_TEST_CASE(step_allocates_nothing) {
         BOOST_TEST(detail::cached_bytes() == cached);
         BOOST_TEST(opt->iterations() == 6);
     }
+    // The counter does count: one small tensor is a few allocations.
+    allocations = 0;
+    counting = true;
+    { Tensor t = zeros({2}); }
+    counting = false;
+    BOOST_TEST(allocations.load() > 0);
+}
+
+BOOST_AUTO_TEST_CASE(module_step_allocates_only_the_parameter_list) {
+    // A module group asks for trainable_parameters() each step (so freezing
+    // works); that vector is the only allocation.
+    auto model = small_mlp();
+    Adam opt(model);
+    backward_on(*model, tensor({{0.5, -1.0}}));
+    opt.step();
+    allocations = 0;
+    counting = true;
+    model->trainable_parameters();
+    counting = false;
+    const long list_allocations = allocations.load();
+    allocations = 0;
+    counting = true;
+    opt.step();
+    counting = false;
+    BOOST_TEST(allocations.load() == list_allocations);
 }
 
 BOOST_AUTO_TEST_CASE(zero_grad_drops_gradients) {

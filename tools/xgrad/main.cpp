@@ -1,9 +1,11 @@
 // xgrad: command-line front end for the chapter's experiments.
 //   xgrad train   [options]   train on Fashion-MNIST, print progress and test accuracy
 //   xgrad summary [options]   print a model's summary
+//   xgrad transfer [options]  the notebook's transfer-learning experiment
 //   xgrad --help
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <functional>
 #include <iostream>
 #include <map>
@@ -47,6 +49,19 @@ train options:
   --history FILE        write the per-epoch history as CSV
   --plot FILE           write the learning curves as SVG
   --verbose N           0 silent, 1 progress bar (default), 2 one line per epoch
+
+transfer (the notebook's transfer learning; see examples/transfer_learning.cpp):
+  task A = 8 classes (all but T-shirt/top and Pullover), task B = Pullover vs
+  T-shirt/top on the first 200 training images; model A (3 x Dense(100) + 8-way
+  softmax, SGD lr 0.001) is saved, loaded, and a clone of its hidden layers
+  gets a new sigmoid output, trained frozen then unfrozen; compared with model
+  B trained from scratch on the same 200 images.
+  --epochs-a N          default 20
+  --epochs-frozen N     default 4
+  --epochs-unfrozen N   default 16
+  --limit N             use the first N task-A training images (0 = all)
+  --save FILE           where model A is saved (default: a temporary file)
+  --seed N, --data DIR, --verbose N (default 0)
 )";
 
 nn::Sequential build_model(const cli::Options& o) {
@@ -106,6 +121,86 @@ int run_train(const cli::Options& o) {
     return 0;
 }
 
+std::shared_ptr<nn::Sequential> transfer_mlp(std::int64_t outputs, const char* activation) {
+    auto m = std::make_shared<nn::Sequential>(std::initializer_list<nn::AnyModule>{
+        nn::Flatten({28, 28}), nn::Dense(100, "relu", "he_normal"), nn::Dense(100, "relu", "he_normal"),
+        nn::Dense(100, "relu", "he_normal")});
+    m->add(nn::Dense(outputs, activation));
+    return m;
+}
+
+int run_transfer(const cli::Options& o) {
+    o.check_known({"epochs-a", "epochs-frozen", "epochs-unfrozen", "limit", "save", "seed", "data", "verbose"});
+    const auto seed = static_cast<std::uint64_t>(o.get_int("seed", 42));
+    const int epochs_a = static_cast<int>(o.get_int("epochs-a", 20));
+    const int frozen = static_cast<int>(o.get_int("epochs-frozen", 4));
+    const int unfrozen = static_cast<int>(o.get_int("epochs-unfrozen", 16));
+    const int verbose = static_cast<int>(o.get_int("verbose", 0));
+    const auto fm = o.has("data") ? data::fashion_mnist::load(o.get("data", "")) : data::fashion_mnist::load();
+    auto [train_full, valid_full] = data::split_at(fm.train(), -5000);
+    auto binary = [](const data::Dataset& d) {
+        return data::Dataset(d.x(), reshape(d.y().to(float32), {d.size(), 1}));
+    };
+    const std::initializer_list<std::int64_t> classes_a = {1, 3, 4, 5, 6, 7, 8, 9};
+    data::Dataset train_a = data::filter_classes(train_full, classes_a);
+    if (const auto limit = o.get_int("limit", 0); limit > 0 && limit < train_a.size()) train_a = train_a.range(0, limit);
+    const data::Dataset valid_a = data::filter_classes(valid_full, classes_a);
+    const data::Dataset train_b = binary(data::filter_classes(train_full, {0, 2}).range(0, 200));
+    const data::Dataset valid_b = binary(data::filter_classes(valid_full, {0, 2}));
+    const data::Dataset test_b = binary(data::filter_classes(fm.test(), {0, 2}));
+
+    auto fit_options = [&](nn::Module& m, const char* loss, int epochs, int initial, const data::Dataset& valid) {
+        train::FitOptions f;
+        f.loss = loss;
+        f.metrics = {"accuracy"};
+        f.optimizer = std::make_shared<optim::SGD>(optim::ParamGroup(m), optim::SGDOptions().learning_rate(0.001));
+        f.epochs = epochs;
+        f.initial_epoch = initial;
+        f.seed = seed;
+        f.verbose = verbose;
+        f.validation_data = {{valid.x(), valid.y()}};
+        return f;
+    };
+    auto accuracy_b = [&](nn::Module& m) {
+        train::EvaluateOptions e;
+        e.loss = "binary_crossentropy";
+        e.metrics = {"accuracy"};
+        return train::evaluate(m, test_b.x(), test_b.y(), e).at("accuracy");
+    };
+
+    manual_seed(seed);
+    auto model_a = transfer_mlp(8, "softmax");
+    const auto ha = train::fit(*model_a, train_a.x(), train_a.y(),
+                               fit_options(*model_a, "sparse_categorical_crossentropy", epochs_a, 0, valid_a));
+    const bool temp = !o.has("save");
+    const std::string path = temp ? (std::filesystem::temp_directory_path() /
+                                     ("xgrad_transfer_A_" + std::to_string(seed) + ".safetensors")).string()
+                                  : o.get("save", "");
+    io::save(*model_a, path);
+    nn::ModulePtr loaded = io::load(path);
+    if (temp) std::filesystem::remove(path);
+
+    manual_seed(seed);
+    nn::ModulePtr clone = loaded->clone();
+    auto b_on_a = std::make_shared<nn::Sequential>(clone->children().begin(), clone->children().end() - 1);
+    b_on_a->add(nn::Dense(1, "sigmoid"));
+    for (std::size_t i = 0; i + 1 < b_on_a->size(); ++i) (*b_on_a)[static_cast<std::int64_t>(i)]->set_trainable(false);
+    train::fit(*b_on_a, train_b.x(), train_b.y(), fit_options(*b_on_a, "binary_crossentropy", frozen, 0, valid_b));
+    b_on_a->set_trainable(true);
+    train::fit(*b_on_a, train_b.x(), train_b.y(),
+               fit_options(*b_on_a, "binary_crossentropy", frozen + unfrozen, frozen, valid_b));
+
+    manual_seed(seed);
+    auto model_b = transfer_mlp(1, "sigmoid");
+    train::fit(*model_b, train_b.x(), train_b.y(),
+               fit_options(*model_b, "binary_crossentropy", frozen + unfrozen, 0, valid_b));
+
+    std::printf("model A validation accuracy: %.4f\n", ha["val_accuracy"].back());
+    std::printf("task B test accuracy: model_B_on_A %.4f  model B from scratch %.4f\n", accuracy_b(*b_on_a),
+                accuracy_b(*model_b));
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -121,6 +216,7 @@ int main(int argc, char** argv) {
         }
         if (o.command == "train") return run_train(o);
         if (o.command == "summary") return run_summary(o);
+        if (o.command == "transfer") return run_transfer(o);
         throw cli::UsageError("unknown command '" + o.command + "'");
     } catch (const cli::UsageError& e) {
         std::cerr << "xgrad: " << e.what() << "\n(run `xgrad --help` for the options)\n";

@@ -11,7 +11,7 @@ Options Options::parse(int argc, char** argv) {
     for (; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--help" || arg == "-h") {
-            o.values["help"] = "1";
+            o.values.emplace("help", "yes");
             continue;
         }
         if (arg.rfind("--", 0) != 0) throw UsageError("unexpected argument '" + arg + "'");

@@ -19,7 +19,6 @@
 #include <cstdint>
 #include <iterator>
 #include <memory>
-#include <span>
 #include <utility>
 #include <vector>
 
@@ -92,7 +91,7 @@ public:
     /// Batch i (0 <= i < size(), IndexError otherwise), gathered now.
     Batch operator[](std::int64_t i) const;
     /// The sample order of this epoch (all samples, including any dropped tail).
-    std::span<const std::int64_t> order() const { return state_->order; }
+    const std::vector<std::int64_t>& order() const { return state_->order; }
     iterator begin() const { return iterator(state_, 0); }
     iterator end() const { return iterator(nullptr, state_->num_batches); }
 

@@ -46,6 +46,8 @@ public:
     double threshold() const noexcept { return threshold_; }
 
     Tensor forward(const Tensor& x, bool training) override;
+    /// The constructor options, for io::save() (see Module::config()).
+    Config config() const override;
     Shape output_shape(const Shape& input_shape) override { return input_shape; }
 
 private:
@@ -65,6 +67,8 @@ public:
     double negative_slope() const noexcept { return negative_slope_; }
 
     Tensor forward(const Tensor& x, bool training) override;
+    /// The constructor options, for io::save() (see Module::config()).
+    Config config() const override;
     Shape output_shape(const Shape& input_shape) override { return input_shape; }
 
 private:
@@ -92,6 +96,8 @@ public:
     /// Registers "alpha" of shape input_shape[1:] (1 along shared axes).
     void build(const Shape& input_shape) override;
     Tensor forward(const Tensor& x, bool training) override;
+    /// The constructor options, for io::save() (see Module::config()).
+    Config config() const override;
     Shape output_shape(const Shape& input_shape) override { return input_shape; }
 
 private:
@@ -106,6 +112,8 @@ public:
     double alpha() const noexcept { return alpha_; }
 
     Tensor forward(const Tensor& x, bool training) override;
+    /// The constructor options, for io::save() (see Module::config()).
+    Config config() const override;
     Shape output_shape(const Shape& input_shape) override { return input_shape; }
 
 private:
@@ -130,6 +138,8 @@ public:
     double upper() const noexcept { return upper_; }
 
     Tensor forward(const Tensor& x, bool training) override;
+    /// The constructor options, for io::save() (see Module::config()).
+    Config config() const override;
     Shape output_shape(const Shape& input_shape) override { return input_shape; }
 
 private:
@@ -148,6 +158,8 @@ public:
     const ActivationFn& activation() const noexcept { return fn_; }
 
     Tensor forward(const Tensor& x, bool training) override;
+    /// The constructor options, for io::save() (see Module::config()).
+    Config config() const override;
     Shape output_shape(const Shape& input_shape) override { return input_shape; }
 
 private:
@@ -161,6 +173,8 @@ public:
     std::int64_t axis() const noexcept { return axis_; }
 
     Tensor forward(const Tensor& x, bool training) override;
+    /// The constructor options, for io::save() (see Module::config()).
+    Config config() const override;
     Shape output_shape(const Shape& input_shape) override { return input_shape; }
 
 private:

@@ -104,6 +104,8 @@ public:
     /// Creates gamma, beta, moving_mean, moving_variance of shape [input_shape[axis]].
     void build(const Shape& input_shape) override;
     Tensor forward(const Tensor& x, bool training) override;
+    /// The constructor options, for io::save() (see Module::config()).
+    Config config() const override;
     /// The input shape (normalization keeps the shape).
     Shape output_shape(const Shape& input_shape) override { return input_shape; }
     std::vector<Tensor> losses() const override;

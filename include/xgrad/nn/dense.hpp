@@ -31,6 +31,8 @@ public:
 
     void build(const Shape& input_shape) override;
     Tensor forward(const Tensor& x, bool training) override;
+    /// The constructor options, for io::save() (see Module::config()).
+    Config config() const override;
     Shape output_shape(const Shape& input_shape) override;
     std::vector<Tensor> losses() const override;
     void apply_constraints() override;

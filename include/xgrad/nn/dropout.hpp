@@ -63,6 +63,8 @@ public:
     double rate() const noexcept { return rate_; }
 
     Tensor forward(const Tensor& x, bool training) override;
+    /// The constructor options, for io::save() (see Module::config()).
+    Config config() const override;
     /// The input shape.
     Shape output_shape(const Shape& input_shape) override { return input_shape; }
 
@@ -84,6 +86,8 @@ public:
     double rate() const noexcept { return rate_; }
 
     Tensor forward(const Tensor& x, bool training) override;
+    /// The constructor options, for io::save() (see Module::config()).
+    Config config() const override;
     Shape output_shape(const Shape& input_shape) override { return input_shape; }
 
 private:
@@ -103,6 +107,8 @@ public:
     double stddev() const noexcept { return stddev_; }
 
     Tensor forward(const Tensor& x, bool training) override;
+    /// The constructor options, for io::save() (see Module::config()).
+    Config config() const override;
     Shape output_shape(const Shape& input_shape) override { return input_shape; }
 
 private:

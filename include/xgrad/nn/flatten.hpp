@@ -11,6 +11,8 @@ public:
     Flatten();
     explicit Flatten(Shape input_shape);
     Tensor forward(const Tensor& x, bool training) override;
+    /// The constructor options, for io::save() (see Module::config()).
+    Config config() const override;
     Shape output_shape(const Shape& input_shape) override;
 };
 

@@ -134,6 +134,18 @@ public:
     /// A deep copy: same configuration and weight values, independent storage.
     virtual ModulePtr clone() const = 0;
 
+    // ---- saving ------------------------------------------------------------------------
+    /// The layer's constructor options as strings (numbers printed to round-trip),
+    /// e.g. Dense: {"units": "100", "activation": "relu", …}. io::save() stores
+    /// it with the type name, and the factory registered with
+    /// io::register_layer(type_name(), …) rebuilds the layer from it. Name,
+    /// trainable flag, declared input shape, dtype and children are saved by
+    /// io::save() itself. Default: no options.
+    using Config = std::map<std::string, std::string>;
+    virtual Config config() const { return {}; }
+    /// The input shape ([batch, …]) the module was built with by ensure_built(), if any.
+    const std::optional<Shape>& build_input_shape() const noexcept { return build_input_shape_; }
+
 protected:
     explicit Module(std::string type_name, std::optional<Shape> input_shape = std::nullopt);
     Module(const Module& other);
@@ -160,6 +172,7 @@ private:
     std::string type_name_;
     std::string name_;
     std::optional<Shape> input_shape_;
+    std::optional<Shape> build_input_shape_;
     std::vector<Entry> entries_;
     std::vector<ModulePtr> children_;
     bool built_ = false;

@@ -176,7 +176,9 @@ public:
     /// shapes, else ShapeError) and keeps the entries of parameters not
     /// updated yet until their first step; parameters absent from `state`
     /// restart from fresh state. An optimizer restored from another's state
-    /// then takes bit-identical steps. ValueError for a missing "iterations",
+    /// then takes bit-identical steps. "learning_rate" is restored when this
+    /// optimizer's learning rate is a number (a schedule resumes from
+    /// "iterations"). ValueError for a missing "iterations",
     /// missing shared state, or a key naming no state of this optimizer's transform.
     void load_state_dict(const std::map<std::string, Tensor>& state);
 

@@ -2,7 +2,7 @@
 /// \file
 /// Keras-like training: fit() / evaluate() / predict() over tensors.
 ///
-///     auto opt = std::make_shared<optim::SGD>(model.trainable_parameters());
+///     auto opt = std::make_shared<optim::SGD>(optim::ParamGroup(model));  // follows freezing, applies constraints
 ///     History h = train::fit(model, x_train, y_train, {
 ///         .loss = "sparse_categorical_crossentropy",
 ///         .optimizer = opt,

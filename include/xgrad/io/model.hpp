@@ -1,0 +1,72 @@
+#pragma once
+/// \file
+/// Saving and loading models in one safetensors file (io/safetensors.hpp):
+/// the weights and buffers under their hierarchical names (Module::state_dict,
+/// "dense_1.kernel"), and the architecture as a JSON document stored as one
+/// string in the header's __metadata__ under "xgrad.architecture":
+///
+///     {"format": 1, "model": {"type": "Sequential", "name": "sequential", "trainable": true,
+///      "dtype": "float32", "input_shape": [28, 28], "build_input_shape": [-1, 28, 28],
+///      "config": {}, "layers": [{"type": "Flatten", …}, {"type": "Dense", "config": {"units": "100", …}}]}}
+///
+///     io::save(model, "model_A.safetensors");
+///     nn::ModulePtr model_A = io::load("model_A.safetensors");
+///     io::save_weights(model, "w.safetensors");     // weights only
+///     io::load_weights(other, "w.safetensors");     // same names and shapes required
+///
+/// Extension point: a layer's options come from Module::config(), and
+/// load() rebuilds each layer with the factory registered for its type name.
+/// The built-in layers are registered; a user layer registers itself once:
+///
+///     io::register_layer("Scale", [](const nn::Module::Config& c, const std::vector<nn::ModulePtr>&) {
+///         return std::make_shared<Scale>(io::config_double(c, "factor", 1.0));
+///     });
+///
+/// Not saved: layers' private random streams (Dropout::seed(), RReLU::generator()),
+/// custom (unnamed) activation callables (save() throws; register them by
+/// name with nn::register_activation), parameterized initializers beyond their
+/// name (only used to build weights that load() then overwrites).
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "xgrad/nn/module.hpp"
+
+namespace xgrad::io {
+
+/// Rebuilds a layer from its config; `children` are the already-loaded child
+/// modules (for containers such as Sequential; empty for plain layers).
+using LayerFactory =
+    std::function<nn::ModulePtr(const nn::Module::Config& config, const std::vector<nn::ModulePtr>& children)>;
+
+/// Registers (or replaces) the factory for `type_name` (Module::type_name()).
+void register_layer(const std::string& type_name, LayerFactory factory);
+/// Whether load() knows `type_name`.
+bool is_layer_registered(const std::string& type_name);
+
+/// Typed reads of a config value (ValueError naming the key for a malformed value).
+double config_double(const nn::Module::Config& c, const std::string& key, double fallback);
+std::int64_t config_int(const nn::Module::Config& c, const std::string& key, std::int64_t fallback);
+bool config_bool(const nn::Module::Config& c, const std::string& key, bool fallback);
+std::string config_string(const nn::Module::Config& c, const std::string& key, const std::string& fallback);
+/// A number formatted so config_double() reads back the same double.
+std::string config_value(double v);
+
+/// The architecture JSON of `model` (what save() stores in __metadata__).
+std::string architecture_json(const nn::Module& model);
+/// Rebuilds a model (unbuilt weights created, values not loaded) from architecture_json().
+nn::ModulePtr model_from_json(const std::string& json);
+
+/// Architecture + weights + buffers, atomically (IoError on failure).
+void save(const nn::Module& model, const std::string& path);
+/// A model saved by save(). IoError for a malformed file, an unknown layer
+/// type (with a hint to register it), or weights that do not fit the architecture.
+nn::ModulePtr load(const std::string& path);
+
+/// Weights and buffers only, by hierarchical name.
+void save_weights(const nn::Module& model, const std::string& path);
+/// Copies the file's weights into `model` (built, same architecture): IoError
+/// naming the file for a missing or unexpected name, or a shape mismatch (both shapes).
+void load_weights(nn::Module& model, const std::string& path);
+
+}  // namespace xgrad::io

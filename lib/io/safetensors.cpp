@@ -1,0 +1,240 @@
+#include "xgrad/io/safetensors.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <bit>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "io/json_util.hpp"
+
+namespace xgrad::io {
+
+static_assert(std::endian::native == std::endian::little, "xgrad writes tensor bytes as they are in memory");
+
+namespace {
+
+using nlohmann::json;
+
+std::function<void(std::size_t)>& write_hook() {
+    static std::function<void(std::size_t)> hook;
+    return hook;
+}
+
+const char* st_dtype(Dtype d) {
+    switch (d) {
+        case Dtype::float32: return "F32";
+        case Dtype::float64: return "F64";
+        case Dtype::int64: return "I64";
+    }
+    return "?";
+}
+
+[[noreturn]] void fail(const std::string& what, const std::string& problem) {
+    throw IoError(what + ": " + problem);
+}
+
+std::uint64_t read_u64_le(const std::byte* p) {
+    std::uint64_t v = 0;
+    for (int i = 7; i >= 0; --i) v = (v << 8) | static_cast<std::uint64_t>(p[i]);
+    return v;
+}
+
+/// A non-negative integer JSON value (rejects floats, negatives, bools).
+std::uint64_t as_u64(const json& j, const std::string& what, const std::string& field) {
+    if (j.is_number_unsigned()) return j.get<std::uint64_t>();
+    if (j.is_number_integer()) {
+        const auto v = j.get<std::int64_t>();
+        if (v >= 0) return static_cast<std::uint64_t>(v);
+        fail(what, field + " is negative (" + std::to_string(v) + ")");
+    }
+    fail(what, field + " must be a non-negative integer, got " + j.dump());
+}
+
+struct Entry {
+    std::string name;
+    Dtype dtype;
+    std::vector<std::int64_t> shape;
+    std::uint64_t begin, end;
+};
+
+}  // namespace
+
+void detail::set_write_hook(std::function<void(std::size_t)> hook) { write_hook() = std::move(hook); }
+
+std::string serialize_safetensors(const std::map<std::string, Tensor>& tensors,
+                                  const std::map<std::string, std::string>& metadata) {
+    json header = json::object();
+    std::uint64_t offset = 0;
+    for (const auto& [name, t] : tensors) {
+        if (name.empty() || name == "__metadata__")
+            throw IoError("save_safetensors: invalid tensor name '" + name + "'");
+        if (!t.defined()) throw IoError("save_safetensors: tensor '" + name + "' is undefined");
+        std::vector<std::int64_t> shape(t.shape().begin(), t.shape().end());
+        const std::uint64_t bytes = static_cast<std::uint64_t>(t.numel()) * itemsize(t.dtype());
+        header[name] = {{"dtype", st_dtype(t.dtype())}, {"shape", shape}, {"data_offsets", {offset, offset + bytes}}};
+        offset += bytes;
+    }
+    if (!metadata.empty()) header["__metadata__"] = metadata;
+    std::string text = header.dump();
+    text.append((8 - text.size() % 8) % 8, ' ');
+    std::string out;
+    out.reserve(8 + text.size() + offset);
+    const std::uint64_t n = text.size();
+    for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((n >> (8 * i)) & 0xff));
+    out += text;
+    for (const auto& [name, t] : tensors)
+        out.append(static_cast<const char*>(t.raw_data()), static_cast<std::size_t>(t.numel()) * itemsize(t.dtype()));
+    return out;
+}
+
+void save_safetensors(const std::string& path, const std::map<std::string, Tensor>& tensors,
+                      const std::map<std::string, std::string>& metadata) {
+    const std::string image = serialize_safetensors(tensors, metadata);
+    namespace fs = std::filesystem;
+    const fs::path target(path);
+    const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    std::string tmp_name = target.filename().string();
+    tmp_name.insert(tmp_name.begin(), '.');  // (not "." + name: g++ 12 warns -Wrestrict falsely)
+    tmp_name.append(".tmp.XXXXXX");
+    std::string tmpl = (dir / tmp_name).string();
+    const int fd = ::mkstemp(tmpl.data());
+    if (fd < 0) throw IoError(path + ": cannot create a temporary file in " + dir.string() + ": " + std::strerror(errno));
+    try {
+        std::size_t done = 0;
+        constexpr std::size_t chunk = 1u << 20;
+        while (done < image.size()) {
+            const std::size_t len = std::min(chunk, image.size() - done);
+            const ssize_t w = ::write(fd, image.data() + done, len);
+            if (w < 0) {
+                if (errno == EINTR) continue;
+                throw IoError(path + ": write failed: " + std::strerror(errno));
+            }
+            done += static_cast<std::size_t>(w);
+            if (write_hook()) write_hook()(done);
+        }
+        if (::fsync(fd) != 0) throw IoError(path + ": fsync failed: " + std::strerror(errno));
+        if (::close(fd) != 0) {
+            ::unlink(tmpl.c_str());
+            throw IoError(path + ": close failed: " + std::strerror(errno));
+        }
+    } catch (...) {
+        ::close(fd);
+        ::unlink(tmpl.c_str());
+        throw;
+    }
+    if (std::rename(tmpl.c_str(), path.c_str()) != 0) {
+        const std::string err = std::strerror(errno);
+        ::unlink(tmpl.c_str());
+        throw IoError(path + ": cannot rename the temporary file into place: " + err);
+    }
+    // Make the rename itself durable.
+    const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+    if (dfd >= 0) {
+        ::fsync(dfd);
+        ::close(dfd);
+    }
+}
+
+TensorFile parse_safetensors(std::span<const std::byte> bytes, const std::string& what) {
+    if (bytes.size() < 8) fail(what, "file too short for a safetensors header (" + std::to_string(bytes.size()) + " bytes)");
+    const std::uint64_t n = read_u64_le(bytes.data());
+    if (n > max_header_bytes) fail(what, "header length " + std::to_string(n) + " exceeds the 100 MB limit");
+    if (n > bytes.size() - 8)
+        fail(what, "header length " + std::to_string(n) + " exceeds the file size (" + std::to_string(bytes.size()) + ")");
+    const char* hb = reinterpret_cast<const char*>(bytes.data() + 8);
+    const json header = detail::parse_json_bounded(std::string_view(hb, n), what + ": header");
+    if (!header.is_object()) fail(what, "header is not a JSON object");
+
+    const std::uint64_t data_size = bytes.size() - 8 - n;
+    const std::byte* data = bytes.data() + 8 + n;
+    TensorFile out;
+    std::vector<Entry> entries;
+    for (const auto& [name, v] : header.items()) {
+        if (name == "__metadata__") {
+            if (!v.is_object()) fail(what, "__metadata__ must be an object of strings");
+            for (const auto& [k, s] : v.items()) {
+                if (!s.is_string()) fail(what, "__metadata__ value '" + k + "' is not a string");
+                out.metadata[k] = s.get<std::string>();
+            }
+            continue;
+        }
+        const std::string where = "tensor '" + name + "'";
+        if (!v.is_object()) fail(what, where + " is not a JSON object");
+        for (const char* key : {"dtype", "shape", "data_offsets"})
+            if (!v.contains(key)) fail(what, where + " has no \"" + key + "\"");
+        const json& jd = v["dtype"];
+        if (!jd.is_string()) fail(what, where + ": dtype is not a string");
+        const std::string ds = jd.get<std::string>();
+        Entry e{name, Dtype::float32, {}, 0, 0};
+        if (ds == "F32") e.dtype = Dtype::float32;
+        else if (ds == "F64") e.dtype = Dtype::float64;
+        else if (ds == "I64") e.dtype = Dtype::int64;
+        else fail(what, where + ": unsupported dtype '" + ds + "' (xgrad reads F32, F64, I64)");
+        const json& js = v["shape"];
+        if (!js.is_array()) fail(what, where + ": shape is not an array");
+        if (js.size() > 64) fail(what, where + ": rank " + std::to_string(js.size()) + " is too large");
+        std::uint64_t numel = 1;
+        for (const json& d : js) {
+            const std::uint64_t dim = as_u64(d, what, where + ": shape dimension");
+            if (dim > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) ||
+                __builtin_mul_overflow(numel, dim, &numel))
+                fail(what, where + ": element count overflows");
+            e.shape.push_back(static_cast<std::int64_t>(dim));
+        }
+        std::uint64_t nbytes = 0;
+        if (__builtin_mul_overflow(numel, static_cast<std::uint64_t>(itemsize(e.dtype)), &nbytes))
+            fail(what, where + ": byte size overflows");
+        const json& jo = v["data_offsets"];
+        if (!jo.is_array() || jo.size() != 2) fail(what, where + ": data_offsets must be [begin, end]");
+        e.begin = as_u64(jo[0], what, where + ": data_offsets[0]");
+        e.end = as_u64(jo[1], what, where + ": data_offsets[1]");
+        if (e.begin > e.end) fail(what, where + ": data_offsets begin > end");
+        if (e.end > data_size)
+            fail(what, where + ": data_offsets [" + std::to_string(e.begin) + ", " + std::to_string(e.end) +
+                           "] lie outside the data (" + std::to_string(data_size) + " bytes)");
+        if (e.end - e.begin != nbytes)
+            fail(what, where + ": " + ds + " shape needs " + std::to_string(nbytes) + " bytes but data_offsets span " +
+                           std::to_string(e.end - e.begin));
+        entries.push_back(std::move(e));
+    }
+    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+        return a.begin != b.begin ? a.begin < b.begin : a.end < b.end;
+    });
+    std::uint64_t pos = 0;
+    for (const Entry& e : entries) {
+        if (e.begin < pos) fail(what, "tensor '" + e.name + "' overlaps the previous tensor's data");
+        if (e.begin > pos) fail(what, "gap in the data before tensor '" + e.name + "' (bytes " + std::to_string(pos) +
+                                          " to " + std::to_string(e.begin) + " belong to no tensor)");
+        pos = e.end;
+    }
+    if (pos != data_size)
+        fail(what, std::to_string(data_size - pos) + " trailing bytes after the last tensor's data");
+    for (const Entry& e : entries) {
+        Tensor t(Shape(e.shape), e.dtype);
+        if (e.end > e.begin) std::memcpy(t.raw_data(), data + e.begin, e.end - e.begin);
+        out.tensors.emplace(e.name, std::move(t));
+    }
+    return out;
+}
+
+TensorFile load_safetensors(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw IoError(path + ": cannot open for reading: " + std::strerror(errno));
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec) throw IoError(path + ": cannot read the file size: " + ec.message());
+    std::vector<std::byte> bytes(size);
+    if (size && !in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size)))
+        throw IoError(path + ": read failed");
+    return parse_safetensors(bytes, path);
+}
+
+}  // namespace xgrad::io

@@ -1,0 +1,232 @@
+#include <functional>
+
+#include "../test_helpers.hpp"
+#include "io_test_util.hpp"
+#include "xgrad/io/model.hpp"
+#include "xgrad/io/safetensors.hpp"
+#include "xgrad/optim/sgd.hpp"
+#include "xgrad/train/fit.hpp"
+
+using namespace xgrad;
+using namespace xgrad::nn;
+using xgrad_test::TempDir;
+
+namespace {
+
+std::vector<float> floats(const Tensor& t) { return t.to_vector<float>(); }
+
+/// save → load → the same layer types, names, flags, weights and predictions, bit for bit.
+void check_round_trip(Sequential& model, const Tensor& x) {
+    TempDir dir;
+    const std::string path = dir.file("m.safetensors");
+    model.eval();
+    const Tensor before = model(x);
+    io::save(model, path);
+    ModulePtr loaded = io::load(path);
+    loaded->eval();
+    BOOST_TEST(loaded->type_name() == "Sequential");
+    BOOST_TEST(loaded->name() == model.name());
+    const auto& a = model.children();
+    const auto& b = loaded->children();
+    BOOST_REQUIRE(a.size() == b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        BOOST_TEST(b[i]->type_name() == a[i]->type_name());
+        BOOST_TEST(b[i]->name() == a[i]->name());
+        BOOST_TEST(b[i]->trainable() == a[i]->trainable());
+        BOOST_TEST((b[i]->config() == a[i]->config()));
+    }
+    const auto wa = model.get_weights(), wb = loaded->get_weights();
+    BOOST_REQUIRE(wa.size() == wb.size());
+    for (std::size_t i = 0; i < wa.size(); ++i) {
+        BOOST_TEST((wa[i].shape() == wb[i].shape()));
+        BOOST_TEST(xgrad_test::values(wa[i]) == xgrad_test::values(wb[i]), boost::test_tools::per_element());
+    }
+    const Tensor after = (*loaded)(x);
+    BOOST_TEST(floats(after) == floats(before), boost::test_tools::per_element());
+}
+
+/// A model [Dense(4) → layer → Dense(3)] built on x [5, 6], trained one step in
+/// training mode so BN statistics move, then each weight perturbed so no
+/// weight keeps its initial value (PReLU's alpha starts at 0).
+void round_trip_with(AnyModule layer) {
+    reset_layer_names();
+    manual_seed(7);
+    Sequential model{Dense(4, "linear").input_shape({6}), layer, Dense(3, "softmax")};
+    const Tensor x = randn({5, 6});
+    model(x, true);
+    std::vector<Tensor> w = model.get_weights();
+    for (Tensor& t : w) t = t + randn(t.shape()) * 0.1;
+    model.set_weights(w);
+    check_round_trip(model, x);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(io_model)
+
+BOOST_AUTO_TEST_CASE(round_trip_dense_flatten_sequential) {
+    reset_layer_names();
+    Sequential model{Flatten({2, 3}), Dense(5, "relu", "he_normal"), Dense(2, "sigmoid").use_bias(false)};
+    model[1]->set_trainable(false);
+    check_round_trip(model, randn({4, 2, 3}));
+}
+BOOST_AUTO_TEST_CASE(round_trip_dense_regularizer_and_constraint) {
+    round_trip_with(Dense(4, "tanh").kernel_regularizer(L2(0.01)).kernel_constraint(MaxNorm(1.5)));
+}
+BOOST_AUTO_TEST_CASE(round_trip_batch_normalization) {
+    round_trip_with(BatchNormalization().momentum(0.9).epsilon(1e-5));
+}
+BOOST_AUTO_TEST_CASE(round_trip_dropout) { round_trip_with(Dropout(0.3)); }
+BOOST_AUTO_TEST_CASE(round_trip_alpha_dropout) { round_trip_with(AlphaDropout(0.2)); }
+BOOST_AUTO_TEST_CASE(round_trip_gaussian_noise) { round_trip_with(GaussianNoise(0.5)); }
+BOOST_AUTO_TEST_CASE(round_trip_relu) { round_trip_with(ReLU().negative_slope(0.1).max_value(1.0).threshold(0.05)); }
+BOOST_AUTO_TEST_CASE(round_trip_leaky_relu) { round_trip_with(LeakyReLU(0.2)); }
+BOOST_AUTO_TEST_CASE(round_trip_prelu) { round_trip_with(PReLU()); }
+BOOST_AUTO_TEST_CASE(round_trip_elu) { round_trip_with(ELU(0.7)); }
+BOOST_AUTO_TEST_CASE(round_trip_rrelu) { round_trip_with(RReLU(0.1, 0.3)); }
+BOOST_AUTO_TEST_CASE(round_trip_activation) { round_trip_with(Activation("selu")); }
+BOOST_AUTO_TEST_CASE(round_trip_softmax) { round_trip_with(Softmax()); }
+
+BOOST_AUTO_TEST_CASE(round_trip_nested_sequential_float64) {
+    reset_layer_names();
+    auto inner = std::make_shared<Sequential>(std::initializer_list<AnyModule>{Dense(3, "relu"), Dense(2)});
+    Sequential model{Dense(4).input_shape({3}), inner};
+    model.to(float64);
+    check_round_trip(model, randn({2, 3}, float64));
+}
+
+BOOST_AUTO_TEST_CASE(architecture_is_one_metadata_string) {
+    reset_layer_names();
+    Sequential model{Flatten({2, 2}), Dense(1, "sigmoid")};
+    model(zeros({1, 2, 2}));
+    TempDir dir;
+    io::save(model, dir.file("m"));
+    const io::TensorFile f = io::load_safetensors(dir.file("m"));
+    const std::string arch = f.metadata.at("xgrad.architecture");
+    BOOST_TEST(arch.find(R"("type":"Dense")") != std::string::npos);
+    BOOST_TEST(arch.find(R"("units":"1")") != std::string::npos);
+    BOOST_TEST(arch.find(R"("input_shape":[2,2])") != std::string::npos);
+    BOOST_TEST(f.tensors.count("dense.kernel") == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(unknown_layer_type_and_user_registration) {
+    struct Twice : Cloneable<Twice> {
+        Twice() : Cloneable("TwiceForTest") {}
+        Tensor forward(const Tensor& x, bool) override { return x * 2.0; }
+    };
+    reset_layer_names();
+    Sequential model{Dense(2).input_shape({2}), Twice()};
+    TempDir dir;
+    io::save(model, dir.file("m"));
+    try {
+        io::load(dir.file("m"));
+        BOOST_FAIL("expected IoError");
+    } catch (const IoError& e) {
+        BOOST_TEST(std::string(e.what()).find("unknown layer type 'TwiceForTest'") != std::string::npos, e.what());
+    }
+    io::register_layer("TwiceForTest", [](const Module::Config&, const std::vector<ModulePtr>&) {
+        return std::make_shared<Twice>();
+    });
+    check_round_trip(model, tensor({{1.0, -2.0}}));
+}
+
+BOOST_AUTO_TEST_CASE(custom_activation_callable_cannot_be_saved) {
+    Sequential model{Dense(2, [](const Tensor& x) { return x; }).input_shape({2})};
+    TempDir dir;
+    BOOST_CHECK_THROW(io::save(model, dir.file("m")), IoError);
+}
+
+BOOST_AUTO_TEST_CASE(save_weights_load_weights_and_their_errors) {
+    reset_layer_names();
+    Sequential a{Dense(3).input_shape({2}), Dense(1)};
+    reset_layer_names();
+    Sequential b{Dense(3).input_shape({2}), Dense(1)};
+    TempDir dir;
+    io::save_weights(a, dir.file("w"));
+    io::load_weights(b, dir.file("w"));
+    BOOST_TEST(xgrad_test::values(b.get_weights()[0]) == xgrad_test::values(a.get_weights()[0]),
+               boost::test_tools::per_element());
+
+    auto message = [&](Module& m) {
+        try {
+            io::load_weights(m, dir.file("w"));
+        } catch (const IoError& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    reset_layer_names();
+    Sequential wider{Dense(4).input_shape({2}), Dense(1)};
+    const std::string shape_msg = message(wider);
+    // The first mismatch in name order: dense.bias, [4] in the model, [3] in the file.
+    BOOST_TEST(shape_msg.find("'dense.bias' has shape [4] but the value has [3]") != std::string::npos, shape_msg);
+    reset_layer_names();
+    Sequential fewer{Dense(3).input_shape({2})};
+    BOOST_TEST(message(fewer).find("unexpected weight 'dense_1.") != std::string::npos, message(fewer));
+    reset_layer_names();
+    Sequential more{Dense(3).input_shape({2}), Dense(1), Dense(1)};
+    BOOST_TEST(message(more).find("missing weight 'dense_2.") != std::string::npos, message(more));
+    BOOST_TEST(message(more).find(dir.file("w")) != std::string::npos);
+    // A model file loads as weights too; a weights-only file is not a model.
+    BOOST_CHECK_THROW(io::load(dir.file("w")), IoError);
+}
+
+BOOST_AUTO_TEST_CASE(hostile_architectures_give_io_errors) {
+    const std::vector<std::string> bad{
+        "not json",
+        R"({"format":2,"model":{}})",
+        R"({"format":1,"model":[]})",
+        R"({"format":1,"model":{"type":"Dense","name":"d","trainable":true,"dtype":"float32","config":{"units":"x"}}})",
+        R"({"format":1,"model":{"type":"Dense","name":"d","trainable":true,"dtype":"float32","config":{"units":"-3"}}})",
+        R"({"format":1,"model":{"type":"Dense","name":"d","trainable":"yes","dtype":"float32","config":{}}})",
+        R"({"format":1,"model":{"type":"Dense","name":"d","trainable":true,"dtype":"int8","config":{}}})",
+        R"({"format":1,"model":{"type":"Dense","name":"d","trainable":true,"dtype":"float32","config":{},"build_input_shape":[-1,-5]}})",
+        R"({"format":1,"model":{"type":"Dense","name":"d","trainable":true,"dtype":"float32","config":{"activation":"nope"}}})",
+        R"({"format":1,"model":{"type":"Sequential","name":"s","trainable":true,"dtype":"float32","config":{},"layers":[{"type":"Evil"}]}})",
+    };
+    for (const std::string& text : bad) {
+        BOOST_TEST_INFO(text);
+        BOOST_CHECK_THROW(io::model_from_json(text), IoError);
+    }
+}
+
+// The notebook's pitfall: Sequential(model_A.layers[:-1]) shares the layers,
+// so training model_B_on_A changes model A; reusing a clone leaves A intact.
+BOOST_AUTO_TEST_CASE(transfer_shared_layers_change_model_a_clone_does_not) {
+    reset_layer_names();
+    manual_seed(3);
+    auto model_a = std::make_shared<Sequential>(std::initializer_list<AnyModule>{
+        Dense(4, "relu", "he_normal").input_shape({3}), Dense(4, "relu", "he_normal"), Dense(2, "softmax")});
+    const Tensor x = randn({16, 3});
+    const Tensor y = reshape((randn({16}) > 0.0).to(float32), {16, 1});
+    auto train_b = [&](Sequential& b) {
+        auto opt = std::make_shared<optim::SGD>(optim::ParamGroup(b), optim::SGDOptions().learning_rate(0.1));
+        train::FitOptions o;
+        o.loss = "binary_crossentropy";
+        o.optimizer = opt;
+        o.epochs = 2;
+        o.verbose = 0;
+        train::fit(b, x, y, o);
+    };
+    auto same = [](const std::vector<Tensor>& p, const std::vector<Tensor>& q) {
+        for (std::size_t i = 0; i < p.size(); ++i)
+            if (p[i].to_vector<float>() != q[i].to_vector<float>()) return false;
+        return true;
+    };
+    std::vector<Tensor> original;
+    for (const Tensor& t : model_a->get_weights()) original.push_back(t.to(float64).to(float32));
+
+    ModulePtr clone = model_a->clone();
+    Sequential b_from_clone(clone->children().begin(), clone->children().end() - 1);
+    b_from_clone.add(Dense(1, "sigmoid"));
+    train_b(b_from_clone);
+    BOOST_TEST(same(model_a->get_weights(), original));    // A untouched
+    BOOST_TEST(!same(clone->get_weights(), original));     // the clone's layers did train
+
+    Sequential b_shared(model_a->layers().begin(), model_a->layers().end() - 1);
+    b_shared.add(Dense(1, "sigmoid"));
+    train_b(b_shared);
+    BOOST_TEST(!same(model_a->get_weights(), original));   // A changed
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -329,4 +329,6 @@ void load_weights(Module& model, const std::string& path) {
     }
 }
 
+nn::ModulePtr clone_model(const nn::Module& model) { return model_from_json(architecture_json(model)); }
+
 }  // namespace xgrad::io

@@ -8,22 +8,8 @@
 
 namespace xgrad {
 
-namespace {
-
-template <class F> Tensor pointwise(const char* op, const Tensor& x, F f) {
-    detail::check_floating(op, x);
-    Tensor out(x.shape(), x.dtype());
-    visit_floating(x.dtype(), op, [&](auto tag) {
-        using T = decltype(tag);
-        detail::map_unary_simd(x.data<T>(), out.data<T>(), x.numel(), f);
-    });
-    return out;
-}
-
-}  // namespace
-
 Tensor tanh(const Tensor& x) {
-    Tensor out = pointwise("tanh", x, [](auto v) { return xsimd::tanh(v); });
+    Tensor out = detail::unary_floating_simd("tanh", x, [](auto v) { return xsimd::tanh(v); });
     record("tanh", out, {&x}, [y = SavedTensor::output(out)](const Tensor& g, InputGrads& dx) {
         const Tensor t = y.get();
         dx[0] = mul(g, 1.0 - mul(t, t));
@@ -33,7 +19,7 @@ Tensor tanh(const Tensor& x) {
 
 Tensor sigmoid(const Tensor& x) {
     // 1/(1 + e^-x) never overflows to NaN: e^-x → inf gives 0, e^-x → 0 gives 1.
-    Tensor out = pointwise("sigmoid", x, [](auto v) {
+    Tensor out = detail::unary_floating_simd("sigmoid", x, [](auto v) {
         using V = decltype(v);
         return V(1) / (V(1) + xsimd::exp(-v));
     });
@@ -45,7 +31,7 @@ Tensor sigmoid(const Tensor& x) {
 }
 
 Tensor relu(const Tensor& x) {
-    Tensor out = pointwise("relu", x, [](auto v) {
+    Tensor out = detail::unary_floating_simd("relu", x, [](auto v) {
         using V = decltype(v);
         return xsimd::max(v, V(0));
     });
@@ -56,7 +42,7 @@ Tensor relu(const Tensor& x) {
 }
 
 Tensor softplus(const Tensor& x) {
-    Tensor out = pointwise("softplus", x, [](auto v) {
+    Tensor out = detail::unary_floating_simd("softplus", x, [](auto v) {
         using V = decltype(v);
         return xsimd::max(v, V(0)) + xsimd::log1p(xsimd::exp(-xsimd::abs(v)));
     });

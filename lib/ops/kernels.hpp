@@ -110,6 +110,18 @@ void map_unary_simd(const T* x, T* out, std::int64_t n, F f) {
     for (; i < n; ++i) out[i] = f(x[i]);
 }
 
+/// A new tensor f(x) for a floating x, f callable on T and xsimd::batch<T>;
+/// `op` names the caller in the DtypeError for int64.
+template <class F> Tensor unary_floating_simd(const char* op, const Tensor& x, F f) {
+    check_floating(op, x);
+    Tensor out(x.shape(), x.dtype());
+    visit_floating(x.dtype(), op, [&](auto tag) {
+        using T = decltype(tag);
+        map_unary_simd(x.data<T>(), out.data<T>(), x.numel(), f);
+    });
+    return out;
+}
+
 /// out[i] = f(x[i]) with a plain loop (f on T only).
 template <class T, class F>
 void map_unary(const T* x, T* out, std::int64_t n, F f) {

@@ -229,4 +229,24 @@ BOOST_AUTO_TEST_CASE(transfer_shared_layers_change_model_a_clone_does_not) {
     BOOST_TEST(!same(model_a->get_weights(), original));   // A changed
 }
 
+BOOST_AUTO_TEST_CASE(clone_model_has_the_architecture_and_fresh_weights) {
+    manual_seed(3);
+    Sequential model{Flatten({4, 4}), Dense(8, "relu", "he_normal"), BatchNormalization(), Dense(3, "softmax")};
+    model[1]->set_trainable(false);
+    const ModulePtr copy = io::clone_model(model);
+    auto seq = std::dynamic_pointer_cast<Sequential>(copy);
+    BOOST_TEST_REQUIRE(seq);
+    BOOST_TEST(seq->size() == 4u);
+    BOOST_TEST(seq->layers()[1]->name() == model[1]->name());
+    BOOST_TEST(!seq->layers()[1]->trainable());
+    BOOST_TEST(seq->count_params() == model.count_params());
+    // Fresh initialization: same shapes, different values; set_weights copies them over.
+    BOOST_TEST((seq->layers()[1]->weight("kernel").shape() == model[1]->weight("kernel").shape()));
+    BOOST_TEST(xgrad_test::values(seq->layers()[1]->weight("kernel")) != xgrad_test::values(model[1]->weight("kernel")));
+    seq->set_weights(model.get_weights());
+    const Tensor x = randn({2, 4, 4});
+    BOOST_TEST(xgrad_test::values((*seq)(x, false)) == xgrad_test::values(model(x, false)),
+               boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -57,6 +57,12 @@ std::string architecture_json(const nn::Module& model);
 /// Rebuilds a model (unbuilt weights created, values not loaded) from architecture_json().
 nn::ModulePtr model_from_json(const std::string& json);
 
+/// Keras' clone_model: the same architecture (layer types, configs, names,
+/// trainable flags) with freshly initialized weights; copy the values with
+/// `copy->set_weights(model.get_weights())` when wanted. (Module::clone()
+/// is the deep copy with the same weights.)
+nn::ModulePtr clone_model(const nn::Module& model);
+
 /// Architecture + weights + buffers, atomically (IoError on failure).
 void save(const nn::Module& model, const std::string& path);
 /// A model saved by save(). IoError for a malformed file, an unknown layer

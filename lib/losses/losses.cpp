@@ -23,6 +23,7 @@
 #include "xgrad/ops/reduction.hpp"
 #include "xgrad/ops/shape_ops.hpp"
 #include "xgrad/ops/softmax.hpp"
+#include "core/name_lookup.hpp"
 
 namespace xgrad::losses {
 
@@ -236,14 +237,8 @@ std::map<std::string, Entry, std::less<>>& registry() {
 
 Loss get_loss(std::string_view name) {
     std::lock_guard lock(registry_mutex);
-    const auto& r = registry();
-    const auto it = r.find(name);
-    if (it == r.end()) {
-        std::string known;
-        for (const auto& [k, v] : r) known += (known.empty() ? "" : ", ") + k;
-        throw ValueError("unknown loss '" + std::string(name) + "' (known: " + known + ")");
-    }
-    return Loss(it->second.canonical, it->second.fn);
+    const auto& entry = detail::find_by_name(registry(), name, "loss");
+    return Loss(entry.canonical, entry.fn);
 }
 
 void register_loss(std::string name, Loss::Fn fn) {

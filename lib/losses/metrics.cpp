@@ -9,6 +9,7 @@
 
 #include "xgrad/ops/reduction.hpp"
 #include "xgrad/ops/shape_ops.hpp"
+#include "core/name_lookup.hpp"
 
 namespace xgrad::metrics {
 
@@ -128,14 +129,8 @@ std::map<std::string, Entry, std::less<>>& registry() {
 
 Metric get_metric(std::string_view name) {
     std::lock_guard lock(registry_mutex);
-    const auto& r = registry();
-    const auto it = r.find(name);
-    if (it == r.end()) {
-        std::string known;
-        for (const auto& [k, v] : r) known += (known.empty() ? "" : ", ") + k;
-        throw ValueError("unknown metric '" + std::string(name) + "' (known: " + known + ")");
-    }
-    return Metric(it->second.canonical, it->second.fn);
+    const auto& entry = detail::find_by_name(registry(), name, "metric");
+    return Metric(entry.canonical, entry.fn);
 }
 
 void register_metric(std::string name, Metric::Fn fn) {

@@ -9,6 +9,7 @@
 
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/math.hpp"
+#include "core/name_lookup.hpp"
 
 namespace xgrad::nn {
 
@@ -97,14 +98,7 @@ std::map<std::string, std::function<Tensor(const Tensor&)>, std::less<>>& regist
 
 ActivationFn get_activation(std::string_view name) {
     std::lock_guard lock(registry_mutex);
-    const auto& r = registry();
-    const auto it = r.find(name);
-    if (it == r.end()) {
-        std::string known;
-        for (const auto& [k, v] : r) known += (known.empty() ? "" : ", ") + k;
-        throw ValueError("unknown activation '" + std::string(name) + "' (known: " + known + ")");
-    }
-    return ActivationFn(it->first, it->second);
+    return ActivationFn(std::string(name), detail::find_by_name(registry(), name, "activation"));
 }
 
 ActivationFn::ActivationFn(const char* name) : ActivationFn(get_activation(name)) {}

@@ -4,6 +4,7 @@
 #include <map>
 #include <mutex>
 #include <vector>
+#include "core/name_lookup.hpp"
 
 namespace xgrad::nn {
 
@@ -134,14 +135,7 @@ Tensor Identity::operator()(const Shape& s, Dtype d, Generator&) const {
 
 InitializerPtr get_initializer(std::string_view name) {
     std::lock_guard lock(registry_mutex);
-    const auto& r = registry();
-    const auto it = r.find(name);
-    if (it == r.end()) {
-        std::string known;
-        for (const auto& [k, v] : r) known += (known.empty() ? "" : ", ") + k;
-        throw ValueError("unknown initializer '" + std::string(name) + "' (known: " + known + ")");
-    }
-    return it->second();
+    return detail::find_by_name(registry(), name, "initializer")();
 }
 
 void register_initializer(std::string name, std::function<InitializerPtr()> make) {

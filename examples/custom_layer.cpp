@@ -14,7 +14,7 @@ public:
     explicit ScaleShift(double factor = 1.0) : Cloneable("ScaleShift"), factor_(factor) {}
 
     void build(const Shape& input_shape) override {
-        register_parameter("offset", zeros({input_shape.back()}, dtype()));
+        add_weight("offset", {input_shape.back()}, nn::Zeros());
     }
     Tensor forward(const Tensor& x, bool) override { return x * factor_ + weight("offset"); }
     Shape output_shape(const Shape& input_shape) override { return input_shape; }

@@ -63,6 +63,16 @@ std::string to_string(const Shape& s) {
 
 std::ostream& operator<<(std::ostream& os, const Shape& s) { return os << to_string(s); }
 
+std::int64_t checked_numel(std::span<const std::int64_t> dims, const std::string& what) {
+    std::int64_t n = 1;
+    for (const std::int64_t d : dims) {
+        if (d < 0) throw ShapeError(what + ": negative dimension in shape " + to_string(Shape(dims)));
+        if (__builtin_mul_overflow(n, d, &n))
+            throw ShapeError(what + ": shape " + to_string(Shape(dims)) + " has more than 2^63 elements");
+    }
+    return n;
+}
+
 Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
     if (a == b) return a;
     const std::size_t rank = std::max(a.size(), b.size());

@@ -21,6 +21,12 @@ int size_class(std::size_t nbytes) {
 }
 std::size_t class_bytes(int c) { return min_class_bytes << c; }
 
+// Whether this thread's cache may be used. A plain (constant-initialized)
+// thread_local stays readable after the cache object is destroyed at thread
+// or program exit, when tensors with static or thread storage duration can
+// still be freed: from then on buffers go straight to the system.
+constinit thread_local bool cache_destroyed = false;
+
 // A per-thread cache needs no lock. A buffer freed on another thread than the
 // one that allocated it simply moves to that thread's cache.
 struct ThreadCache {
@@ -34,12 +40,17 @@ struct ThreadCache {
         }
         bytes = 0;
     }
-    ~ThreadCache() { clear(); }
+    ~ThreadCache() {
+        clear();
+        cache_destroyed = true;
+    }
 };
 
-ThreadCache& cache() {
+/// This thread's cache, or null once it has been destroyed.
+ThreadCache* cache() noexcept {
+    if (cache_destroyed) return nullptr;
     thread_local ThreadCache c;
-    return c;
+    return &c;
 }
 
 }  // namespace
@@ -49,13 +60,12 @@ namespace detail {
 void* cached_alloc(std::size_t nbytes) {
     const int c = size_class(nbytes);
     const std::size_t bytes = class_bytes(c);
-    if (bytes <= largest_cached) {
-        auto& tc = cache();
-        auto& list = tc.free_lists[c];
+    if (ThreadCache* tc = cache(); tc && bytes <= largest_cached) {
+        auto& list = tc->free_lists[c];
         if (!list.empty()) {
             void* p = list.back();
             list.pop_back();
-            tc.bytes -= bytes;
+            tc->bytes -= bytes;
             return p;
         }
     }
@@ -67,11 +77,11 @@ void* cached_alloc(std::size_t nbytes) {
 void cached_free(void* p, std::size_t nbytes) noexcept {
     const int c = size_class(nbytes);
     const std::size_t bytes = class_bytes(c);
-    auto& tc = cache();
-    if (bytes <= largest_cached && tc.bytes + bytes <= cache_limit) {
+    ThreadCache* tc = cache();
+    if (tc && bytes <= largest_cached && tc->bytes + bytes <= cache_limit) {
         try {
-            tc.free_lists[c].push_back(p);
-            tc.bytes += bytes;
+            tc->free_lists[c].push_back(p);
+            tc->bytes += bytes;
             return;
         } catch (...) {
         }
@@ -79,8 +89,13 @@ void cached_free(void* p, std::size_t nbytes) noexcept {
     std::free(p);
 }
 
-std::size_t cached_bytes() noexcept { return cache().bytes; }
-void release_cache() noexcept { cache().clear(); }
+std::size_t cached_bytes() noexcept {
+    const ThreadCache* tc = cache();
+    return tc ? tc->bytes : 0;
+}
+void release_cache() noexcept {
+    if (ThreadCache* tc = cache()) tc->clear();
+}
 
 }  // namespace detail
 

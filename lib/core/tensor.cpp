@@ -15,14 +15,15 @@ namespace xgrad {
 namespace {
 
 std::shared_ptr<detail::TensorImpl> make_impl(const Shape& shape, Dtype dtype) {
-    for (auto d : shape) {
-        if (d < 0) throw ValueError("tensor: negative dimension in shape " + to_string(shape));
-    }
+    const std::int64_t numel = checked_numel(shape, "tensor");
+    std::size_t nbytes = 0;
+    if (__builtin_mul_overflow(static_cast<std::size_t>(numel), itemsize(dtype), &nbytes))
+        throw ShapeError("tensor: shape " + to_string(shape) + " needs more than 2^64 bytes");
     auto impl = std::make_shared<detail::TensorImpl>();
     impl->shape = shape;
-    impl->numel = shape.numel();
+    impl->numel = numel;
     impl->dtype = dtype;
-    impl->storage = std::make_shared<Storage>(static_cast<std::size_t>(impl->numel) * itemsize(dtype));
+    impl->storage = std::make_shared<Storage>(nbytes);
     return impl;
 }
 

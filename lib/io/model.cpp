@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "io/json_util.hpp"
+#include "nn/weight_budget.hpp"
 #include "xgrad/io/safetensors.hpp"
 #include "xgrad/nn/activation_layers.hpp"
 #include "xgrad/nn/batch_norm.hpp"
@@ -268,6 +269,30 @@ std::string with_hint(const Module& model, const std::string& msg) {
     return msg;
 }
 
+/// The model stored in a parsed file; `what` names the file in errors.
+ModulePtr model_from_file(const TensorFile& f, const std::string& what) {
+    const auto it = f.metadata.find("xgrad.architecture");
+    if (it == f.metadata.end())
+        throw IoError(what + ": no \"xgrad.architecture\" in __metadata__ (a weights-only file? use load_weights)");
+    ModulePtr model;
+    try {
+        // The weights the architecture creates must all be in the file: cap
+        // them at its tensors' size before any layer is built.
+        std::uint64_t file_bytes = 0;
+        for (const auto& [name, t] : f.tensors) file_bytes += static_cast<std::uint64_t>(t.numel()) * itemsize(t.dtype());
+        const nn::detail::WeightBudget budget(file_bytes);
+        model = model_from_json(it->second);
+    } catch (const IoError& e) {
+        throw IoError(what + ": " + e.what());
+    }
+    try {
+        model->load_state_dict(f.tensors);
+    } catch (const Error& e) {
+        throw IoError(what + ": " + e.what());
+    }
+    return model;
+}
+
 }  // namespace
 
 void register_layer(const std::string& type_name, LayerFactory factory) {
@@ -297,23 +322,10 @@ void save(const Module& model, const std::string& path) {
                      {{"format", "pt"}, {"xgrad.architecture", architecture_json(model)}, {"xgrad.version", "1"}});
 }
 
-ModulePtr load(const std::string& path) {
-    TensorFile f = load_safetensors(path);
-    const auto it = f.metadata.find("xgrad.architecture");
-    if (it == f.metadata.end())
-        throw IoError(path + ": no \"xgrad.architecture\" in __metadata__ (a weights-only file? use load_weights)");
-    ModulePtr model;
-    try {
-        model = model_from_json(it->second);
-    } catch (const IoError& e) {
-        throw IoError(path + ": " + e.what());
-    }
-    try {
-        model->load_state_dict(f.tensors);
-    } catch (const Error& e) {
-        throw IoError(path + ": " + e.what());
-    }
-    return model;
+ModulePtr load(const std::string& path) { return model_from_file(load_safetensors(path), path); }
+
+ModulePtr load_from_memory(std::span<const std::byte> bytes, const std::string& what) {
+    return model_from_file(parse_safetensors(bytes, what), what);
 }
 
 void save_weights(const Module& model, const std::string& path) {

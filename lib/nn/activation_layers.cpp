@@ -82,7 +82,7 @@ void PReLU::build(const Shape& input_shape) {
                              " (all but the batch dimension must be known)");
         }
     }
-    register_parameter("alpha", (*alpha_initializer_)(Shape(dims), dtype()));
+    add_weight("alpha", Shape(dims), *alpha_initializer_);
 }
 
 Tensor PReLU::forward(const Tensor& x, bool) {

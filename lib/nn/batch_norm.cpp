@@ -145,10 +145,10 @@ void BatchNormalization::build(const Shape& input_shape) {
                          to_string(input_shape) + " must have a known, positive size");
     }
     // Keras' order: gamma, beta, moving_mean, moving_variance.
-    if (scale_) register_parameter("gamma", (*gamma_initializer_)({channels}, dtype()));
-    if (center_) register_parameter("beta", (*beta_initializer_)({channels}, dtype()));
-    register_parameter("moving_mean", (*moving_mean_initializer_)({channels}, dtype()), /*trainable=*/false);
-    register_parameter("moving_variance", (*moving_variance_initializer_)({channels}, dtype()), /*trainable=*/false);
+    if (scale_) add_weight("gamma", {channels}, *gamma_initializer_);
+    if (center_) add_weight("beta", {channels}, *beta_initializer_);
+    add_weight("moving_mean", {channels}, *moving_mean_initializer_, /*trainable=*/false);
+    add_weight("moving_variance", {channels}, *moving_variance_initializer_, /*trainable=*/false);
 }
 
 Tensor BatchNormalization::forward(const Tensor& x, bool training) {

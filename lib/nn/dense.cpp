@@ -19,8 +19,8 @@ void Dense::build(const Shape& input_shape) {
         throw ShapeError(name() + " (Dense): cannot build for input shape " + to_string(input_shape) +
                          " (the last dimension gives the number of inputs)");
     }
-    register_parameter("kernel", (*kernel_initializer_)({input_shape.back(), units_}, dtype()));
-    if (use_bias_) register_parameter("bias", (*bias_initializer_)({units_}, dtype()));
+    add_weight("kernel", {input_shape.back(), units_}, *kernel_initializer_);
+    if (use_bias_) add_weight("bias", {units_}, *bias_initializer_);
 }
 
 Tensor Dense::forward(const Tensor& x, bool) {

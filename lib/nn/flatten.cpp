@@ -15,9 +15,9 @@ Tensor Flatten::forward(const Tensor& x, bool) {
 }
 
 Shape Flatten::output_shape(const Shape& input_shape) {
-    std::int64_t n = 1;
-    for (std::size_t i = 1; i < input_shape.size(); ++i) n *= input_shape[i];
-    return {input_shape.empty() ? -1 : input_shape[0], n};
+    if (input_shape.empty()) return {-1, 1};
+    const std::span<const std::int64_t> features = std::span<const std::int64_t>(input_shape).subspan(1);
+    return {input_shape[0], checked_numel(features, name() + " (Flatten)")};
 }
 
 Module::Config Flatten::config() const { return {}; }

@@ -3,7 +3,9 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "nn/weight_budget.hpp"
 #include "xgrad/autograd/grad_mode.hpp"
+#include "xgrad/nn/init.hpp"
 
 namespace xgrad::nn {
 
@@ -64,6 +66,19 @@ void Module::deep_copy_state() {
     for (ModulePtr& child : children_) child = child->clone();
 }
 
+namespace detail {
+
+namespace {
+constinit thread_local std::optional<std::uint64_t> weight_budget;
+}
+
+WeightBudget::WeightBudget(std::uint64_t bytes) noexcept : saved_(weight_budget) { weight_budget = bytes; }
+WeightBudget::~WeightBudget() { weight_budget = saved_; }
+std::optional<std::uint64_t> WeightBudget::remaining() noexcept { return weight_budget; }
+void WeightBudget::spend(std::uint64_t bytes) noexcept { *weight_budget -= bytes; }
+
+}  // namespace detail
+
 Tensor Module::call(const Tensor& x, bool training) {
     ensure_built(x.shape());
     return forward(x, training);
@@ -97,6 +112,19 @@ void Module::register_parameter(std::string name, Tensor value, bool trainable) 
     if (has_weight(name)) throw ValueError(name_ + ": weight '" + name + "' registered twice");
     if (is_floating(value.dtype())) value.requires_grad_(trainable && trainable_);
     entries_.push_back({std::move(name), std::move(value), trainable, false});
+}
+
+Tensor& Module::add_weight(std::string name, const Shape& shape, const Initializer& initializer, bool trainable) {
+    const std::string what = name_ + " (" + type_name_ + "): weight '" + name + "'";
+    const auto bytes = static_cast<std::uint64_t>(checked_numel(shape, what)) * itemsize(dtype_);
+    if (const auto left = detail::WeightBudget::remaining()) {
+        if (bytes > *left)
+            throw ValueError(what + " of shape " + to_string(shape) + " needs " + std::to_string(bytes) +
+                             " bytes, more than the " + std::to_string(*left) + " bytes of weights left in the file");
+        detail::WeightBudget::spend(bytes);
+    }
+    register_parameter(std::move(name), initializer(shape, dtype_), trainable);
+    return entries_.back().tensor;
 }
 
 void Module::register_buffer(std::string name, Tensor value) {

@@ -7,8 +7,6 @@
 // shift carries no gradient (its true derivative contribution is zero).
 #include "xgrad/ops/softmax.hpp"
 
-#include <cmath>
-
 #include "reduce_kernel.hpp"
 #include "xgrad/autograd/grad_mode.hpp"
 #include "xgrad/ops/elementwise.hpp"
@@ -29,20 +27,17 @@ std::int64_t check_softmax_args(const char* op, const Tensor& x, std::int64_t ax
     return axis;  // unreachable: plan_reduce throws for a rank-0 tensor
 }
 
-/// x - max(x) along axis (keepdims), with the max detached. An infinite max
-/// (a row of all -inf, or a +inf) shifts by 0 instead, so -inf - -inf never
-/// makes a NaN.
+/// x - max(x) along axis (keepdims), with the max detached.
+///
+/// Non-finite inputs follow PyTorch: a row holding NaN or +inf, or made only
+/// of -inf, gives NaN throughout (x - max is then NaN or -inf - -inf), so a
+/// diverged or corrupt logit is never hidden behind finite probabilities.
+/// A -inf next to finite values is a mask: its probability is exactly 0.
 Tensor shift_by_max(const Tensor& x, std::int64_t axis) {
     Tensor m;
     {
         NoGradGuard no_grad;
         m = max(x.detach(), {axis}, true);
-        visit_floating(m.dtype(), "softmax", [&](auto tag) {
-            using T = decltype(tag);
-            T* p = m.data<T>();
-            for (std::int64_t i = 0; i < m.numel(); ++i)
-                if (std::isinf(p[i])) p[i] = T(0);
-        });
     }
     return sub(x, m);
 }

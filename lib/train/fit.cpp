@@ -22,6 +22,17 @@ void check_pair(const char* op, const Tensor& x, const Tensor& y) {
     }
 }
 
+/// ⌈n / batch_size⌉, without the overflow of (n + batch_size - 1) / batch_size.
+std::int64_t batch_count(std::int64_t n, std::int64_t batch_size) {
+    return n / batch_size + (n % batch_size != 0);
+}
+
+/// The end of the batch that starts at `start` (written so that no sum can
+/// overflow, whatever the batch size).
+std::int64_t batch_end(std::int64_t start, std::int64_t n, std::int64_t batch_size) {
+    return start + std::min(batch_size, n - start);
+}
+
 /// Rows [start, stop) of `order` gathered from t into a fresh contiguous batch.
 Tensor rows(const Tensor& t, const Tensor& order, std::int64_t start, std::int64_t stop) {
     return index_select(t, 0, slice(order, 0, start, stop));
@@ -55,8 +66,8 @@ Logs evaluate_pass(nn::Module& model, const Tensor& x, const Tensor& y, const lo
     const std::int64_t n = x.size(0);
     const Tensor order = arange(n);
     std::int64_t step = 0;
-    for (std::int64_t start = 0; start < n; start += batch_size) {
-        const std::int64_t stop = std::min(n, start + batch_size);
+    for (std::int64_t start = 0; start < n; start = batch_end(start, n, batch_size)) {
+        const std::int64_t stop = batch_end(start, n, batch_size);
         const Tensor xb = rows(x, order, start, stop), yb = rows(y, order, start, stop);
         const Tensor pred = model(xb, false);
         avg.add(loss(yb, pred).item(), yb, pred, stop - start);
@@ -94,7 +105,7 @@ History fit(nn::Module& model, const Tensor& x_all, const Tensor& y_all, FitOpti
     }
     const std::int64_t n = x.size(0);
     if (n == 0) throw ValueError("fit: no training samples");
-    const std::int64_t steps = (n + options.batch_size - 1) / options.batch_size;
+    const std::int64_t steps = batch_count(n, options.batch_size);
 
     optim::Optimizer& optimizer = *options.optimizer;
     TrainContext ctx{model, optimizer, options.epochs, steps};
@@ -114,7 +125,7 @@ History fit(nn::Module& model, const Tensor& x_all, const Tensor& y_all, FitOpti
         const Tensor order = options.shuffle ? randperm(n, shuffler) : arange(n);
         Averages avg(options.metrics);
         for (std::int64_t b = 0; b < steps; ++b) {
-            const std::int64_t start = b * options.batch_size, stop = std::min(n, start + options.batch_size);
+            const std::int64_t start = b * options.batch_size, stop = batch_end(start, n, options.batch_size);
             const Tensor xb = rows(x, order, start, stop), yb = rows(y, order, start, stop);
             const Tensor pred = model(xb, true);
             Tensor loss = options.loss(yb, pred);
@@ -149,7 +160,7 @@ Logs evaluate(nn::Module& model, const Tensor& x, const Tensor& y, const Evaluat
     check_pair("evaluate", x, y);
     if (options.batch_size <= 0) throw ValueError("evaluate: batch_size must be positive");
     std::ostream& out = options.out ? *options.out : std::cout;
-    const std::int64_t steps = (x.size(0) + options.batch_size - 1) / options.batch_size;
+    const std::int64_t steps = batch_count(x.size(0), options.batch_size);
     ProgressBar bar(out, steps, options.verbose == 1 && !options.out && stdout_is_terminal());
     const Logs logs = evaluate_pass(model, x, y, options.loss, options.metrics, options.batch_size,
                                     options.verbose > 0 ? &bar : nullptr);
@@ -162,8 +173,9 @@ Tensor predict(nn::Module& model, const Tensor& x, std::int64_t batch_size) {
     if (x.rank() == 0) throw ShapeError("predict: x must have a batch dimension, got a scalar");
     NoGradGuard no_grad;
     std::vector<Tensor> outputs;
-    for (std::int64_t start = 0; start < x.size(0); start += batch_size)
-        outputs.push_back(model(slice(x, 0, start, std::min(x.size(0), start + batch_size)), false));
+    const std::int64_t n = x.size(0);
+    for (std::int64_t start = 0; start < n; start = batch_end(start, n, batch_size))
+        outputs.push_back(model(slice(x, 0, start, batch_end(start, n, batch_size)), false));
     if (outputs.empty()) throw ValueError("predict: x has no samples");
     return outputs.size() == 1 ? outputs[0] : concat(outputs, 0);
 }

@@ -18,7 +18,7 @@ grep -q "unknown flag --epochz for 'train'" <<<"$out" || fail "unknown flag mess
 set +e
 out=$("$xgrad" train --epochs two 2>&1); code=$?
 set -e
-[[ $code -eq 2 ]] && grep -q "expects a non-negative integer, got 'two'" <<<"$out" || fail "bad number: $out"
+[[ $code -eq 2 ]] && grep -q "expects an integer from 1 to 1000000, got 'two'" <<<"$out" || fail "bad number: $out"
 
 set +e
 out=$("$xgrad" train --model resnet 2>&1); code=$?

@@ -1,4 +1,5 @@
 #include "../test_helpers.hpp"
+#include <thread>
 
 using namespace xgrad;
 using xgrad_test::values;
@@ -112,8 +113,17 @@ BOOST_AUTO_TEST_CASE(printing_is_numpy_like) {
     BOOST_TEST(big.size() < 100u);
 }
 
-BOOST_AUTO_TEST_CASE(negative_dimension_rejected) {
-    CHECK_THROWS_WITH(zeros({2, -1}), ValueError, "negative dimension in shape [2,-1]");
+BOOST_AUTO_TEST_CASE(negative_or_overflowing_shapes_rejected) {
+    CHECK_THROWS_WITH(zeros({2, -1}), ShapeError, "tensor: negative dimension in shape [2,-1]");
+    // 2^40 · 2^40 wraps to 0 in int64 arithmetic: it used to make an empty tensor.
+    const std::int64_t t40 = std::int64_t{1} << 40;
+    CHECK_THROWS_WITH(zeros({t40, t40}), ShapeError,
+                      "tensor: shape [1099511627776,1099511627776] has more than 2^63 elements");
+    CHECK_THROWS_WITH(zeros({std::int64_t{1} << 62, 4}), ShapeError, "has more than 2^63 elements");
+    CHECK_THROWS_WITH(zeros({std::int64_t{1} << 62}, float64), ShapeError,
+                      "tensor: shape [4611686018427387904] needs more than 2^64 bytes");
+    BOOST_TEST(checked_numel(Shape{3, 0, std::int64_t{1} << 62}, "x") == 0);
+    BOOST_TEST(checked_numel(Shape{}, "x") == 1);
 }
 
 BOOST_AUTO_TEST_CASE(shape_broadcasting_rules) {
@@ -131,6 +141,20 @@ BOOST_AUTO_TEST_CASE(shapes_of_any_rank) {
     s.push_back(3);
     BOOST_TEST(s.back() == 3);
     BOOST_TEST(to_string(Shape{32, 784}) == "[32,784]");
+}
+
+// Tensors with static or thread storage duration can be freed after the
+// per-thread buffer cache is destroyed (exit handlers run after it): their
+// buffers must go back to the system, not into the dead cache. Under
+// AddressSanitizer the old code failed both cases with heap-use-after-free.
+BOOST_AUTO_TEST_CASE(tensors_freed_after_the_thread_cache_is_gone) {
+    std::thread([] {
+        thread_local Tensor late;  // constructed before the thread's cache, so destroyed after it
+        late = ones({1000});
+        BOOST_TEST(late.data<float>()[999] == 1.0f);
+    }).join();
+    static const Tensor at_exit = full({256}, 2.0);  // freed by exit handlers, after main's cache
+    BOOST_TEST(at_exit.data<float>()[0] == 2.0f);
 }
 
 BOOST_AUTO_TEST_CASE(buffers_are_reused_by_the_cache) {

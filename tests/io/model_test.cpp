@@ -1,3 +1,5 @@
+#include <sys/resource.h>
+
 #include <functional>
 
 #include "../test_helpers.hpp"
@@ -188,6 +190,61 @@ BOOST_AUTO_TEST_CASE(hostile_architectures_give_io_errors) {
         BOOST_TEST_INFO(text);
         BOOST_CHECK_THROW(io::model_from_json(text), IoError);
     }
+}
+
+// A real file (Flatten([2,2]) → Dense(3): 15 floats of weights) with its
+// architecture edited: every lie is an IoError naming the file and the
+// problem, found before anything the size of the lie is allocated.
+BOOST_AUTO_TEST_CASE(hostile_model_files_fail_before_allocating) {
+    reset_layer_names();
+    Sequential model{Flatten({2, 2}), Dense(3)};
+    model(zeros({1, 2, 2}));
+    TempDir dir;
+    io::save(model, dir.file("good"));
+    const io::TensorFile good = io::load_safetensors(dir.file("good"));
+    const std::string arch = good.metadata.at("xgrad.architecture");
+    const auto edited = [&](const std::string& from, const std::string& to) {
+        std::string a = arch;
+        for (auto pos = a.find(from); pos != std::string::npos; pos = a.find(from, pos + to.size()))
+            a.replace(pos, from.size(), to);
+        BOOST_REQUIRE(a != arch);
+        auto metadata = good.metadata;
+        metadata["xgrad.architecture"] = a;
+        io::save_safetensors(dir.file("bad"), good.tensors, metadata);
+        return dir.file("bad");
+    };
+    const auto load_error = [](const std::string& path) -> std::string {
+        try {
+            io::load(path);
+        } catch (const IoError& e) {
+            return e.what();
+        }
+        return "no error";
+    };
+    struct rusage usage {};
+    ::getrusage(RUSAGE_SELF, &usage);
+    const long peak_before_kib = usage.ru_maxrss;
+    const std::string t40 = std::to_string(std::int64_t{1} << 40);
+    const std::vector<std::pair<std::string, std::string>> cases{
+        // 2^40 · 2^40 features: the product used to wrap around
+        {load_error(edited("[2,2]", "[" + t40 + "," + t40 + "]")), "has more than 2^63 elements"},
+        // Dense(units=20000000) in a 3 KB file: a 320 MB kernel used to be allocated and initialized
+        {load_error(edited(R"("units":"3")", R"("units":"20000000")")),
+         "dense (Dense): weight 'kernel' of shape [4,20000000] needs 320000000 bytes, more than the 60 bytes of "
+         "weights left in the file"},
+        {load_error(edited(R"("units":"3")", R"("units":"9000000000000000000")")),
+         "weight 'kernel': shape [4,9000000000000000000] has more than 2^63 elements"},
+        // fits the budget, not the file's shapes: both shapes named
+        {load_error(edited(R"("units":"3")", R"("units":"2")")), "weight 'dense.bias' has shape [2] but the value has [3]"},
+        {load_error(edited(R"("units":"3")", R"("units":"3","units":"4")")), "key \"units\" appears twice"},
+    };
+    for (const auto& [message, expected] : cases) {
+        BOOST_TEST_INFO("expected: " << expected);
+        BOOST_TEST(message.find(expected) != std::string::npos, message);
+        BOOST_TEST(message.find("bad") != std::string::npos, message);  // names the file
+    }
+    ::getrusage(RUSAGE_SELF, &usage);
+    BOOST_TEST(usage.ru_maxrss - peak_before_kib < 64 * 1024, "peak RSS grew by " << usage.ru_maxrss - peak_before_kib << " KiB");
 }
 
 // The notebook's pitfall: Sequential(model_A.layers[:-1]) shares the layers,

@@ -128,6 +128,11 @@ BOOST_AUTO_TEST_CASE(hostile_headers_give_io_errors_naming_the_problem) {
         {image(R"({"__metadata__":{"k":1}})", ""), "is not a string"},
         {image(R"({"__metadata__":[]})", ""), "__metadata__ must be an object"},
         {image(R"({"a":3})", ""), "is not a JSON object"},
+        // two tensors of one name: which is "the" tensor is up to the parser, so neither
+        {image(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})",
+               d8),
+         "key \"a\" appears twice"},
+        {image(R"({"__metadata__":{"k":"1","k":"2"}})", ""), "key \"k\" appears twice"},
     };
     for (const Case& c : cases) {
         const std::string msg = error_of(c.bytes);

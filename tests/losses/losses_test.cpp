@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 using namespace xgrad;
 using xgrad_test::values;
@@ -209,6 +210,35 @@ BOOST_AUTO_TEST_CASE(sparse_categorical_crossentropy_stable_logits) {
         // d/dz = softmax(z) − one_hot = [1, 0, 0] − one_hot: rows [0,0,0], [1,−1,0], [1,0,−1]
         BOOST_TEST(values(z.grad()) == std::vector<double>({0, 0, 0, 1, -1, 0, 1, 0, -1}), tt::per_element());
     }
+}
+
+// NaN in, NaN out: a non-finite logit or probability makes the sample's loss
+// NaN (PyTorch's rule), whichever class is the label; finite samples are exact.
+BOOST_AUTO_TEST_CASE(crossentropy_of_non_finite_inputs_is_nan) {
+    const double inf = std::numeric_limits<double>::infinity(), nan = std::numeric_limits<double>::quiet_NaN();
+    const Tensor logits = f64({{1, 2, inf}, {1, nan, 0}, {1, 2, 3}});
+    for (std::int64_t label : {0, 2}) {
+        BOOST_TEST_CONTEXT("label " << label) {
+            const Tensor labels = from_vector(std::vector<std::int64_t>{label, label, 2}, {3});
+            const std::vector<double> sparse =
+                values(losses::sparse_categorical_crossentropy(labels, logits, true, Reduction::none));
+            const std::vector<double> dense = values(
+                losses::categorical_crossentropy(one_hot(labels, 3).to(float64), logits, true, Reduction::none));
+            for (const auto& v : {sparse, dense}) {
+                BOOST_TEST(std::isnan(v[0]));
+                BOOST_TEST(std::isnan(v[1]));
+                BOOST_TEST(v[2] == lse123 - 3, tt::tolerance(1e-12));
+            }
+            BOOST_TEST(std::isnan(losses::sparse_categorical_crossentropy(labels, logits, true).item()));
+        }
+    }
+    // probabilities: a NaN survives the clip to [ε, 1 − ε]
+    const std::vector<double> probs = values(losses::sparse_categorical_crossentropy(
+        tensor({0, 1}, int64), f64({{nan, 0.5, 0.5}, {0.2, 0.8, 0.0}}), false, Reduction::none));
+    BOOST_TEST(std::isnan(probs[0]));
+    BOOST_TEST(probs[1] == -std::log(0.8), tt::tolerance(1e-12));
+    BOOST_TEST(std::isnan(losses::binary_crossentropy(f64({{1}}), f64({{nan}}), true).item()));
+    BOOST_TEST(std::isnan(losses::binary_crossentropy(f64({{1}}), f64({{nan}}), false).item()));
 }
 
 BOOST_AUTO_TEST_CASE(sparse_categorical_crossentropy_gradient_by_hand) {

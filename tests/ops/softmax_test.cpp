@@ -1,5 +1,6 @@
 #include "../test_helpers.hpp"
 
+#include <cmath>
 #include <limits>
 
 using namespace xgrad;
@@ -119,6 +120,25 @@ BOOST_AUTO_TEST_CASE(second_order) {
         BOOST_TEST_CONTEXT("axis " << axis) {
             CHECK_GRADGRADCHECK("softmax", [axis](const Fn& v) { return softmax(v[0], axis); }, {x});
             CHECK_GRADGRADCHECK("log_softmax", [axis](const Fn& v) { return log_softmax(v[0], axis); }, {x});
+        }
+    }
+}
+
+// The rule for non-finite inputs (PyTorch's): NaN or +inf anywhere in a row,
+// or a row of only -inf, makes the whole row NaN; other rows are untouched.
+BOOST_AUTO_TEST_CASE(non_finite_rows_become_nan) {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    for (Dtype dt : {float32, float64}) {
+        BOOST_TEST_CONTEXT(dtype_name(dt)) {
+            const Tensor x = tensor({{1.0, 2.0, inf}, {1.0, nan, 0.0}, {-inf, -inf, -inf}, {0.0, 0.0, -inf}}, dt);
+            for (const Tensor& y : {softmax(x), log_softmax(x)}) {
+                const std::vector<double> v = values(y);
+                for (std::size_t i = 0; i < 9; ++i) BOOST_TEST(std::isnan(v[i]), "element " << i << " = " << v[i]);
+            }
+            CHECK_VALUES(slice(softmax(x), 0, 3, 4), 0, {0.5, 0.5, 0});
+            const std::vector<double> masked = values(slice(log_softmax(x), 0, 3, 4));
+            CHECK_VALUES(slice(slice(log_softmax(x), 0, 3, 4), 1, 0, 2), 1e-7, {-std::log(2.0), -std::log(2.0)});
+            BOOST_TEST(masked[2] == -inf);
         }
     }
 }

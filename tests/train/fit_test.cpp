@@ -1,4 +1,6 @@
+#include <cmath>
 #include <cstdio>
+#include <limits>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -89,6 +91,34 @@ BOOST_AUTO_TEST_CASE(regularization_is_part_of_the_loss) {
     o.batch_size = 2;
     o.verbose = 0;
     BOOST_TEST(train::fit(model, x, y, o)["loss"][0] == 1.0, boost::test_tools::tolerance(1e-6));  // 0.5·(1² + 1²)
+}
+
+// A batch size of any magnitude means "all samples in one batch" (Keras):
+// the step count ⌈n / batch_size⌉ used to overflow at INT64_MAX and train
+// nothing. With one full batch the step is the one computed by hand above.
+BOOST_AUTO_TEST_CASE(huge_batch_size_is_one_batch) {
+    const std::int64_t huge = std::numeric_limits<std::int64_t>::max();
+    Sequential model{Dense(1, "linear", "ones").input_shape({2})};
+    const Tensor x = tensor({{1.0, 2.0}, {3.0, 4.0}}), y = tensor({{1.0}, {2.0}});
+    std::ostringstream log;
+    train::FitOptions o;
+    o.loss = "mse";
+    o.optimizer = sgd(model, 0.01);
+    o.batch_size = huge;
+    o.out = &log;
+    o.verbose = 2;
+    const train::History h = train::fit(model, x, y, o);
+    BOOST_TEST(h["loss"][0] == 14.5, boost::test_tools::tolerance(1e-6));
+    BOOST_TEST(values(model[0]->weight("kernel")) == std::vector<double>({1 - 0.17, 1 - 0.24}),
+               boost::test_tools::tolerance(1e-6) << boost::test_tools::per_element());
+    BOOST_TEST(log.str().find("1/1 ") != std::string::npos, log.str());
+    train::EvaluateOptions e;
+    e.loss = "mse";
+    e.batch_size = huge;
+    e.out = &log;
+    e.verbose = 0;
+    BOOST_TEST(std::isfinite(train::evaluate(model, x, y, e).at("loss")));
+    BOOST_TEST((train::predict(model, x, huge).shape() == Shape{2, 1}));
 }
 
 BOOST_AUTO_TEST_CASE(evaluate_and_predict) {

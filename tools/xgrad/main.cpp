@@ -3,9 +3,13 @@
 //   xgrad summary [options]   print a model's summary
 //   xgrad transfer [options]  the notebook's transfer-learning experiment
 //   xgrad --help
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <functional>
 #include <iostream>
 #include <map>
@@ -50,6 +54,9 @@ train options:
   --plot FILE           write the learning curves as SVG
   --verbose N           0 silent, 1 progress bar (default), 2 one line per epoch
 
+  Flags are checked before the dataset is loaded (exit code 2 on a bad one).
+  A run whose loss becomes NaN or infinite stops with an error (exit code 1).
+
 transfer (the notebook's transfer learning; see examples/transfer_learning.cpp):
   task A = 8 classes (all but T-shirt/top and Pullover), task B = Pullover vs
   T-shirt/top on the first 200 training images; model A (3 x Dense(100) + 8-way
@@ -74,6 +81,41 @@ nn::Sequential build_model(const cli::Options& o) {
     throw cli::UsageError("unknown model '" + name + "' (choose bn-mlp, mlp or selu100)");
 }
 
+constexpr std::int64_t max_epochs = 1'000'000;
+constexpr std::int64_t max_count = std::numeric_limits<std::int64_t>::max();
+
+/// UsageError unless the file named by --flag can be written: its folder
+/// exists and is writable, and it is not a folder itself. Checked before any
+/// work, so a typo costs nothing.
+void check_writable(const cli::Options& o, const std::string& flag) {
+    if (!o.has(flag)) return;
+    namespace fs = std::filesystem;
+    const std::string path = o.get(flag, "");
+    const auto fail = [&](const std::string& why) {
+        throw cli::UsageError("--" + flag + " '" + path + "': " + why);
+    };
+    if (path.empty()) fail("empty file name");
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) fail("is a folder, expected a file name");
+    const fs::path p(path);
+    const std::string dir = p.has_parent_path() ? p.parent_path().string() : ".";
+    if (::access(dir.c_str(), W_OK | X_OK) != 0) fail("cannot write in folder '" + dir + "': " + std::strerror(errno));
+    if (fs::exists(p, ec) && ::access(path.c_str(), W_OK) != 0) fail(std::string("cannot write: ") + std::strerror(errno));
+}
+
+/// fit() with TerminateOnNaN: a run whose loss stops being finite ends with
+/// an error (exit code 1), never with a report of NaN metrics.
+train::History fit_or_fail(nn::Module& model, const Tensor& x, const Tensor& y, train::FitOptions fit,
+                           const std::string& what) {
+    auto nan_guard = std::make_shared<train::TerminateOnNaN>();
+    fit.callbacks.push_back(nan_guard);
+    train::History history = train::fit(model, x, y, std::move(fit));
+    if (nan_guard->terminated())
+        throw ValueError(what + ": training diverged (the loss became NaN or infinite); try a lower --lr or "
+                                "gradient clipping (--clipnorm)");
+    return history;
+}
+
 int run_summary(const cli::Options& o) {
     o.check_known({"model", "activation", "init"});
     std::cout << build_model(o).summary();
@@ -83,10 +125,18 @@ int run_summary(const cli::Options& o) {
 int run_train(const cli::Options& o) {
     o.check_known({"model", "activation", "init", "optimizer", "lr", "clipvalue", "clipnorm", "global-clipnorm",
                    "epochs", "batch-size", "seed", "limit", "data", "history", "plot", "verbose"});
-    const auto seed = static_cast<std::uint64_t>(o.get_int("seed", 42));
+    // Every flag is checked before the dataset is loaded.
+    const auto seed = static_cast<std::uint64_t>(o.get_int("seed", 42, 0, max_count));
+    const std::int64_t epochs = o.get_int("epochs", 2, 1, max_epochs);
+    const std::int64_t batch_size = o.get_int("batch-size", 32, 1, max_count);
+    const std::int64_t limit = o.get_int("limit", 0, 0, max_count);
+    const std::int64_t verbose = o.get_int("verbose", 1, 0, 2);
+    check_writable(o, "history");
+    check_writable(o, "plot");
     manual_seed(seed);
     nn::Sequential model = build_model(o);
     const bool selu = o.get("model", "bn-mlp") == "selu100";
+    const std::shared_ptr<optim::Optimizer> optimizer = cli::make_optimizer(o, model, selu ? 0.001 : -1.0);
 
     const auto data = o.has("data") ? data::fashion_mnist::load(o.get("data", "")) : data::fashion_mnist::load();
     auto [train, valid] = data::split_at(data.train(), 55000);
@@ -102,14 +152,14 @@ int run_train(const cli::Options& o) {
     train::FitOptions fit;
     fit.loss = "sparse_categorical_crossentropy";
     fit.metrics = {"accuracy"};
-    fit.optimizer = cli::make_optimizer(o, model, selu ? 0.001 : -1.0);
-    fit.epochs = static_cast<int>(o.get_int("epochs", 2));
-    fit.batch_size = o.get_int("batch-size", 32);
+    fit.optimizer = optimizer;
+    fit.epochs = static_cast<int>(epochs);
+    fit.batch_size = batch_size;
     fit.seed = seed;
-    fit.limit_samples = o.get_int("limit", 0);
-    fit.verbose = static_cast<int>(o.get_int("verbose", 1));
+    fit.limit_samples = limit;
+    fit.verbose = static_cast<int>(verbose);
     fit.validation_data = {{x_valid, valid.y()}};
-    const train::History history = train::fit(model, x_train, train.y(), fit);
+    const train::History history = fit_or_fail(model, x_train, train.y(), fit, "train");
     if (o.has("history")) history.write_csv(o.get("history", ""));
     if (o.has("plot")) history.write_svg(o.get("plot", ""));
 
@@ -131,11 +181,14 @@ std::shared_ptr<nn::Sequential> transfer_mlp(std::int64_t outputs, const char* a
 
 int run_transfer(const cli::Options& o) {
     o.check_known({"epochs-a", "epochs-frozen", "epochs-unfrozen", "limit", "save", "seed", "data", "verbose"});
-    const auto seed = static_cast<std::uint64_t>(o.get_int("seed", 42));
-    const int epochs_a = static_cast<int>(o.get_int("epochs-a", 20));
-    const int frozen = static_cast<int>(o.get_int("epochs-frozen", 4));
-    const int unfrozen = static_cast<int>(o.get_int("epochs-unfrozen", 16));
-    const int verbose = static_cast<int>(o.get_int("verbose", 0));
+    const auto seed = static_cast<std::uint64_t>(o.get_int("seed", 42, 0, max_count));
+    const auto epochs_a = static_cast<int>(o.get_int("epochs-a", 20, 1, max_epochs));
+    const auto frozen = static_cast<int>(o.get_int("epochs-frozen", 4, 0, max_epochs));
+    const auto unfrozen = static_cast<int>(o.get_int("epochs-unfrozen", 16, 0, max_epochs));
+    if (frozen + unfrozen == 0) throw cli::UsageError("--epochs-frozen and --epochs-unfrozen cannot both be 0");
+    const std::int64_t limit = o.get_int("limit", 0, 0, max_count);
+    const auto verbose = static_cast<int>(o.get_int("verbose", 0, 0, 2));
+    check_writable(o, "save");
     const auto fm = o.has("data") ? data::fashion_mnist::load(o.get("data", "")) : data::fashion_mnist::load();
     auto [train_full, valid_full] = data::split_at(fm.train(), -5000);
     auto binary = [](const data::Dataset& d) {
@@ -143,7 +196,7 @@ int run_transfer(const cli::Options& o) {
     };
     const std::initializer_list<std::int64_t> classes_a = {1, 3, 4, 5, 6, 7, 8, 9};
     data::Dataset train_a = data::filter_classes(train_full, classes_a);
-    if (const auto limit = o.get_int("limit", 0); limit > 0 && limit < train_a.size()) train_a = train_a.range(0, limit);
+    if (limit > 0 && limit < train_a.size()) train_a = train_a.range(0, limit);
     const data::Dataset valid_a = data::filter_classes(valid_full, classes_a);
     const data::Dataset train_b = binary(data::filter_classes(train_full, {0, 2}).range(0, 200));
     const data::Dataset valid_b = binary(data::filter_classes(valid_full, {0, 2}));
@@ -170,8 +223,9 @@ int run_transfer(const cli::Options& o) {
 
     manual_seed(seed);
     auto model_a = transfer_mlp(8, "softmax");
-    const auto ha = train::fit(*model_a, train_a.x(), train_a.y(),
-                               fit_options(*model_a, "sparse_categorical_crossentropy", epochs_a, 0, valid_a));
+    const auto ha = fit_or_fail(*model_a, train_a.x(), train_a.y(),
+                                fit_options(*model_a, "sparse_categorical_crossentropy", epochs_a, 0, valid_a),
+                                "transfer (model A)");
     const bool temp = !o.has("save");
     const std::string path = temp ? (std::filesystem::temp_directory_path() /
                                      ("xgrad_transfer_A_" + std::to_string(seed) + ".safetensors")).string()
@@ -185,15 +239,17 @@ int run_transfer(const cli::Options& o) {
     auto b_on_a = std::make_shared<nn::Sequential>(clone->children().begin(), clone->children().end() - 1);
     b_on_a->add(nn::Dense(1, "sigmoid"));
     for (std::size_t i = 0; i + 1 < b_on_a->size(); ++i) (*b_on_a)[static_cast<std::int64_t>(i)]->set_trainable(false);
-    train::fit(*b_on_a, train_b.x(), train_b.y(), fit_options(*b_on_a, "binary_crossentropy", frozen, 0, valid_b));
+    fit_or_fail(*b_on_a, train_b.x(), train_b.y(), fit_options(*b_on_a, "binary_crossentropy", frozen, 0, valid_b),
+                "transfer (model B on A, frozen)");
     b_on_a->set_trainable(true);
-    train::fit(*b_on_a, train_b.x(), train_b.y(),
-               fit_options(*b_on_a, "binary_crossentropy", frozen + unfrozen, frozen, valid_b));
+    fit_or_fail(*b_on_a, train_b.x(), train_b.y(),
+                fit_options(*b_on_a, "binary_crossentropy", frozen + unfrozen, frozen, valid_b),
+                "transfer (model B on A, unfrozen)");
 
     manual_seed(seed);
     auto model_b = transfer_mlp(1, "sigmoid");
-    train::fit(*model_b, train_b.x(), train_b.y(),
-               fit_options(*model_b, "binary_crossentropy", frozen + unfrozen, 0, valid_b));
+    fit_or_fail(*model_b, train_b.x(), train_b.y(),
+                fit_options(*model_b, "binary_crossentropy", frozen + unfrozen, 0, valid_b), "transfer (model B)");
 
     std::printf("model A validation accuracy: %.4f\n", ha["val_accuracy"].back());
     std::printf("task B test accuracy: model_B_on_A %.4f  model B from scratch %.4f\n", accuracy_b(*b_on_a),
@@ -221,7 +277,7 @@ int main(int argc, char** argv) {
     } catch (const cli::UsageError& e) {
         std::cerr << "xgrad: " << e.what() << "\n(run `xgrad --help` for the options)\n";
         return 2;
-    } catch (const xgrad::Error& e) {
+    } catch (const std::exception& e) {  // xgrad::Error, and e.g. std::bad_alloc from a huge --batch-size
         std::cerr << "xgrad: " << e.what() << "\n";
         return 1;
     }

@@ -1,6 +1,7 @@
 #include "options.hpp"
 
-#include <cstdlib>
+#include <charconv>
+#include <cmath>
 
 namespace xgrad::cli {
 
@@ -31,21 +32,27 @@ std::string Options::get(const std::string& key, const std::string& fallback) co
     return it == values.end() ? fallback : it->second;
 }
 
-std::int64_t Options::get_int(const std::string& key, std::int64_t fallback) const {
+std::int64_t Options::get_int(const std::string& key, std::int64_t fallback, std::int64_t min,
+                              std::int64_t max) const {
     if (!has(key)) return fallback;
     const std::string& text = values.at(key);
-    char* end = nullptr;
-    const long long v = std::strtoll(text.c_str(), &end, 10);
-    if (text.empty() || *end != '\0' || v < 0) throw UsageError("--" + key + " expects a non-negative integer, got '" + text + "'");
+    std::int64_t v = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || v < min || v > max)
+        throw UsageError("--" + key + " expects an integer from " + std::to_string(min) + " to " +
+                         std::to_string(max) + ", got '" + text + "'");
     return v;
 }
 
-double Options::get_double(const std::string& key, double fallback) const {
+double Options::get_double(const std::string& key, double fallback, bool zero_ok) const {
     if (!has(key)) return fallback;
     const std::string& text = values.at(key);
-    char* end = nullptr;
-    const double v = std::strtod(text.c_str(), &end);
-    if (text.empty() || *end != '\0' || !(v >= 0)) throw UsageError("--" + key + " expects a non-negative number, got '" + text + "'");
+    double v = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || !std::isfinite(v) || v < 0 ||
+        (v == 0 && !zero_ok))
+        throw UsageError("--" + key + " expects a finite number " + (zero_ok ? ">= 0" : "> 0") + ", got '" + text +
+                         "'");
     return v;
 }
 

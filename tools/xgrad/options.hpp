@@ -26,8 +26,11 @@ struct Options {
     static Options parse(int argc, char** argv);
     bool has(const std::string& key) const { return values.count(key) > 0; }
     std::string get(const std::string& key, const std::string& fallback) const;
-    std::int64_t get_int(const std::string& key, std::int64_t fallback) const;
-    double get_double(const std::string& key, double fallback) const;
+    /// The integer value of --key in [min, max] (UsageError naming the flag,
+    /// the range and the text otherwise, including values that overflow).
+    std::int64_t get_int(const std::string& key, std::int64_t fallback, std::int64_t min, std::int64_t max) const;
+    /// The finite number value of --key, > 0 (or >= 0 when zero_ok).
+    double get_double(const std::string& key, double fallback, bool zero_ok = false) const;
     /// UsageError naming the first flag not in `known`.
     void check_known(std::initializer_list<const char*> known) const;
 };

@@ -16,6 +16,8 @@ namespace xgrad {
 
 /// Backpropagates from `outputs` with seed gradients `grad_outputs` (an
 /// undefined seed means ones, allowed only for one-element outputs).
+/// create_graph here leaves a reference cycle on each leaf (see
+/// Tensor::backward); for higher-order gradients use grad() instead.
 void backward(const std::vector<Tensor>& outputs, const std::vector<Tensor>& grad_outputs = {},
               bool retain_graph = false, bool create_graph = false);
 

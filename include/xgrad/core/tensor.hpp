@@ -106,6 +106,12 @@ public:
     const std::shared_ptr<Node>& grad_fn() const { return checked().grad_fn; }
     /// Reverse-mode differentiation from this tensor, accumulating into the
     /// .grad() of the leaves. `gradient` is required unless this is a scalar.
+    ///
+    /// With create_graph, a leaf's .grad() carries history that refers back to
+    /// the leaf itself: a reference cycle (leaf → grad → graph → leaf), so
+    /// neither is ever freed until zero_grad() breaks it (PyTorch has the same
+    /// cycle). Prefer grad(outputs, inputs, …, {.create_graph = true}), which
+    /// returns the gradients and stores nothing on the leaves.
     void backward(const Tensor& gradient = Tensor(), bool retain_graph = false,
                   bool create_graph = false) const;
 

@@ -26,7 +26,9 @@
 /// custom (unnamed) activation callables (save() throws; register them by
 /// name with nn::register_activation), parameterized initializers beyond their
 /// name (only used to build weights that load() then overwrites).
+#include <cstddef>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -67,7 +69,16 @@ nn::ModulePtr clone_model(const nn::Module& model);
 void save(const nn::Module& model, const std::string& path);
 /// A model saved by save(). IoError for a malformed file, an unknown layer
 /// type (with a hint to register it), or weights that do not fit the architecture.
+///
+/// Untrusted files are safe to load: every malformed header, shape, offset or
+/// architecture gives an IoError naming the file and the problem, and the
+/// weights the architecture creates are bounded by the tensors the file
+/// holds before any layer is built (a small file cannot make load() allocate
+/// gigabytes). Layers must create their weights with Module::add_weight()
+/// for that bound to cover them.
 nn::ModulePtr load(const std::string& path);
+/// load() from the bytes of a file already in memory; `what` names it in errors.
+nn::ModulePtr load_from_memory(std::span<const std::byte> bytes, const std::string& what = "<memory>");
 
 /// Weights and buffers only, by hierarchical name.
 void save_weights(const nn::Module& model, const std::string& path);

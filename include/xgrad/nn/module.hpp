@@ -25,6 +25,7 @@ namespace xgrad::nn {
 
 class Module;
 using ModulePtr = std::shared_ptr<Module>;
+class Initializer;
 
 /// A named tensor owned by a module.
 struct NamedTensor {
@@ -71,6 +72,13 @@ public:
     /// Registers a weight; `trainable` false makes it a non-trainable weight
     /// (never given gradients, never optimized).
     void register_parameter(std::string name, Tensor value, bool trainable = true);
+    /// Creates a weight of `shape` in the module's dtype with `initializer`
+    /// and registers it (Keras' add_weight); returns it. Layers create their
+    /// weights in build() this way: the shape is checked (ShapeError for a
+    /// negative or overflowing one) and, while io::load() rebuilds a model
+    /// from a file, bounded by the weights the file actually holds, before
+    /// anything is allocated.
+    Tensor& add_weight(std::string name, const Shape& shape, const Initializer& initializer, bool trainable = true);
     /// Registers state that is saved and loaded but not a parameter.
     void register_buffer(std::string name, Tensor value);
     /// This module's own weight or buffer by its short name ("kernel").

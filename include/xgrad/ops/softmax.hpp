@@ -2,6 +2,12 @@
 /// \file
 /// Softmax and log-softmax along an axis, numerically stable (the max is
 /// subtracted first), composed from differentiable primitives.
+///
+/// Non-finite inputs (as in PyTorch): a row along `axis` that holds a NaN or
+/// a +inf, or holds only -inf, comes out NaN in every element, and so does
+/// any loss computed from it; -inf beside finite values acts as a mask
+/// (probability exactly 0, log-probability -inf). NaN in, NaN out: a
+/// diverged logit is never turned into plausible-looking probabilities.
 #include <cstdint>
 
 #include "xgrad/core/tensor.hpp"

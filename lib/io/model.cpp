@@ -173,7 +173,7 @@ std::map<std::string, LayerFactory>& registry() {
 
 json shape_json(const Shape& s) { return json(std::vector<std::int64_t>(s.begin(), s.end())); }
 
-json layer_json(const Module& m) {
+json layer_json(const Module& m, const std::string& name) {
     Config cfg = m.config();
     for (const char* key : {"activation"}) {
         const auto it = cfg.find(key);
@@ -182,12 +182,13 @@ json layer_json(const Module& m) {
                           ") uses an unnamed activation callable; register it with nn::register_activation(name, fn) "
                           "and pass the name");
     }
-    json j = {{"type", m.type_name()}, {"name", m.name()}, {"trainable", m.trainable()},
+    json j = {{"type", m.type_name()}, {"name", name}, {"trainable", m.trainable()},
               {"dtype", std::string(dtype_name(m.dtype()))}, {"config", cfg}};
     if (m.declared_input_shape()) j["input_shape"] = shape_json(*m.declared_input_shape());
     if (m.build_input_shape()) j["build_input_shape"] = shape_json(*m.build_input_shape());
     json layers = json::array();
-    for (const ModulePtr& c : m.children()) layers.push_back(layer_json(*c));
+    for (std::size_t i = 0; i < m.children().size(); ++i)
+        layers.push_back(layer_json(*m.children()[i], m.child_names()[i]));
     j["layers"] = std::move(layers);
     return j;
 }
@@ -307,7 +308,7 @@ bool is_layer_registered(const std::string& type_name) {
 }
 
 std::string architecture_json(const Module& model) {
-    return json({{"format", 1}, {"model", layer_json(model)}}).dump();
+    return json({{"format", 1}, {"model", layer_json(model, model.name())}}).dump();
 }
 
 ModulePtr model_from_json(const std::string& text) {

@@ -1,6 +1,6 @@
 #include "xgrad/nn/module.hpp"
 
-#include <mutex>
+#include <algorithm>
 #include <unordered_map>
 
 #include "nn/weight_budget.hpp"
@@ -10,12 +10,6 @@
 namespace xgrad::nn {
 
 namespace {
-
-std::mutex names_mutex;
-std::unordered_map<std::string, int>& name_counts() {
-    static std::unordered_map<std::string, int> counts;
-    return counts;
-}
 
 std::string snake_case(const std::string& camel) {
     std::string out;
@@ -34,36 +28,56 @@ std::string snake_case(const std::string& camel) {
     return out;
 }
 
+// The clone in progress on this thread: original → copy.
+constinit thread_local std::unordered_map<const Module*, ModulePtr>* clone_map = nullptr;
+
+// The training flag of the innermost model(x, training) call running on this thread.
+constinit thread_local std::optional<bool> call_training;
+
 }  // namespace
 
-std::string unique_layer_name(const std::string& snake_name) {
-    std::lock_guard lock(names_mutex);
-    const int n = name_counts()[snake_name]++;
-    return n == 0 ? snake_name : snake_name + "_" + std::to_string(n);
+namespace detail {
+
+CloneScope::CloneScope() : outermost_(clone_map == nullptr) {
+    if (outermost_) clone_map = new std::unordered_map<const Module*, ModulePtr>();
 }
 
-void reset_layer_names() {
-    std::lock_guard lock(names_mutex);
-    name_counts().clear();
+CloneScope::~CloneScope() {
+    if (outermost_) {
+        delete clone_map;
+        clone_map = nullptr;
+    }
 }
+
+ModulePtr cloned(const ModulePtr& original) {
+    if (!clone_map || !original) return original;
+    if (const auto it = clone_map->find(original.get()); it != clone_map->end()) return it->second;
+    ModulePtr copy = original->clone();
+    clone_map->emplace(original.get(), copy);
+    return copy;
+}
+
+}  // namespace detail
 
 Module::Module(std::string type_name, std::optional<Shape> input_shape)
-    : type_name_(std::move(type_name)), name_(unique_layer_name(snake_case(type_name_))),
-      input_shape_(std::move(input_shape)) {}
+    : type_name_(std::move(type_name)), name_(snake_case(type_name_)), input_shape_(std::move(input_shape)) {}
 
 Module::Module(const Module& other)
     : std::enable_shared_from_this<Module>(), type_name_(other.type_name_), name_(other.name_),
-      input_shape_(other.input_shape_), build_input_shape_(other.build_input_shape_), entries_(other.entries_), children_(other.children_),
-      built_(other.built_), training_(other.training_), trainable_(other.trainable_), dtype_(other.dtype_) {}
-
-void Module::deep_copy_state() {
+      input_shape_(other.input_shape_), build_input_shape_(other.build_input_shape_), entries_(other.entries_),
+      child_names_(other.child_names_), built_(other.built_), training_(other.training_),
+      trainable_(other.trainable_), dtype_(other.dtype_) {
     NoGradGuard no_grad;
     for (Entry& e : entries_) {
         const bool had_grad = e.tensor.requires_grad();
         e.tensor = e.tensor.clone().detach();
         if (had_grad) e.tensor.requires_grad_(true);
     }
-    for (ModulePtr& child : children_) child = child->clone();
+    const detail::CloneScope scope;  // joins clone()'s scope; a plain copy gets one of its own
+    for (const ModulePtr& child : other.children_) {
+        children_.push_back(detail::cloned(child));
+        ++children_.back()->registrations_;
+    }
 }
 
 namespace detail {
@@ -81,8 +95,23 @@ void WeightBudget::spend(std::uint64_t bytes) noexcept { *weight_budget -= bytes
 
 Tensor Module::call(const Tensor& x, bool training) {
     ensure_built(x.shape());
+    // Every module this call reaches runs in `training` mode (restored after,
+    // also when forward throws).
+    struct ModeScope {
+        std::optional<bool> saved = call_training;
+        explicit ModeScope(bool on) { call_training = on; }
+        ~ModeScope() { call_training = saved; }
+    } mode(training);
     return forward(x, training);
 }
+
+Tensor Module::forward(const Tensor&, bool) {
+    throw ValueError(name_ + " (" + type_name_ +
+                     ") has no forward(x, training), so it cannot be called with one tensor (e.g. as a layer of a "
+                     "Sequential); call its own forward");
+}
+
+bool Module::is_training() const noexcept { return call_training.value_or(training_); }
 
 void Module::build(const Shape&) {}
 
@@ -108,8 +137,37 @@ Module& Module::set_name(std::string name) {
     return *this;
 }
 
+bool Module::name_available(std::string_view name) const {
+    return !has_weight(name) && std::find(child_names_.begin(), child_names_.end(), name) == child_names_.end();
+}
+
+namespace {
+void check_name(const std::string& owner, std::string_view kind, const std::string& name) {
+    if (name.empty() || name.find('.') != std::string::npos)
+        throw ValueError(owner + ": invalid " + std::string(kind) + " name '" + name + "' (non-empty, without '.')");
+}
+}  // namespace
+
+void Module::add_child(std::string name, const ModulePtr& child) {
+    check_name(name_, "child", name);
+    if (!child) throw ValueError(name_ + ": child '" + name + "' is null");
+    if (child.get() == this) throw ValueError(name_ + ": a module cannot be its own child");
+    if (!name_available(name)) throw ValueError(name_ + ": the name '" + name + "' is already taken");
+    children_.push_back(child);
+    child_names_.push_back(std::move(name));
+    ++child->registrations_;
+}
+
+void Module::remove_last_child() {
+    if (children_.empty()) throw ValueError(name_ + ": no child to remove");
+    --children_.back()->registrations_;
+    children_.pop_back();
+    child_names_.pop_back();
+}
+
 void Module::register_parameter(std::string name, Tensor value, bool trainable) {
-    if (has_weight(name)) throw ValueError(name_ + ": weight '" + name + "' registered twice");
+    check_name(name_, "weight", name);
+    if (!name_available(name)) throw ValueError(name_ + ": the name '" + name + "' is already taken");
     if (is_floating(value.dtype())) value.requires_grad_(trainable && trainable_);
     entries_.push_back({std::move(name), std::move(value), trainable, false});
 }
@@ -128,7 +186,8 @@ Tensor& Module::add_weight(std::string name, const Shape& shape, const Initializ
 }
 
 void Module::register_buffer(std::string name, Tensor value) {
-    if (has_weight(name)) throw ValueError(name_ + ": weight '" + name + "' registered twice");
+    check_name(name_, "buffer", name);
+    if (!name_available(name)) throw ValueError(name_ + ": the name '" + name + "' is already taken");
     entries_.push_back({std::move(name), std::move(value), false, true});
 }
 
@@ -176,26 +235,18 @@ std::vector<Tensor> Module::non_trainable_parameters() const {
 void Module::collect(const std::string& prefix, std::vector<NamedTensor>& out, bool buffers) const {
     for (const Entry& e : entries_)
         if (e.buffer == buffers) out.push_back({prefix + e.name, e.tensor});
-    for (const ModulePtr& c : children_) {
-        const std::string child_prefix = entries_.empty() ? prefix + c->own_prefix() : prefix + c->name() + ".";
-        c->collect(child_prefix, out, buffers);
-    }
+    for (std::size_t i = 0; i < children_.size(); ++i) children_[i]->collect(prefix + child_names_[i] + ".", out, buffers);
 }
-
-// A module's own weights are named "<module>.<weight>"; a pure container
-// (no weights of its own, e.g. Sequential) adds no prefix, so a model's
-// weights read "dense_1.kernel" as in Keras.
-std::string Module::own_prefix() const { return entries_.empty() ? std::string() : name_ + "."; }
 
 std::vector<NamedTensor> Module::named_parameters() const {
     std::vector<NamedTensor> out;
-    collect(own_prefix(), out, false);
+    collect("", out, false);
     return out;
 }
 
 std::vector<NamedTensor> Module::named_buffers() const {
     std::vector<NamedTensor> out;
-    collect(own_prefix(), out, true);
+    collect("", out, true);
     return out;
 }
 

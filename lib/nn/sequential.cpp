@@ -21,7 +21,12 @@ Sequential& Sequential::add(AnyModule layer) {
         in.insert(0, -1);
         built_input_ = in;
     }
-    register_module(m);
+    // Keras-style names, unique within this model: dense, dense_1, dense_2, …
+    // A layer in no model yet takes the name; a shared layer keeps its own.
+    std::string key = m->name();
+    for (int k = 1; !name_available(key); ++k) key = m->name() + "_" + std::to_string(k);
+    if (!m->has_parent()) m->set_name(key);
+    register_module(std::move(key), m);
     if (built_input_) {
         const Shape in = output_shapes_.empty() ? *built_input_ : output_shapes_.back();
         m->ensure_built(in);
@@ -32,7 +37,7 @@ Sequential& Sequential::add(AnyModule layer) {
 
 void Sequential::pop() {
     if (children().empty()) throw ValueError(name() + ": pop from an empty model");
-    mutable_children().pop_back();
+    remove_last_child();
     if (output_shapes_.size() > size()) output_shapes_.pop_back();
 }
 
@@ -118,8 +123,8 @@ std::string Sequential::summary() const {
     std::ostringstream os;
     // The first column fits the longest "name (Type)", as Keras' does not truncate.
     std::size_t name_width = 30;
-    for (const ModulePtr& m : children())
-        name_width = std::max(name_width, m->name().size() + m->type_name().size() + 6);
+    for (std::size_t i = 0; i < size(); ++i)
+        name_width = std::max(name_width, child_names()[i].size() + children()[i]->type_name().size() + 6);
     const std::size_t width = name_width + 25 + 14;
     const std::string rule(width, '_'), thick(width, '=');
     os << "Model: \"" << name() << "\"\n" << rule << "\n";
@@ -127,7 +132,7 @@ std::string Sequential::summary() const {
     for (std::size_t i = 0; i < size(); ++i) {
         const Module& m = *children()[i];
         const std::string shape = i < output_shapes_.size() ? shape_text(output_shapes_[i]) : "? (not built)";
-        os << pad(" " + m.name() + " (" + m.type_name() + ")", name_width) << pad(shape, 25) << with_commas(m.count_params())
+        os << pad(" " + child_names()[i] + " (" + m.type_name() + ")", name_width) << pad(shape, 25) << with_commas(m.count_params())
            << "\n";
     }
     const std::int64_t total = count_params();

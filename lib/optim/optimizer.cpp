@@ -17,6 +17,10 @@ std::vector<Tensor> ParamGroup::parameters() const {
 Optimizer::Optimizer(GradientTransformPtr transform, LearningRate learning_rate, std::string name)
     : name_(std::move(name)), transform_(std::move(transform)), learning_rate_(std::move(learning_rate)) {
     if (!transform_) throw ValueError(name_ + ": null transform");
+    if (!transform_->reads_learning_rate())
+        throw ValueError(name_ + ": the transform '" + transform_->name() +
+                         "' never reads the learning rate, so it would be ignored and the updates would follow the "
+                         "gradient uphill; end the chain with scale_by_learning_rate()");
     state_names_ = transform_->slot_state_names();
     global_names_ = transform_->global_state_names();
     global_state_ = transform_->init_global_state();
@@ -60,7 +64,7 @@ void Optimizer::set_learning_rate(double learning_rate) {
 
 // ---- slots --------------------------------------------------------------------------------
 
-std::size_t Optimizer::create_slot(std::string key, const Tensor& param) {
+std::size_t Optimizer::create_slot(std::string key, const Tensor& param, std::size_t group) {
     if (slot_by_impl_.count(param.impl().get())) {
         throw ValueError(name_ + ": parameter '" + key + "' is also '" + slots_[slot_by_impl_[param.impl().get()]]->key +
                          "': a tensor can be in only one parameter group, once");
@@ -68,6 +72,7 @@ std::size_t Optimizer::create_slot(std::string key, const Tensor& param) {
     if (slot_by_key_.count(key)) throw ValueError(name_ + ": two parameters are named '" + key + "'");
     auto slot = std::make_unique<Slot>();
     slot->key = key;
+    slot->group = group;
     slot->param = param;
     slot->update = empty(param.shape(), param.dtype());
     slot->state = transform_->init_slot_state(param);
@@ -96,7 +101,7 @@ std::size_t Optimizer::slot_for_tensor(std::size_t group, std::size_t index) {
     if (g.slot_of[index] < 0) {
         const std::string key = (group == 0 ? std::string("params.") : "params_" + std::to_string(group) + ".") +
                                 std::to_string(index);
-        g.slot_of[index] = static_cast<std::ptrdiff_t>(create_slot(key, g.group.tensors()[index]));
+        g.slot_of[index] = static_cast<std::ptrdiff_t>(create_slot(key, g.group.tensors()[index], group));
     }
     return static_cast<std::size_t>(g.slot_of[index]);
 }
@@ -105,11 +110,18 @@ std::size_t Optimizer::slot_for_module_param(std::size_t group, const Tensor& pa
     if (const auto it = slot_by_impl_.find(param.impl().get()); it != slot_by_impl_.end()) return it->second;
     // First update of this tensor: find its name.
     nn::Module& module = *groups_[group].group.module();
+    // A layer inside a model is named as in the model's state_dict when it is
+    // a direct child of the root ("dense_1.kernel"); a model, by its own keys.
+    const std::string prefix = module.has_parent() ? module.name() + "." : std::string();
     std::string key;
     for (const nn::NamedTensor& nt : module.named_parameters())
-        if (nt.tensor.is_same(param)) key = nt.name;
+        if (nt.tensor.is_same(param)) key = prefix + nt.name;
     if (key.empty()) throw ValueError(name_ + ": a trainable parameter of " + module.name() + " has no name");
     if (const auto it = slot_by_key_.find(key); it != slot_by_key_.end()) {
+        if (slots_[it->second]->group != group)
+            throw ValueError(name_ + ": parameter groups " + std::to_string(slots_[it->second]->group) + " and " +
+                             std::to_string(group) + " both have a parameter named '" + key +
+                             "' (give the modules distinct names with set_name)");
         // The module replaced this weight's tensor (e.g. to(float64)): keep the
         // state under its name, converted, and forget the old tensor.
         Slot& slot = *slots_[it->second];
@@ -126,7 +138,7 @@ std::size_t Optimizer::slot_for_module_param(std::size_t group, const Tensor& pa
         slot_by_impl_.emplace(param.impl().get(), it->second);
         return it->second;
     }
-    return create_slot(key, param);
+    return create_slot(key, param, group);
 }
 
 void Optimizer::add_view(std::size_t index, const Tensor& param, const Tensor& grad, double learning_rate) {

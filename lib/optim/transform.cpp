@@ -14,19 +14,22 @@ namespace {
 
 class FnTransform final : public PerParameterTransform {
 public:
-    FnTransform(std::string name, std::function<void(SlotView&, const StepInfo&)> fn)
-        : name_(std::move(name)), fn_(std::move(fn)) {}
+    FnTransform(std::string name, std::function<void(SlotView&, const StepInfo&)> fn, bool reads_learning_rate)
+        : name_(std::move(name)), fn_(std::move(fn)), reads_learning_rate_(reads_learning_rate) {}
     std::string name() const override { return name_; }
     void update_slot(SlotView& slot, const StepInfo& info) override { fn_(slot, info); }
+    bool reads_learning_rate() const override { return reads_learning_rate_; }
 
 private:
     std::string name_;
     std::function<void(SlotView&, const StepInfo&)> fn_;
+    bool reads_learning_rate_;
 };
 
 class ScaleByLearningRate final : public PerParameterTransform {
 public:
     std::string name() const override { return "learning_rate"; }
+    bool reads_learning_rate() const override { return true; }
     void update_slot(SlotView& s, const StepInfo&) override {
         detail::visit(s.update, "scale_by_learning_rate", [&](auto tag) {
             using T = decltype(tag);
@@ -76,6 +79,7 @@ class DecoupledWeightDecay final : public PerParameterTransform {
 public:
     explicit DecoupledWeightDecay(double wd) : wd_(wd) { check_weight_decay(wd, "decoupled_weight_decay"); }
     std::string name() const override { return "weight_decay"; }
+    bool reads_learning_rate() const override { return true; }
     void update_slot(SlotView& s, const StepInfo&) override {
         detail::visit(s.param, "decoupled_weight_decay", [&](auto tag) {
             using T = decltype(tag);
@@ -111,9 +115,10 @@ private:
 
 }  // namespace
 
-GradientTransformPtr make_transform(std::string name, std::function<void(SlotView&, const StepInfo&)> fn) {
+GradientTransformPtr make_transform(std::string name, std::function<void(SlotView&, const StepInfo&)> fn,
+                                    bool reads_learning_rate) {
     if (!fn) throw ValueError("make_transform: empty function for '" + name + "'");
-    return std::make_shared<FnTransform>(std::move(name), std::move(fn));
+    return std::make_shared<FnTransform>(std::move(name), std::move(fn), reads_learning_rate);
 }
 
 // ---- Chain --------------------------------------------------------------------------------
@@ -188,6 +193,12 @@ void Chain::update(std::span<SlotView> slots, std::span<Tensor> global_state, co
         transforms_[k]->update(slots, global_state.subspan(global_offsets_[k], global_counts_[k]), info);
     }
     for (SlotView& s : slots) s.state = std::span<Tensor>(s.state.data() - current, slot_total_);
+}
+
+bool Chain::reads_learning_rate() const {
+    for (const GradientTransformPtr& t : transforms_)
+        if (t->reads_learning_rate()) return true;
+    return false;
 }
 
 GradientTransformPtr chain(std::vector<GradientTransformPtr> transforms) {

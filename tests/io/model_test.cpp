@@ -51,7 +51,6 @@ void check_round_trip(Sequential& model, const Tensor& x) {
 /// training mode so BN statistics move, then each weight perturbed so no
 /// weight keeps its initial value (PReLU's alpha starts at 0).
 void round_trip_with(AnyModule layer) {
-    reset_layer_names();
     manual_seed(7);
     Sequential model{Dense(4, "linear").input_shape({6}), layer, Dense(3, "softmax")};
     const Tensor x = randn({5, 6});
@@ -67,7 +66,6 @@ void round_trip_with(AnyModule layer) {
 BOOST_AUTO_TEST_SUITE(io_model)
 
 BOOST_AUTO_TEST_CASE(round_trip_dense_flatten_sequential) {
-    reset_layer_names();
     Sequential model{Flatten({2, 3}), Dense(5, "relu", "he_normal"), Dense(2, "sigmoid").use_bias(false)};
     model[1]->set_trainable(false);
     check_round_trip(model, randn({4, 2, 3}));
@@ -90,7 +88,6 @@ BOOST_AUTO_TEST_CASE(round_trip_activation) { round_trip_with(Activation("selu")
 BOOST_AUTO_TEST_CASE(round_trip_softmax) { round_trip_with(Softmax()); }
 
 BOOST_AUTO_TEST_CASE(round_trip_nested_sequential_float64) {
-    reset_layer_names();
     auto inner = std::make_shared<Sequential>(std::initializer_list<AnyModule>{Dense(3, "relu"), Dense(2)});
     Sequential model{Dense(4).input_shape({3}), inner};
     model.to(float64);
@@ -98,7 +95,6 @@ BOOST_AUTO_TEST_CASE(round_trip_nested_sequential_float64) {
 }
 
 BOOST_AUTO_TEST_CASE(architecture_is_one_metadata_string) {
-    reset_layer_names();
     Sequential model{Flatten({2, 2}), Dense(1, "sigmoid")};
     model(zeros({1, 2, 2}));
     TempDir dir;
@@ -116,7 +112,6 @@ BOOST_AUTO_TEST_CASE(unknown_layer_type_and_user_registration) {
         Twice() : Cloneable("TwiceForTest") {}
         Tensor forward(const Tensor& x, bool) override { return x * 2.0; }
     };
-    reset_layer_names();
     Sequential model{Dense(2).input_shape({2}), Twice()};
     TempDir dir;
     io::save(model, dir.file("m"));
@@ -139,9 +134,7 @@ BOOST_AUTO_TEST_CASE(custom_activation_callable_cannot_be_saved) {
 }
 
 BOOST_AUTO_TEST_CASE(save_weights_load_weights_and_their_errors) {
-    reset_layer_names();
     Sequential a{Dense(3).input_shape({2}), Dense(1)};
-    reset_layer_names();
     Sequential b{Dense(3).input_shape({2}), Dense(1)};
     TempDir dir;
     io::save_weights(a, dir.file("w"));
@@ -157,15 +150,12 @@ BOOST_AUTO_TEST_CASE(save_weights_load_weights_and_their_errors) {
         }
         return std::string();
     };
-    reset_layer_names();
     Sequential wider{Dense(4).input_shape({2}), Dense(1)};
     const std::string shape_msg = message(wider);
     // The first mismatch in name order: dense.bias, [4] in the model, [3] in the file.
     BOOST_TEST(shape_msg.find("'dense.bias' has shape [4] but the value has [3]") != std::string::npos, shape_msg);
-    reset_layer_names();
     Sequential fewer{Dense(3).input_shape({2})};
     BOOST_TEST(message(fewer).find("unexpected weight 'dense_1.") != std::string::npos, message(fewer));
-    reset_layer_names();
     Sequential more{Dense(3).input_shape({2}), Dense(1), Dense(1)};
     BOOST_TEST(message(more).find("missing weight 'dense_2.") != std::string::npos, message(more));
     BOOST_TEST(message(more).find(dir.file("w")) != std::string::npos);
@@ -196,7 +186,6 @@ BOOST_AUTO_TEST_CASE(hostile_architectures_give_io_errors) {
 // architecture edited: every lie is an IoError naming the file and the
 // problem, found before anything the size of the lie is allocated.
 BOOST_AUTO_TEST_CASE(hostile_model_files_fail_before_allocating) {
-    reset_layer_names();
     Sequential model{Flatten({2, 2}), Dense(3)};
     model(zeros({1, 2, 2}));
     TempDir dir;
@@ -250,7 +239,6 @@ BOOST_AUTO_TEST_CASE(hostile_model_files_fail_before_allocating) {
 // The notebook's pitfall: Sequential(model_A.layers[:-1]) shares the layers,
 // so training model_B_on_A changes model A; reusing a clone leaves A intact.
 BOOST_AUTO_TEST_CASE(transfer_shared_layers_change_model_a_clone_does_not) {
-    reset_layer_names();
     manual_seed(3);
     auto model_a = std::make_shared<Sequential>(std::initializer_list<AnyModule>{
         Dense(4, "relu", "he_normal").input_shape({3}), Dense(4, "relu", "he_normal"), Dense(2, "softmax")});

@@ -17,20 +17,158 @@ std::int64_t numel_of(const std::vector<Tensor>& ts) {
 
 BOOST_AUTO_TEST_SUITE(nn_module)
 
-BOOST_AUTO_TEST_CASE(keras_style_unique_names) {
-    reset_layer_names();
+// Names come from registration, never from a process-wide counter: a layer
+// is its type in snake_case until a model makes it unique within itself.
+BOOST_AUTO_TEST_CASE(keras_style_names_unique_per_model) {
     Dense a(2), b(2);
-    Flatten f;
     BOOST_TEST(a.name() == "dense");
-    BOOST_TEST(b.name() == "dense_1");
-    BOOST_TEST(f.name() == "flatten");
+    BOOST_TEST(b.name() == "dense");  // used to be dense_1: a global counter
+    BOOST_TEST(Flatten().name() == "flatten");
+    BOOST_TEST(BatchNormalization().name() == "batch_normalization");
     b.set_name("output");
     BOOST_TEST(b.name() == "output");
     BOOST_TEST(Sequential().name() == "sequential");
+    Sequential model{Dense(2).input_shape({3}), Dense(2), Dense(2).set_name("head"), Dense(2)};
+    BOOST_TEST((model.child_names() == std::vector<std::string>{"dense", "dense_1", "head", "dense_2"}));
+    BOOST_TEST(model[1]->name() == "dense_1");
+    BOOST_TEST(model.summary().find("dense_2 (Dense)") != std::string::npos);
+}
+
+// Finding 1 of the step-7 review: a second identical model got other keys
+// (res_mlp_1.*), so load_state_dict from one into the other threw.
+BOOST_AUTO_TEST_CASE(identical_models_have_identical_keys) {
+    Sequential a = notebook_mlp(), b = notebook_mlp();
+    a(zeros({1, 28, 28}));
+    b(zeros({1, 28, 28}));
+    std::vector<std::string> ka, kb;
+    for (const auto& [k, t] : a.state_dict()) ka.push_back(k);
+    for (const auto& [k, t] : b.state_dict()) kb.push_back(k);
+    BOOST_TEST(ka == kb, boost::test_tools::per_element());
+    BOOST_TEST(ka[0] == "dense.bias");
+    b.load_state_dict(a.state_dict());
+    const Tensor x = randn({2, 28, 28});
+    BOOST_TEST(values(a(x)) == values(b(x)), boost::test_tools::per_element());
+}
+
+namespace {
+/// A user model: a residual block around typed children, and a weight of its own.
+class ResidualBlock : public Cloneable<ResidualBlock> {
+public:
+    explicit ResidualBlock(bool own_weight = false) : Cloneable("ResidualBlock") {
+        fc_ = register_module("fc", Dense(3, "tanh"));
+        out_ = register_module("out", Dense(2));
+        if (own_weight) register_parameter("scale", ones({3}));
+    }
+    Tensor forward(const Tensor& x, bool) override {
+        const Tensor h = x + (*fc_)(x);
+        return (*out_)(has_weight("scale") ? h * weight("scale") : h);
+    }
+    const Child<Dense>& fc() const { return fc_; }
+
+private:
+    Child<Dense> fc_, out_;
+};
+}  // namespace
+
+// Keys are the registration path, every level, whatever the parent holds
+// itself (adding "scale" used to rename dense.kernel to two.dense.kernel).
+BOOST_AUTO_TEST_CASE(keys_are_registration_paths) {
+    ResidualBlock plain, with_scale(true);
+    plain(zeros({1, 3}));
+    with_scale(zeros({1, 3}));
+    std::vector<std::string> keys;
+    for (const auto& [name, t] : with_scale.named_parameters()) keys.push_back(name);
+    BOOST_TEST((keys == std::vector<std::string>{"scale", "fc.kernel", "fc.bias", "out.kernel", "out.bias"}));
+    BOOST_TEST(plain.named_parameters()[0].name == "fc.kernel");
+    Sequential outer{ResidualBlock(), Dense(1)};
+    outer(zeros({1, 3}));
+    BOOST_TEST(outer.named_parameters()[0].name == "residual_block.fc.kernel");
+    BOOST_TEST(outer.named_parameters().back().name == "dense.bias");
+    CHECK_THROWS_WITH(plain.register_module("fc", Dense(1)), ValueError, "the name 'fc' is already taken");
+    CHECK_THROWS_WITH(plain.register_module("a.b", Dense(1)), ValueError, "invalid child name 'a.b'");
+    CHECK_THROWS_WITH(plain.register_parameter("fc", ones({1})), ValueError, "the name 'fc' is already taken");
+}
+
+// Finding 2: clone() copied the object, but the user's typed handles still
+// pointed at the original's layers, so the clone computed with old weights.
+BOOST_AUTO_TEST_CASE(clone_of_a_user_model_owns_its_children) {
+    ResidualBlock original;
+    const Tensor x = randn({4, 3});
+    const Tensor before = original(x);
+    auto copy = std::dynamic_pointer_cast<ResidualBlock>(original.clone());
+    BOOST_TEST_REQUIRE(copy);
+    BOOST_TEST(copy->fc().ptr() == copy->children()[0]);  // the handle points into the copy
+    BOOST_TEST(copy->fc().ptr() != original.fc().ptr());
+    BOOST_TEST(values((*copy)(x)) == values(before), boost::test_tools::per_element());
+    {
+        NoGradGuard no_grad;
+        copy->fc()->weight("kernel").fill_(0.0);
+    }
+    BOOST_TEST(values(original(x)) == values(before), boost::test_tools::per_element());
+    BOOST_TEST(values((*copy)(x)) != values(before));
+    // A layer shared twice within a model stays shared, once, in the copy.
+    auto shared = std::make_shared<Dense>(3, "tanh");
+    Sequential twice{shared, shared};
+    twice(zeros({1, 3}));
+    auto twice_copy = std::dynamic_pointer_cast<Sequential>(twice.clone());
+    BOOST_TEST((*twice_copy)[0] == (*twice_copy)[1]);
+    BOOST_TEST((*twice_copy)[0] != shared);
+}
+
+namespace {
+/// A model whose forward takes two tensors.
+class Masked : public Cloneable<Masked> {
+public:
+    Masked() : Cloneable("Masked") { drop_ = register_module("drop", Dropout(0.5)); }
+    Tensor forward(const Tensor& x, const Tensor& mask) { return (*drop_)(x) * mask; }
+
+private:
+    Child<Dropout> drop_;
+};
+
+/// Calls its Dropout child without passing any mode flag down.
+class DropInside : public Cloneable<DropInside> {
+public:
+    DropInside() : Cloneable("DropInside") { drop_ = register_module("drop", Dropout(0.5)); }
+    Tensor forward(const Tensor& x, bool) override { return (*drop_)(x); }
+
+private:
+    Child<Dropout> drop_;
+};
+
+double kept_fraction(const Tensor& y) { return (y > 0.0).to(float32).mean().item(); }
+}  // namespace
+
+// Any forward signature; the single-tensor forward(x, training) is only what
+// Sequential needs.
+BOOST_AUTO_TEST_CASE(any_forward_signature) {
+    Masked m;
+    m.eval();
+    const Tensor x = ones({1, 1000}), mask = full({1, 1000}, 2.0);
+    BOOST_TEST(values(m.forward(x, mask)) == std::vector<double>(1000, 2.0), boost::test_tools::per_element());
+    Sequential wrong{Masked()};
+    CHECK_THROWS_WITH(wrong(x), ValueError,
+                      "masked (Masked) has no forward(x, training), so it cannot be called with one tensor");
+}
+
+// The mode of model(x, training) reaches every module the call runs (Keras'
+// call context); model(x) uses the model's own train()/eval() mode.
+BOOST_AUTO_TEST_CASE(mode_of_the_call_reaches_children) {
+    DropInside m;
+    m.eval();
+    const Tensor x = ones({1, 2000});
+    const double kept = kept_fraction(m(x, true));
+    BOOST_TEST(kept > 0.4);  // dropout active: the call says training, the module is in eval mode
+    BOOST_TEST(kept < 0.6);
+    BOOST_TEST(kept_fraction(m(x, false)) == 1.0);
+    BOOST_TEST(kept_fraction(m(x)) == 1.0);
+    m.train();
+    BOOST_TEST(kept_fraction(m(x)) < 0.6);
+    BOOST_TEST(kept_fraction(m(x, false)) == 1.0);  // MC-dropout style override, the other way
+    BOOST_TEST(m.is_training());                    // outside a call: the module's own mode
 }
 
 BOOST_AUTO_TEST_CASE(summary_counts_of_the_notebook_mlp) {
-    reset_layer_names();
     Sequential model = notebook_mlp();
     BOOST_TEST(model[1]->count_params() == 235500);  // 784·300 + 300
     BOOST_TEST(model[2]->count_params() == 30100);
@@ -44,7 +182,6 @@ BOOST_AUTO_TEST_CASE(summary_counts_of_the_notebook_mlp) {
 }
 
 BOOST_AUTO_TEST_CASE(hierarchical_parameter_names) {
-    reset_layer_names();
     Sequential model = notebook_mlp();
     const auto named = model.named_parameters();
     BOOST_TEST_REQUIRE(named.size() == 6u);
@@ -168,7 +305,6 @@ BOOST_AUTO_TEST_CASE(get_and_set_weights) {
 }
 
 BOOST_AUTO_TEST_CASE(load_state_dict_checks_names_and_shapes) {
-    reset_layer_names();
     Sequential a = notebook_mlp();
     auto state = a.state_dict();
     state["dense.kernel"] = zeros({784, 300});

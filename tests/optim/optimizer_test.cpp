@@ -31,7 +31,6 @@ namespace {
 
 // A small model whose layers are named "dense" and "dense_1".
 std::shared_ptr<Sequential> small_mlp() {
-    reset_layer_names();
     auto model = std::make_shared<Sequential>(std::initializer_list<AnyModule>{Dense(4, "tanh"), Dense(3)});
     model->ensure_built({-1, 2});
     return model;
@@ -134,7 +133,6 @@ BOOST_AUTO_TEST_CASE(fine_tuning_groups_from_modules) {
 }
 
 BOOST_AUTO_TEST_CASE(constraints_applied_after_each_step) {
-    reset_layer_names();
     Sequential model{Dense(2, "linear", "ones").kernel_constraint(MaxNorm(1.0))};
     model.ensure_built({-1, 3});
     SGD opt(model, 10.0);
@@ -281,7 +279,7 @@ BOOST_AUTO_TEST_CASE(step_allocates_nothing) {
         auto opt = make({w, b});
         opt->step();  // the first step creates the state
         const void* w_data = w.raw_data();
-        const std::size_t cached = detail::cached_bytes();
+        const std::size_t cached = xgrad::detail::cached_bytes();
         allocations = 0;
         counting = true;
         for (int i = 0; i < 5; ++i) opt->step();
@@ -289,7 +287,7 @@ BOOST_AUTO_TEST_CASE(step_allocates_nothing) {
         BOOST_TEST_INFO(opt->name());
         BOOST_TEST(allocations.load() == 0);
         BOOST_TEST(w.raw_data() == w_data);
-        BOOST_TEST(detail::cached_bytes() == cached);
+        BOOST_TEST(xgrad::detail::cached_bytes() == cached);
         BOOST_TEST(opt->iterations() == 6);
     }
     // The counter does count: one small tensor is a few allocations.

@@ -138,6 +138,20 @@ BOOST_AUTO_TEST_CASE(invalid_arguments) {
     CHECK_THROWS_WITH(decoupled_weight_decay(-1.0), ValueError, "weight_decay must be >= 0");
     CHECK_THROWS_WITH(make_transform("x", nullptr), ValueError, "make_transform: empty function for 'x'");
     CHECK_THROWS_WITH(Optimizer(nullptr, 0.1), ValueError, "Optimizer: null transform");
+    // A chain that never applies the learning rate would move w = 1 uphill on
+    // w² (w ← w + 2w: 1 → 3 → 9) whatever the rate: refused at construction.
+    Tensor w = tensor({1.0}).requires_grad_();
+    CHECK_THROWS_WITH(Optimizer({w}, chain({clip_by_global_norm(1.0), scale(1.0)}), 0.1), ValueError,
+                      "Optimizer: the transform 'chain' never reads the learning rate, so it would be ignored");
+    CHECK_THROWS_WITH(Optimizer({w}, make_transform("mine", [](SlotView&, const StepInfo&) {}), 0.1), ValueError,
+                      "the transform 'mine' never reads the learning rate");
+    // A custom transform that applies it itself is accepted.
+    Optimizer own({w}, make_transform("sgd_by_hand", [](SlotView& s, const StepInfo&) {
+        s.update.data<float>()[0] *= static_cast<float>(-s.learning_rate);
+    }, /*reads_learning_rate=*/true), 0.25);
+    square(w).sum().backward();
+    own.step();
+    BOOST_TEST(w.item() == 0.5);  // 1 − 0.25·2
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -22,7 +22,6 @@ std::pair<Tensor, Tensor> blobs(std::int64_t n, std::uint64_t seed) {
 /// Dropout draws from default_generator(), so its state must be checkpointed;
 /// momentum makes the optimizer state matter.
 std::shared_ptr<Sequential> make_model(std::uint64_t init_seed) {
-    reset_layer_names();
     manual_seed(init_seed);
     return std::make_shared<Sequential>(std::initializer_list<AnyModule>{
         Dense(8, "relu").input_shape({2}), Dropout(0.3), Dense(2, "softmax")});

@@ -3,13 +3,46 @@
 /// Module: the base of every layer and model. A module registers, by name,
 /// its parameters (trainable weights), buffers (state that is saved but never
 /// optimized, e.g. batch-norm moving statistics) and child modules, and gets
-/// hierarchical names (`dense_1.kernel`), train/eval mode, freezing, weight
-/// get/set, deep cloning and regularization losses from that registration.
+/// hierarchical names, train/eval mode, freezing, weight get/set, deep
+/// cloning and regularization losses from that registration.
+///
+/// Names are registration paths, as in PyTorch: a child registered as
+/// "encoder" whose Dense child is "dense" has the weight key
+/// "encoder.dense.kernel"; every level appears, the root's own name never
+/// does, and no process-wide counter is involved, so two models built alike
+/// have identical state_dict() keys. Sequential registers its layers under
+/// their Keras-style names made unique within the model (dense, dense_1, …).
+///
+/// A user model holds its children through typed handles, so that clone()
+/// gives a copy whose handles point at the copy's own children:
+///
+///     class ResidualMlp : public nn::Cloneable<ResidualMlp> {
+///     public:
+///         ResidualMlp() : Cloneable("ResidualMlp") {
+///             fc_ = register_module("fc", nn::Dense(64, "relu"));
+///             out_ = register_module("out", nn::Dense(10));
+///         }
+///         Tensor forward(const Tensor& x, bool) override { return (*out_)(x + (*fc_)(x)); }
+///     private:
+///         nn::Child<nn::Dense> fc_, out_;        // keys "fc.kernel", "out.bias", …
+///     };
 ///
 /// Modules are ordinary classes held by std::shared_ptr (ModulePtr). A layer
 /// implements forward(x, training) and, when its weights depend on the input
 /// size, build(input_shape), which runs once, on the first call or when the
-/// input shape is declared (lazy build, as in Keras).
+/// input shape is declared (lazy build, as in Keras). A model may instead
+/// define forward with any other signature (forward(x, mask), several
+/// outputs); forward(x, training) is needed only to be called with one
+/// tensor, e.g. as a layer of a Sequential.
+///
+/// Training mode: model(x, training) sets the mode for every module called
+/// while it runs, so children called as (*child)(x) follow it without the
+/// flag being passed down by hand (Keras' call-context rule); model(x) uses
+/// the model's own mode (train()/eval()).
+///
+/// Thread safety: none within a module; use one module from one thread at a
+/// time. Separate modules in separate threads are independent.
+#include <concepts>
 #include <functional>
 #include <map>
 #include <memory>
@@ -27,6 +60,25 @@ class Module;
 using ModulePtr = std::shared_ptr<Module>;
 class Initializer;
 
+namespace detail {
+/// Cloning a module tree: while a scope is open on this thread, cloned(m)
+/// returns the copy of m made in that scope (cloning it on first request),
+/// so a module shared within the tree stays shared, once, in the copy, and
+/// typed handles (Child) are redirected to the copy. Outside a scope,
+/// cloned(m) is m. Cloneable::clone() opens the scope.
+class CloneScope {
+public:
+    CloneScope();
+    ~CloneScope();
+    CloneScope(const CloneScope&) = delete;
+    CloneScope& operator=(const CloneScope&) = delete;
+
+private:
+    bool outermost_;
+};
+ModulePtr cloned(const ModulePtr& original);
+}  // namespace detail
+
 /// A named tensor owned by a module.
 struct NamedTensor {
     std::string name;
@@ -38,11 +90,14 @@ public:
     virtual ~Module() = default;
 
     // ---- running ----------------------------------------------------------------
-    /// The computation. `training` selects batch statistics, active dropout, etc.
-    virtual Tensor forward(const Tensor& x, bool training) = 0;
-    /// Runs the module in its current mode (is_training()), building it first if needed.
+    /// The computation. `training` selects batch statistics, active dropout,
+    /// etc. The default throws: a module that defines only another signature
+    /// cannot be called with one tensor.
+    virtual Tensor forward(const Tensor& x, bool training);
+    /// Runs the module in the current mode (is_training()), building it first if needed.
     Tensor operator()(const Tensor& x) { return call(x, is_training()); }
-    /// Runs with an explicit mode: `model(x, true)` keeps dropout on at inference (MC Dropout).
+    /// Runs with an explicit mode, which also holds for every module called
+    /// inside: `model(x, true)` keeps dropout on at inference (MC Dropout).
     Tensor operator()(const Tensor& x, bool training) { return call(x, training); }
     Tensor call(const Tensor& x, bool training);
 
@@ -62,7 +117,9 @@ public:
     void set_input_shape(Shape shape) { input_shape_ = std::move(shape); }
 
     // ---- identity -----------------------------------------------------------------
-    /// Keras-style unique name: `dense`, `dense_1`, … unless set.
+    /// The layer's name: set_name()'s, or the type in snake_case ("dense",
+    /// "batch_normalization"). Sequential makes it unique within the model
+    /// (dense, dense_1, …) when it adds a layer that is in no model yet.
     const std::string& name() const noexcept { return name_; }
     Module& set_name(std::string name);
     /// The class name shown by summary(): "Dense", "BatchNormalization", …
@@ -87,10 +144,20 @@ public:
     const Tensor& weight(std::string_view name) const;
     Tensor& weight(std::string_view name);
     bool has_weight(std::string_view name) const;
-    /// Registers a child; its names are prefixed with the child's name.
-    template <class M> std::shared_ptr<M> register_module(std::shared_ptr<M> child) {
-        children_.push_back(child);
+    /// Registers a child under `name` (no '.', unique among this module's
+    /// children and weights): its weights' keys start with "name.". Returns
+    /// the child, to keep in a Child<M> handle. A layer value is moved into a
+    /// new shared_ptr; a shared_ptr is shared (the same layer in two models).
+    template <class M>
+        requires std::derived_from<M, Module>
+    std::shared_ptr<M> register_module(std::string name, std::shared_ptr<M> child) {
+        add_child(std::move(name), child);
         return child;
+    }
+    template <class M>
+        requires std::derived_from<std::decay_t<M>, Module>
+    std::shared_ptr<std::decay_t<M>> register_module(std::string name, M&& layer) {
+        return register_module(std::move(name), std::make_shared<std::decay_t<M>>(std::forward<M>(layer)));
     }
 
     // ---- parameters -----------------------------------------------------------------
@@ -125,7 +192,9 @@ public:
     /// Training mode for this module and its children (Dropout, BatchNormalization).
     void train(bool on = true);
     void eval() { train(false); }
-    bool is_training() const noexcept { return training_; }
+    /// The mode a call uses now: inside model(x, training), that flag (for
+    /// every module the call reaches); otherwise this module's train()/eval() mode.
+    bool is_training() const noexcept;
     /// Freezes (false) or unfreezes (true) this module and its children: frozen
     /// weights get no gradients and optimizers skip them. Effective at once,
     /// without rebuilding.
@@ -134,12 +203,20 @@ public:
 
     // ---- structure ---------------------------------------------------------------------
     const std::vector<ModulePtr>& children() const noexcept { return children_; }
+    /// The names the children were registered under, in children() order.
+    const std::vector<std::string>& child_names() const noexcept { return child_names_; }
+    /// Whether this module has been registered as some module's child.
+    bool has_parent() const noexcept { return registrations_ > 0; }
     /// Regularization losses of this module and its children (added to the
     /// training loss by fit() or by hand). Computed from the current weights.
     virtual std::vector<Tensor> losses() const;
     /// Applies weight constraints (e.g. max-norm) after an optimizer step.
     virtual void apply_constraints();
-    /// A deep copy: same configuration and weight values, independent storage.
+    /// A deep copy: same configuration and weight values, independent
+    /// storage, children cloned (a child shared within the tree stays shared
+    /// in the copy) and Child handles pointing into the copy. Tensors a
+    /// module keeps outside its registered weights are shared, not copied:
+    /// look weights up with weight(name).
     virtual ModulePtr clone() const = 0;
 
     // ---- saving ------------------------------------------------------------------------
@@ -160,10 +237,10 @@ protected:
     Module& operator=(const Module&) = delete;
     Module(Module&&) = default;
 
-    /// For containers that reorder or drop children.
-    std::vector<ModulePtr>& mutable_children() noexcept { return children_; }
-    /// After a copy (clone()): gives this copy its own weight storage and children.
-    void deep_copy_state();
+    /// Unregisters the last child (Sequential::pop).
+    void remove_last_child();
+    /// Whether `name` is free for a new child or weight.
+    bool name_available(std::string_view name) const;
     /// Whether this module's own parameters (not children) should get gradients.
     bool parameters_trainable() const noexcept { return trainable_; }
 
@@ -175,7 +252,7 @@ private:
         bool buffer;
     };
     void collect(const std::string& prefix, std::vector<NamedTensor>& out, bool buffers) const;
-    std::string own_prefix() const;
+    void add_child(std::string name, const ModulePtr& child);
 
     std::string type_name_;
     std::string name_;
@@ -183,27 +260,48 @@ private:
     std::optional<Shape> build_input_shape_;
     std::vector<Entry> entries_;
     std::vector<ModulePtr> children_;
+    std::vector<std::string> child_names_;
+    std::size_t registrations_ = 0;  // how many times this module was registered as a child
     bool built_ = false;
     bool training_ = true;
     bool trainable_ = true;
     Dtype dtype_ = float32;
 };
 
-/// Keras-style unique name for a new layer of type `snake_name`: "dense",
-/// "dense_1", … (a process-wide counter per name).
-std::string unique_layer_name(const std::string& snake_name);
-/// Restarts the counters (Keras' clear_session): the next dense is "dense" again.
-void reset_layer_names();
-
-/// CRTP helper: implements clone() with Derived's copy constructor.
+/// CRTP helper: implements clone() with Derived's copy constructor, inside
+/// a detail::CloneScope (Module's copy constructor deep-copies weights and
+/// children; Child members follow).
 template <class Derived> class Cloneable : public Module {
 public:
     using Module::Module;
     ModulePtr clone() const override {
-        auto copy = std::make_shared<Derived>(static_cast<const Derived&>(*this));
-        copy->deep_copy_state();
-        return copy;
+        detail::CloneScope scope;
+        return std::make_shared<Derived>(static_cast<const Derived&>(*this));
     }
+};
+
+/// A typed handle to a child module, used like a pointer: `(*fc_)(x)`,
+/// `fc_->units()`. Copied by clone() (inside a CloneScope), it points at the
+/// copy's child; copied anywhere else, at the same child.
+template <class M> class Child {
+public:
+    Child() = default;
+    Child(std::shared_ptr<M> module) : ptr_(std::move(module)) {}
+    Child(const Child& other) : ptr_(std::static_pointer_cast<M>(detail::cloned(other.ptr_))) {}
+    Child& operator=(const Child& other) {
+        ptr_ = std::static_pointer_cast<M>(detail::cloned(other.ptr_));
+        return *this;
+    }
+    Child(Child&&) noexcept = default;
+    Child& operator=(Child&&) noexcept = default;
+
+    M* operator->() const noexcept { return ptr_.get(); }
+    M& operator*() const noexcept { return *ptr_; }
+    const std::shared_ptr<M>& ptr() const noexcept { return ptr_; }
+    explicit operator bool() const noexcept { return static_cast<bool>(ptr_); }
+
+private:
+    std::shared_ptr<M> ptr_;
 };
 
 }  // namespace xgrad::nn

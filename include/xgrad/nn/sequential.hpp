@@ -19,7 +19,9 @@
 
 namespace xgrad::nn {
 
-/// Anything that can be a layer: a layer value (moved into a shared_ptr) or a ModulePtr.
+/// Anything that can be a layer: a ModulePtr (shared), a temporary layer
+/// (moved into a shared_ptr) or a named layer (copied with clone(): an
+/// independent layer, weights included).
 class AnyModule {
 public:
     AnyModule(ModulePtr ptr) : ptr_(std::move(ptr)) {}
@@ -28,7 +30,10 @@ public:
     AnyModule(std::shared_ptr<M> ptr) : ptr_(std::move(ptr)) {}
     template <class M>
         requires std::is_base_of_v<Module, std::decay_t<M>>
-    AnyModule(M&& layer) : ptr_(std::make_shared<std::decay_t<M>>(std::forward<M>(layer))) {}
+    AnyModule(M&& layer) {
+        if constexpr (std::is_lvalue_reference_v<M>) ptr_ = layer.clone();
+        else ptr_ = std::make_shared<std::decay_t<M>>(std::move(layer));
+    }
     const ModulePtr& ptr() const noexcept { return ptr_; }
 
 private:

@@ -22,7 +22,10 @@
 /// Parameters come in groups. A group built from a Module asks it for its
 /// trainable_parameters() at every step, so freezing and unfreezing layers
 /// (set_trainable) takes effect without a new optimizer, and names state by
-/// the parameter's hierarchical name ("dense_1.kernel"). A group built from
+/// the parameter's key in the module's state_dict ("dense_1.kernel"),
+/// prefixed with the module's name when the module is a layer of a model
+/// (a group of model[1] alone still says "dense_1.kernel"); two groups that
+/// would name two parameters alike are a ValueError. A group built from
 /// tensors names them "params.0", "params.1", … ("params_2.0" in group 2).
 /// State is never keyed by address.
 ///
@@ -122,7 +125,9 @@ class Optimizer {
 public:
     /// An optimizer with no parameters yet (see add_param_group()).
     Optimizer(GradientTransformPtr transform, LearningRate learning_rate, std::string name = "Optimizer");
-    /// Updates `params` with `transform` (usually a chain ending in scale_by_learning_rate()).
+    /// Updates `params` with `transform` (usually a chain ending in
+    /// scale_by_learning_rate()). ValueError when no part of `transform`
+    /// reads the learning rate (GradientTransform::reads_learning_rate()).
     Optimizer(ParamGroup params, GradientTransformPtr transform, LearningRate learning_rate,
               std::string name = "Optimizer");
     virtual ~Optimizer();
@@ -185,6 +190,7 @@ public:
 private:
     struct Slot {
         std::string key;
+        std::size_t group;
         Tensor param;
         Tensor update;
         std::vector<Tensor> state;
@@ -195,7 +201,7 @@ private:
     };
     std::size_t slot_for_tensor(std::size_t group, std::size_t index);
     std::size_t slot_for_module_param(std::size_t group, const Tensor& param);
-    std::size_t create_slot(std::string key, const Tensor& param);
+    std::size_t create_slot(std::string key, const Tensor& param, std::size_t group);
     void add_view(std::size_t slot, const Tensor& param, const Tensor& grad, double learning_rate);
 
     std::string name_;

@@ -85,6 +85,10 @@ public:
     /// parameters being updated this step (those with a gradient), from every
     /// parameter group; `global_state` this transform's shared state.
     virtual void update(std::span<SlotView> slots, std::span<Tensor> global_state, const StepInfo& info) = 0;
+    /// Whether update() uses SlotView::learning_rate. An Optimizer refuses a
+    /// transform that never does: its learning rate would be ignored, and
+    /// without scale_by_learning_rate()'s −η the updates would go uphill.
+    virtual bool reads_learning_rate() const { return false; }
 };
 using GradientTransformPtr = std::shared_ptr<GradientTransform>;
 
@@ -95,8 +99,10 @@ public:
     virtual void update_slot(SlotView& slot, const StepInfo& info) = 0;
 };
 
-/// A stateless per-parameter transform from a callable.
-GradientTransformPtr make_transform(std::string name, std::function<void(SlotView&, const StepInfo&)> fn);
+/// A stateless per-parameter transform from a callable; `reads_learning_rate`
+/// says whether `fn` uses SlotView::learning_rate (see GradientTransform).
+GradientTransformPtr make_transform(std::string name, std::function<void(SlotView&, const StepInfo&)> fn,
+                                    bool reads_learning_rate = false);
 
 /// Applies `transforms` in order. State keys get the child's name as a
 /// prefix ("adam.momentum"); a repeated name gets a suffix ("scale_1").
@@ -110,6 +116,8 @@ public:
     std::vector<std::string> global_state_names() const override;
     std::vector<Tensor> init_global_state() const override;
     void update(std::span<SlotView> slots, std::span<Tensor> global_state, const StepInfo& info) override;
+    /// True when any transform of the chain reads it.
+    bool reads_learning_rate() const override;
     const std::vector<GradientTransformPtr>& transforms() const noexcept { return transforms_; }
 
 private:

@@ -74,7 +74,7 @@ std::uint64_t Generator::below(std::uint64_t n) noexcept {
 }
 
 Generator& default_generator() {
-    static Generator gen(42);
+    thread_local Generator gen(42);
     return gen;
 }
 

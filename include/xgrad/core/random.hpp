@@ -45,10 +45,14 @@ private:
     double spare_ = 0;
 };
 
-/// The process-wide generator used when none is passed (not thread-safe;
-/// pass your own Generator per thread).
+/// The generator used when none is passed (initializers, Dropout and RReLU
+/// without their own stream, randperm): one per thread, each starting from
+/// seed 42, so threads never share one and a thread that calls manual_seed()
+/// draws the same numbers however other threads interleave with it. (PyTorch
+/// shares one locked generator between threads, which makes concurrent
+/// training nondeterministic.) A Generator object itself is not thread-safe.
 Generator& default_generator();
-/// Seeds the default generator.
+/// Seeds this thread's default generator.
 void manual_seed(std::uint64_t seed);
 
 /// U[low, high).

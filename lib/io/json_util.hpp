@@ -3,8 +3,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
-#include <vector>
 #include <string_view>
+#include <vector>
 
 #include "xgrad/core/error.hpp"
 

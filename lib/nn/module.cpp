@@ -141,18 +141,16 @@ bool Module::name_available(std::string_view name) const {
     return !has_weight(name) && std::find(child_names_.begin(), child_names_.end(), name) == child_names_.end();
 }
 
-namespace {
-void check_name(const std::string& owner, std::string_view kind, const std::string& name) {
+void Module::check_new_name(std::string_view kind, const std::string& name) const {
     if (name.empty() || name.find('.') != std::string::npos)
-        throw ValueError(owner + ": invalid " + std::string(kind) + " name '" + name + "' (non-empty, without '.')");
+        throw ValueError(name_ + ": invalid " + std::string(kind) + " name '" + name + "' (non-empty, without '.')");
+    if (!name_available(name)) throw ValueError(name_ + ": the name '" + name + "' is already taken");
 }
-}  // namespace
 
 void Module::add_child(std::string name, const ModulePtr& child) {
-    check_name(name_, "child", name);
+    check_new_name("child", name);
     if (!child) throw ValueError(name_ + ": child '" + name + "' is null");
     if (child.get() == this) throw ValueError(name_ + ": a module cannot be its own child");
-    if (!name_available(name)) throw ValueError(name_ + ": the name '" + name + "' is already taken");
     children_.push_back(child);
     child_names_.push_back(std::move(name));
     ++child->registrations_;
@@ -166,8 +164,7 @@ void Module::remove_last_child() {
 }
 
 void Module::register_parameter(std::string name, Tensor value, bool trainable) {
-    check_name(name_, "weight", name);
-    if (!name_available(name)) throw ValueError(name_ + ": the name '" + name + "' is already taken");
+    check_new_name("weight", name);
     if (is_floating(value.dtype())) value.requires_grad_(trainable && trainable_);
     entries_.push_back({std::move(name), std::move(value), trainable, false});
 }
@@ -186,8 +183,7 @@ Tensor& Module::add_weight(std::string name, const Shape& shape, const Initializ
 }
 
 void Module::register_buffer(std::string name, Tensor value) {
-    check_name(name_, "buffer", name);
-    if (!name_available(name)) throw ValueError(name_ + ": the name '" + name + "' is already taken");
+    check_new_name("buffer", name);
     entries_.push_back({std::move(name), std::move(value), false, true});
 }
 

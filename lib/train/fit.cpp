@@ -66,8 +66,8 @@ Logs evaluate_pass(nn::Module& model, const Tensor& x, const Tensor& y, const lo
     const std::int64_t n = x.size(0);
     const Tensor order = arange(n);
     std::int64_t step = 0;
-    for (std::int64_t start = 0; start < n; start = batch_end(start, n, batch_size)) {
-        const std::int64_t stop = batch_end(start, n, batch_size);
+    for (std::int64_t start = 0, stop = 0; start < n; start = stop) {
+        stop = batch_end(start, n, batch_size);
         const Tensor xb = rows(x, order, start, stop), yb = rows(y, order, start, stop);
         const Tensor pred = model(xb, false);
         avg.add(loss(yb, pred).item(), yb, pred, stop - start);
@@ -174,8 +174,10 @@ Tensor predict(nn::Module& model, const Tensor& x, std::int64_t batch_size) {
     NoGradGuard no_grad;
     std::vector<Tensor> outputs;
     const std::int64_t n = x.size(0);
-    for (std::int64_t start = 0; start < n; start = batch_end(start, n, batch_size))
-        outputs.push_back(model(slice(x, 0, start, batch_end(start, n, batch_size)), false));
+    for (std::int64_t start = 0, stop = 0; start < n; start = stop) {
+        stop = batch_end(start, n, batch_size);
+        outputs.push_back(model(slice(x, 0, start, stop), false));
+    }
     if (outputs.empty()) throw ValueError("predict: x has no samples");
     return outputs.size() == 1 ? outputs[0] : concat(outputs, 0);
 }

@@ -9,9 +9,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <limits>
 #include <functional>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <string>
 

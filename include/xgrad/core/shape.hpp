@@ -78,13 +78,13 @@ private:
 
 /// "[32,784]"; "[]" for a scalar.
 std::string to_string(const Shape& s);
+std::ostream& operator<<(std::ostream& os, const Shape& s);
 
 /// The element count of `dims`, checked: ShapeError ("<what>: …", naming the
 /// shape) for a negative dimension or a product that overflows int64. For
 /// shapes from outside (files, configs, user input) before anything is sized
 /// from them; Shape::numel() is the unchecked fast path for tensors that exist.
 std::int64_t checked_numel(std::span<const std::int64_t> dims, const std::string& what);
-std::ostream& operator<<(std::ostream& os, const Shape& s);
 
 /// NumPy broadcasting of two shapes; throws ShapeError naming `op` and both shapes.
 Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op);

@@ -253,6 +253,8 @@ private:
     };
     void collect(const std::string& prefix, std::vector<NamedTensor>& out, bool buffers) const;
     void add_child(std::string name, const ModulePtr& child);
+    /// ValueError unless `name` is a valid, free name for a new `kind` ("child", "weight", "buffer").
+    void check_new_name(std::string_view kind, const std::string& name) const;
 
     std::string type_name_;
     std::string name_;

@@ -1,6 +1,6 @@
-// A user-defined layer that saves and loads with the built-in ones:
-// implement config() (its constructor options as strings) and register a
-// factory under its type name before io::load() meets it.
+// A user-defined layer that saves and loads with the built-in ones: declare
+// its options once in options() (they give the validated setter, config()
+// and from_config()) and register it with XGRAD_REGISTER_LAYER.
 #include <cstdio>
 #include <filesystem>
 
@@ -9,27 +9,29 @@
 using namespace xgrad;
 
 /// y = x · factor + learned offset (one per feature).
-class ScaleShift : public nn::Cloneable<ScaleShift> {
+class ScaleShift : public nn::Layer<ScaleShift> {
 public:
-    explicit ScaleShift(double factor = 1.0) : Cloneable("ScaleShift"), factor_(factor) {}
+    explicit ScaleShift(double f = 1.0) { factor(f); }
+    /// factor must be positive (ValueError otherwise).
+    ScaleShift& factor(double factor) { return set(&ScaleShift::factor_, factor); }
 
-    void build(const Shape& input_shape) override {
-        add_weight("offset", {input_shape.back()}, nn::Zeros());
-    }
+    void build(const Shape& input_shape) override { add_weight("offset", {input_shape.back()}, nn::Zeros()); }
     Tensor forward(const Tensor& x, bool) override { return x * factor_ + weight("offset"); }
     Shape output_shape(const Shape& input_shape) override { return input_shape; }
-    Config config() const override { return {{"factor", io::config_value(factor_)}}; }
+
+    static const nn::Options<ScaleShift>& options() {
+        static const auto options =
+            nn::Options<ScaleShift>("ScaleShift").add("factor", &ScaleShift::factor_, nn::require::positive);
+        return options;
+    }
 
 private:
-    double factor_;
+    double factor_ = 1.0;
 };
+// Makes io::load() able to rebuild it, at program start.
+XGRAD_REGISTER_LAYER(ScaleShift);
 
 int main() {
-    // Once, before loading any file that contains a ScaleShift:
-    io::register_layer("ScaleShift", [](const nn::Module::Config& c, const std::vector<nn::ModulePtr>&) {
-        return std::make_shared<ScaleShift>(io::config_double(c, "factor", 1.0));
-    });
-
     manual_seed(42);
     nn::Sequential model{nn::Dense(4, "relu").input_shape({3}), ScaleShift(0.5), nn::Dense(2)};
     model.eval();
@@ -45,6 +47,13 @@ int main() {
 
     std::printf("layers:");
     for (const auto& l : loaded->children()) std::printf(" %s(%s)", l->name().c_str(), l->type_name().c_str());
-    std::printf("\nsame predictions: %s\n", before.to_vector<float>() == after.to_vector<float>() ? "yes" : "NO");
-    return before.to_vector<float>() == after.to_vector<float>() ? 0 : 1;
+    std::printf("\nconfig of the loaded ScaleShift: factor = %s\n", loaded->children()[1]->config().at("factor").c_str());
+    try {
+        ScaleShift(-1.0);
+    } catch (const ValueError& e) {
+        std::printf("ScaleShift(-1): %s\n", e.what());
+    }
+    const bool same = before.to_vector<float>() == after.to_vector<float>();
+    std::printf("same predictions: %s\n", same ? "yes" : "NO");
+    return same ? 0 : 1;
 }

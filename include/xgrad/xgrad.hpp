@@ -39,7 +39,7 @@
 #include "xgrad/optim/clip.hpp"
 #include "xgrad/optim/lion.hpp"
 #include "xgrad/optim/optimizer.hpp"
-#include "xgrad/optim/reduce_lr_on_plateau.hpp"
+#include "xgrad/optim/plateau.hpp"
 #include "xgrad/optim/rmsprop.hpp"
 #include "xgrad/optim/schedule.hpp"
 #include "xgrad/optim/sgd.hpp"

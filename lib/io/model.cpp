@@ -1,187 +1,38 @@
 #include "xgrad/io/model.hpp"
 
-#include <charconv>
-#include <map>
-#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "io/json_util.hpp"
 #include "nn/weight_budget.hpp"
 #include "xgrad/io/safetensors.hpp"
-#include "xgrad/nn/activation_layers.hpp"
-#include "xgrad/nn/batch_norm.hpp"
-#include "xgrad/nn/dense.hpp"
-#include "xgrad/nn/dropout.hpp"
-#include "xgrad/nn/flatten.hpp"
-#include "xgrad/nn/sequential.hpp"
+#include "xgrad/nn/layer.hpp"
 
 namespace xgrad::io {
 
 using nlohmann::json;
 using nn::Module;
 using nn::ModulePtr;
-using Config = Module::Config;
-
-// ---- config values ----------------------------------------------------------------------
-
-std::string config_value(double v) {
-    char buf[64];
-    const auto r = std::to_chars(buf, buf + sizeof buf, v);
-    return std::string(buf, r.ptr);
-}
-
-double config_double(const Config& c, const std::string& key, double fallback) {
-    const auto it = c.find(key);
-    if (it == c.end()) return fallback;
-    double v = 0;
-    const auto& s = it->second;
-    const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (r.ec != std::errc() || r.ptr != s.data() + s.size())
-        throw ValueError("config: '" + key + "' is not a number: '" + s + "'");
-    return v;
-}
-
-std::int64_t config_int(const Config& c, const std::string& key, std::int64_t fallback) {
-    const auto it = c.find(key);
-    if (it == c.end()) return fallback;
-    std::int64_t v = 0;
-    const auto& s = it->second;
-    const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (r.ec != std::errc() || r.ptr != s.data() + s.size())
-        throw ValueError("config: '" + key + "' is not an integer: '" + s + "'");
-    return v;
-}
-
-bool config_bool(const Config& c, const std::string& key, bool fallback) {
-    const auto it = c.find(key);
-    if (it == c.end()) return fallback;
-    if (it->second == "true") return true;
-    if (it->second == "false") return false;
-    throw ValueError("config: '" + key + "' is not true/false: '" + it->second + "'");
-}
-
-std::string config_string(const Config& c, const std::string& key, const std::string& fallback) {
-    const auto it = c.find(key);
-    return it == c.end() ? fallback : it->second;
-}
-
-// ---- registry ---------------------------------------------------------------------------------
+using nn::Config;
 
 namespace {
-
-// An initializer by saved name; unknown or parameterized ones fall back to
-// `fallback` (it only creates weights that load() overwrites).
-nn::InitializerRef initializer_or(const Config& c, const std::string& key, const char* fallback) {
-    try {
-        return nn::InitializerRef(config_string(c, key, fallback));
-    } catch (const ValueError&) {
-        return nn::InitializerRef(fallback);
-    }
-}
-
-void add_regularizer(const Config& c, const std::string& key, nn::Dense& d, bool kernel) {
-    if (!c.count(key + ".l1") && !c.count(key + ".l2")) return;
-    nn::L1L2 r(config_double(c, key + ".l1", 0.0), config_double(c, key + ".l2", 0.0));
-    if (kernel) d.kernel_regularizer(r);
-    else d.bias_regularizer(r);
-}
-
-std::map<std::string, LayerFactory> builtin_layers() {
-    using Children = std::vector<ModulePtr>;
-    std::map<std::string, LayerFactory> m;
-    m["Sequential"] = [](const Config&, const Children& ch) { return std::make_shared<nn::Sequential>(ch); };
-    m["Flatten"] = [](const Config&, const Children&) { return std::make_shared<nn::Flatten>(); };
-    m["Dense"] = [](const Config& c, const Children&) {
-        auto d = std::make_shared<nn::Dense>(config_int(c, "units", 1), nn::ActivationFn(config_string(c, "activation", "linear")),
-                                             initializer_or(c, "kernel_initializer", "glorot_uniform"));
-        d->use_bias(config_bool(c, "use_bias", true));
-        d->bias_initializer(initializer_or(c, "bias_initializer", "zeros"));
-        add_regularizer(c, "kernel_regularizer", *d, true);
-        add_regularizer(c, "bias_regularizer", *d, false);
-        if (c.count("kernel_constraint.max_norm"))
-            d->kernel_constraint(nn::MaxNorm(config_double(c, "kernel_constraint.max_norm", 2.0),
-                                             config_int(c, "kernel_constraint.axis", 0)));
-        return d;
-    };
-    m["BatchNormalization"] = [](const Config& c, const Children&) {
-        auto b = std::make_shared<nn::BatchNormalization>();
-        b->axis(config_int(c, "axis", -1))
-            .momentum(config_double(c, "momentum", 0.99))
-            .epsilon(config_double(c, "epsilon", 1e-3))
-            .center(config_bool(c, "center", true))
-            .scale(config_bool(c, "scale", true));
-        b->beta_initializer(initializer_or(c, "beta_initializer", "zeros"));
-        b->gamma_initializer(initializer_or(c, "gamma_initializer", "ones"));
-        b->moving_mean_initializer(initializer_or(c, "moving_mean_initializer", "zeros"));
-        b->moving_variance_initializer(initializer_or(c, "moving_variance_initializer", "ones"));
-        return b;
-    };
-    m["Dropout"] = [](const Config& c, const Children&) {
-        return std::make_shared<nn::Dropout>(config_double(c, "rate", 0.5));
-    };
-    m["AlphaDropout"] = [](const Config& c, const Children&) {
-        return std::make_shared<nn::AlphaDropout>(config_double(c, "rate", 0.5));
-    };
-    m["GaussianNoise"] = [](const Config& c, const Children&) {
-        return std::make_shared<nn::GaussianNoise>(config_double(c, "stddev", 0.1));
-    };
-    m["ReLU"] = [](const Config& c, const Children&) {
-        auto r = std::make_shared<nn::ReLU>();
-        r->negative_slope(config_double(c, "negative_slope", 0.0)).threshold(config_double(c, "threshold", 0.0));
-        if (c.count("max_value")) r->max_value(config_double(c, "max_value", 0.0));
-        return r;
-    };
-    m["LeakyReLU"] = [](const Config& c, const Children&) {
-        return std::make_shared<nn::LeakyReLU>(config_double(c, "negative_slope", 0.3));
-    };
-    m["PReLU"] = [](const Config& c, const Children&) {
-        auto p = std::make_shared<nn::PReLU>();
-        p->alpha_initializer(initializer_or(c, "alpha_initializer", "zeros"));
-        const json axes = detail::parse_json_bounded(config_string(c, "shared_axes", "[]"), "PReLU shared_axes", 2);
-        if (!axes.is_array()) throw ValueError("config: PReLU shared_axes is not a list");
-        std::vector<std::int64_t> v;
-        for (const json& a : axes) {
-            if (!a.is_number_integer()) throw ValueError("config: PReLU shared_axes must hold integers");
-            v.push_back(a.get<std::int64_t>());
-        }
-        p->shared_axes(std::move(v));
-        return p;
-    };
-    m["ELU"] = [](const Config& c, const Children&) { return std::make_shared<nn::ELU>(config_double(c, "alpha", 1.0)); };
-    m["RReLU"] = [](const Config& c, const Children&) {
-        return std::make_shared<nn::RReLU>(config_double(c, "lower", 1.0 / 8), config_double(c, "upper", 1.0 / 3));
-    };
-    m["Activation"] = [](const Config& c, const Children&) {
-        return std::make_shared<nn::Activation>(nn::ActivationFn(config_string(c, "activation", "linear")));
-    };
-    m["Softmax"] = [](const Config& c, const Children&) {
-        return std::make_shared<nn::Softmax>(config_int(c, "axis", -1));
-    };
-    return m;
-}
-
-std::mutex& registry_mutex() {
-    static std::mutex m;
-    return m;
-}
-std::map<std::string, LayerFactory>& registry() {
-    static std::map<std::string, LayerFactory> r = builtin_layers();
-    return r;
-}
 
 // ---- architecture JSON ----------------------------------------------------------------------
 
 json shape_json(const Shape& s) { return json(std::vector<std::int64_t>(s.begin(), s.end())); }
 
 json layer_json(const Module& m, const std::string& name) {
-    Config cfg = m.config();
-    for (const char* key : {"activation"}) {
-        const auto it = cfg.find(key);
-        if (it != cfg.end() && it->second == "custom")
-            throw IoError("save: " + m.name() + " (" + m.type_name() +
-                          ") uses an unnamed activation callable; register it with nn::register_activation(name, fn) "
-                          "and pass the name");
+    // An option that could not be rebuilt (an unnamed activation, an
+    // unregistered regularizer) fails here, at save time, never at load time.
+    Config cfg;
+    try {
+        cfg = m.config();
+    } catch (const ValueError& e) {
+        throw IoError("save: " + std::string(e.what()));
     }
+    if (!nn::layer_registry().contains(m.type_name()))
+        throw IoError("save: " + m.name() + " has type '" + m.type_name() +
+                      "', which is not a registered layer type, so load() could not rebuild it (register it with "
+                      "XGRAD_REGISTER_LAYER or nn::register_layer)");
     json j = {{"type", m.type_name()}, {"name", name}, {"trainable", m.trainable()},
               {"dtype", std::string(dtype_name(m.dtype()))}, {"config", cfg}};
     if (m.declared_input_shape()) j["input_shape"] = shape_json(*m.declared_input_shape());
@@ -235,15 +86,11 @@ ModulePtr layer_from(const json& j, const std::string& what, int depth) {
         if (!j["layers"].is_array()) throw IoError(where + ": \"layers\" is not a list");
         for (const json& c : j["layers"]) children.push_back(layer_from(c, what, depth + 1));
     }
-    LayerFactory factory;
-    {
-        std::lock_guard lock(registry_mutex());
-        const auto it = registry().find(type);
-        if (it == registry().end())
-            throw IoError(what + ": unknown layer type '" + type +
-                          "' (a user-defined layer must be registered with xgrad::io::register_layer(\"" + type +
-                          "\", factory) before loading)");
-        factory = it->second;
+    nn::LayerFactory factory;
+    try {
+        factory = nn::layer_registry().get(type);
+    } catch (const ValueError& e) {
+        throw IoError(what + ": " + e.what() + " (a user-defined layer must be registered before loading)");
     }
     ModulePtr m;
     try {
@@ -295,17 +142,6 @@ ModulePtr model_from_file(const TensorFile& f, const std::string& what) {
 }
 
 }  // namespace
-
-void register_layer(const std::string& type_name, LayerFactory factory) {
-    if (type_name.empty() || !factory) throw ValueError("register_layer: empty type name or factory");
-    std::lock_guard lock(registry_mutex());
-    registry()[type_name] = std::move(factory);
-}
-
-bool is_layer_registered(const std::string& type_name) {
-    std::lock_guard lock(registry_mutex());
-    return registry().count(type_name) != 0;
-}
 
 std::string architecture_json(const Module& model) {
     return json({{"format", 1}, {"model", layer_json(model, model.name())}}).dump();

@@ -11,8 +11,7 @@
 //   sparse  per = −log p[label] picked by gather on the same log-probabilities
 #include "xgrad/losses/losses.hpp"
 
-#include <map>
-#include <mutex>
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -23,7 +22,6 @@
 #include "xgrad/ops/reduction.hpp"
 #include "xgrad/ops/shape_ops.hpp"
 #include "xgrad/ops/softmax.hpp"
-#include "core/name_lookup.hpp"
 
 namespace xgrad::losses {
 
@@ -202,57 +200,38 @@ SparseCategoricalCrossentropy::SparseCategoricalCrossentropy(bool from_logits, R
 
 // ---- registry ----------------------------------------------------------------------
 
-namespace {
-
-struct Entry {
-    std::string canonical;
-    Loss::Fn fn;
-};
-
-std::mutex registry_mutex;
-
-std::map<std::string, Entry, std::less<>>& registry() {
-    static std::map<std::string, Entry, std::less<>> r = [] {
-        std::map<std::string, Entry, std::less<>> m;
-        const Loss::Fn mse = [](const Tensor& t, const Tensor& p) { return mean_squared_error(t, p); };
-        const Loss::Fn mae = [](const Tensor& t, const Tensor& p) { return mean_absolute_error(t, p); };
-        const Loss::Fn bce = [](const Tensor& t, const Tensor& p) { return binary_crossentropy(t, p); };
-        m["mean_squared_error"] = m["mse"] = {"mean_squared_error", mse};
-        m["mean_absolute_error"] = m["mae"] = {"mean_absolute_error", mae};
-        m["binary_crossentropy"] = m["bce"] = {"binary_crossentropy", bce};
-        m["huber"] = {"huber", [](const Tensor& t, const Tensor& p) { return huber(t, p); }};
-        m["categorical_crossentropy"] = {"categorical_crossentropy", [](const Tensor& t, const Tensor& p) {
-                                             return categorical_crossentropy(t, p);
-                                         }};
-        m["sparse_categorical_crossentropy"] = {"sparse_categorical_crossentropy",
-                                                [](const Tensor& t, const Tensor& p) {
-                                                    return sparse_categorical_crossentropy(t, p);
-                                                }};
-        return m;
-    }();
-    return r;
+Registry<Loss>& loss_registry() {
+    const Loss mse("mean_squared_error", [](const Tensor& t, const Tensor& p) { return mean_squared_error(t, p); });
+    const Loss mae("mean_absolute_error", [](const Tensor& t, const Tensor& p) { return mean_absolute_error(t, p); });
+    const Loss bce("binary_crossentropy", [](const Tensor& t, const Tensor& p) { return binary_crossentropy(t, p); });
+    static Registry<Loss> registry(
+        "loss",
+        {{"mean_squared_error", mse},
+         {"mse", mse},
+         {"mean_absolute_error", mae},
+         {"mae", mae},
+         {"binary_crossentropy", bce},
+         {"bce", bce},
+         {"huber", Loss("huber", [](const Tensor& t, const Tensor& p) { return huber(t, p); })},
+         {"categorical_crossentropy", Loss("categorical_crossentropy",
+                                           [](const Tensor& t, const Tensor& p) { return categorical_crossentropy(t, p); })},
+         {"sparse_categorical_crossentropy",
+          Loss("sparse_categorical_crossentropy",
+               [](const Tensor& t, const Tensor& p) { return sparse_categorical_crossentropy(t, p); })}});
+    return registry;
 }
 
-}  // namespace
-
-Loss get_loss(std::string_view name) {
-    std::lock_guard lock(registry_mutex);
-    const auto& entry = detail::find_by_name(registry(), name, "loss");
-    return Loss(entry.canonical, entry.fn);
-}
+Loss get_loss(std::string_view name) { return loss_registry().get(name); }
 
 void register_loss(std::string name, Loss::Fn fn) {
-    if (name.empty()) throw ValueError("register_loss: the name must not be empty");
     if (!fn) throw ValueError("register_loss: '" + name + "' has an empty function");
-    std::lock_guard lock(registry_mutex);
-    Entry e{name, std::move(fn)};
-    registry()[std::move(name)] = std::move(e);
+    Loss loss(name, std::move(fn));
+    loss_registry().add(std::move(name), std::move(loss));
 }
 
 std::vector<std::string> loss_names() {
-    std::lock_guard lock(registry_mutex);
-    std::vector<std::string> names;
-    for (const auto& [k, v] : registry()) names.push_back(k);
+    std::vector<std::string> names = loss_registry().names();
+    std::sort(names.begin(), names.end());
     return names;
 }
 

@@ -2,14 +2,12 @@
 // returning a 0-d float32 tensor; a name registry; the Mean accumulator.
 #include "xgrad/losses/metrics.hpp"
 
-#include <map>
-#include <mutex>
+#include <algorithm>
 #include <string>
 #include <utility>
 
 #include "xgrad/ops/reduction.hpp"
 #include "xgrad/ops/shape_ops.hpp"
-#include "core/name_lookup.hpp"
 
 namespace xgrad::metrics {
 
@@ -105,46 +103,32 @@ Tensor accuracy(const Tensor& y_true, const Tensor& y_pred) {
     return sparse ? sparse_categorical_accuracy(y_true, y_pred) : categorical_accuracy(y_true, y_pred);
 }
 
-struct Entry {
-    std::string canonical;
-    Metric::Fn fn;
-};
-
-std::mutex registry_mutex;
-
-std::map<std::string, Entry, std::less<>>& registry() {
-    static std::map<std::string, Entry, std::less<>> r = [] {
-        std::map<std::string, Entry, std::less<>> m;
-        m["accuracy"] = m["acc"] = {"accuracy", accuracy};
-        m["sparse_categorical_accuracy"] = {"sparse_categorical_accuracy", sparse_categorical_accuracy};
-        m["categorical_accuracy"] = {"categorical_accuracy", categorical_accuracy};
-        m["binary_accuracy"] = {"binary_accuracy",
-                                [](const Tensor& t, const Tensor& p) { return binary_accuracy(t, p); }};
-        return m;
-    }();
-    return r;
-}
-
 }  // namespace
 
-Metric get_metric(std::string_view name) {
-    std::lock_guard lock(registry_mutex);
-    const auto& entry = detail::find_by_name(registry(), name, "metric");
-    return Metric(entry.canonical, entry.fn);
+Registry<Metric>& metric_registry() {
+    const Metric acc("accuracy", accuracy);
+    static Registry<Metric> registry(
+        "metric",
+        {{"accuracy", acc},
+         {"acc", acc},
+         {"sparse_categorical_accuracy", Metric("sparse_categorical_accuracy", sparse_categorical_accuracy)},
+         {"categorical_accuracy", Metric("categorical_accuracy", categorical_accuracy)},
+         {"binary_accuracy",
+          Metric("binary_accuracy", [](const Tensor& t, const Tensor& p) { return binary_accuracy(t, p); })}});
+    return registry;
 }
 
+Metric get_metric(std::string_view name) { return metric_registry().get(name); }
+
 void register_metric(std::string name, Metric::Fn fn) {
-    if (name.empty()) throw ValueError("register_metric: the name must not be empty");
     if (!fn) throw ValueError("register_metric: '" + name + "' has an empty function");
-    std::lock_guard lock(registry_mutex);
-    Entry e{name, std::move(fn)};
-    registry()[std::move(name)] = std::move(e);
+    Metric metric(name, std::move(fn));
+    metric_registry().add(std::move(name), std::move(metric));
 }
 
 std::vector<std::string> metric_names() {
-    std::lock_guard lock(registry_mutex);
-    std::vector<std::string> names;
-    for (const auto& [k, v] : registry()) names.push_back(k);
+    std::vector<std::string> names = metric_registry().names();
+    std::sort(names.begin(), names.end());
     return names;
 }
 

@@ -1,23 +1,12 @@
 // Activation layers: thin shells over the functional activations.
 #include "xgrad/nn/activation_layers.hpp"
 
-#include "nn/config_util.hpp"
-
 #include <string>
 
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/math.hpp"
 
 namespace xgrad::nn {
-
-namespace {
-std::string num(double v) {
-    std::string s = std::to_string(v);
-    s.erase(s.find_last_not_of('0') + 1);
-    if (!s.empty() && s.back() == '.') s.pop_back();
-    return s;
-}
-}  // namespace
 
 // Keras' ReLU.static_call, from primitives: x·[x > threshold] (or relu(x)),
 // clipped to [0, max_value], minus negative_slope·relu(threshold − x).
@@ -31,40 +20,43 @@ Tensor relu(const Tensor& x, double negative_slope, std::optional<double> max_va
 
 // ---- ReLU ---------------------------------------------------------------------------
 
-ReLU::ReLU() : Cloneable("ReLU") {}
-
-ReLU& ReLU::negative_slope(double v) {
-    if (!(v >= 0)) throw ValueError(name() + " (ReLU): negative_slope must be >= 0, got " + num(v));
-    negative_slope_ = v;
-    return *this;
+const Options<ReLU>& ReLU::options() {
+    static const auto options = Options<ReLU>("ReLU")
+                                    .add("negative_slope", &ReLU::negative_slope_, require::non_negative)
+                                    .add("max_value", &ReLU::max_value_, require::non_negative)
+                                    .add("threshold", &ReLU::threshold_, require::non_negative);
+    return options;
 }
+XGRAD_REGISTER_LAYER(ReLU);
 
-ReLU& ReLU::max_value(std::optional<double> v) {
-    if (v && !(*v >= 0)) throw ValueError(name() + " (ReLU): max_value must be >= 0, got " + num(*v));
-    max_value_ = v;
-    return *this;
-}
-
-ReLU& ReLU::threshold(double v) {
-    if (!(v >= 0)) throw ValueError(name() + " (ReLU): threshold must be >= 0, got " + num(v));
-    threshold_ = v;
-    return *this;
-}
+ReLU& ReLU::negative_slope(double v) { return set(&ReLU::negative_slope_, v); }
+ReLU& ReLU::max_value(std::optional<double> v) { return set(&ReLU::max_value_, v); }
+ReLU& ReLU::threshold(double v) { return set(&ReLU::threshold_, v); }
 
 Tensor ReLU::forward(const Tensor& x, bool) { return relu(x, negative_slope_, max_value_, threshold_); }
 
 // ---- LeakyReLU ------------------------------------------------------------------------
 
-LeakyReLU::LeakyReLU(double negative_slope) : Cloneable("LeakyReLU"), negative_slope_(negative_slope) {
-    if (!(negative_slope >= 0))
-        throw ValueError(name() + " (LeakyReLU): negative_slope must be >= 0, got " + num(negative_slope));
+LeakyReLU::LeakyReLU(double negative_slope) { set(&LeakyReLU::negative_slope_, negative_slope); }
+
+const Options<LeakyReLU>& LeakyReLU::options() {
+    static const auto options =
+        Options<LeakyReLU>("LeakyReLU").add("negative_slope", &LeakyReLU::negative_slope_, require::non_negative);
+    return options;
 }
+XGRAD_REGISTER_LAYER(LeakyReLU);
 
 Tensor LeakyReLU::forward(const Tensor& x, bool) { return leaky_relu(x, negative_slope_); }
 
 // ---- PReLU ------------------------------------------------------------------------------
 
-PReLU::PReLU() : Cloneable("PReLU") {}
+const Options<PReLU>& PReLU::options() {
+    static const auto options = Options<PReLU>("PReLU")
+                                    .add("alpha_initializer", &PReLU::alpha_initializer_)
+                                    .add("shared_axes", &PReLU::shared_axes_, OptionKind::before_build);
+    return options;
+}
+XGRAD_REGISTER_LAYER(PReLU);
 
 void PReLU::build(const Shape& input_shape) {
     if (input_shape.empty()) throw ShapeError(name() + " (PReLU): cannot build for a 0-d input");
@@ -99,18 +91,34 @@ Tensor PReLU::forward(const Tensor& x, bool) {
 
 // ---- ELU --------------------------------------------------------------------------------
 
-ELU::ELU(double alpha) : Cloneable("ELU"), alpha_(alpha) {}
+ELU::ELU(double alpha) { set(&ELU::alpha_, alpha); }
+
+const Options<ELU>& ELU::options() {
+    static const auto options = Options<ELU>("ELU").add("alpha", &ELU::alpha_);
+    return options;
+}
+XGRAD_REGISTER_LAYER(ELU);
 
 Tensor ELU::forward(const Tensor& x, bool) { return elu(x, alpha_); }
 
 // ---- RReLU ------------------------------------------------------------------------------
 
-RReLU::RReLU(double lower, double upper) : Cloneable("RReLU"), lower_(lower), upper_(upper) {
-    if (!(0 <= lower && lower <= upper)) {
-        throw ValueError(name() + " (RReLU): need 0 <= lower <= upper, got lower " + num(lower) + ", upper " +
-                         num(upper));
+RReLU::RReLU(double lower, double upper) {
+    if (!(lower <= upper)) {
+        throw ValueError(name() + " (RReLU): need 0 <= lower <= upper, got lower " + ConfigCodec<double>::text(lower) +
+                         ", upper " + ConfigCodec<double>::text(upper));
     }
+    set(&RReLU::lower_, lower);
+    set(&RReLU::upper_, upper);
 }
+
+const Options<RReLU>& RReLU::options() {
+    static const auto options = Options<RReLU>("RReLU")
+                                    .add("lower", &RReLU::lower_, require::non_negative)
+                                    .add("upper", &RReLU::upper_, require::non_negative);
+    return options;
+}
+XGRAD_REGISTER_LAYER(RReLU);
 
 Tensor RReLU::forward(const Tensor& x, bool training) {
     return rrelu(x, training, lower_, upper_, gen_ ? *gen_ : default_generator());
@@ -118,13 +126,25 @@ Tensor RReLU::forward(const Tensor& x, bool training) {
 
 // ---- Activation -------------------------------------------------------------------------
 
-Activation::Activation(ActivationFn fn) : Cloneable("Activation"), fn_(std::move(fn)) {}
+Activation::Activation(ActivationFn fn) { set(&Activation::fn_, std::move(fn)); }
+
+const Options<Activation>& Activation::options() {
+    static const auto options = Options<Activation>("Activation").add("activation", &Activation::fn_);
+    return options;
+}
+XGRAD_REGISTER_LAYER(Activation);
 
 Tensor Activation::forward(const Tensor& x, bool) { return fn_(x); }
 
 // ---- Softmax ----------------------------------------------------------------------------
 
-Softmax::Softmax(std::int64_t axis) : Cloneable("Softmax"), axis_(axis) {}
+Softmax::Softmax(std::int64_t axis) { set(&Softmax::axis_, axis); }
+
+const Options<Softmax>& Softmax::options() {
+    static const auto options = Options<Softmax>("Softmax").add("axis", &Softmax::axis_);
+    return options;
+}
+XGRAD_REGISTER_LAYER(Softmax);
 
 Tensor Softmax::forward(const Tensor& x, bool) {
     const auto rank = static_cast<std::int64_t>(x.rank());
@@ -134,26 +154,5 @@ Tensor Softmax::forward(const Tensor& x, bool) {
     }
     return softmax(x, axis_);
 }
-
-// ---- configs (io::save) ------------------------------------------------------------------
-
-Module::Config ReLU::config() const {
-    Config c{{"negative_slope", detail::config_number(negative_slope_)},
-             {"threshold", detail::config_number(threshold_)}};
-    if (max_value_) c["max_value"] = detail::config_number(*max_value_);
-    return c;
-}
-Module::Config LeakyReLU::config() const { return {{"negative_slope", detail::config_number(negative_slope_)}}; }
-Module::Config PReLU::config() const {
-    return {{"alpha_initializer", detail::config_initializer(alpha_initializer_)},
-            {"shared_axes", detail::config_ints(shared_axes_)}};
-}
-Module::Config ELU::config() const { return {{"alpha", detail::config_number(alpha_)}}; }
-// A generator set with generator() is not saved: a loaded layer uses default_generator().
-Module::Config RReLU::config() const {
-    return {{"lower", detail::config_number(lower_)}, {"upper", detail::config_number(upper_)}};
-}
-Module::Config Activation::config() const { return {{"activation", fn_.name()}}; }
-Module::Config Softmax::config() const { return {{"axis", std::to_string(axis_)}}; }
 
 }  // namespace xgrad::nn

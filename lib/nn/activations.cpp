@@ -3,13 +3,10 @@
 #include "xgrad/nn/activations.hpp"
 
 #include <cmath>
-#include <map>
-#include <mutex>
 #include <numbers>
 
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/math.hpp"
-#include "core/name_lookup.hpp"
 
 namespace xgrad::nn {
 
@@ -66,46 +63,56 @@ Tensor rrelu(const Tensor& x, bool training, double lower, double upper, Generat
 
 // ---- ActivationFn and the registry ------------------------------------------------
 
-namespace {
-
-std::mutex registry_mutex;
-
-std::map<std::string, std::function<Tensor(const Tensor&)>, std::less<>>& registry() {
-    static std::map<std::string, std::function<Tensor(const Tensor&)>, std::less<>> r = {
-        {"relu", [](const Tensor& x) { return relu(x); }},
-        {"leaky_relu", [](const Tensor& x) { return leaky_relu(x); }},
-        {"elu", [](const Tensor& x) { return elu(x); }},
-        {"selu", [](const Tensor& x) { return selu(x); }},
-        {"gelu", [](const Tensor& x) { return gelu(x); }},
-        {"gelu_tanh", [](const Tensor& x) { return gelu(x, true); }},
-        {"silu", [](const Tensor& x) { return silu(x); }},
-        {"swish", [](const Tensor& x) { return silu(x); }},
-        {"mish", [](const Tensor& x) { return mish(x); }},
-        {"tanh", [](const Tensor& x) { return xgrad::tanh(x); }},
-        {"sigmoid", [](const Tensor& x) { return sigmoid(x); }},
-        {"hard_sigmoid", [](const Tensor& x) { return hard_sigmoid(x); }},
-        {"softplus", [](const Tensor& x) { return softplus(x); }},
-        {"softsign", [](const Tensor& x) { return softsign(x); }},
-        {"softmax", [](const Tensor& x) { return softmax(x, -1); }},
-        {"log_softmax", [](const Tensor& x) { return log_softmax(x, -1); }},
-        {"exponential", [](const Tensor& x) { return exp(x); }},
-        {"linear", [](const Tensor& x) { return x; }},
-    };
-    return r;
+Registry<std::function<Tensor(const Tensor&)>>& activation_registry() {
+    using Fn = std::function<Tensor(const Tensor&)>;
+    static Registry<Fn> registry(
+        "activation", {
+                          {"relu", Fn([](const Tensor& x) { return relu(x); })},
+                          {"leaky_relu", Fn([](const Tensor& x) { return leaky_relu(x); })},
+                          {"elu", Fn([](const Tensor& x) { return elu(x); })},
+                          {"selu", Fn([](const Tensor& x) { return selu(x); })},
+                          {"gelu", Fn([](const Tensor& x) { return gelu(x); })},
+                          {"gelu_tanh", Fn([](const Tensor& x) { return gelu(x, true); })},
+                          {"silu", Fn([](const Tensor& x) { return silu(x); })},
+                          {"swish", Fn([](const Tensor& x) { return silu(x); })},
+                          {"mish", Fn([](const Tensor& x) { return mish(x); })},
+                          {"tanh", Fn([](const Tensor& x) { return xgrad::tanh(x); })},
+                          {"sigmoid", Fn([](const Tensor& x) { return sigmoid(x); })},
+                          {"hard_sigmoid", Fn([](const Tensor& x) { return hard_sigmoid(x); })},
+                          {"softplus", Fn([](const Tensor& x) { return softplus(x); })},
+                          {"softsign", Fn([](const Tensor& x) { return softsign(x); })},
+                          {"softmax", Fn([](const Tensor& x) { return softmax(x, -1); })},
+                          {"log_softmax", Fn([](const Tensor& x) { return log_softmax(x, -1); })},
+                          {"exponential", Fn([](const Tensor& x) { return exp(x); })},
+                          {"linear", Fn([](const Tensor& x) { return x; })},
+                      });
+    return registry;
 }
 
-}  // namespace
-
 ActivationFn get_activation(std::string_view name) {
-    std::lock_guard lock(registry_mutex);
-    return ActivationFn(std::string(name), detail::find_by_name(registry(), name, "activation"));
+    return ActivationFn(std::string(name), activation_registry().get(name));
 }
 
 ActivationFn::ActivationFn(const char* name) : ActivationFn(get_activation(name)) {}
 
 void register_activation(std::string name, std::function<Tensor(const Tensor&)> fn) {
-    std::lock_guard lock(registry_mutex);
-    registry()[std::move(name)] = std::move(fn);
+    if (!fn) throw ValueError("register_activation: '" + name + "' has an empty function");
+    activation_registry().add(std::move(name), std::move(fn));
+}
+
+void ConfigCodec<ActivationFn>::encode(Config& c, const std::string& key, const ActivationFn& fn) {
+    if (fn.name() == "custom" || !activation_registry().contains(fn.name()))
+        throw ValueError("config: " + key + " '" + fn.name() +
+                         "' is not a registered activation, so it cannot be saved (register it with "
+                         "nn::register_activation(name, fn) and pass the name)");
+    c[key] = fn.name();
+}
+
+bool ConfigCodec<ActivationFn>::decode(const Config& c, const std::string& key, ActivationFn& out) {
+    const auto it = c.find(key);
+    if (it == c.end()) return false;
+    out = get_activation(it->second);
+    return true;
 }
 
 }  // namespace xgrad::nn

@@ -4,8 +4,6 @@
 // Registered as op "batch_normalization" and gradchecked in both modes.
 #include "xgrad/nn/batch_norm.hpp"
 
-#include "nn/config_util.hpp"
-
 #include <cmath>
 
 #include "xgrad/autograd/grad_mode.hpp"
@@ -91,47 +89,25 @@ XGRAD_REGISTER_OP(batch_normalization, differentiable);  // composite
 
 }  // namespace functional
 
-BatchNormalization::BatchNormalization() : Cloneable("BatchNormalization") {}
-
-void BatchNormalization::require_unbuilt(const char* option) const {
-    if (built()) {
-        throw ValueError(name() + " (BatchNormalization): " + option + " must be set before the layer is built");
-    }
+const Options<BatchNormalization>& BatchNormalization::options() {
+    using B = BatchNormalization;
+    static const auto options = Options<B>("BatchNormalization")
+                                    .add("axis", &B::axis_, OptionKind::before_build)
+                                    .add("momentum", &B::momentum_, require::unit_interval)
+                                    .add("epsilon", &B::epsilon_, require::non_negative)
+                                    .add("center", &B::center_, OptionKind::before_build)
+                                    .add("scale", &B::scale_, OptionKind::before_build)
+                                    .add("beta_initializer", &B::beta_initializer_)
+                                    .add("gamma_initializer", &B::gamma_initializer_)
+                                    .add("moving_mean_initializer", &B::moving_mean_initializer_)
+                                    .add("moving_variance_initializer", &B::moving_variance_initializer_)
+                                    .add("beta_regularizer", &B::beta_regularizer_)
+                                    .add("gamma_regularizer", &B::gamma_regularizer_)
+                                    .add("beta_constraint", &B::beta_constraint_)
+                                    .add("gamma_constraint", &B::gamma_constraint_);
+    return options;
 }
-
-BatchNormalization& BatchNormalization::axis(std::int64_t axis) {
-    require_unbuilt("axis");
-    axis_ = axis;
-    return *this;
-}
-
-BatchNormalization& BatchNormalization::momentum(double momentum) {
-    if (!(momentum >= 0.0 && momentum <= 1.0)) {
-        throw ValueError(name() + " (BatchNormalization): momentum must be in [0, 1], got " + std::to_string(momentum));
-    }
-    momentum_ = momentum;
-    return *this;
-}
-
-BatchNormalization& BatchNormalization::epsilon(double epsilon) {
-    if (!(epsilon >= 0.0)) {
-        throw ValueError(name() + " (BatchNormalization): epsilon must be >= 0, got " + std::to_string(epsilon));
-    }
-    epsilon_ = epsilon;
-    return *this;
-}
-
-BatchNormalization& BatchNormalization::center(bool on) {
-    require_unbuilt("center");
-    center_ = on;
-    return *this;
-}
-
-BatchNormalization& BatchNormalization::scale(bool on) {
-    require_unbuilt("scale");
-    scale_ = on;
-    return *this;
-}
+XGRAD_REGISTER_LAYER(BatchNormalization);
 
 void BatchNormalization::build(const Shape& input_shape) {
     const auto rank = static_cast<std::int64_t>(input_shape.size());
@@ -147,8 +123,8 @@ void BatchNormalization::build(const Shape& input_shape) {
     // Keras' order: gamma, beta, moving_mean, moving_variance.
     if (scale_) add_weight("gamma", {channels}, *gamma_initializer_);
     if (center_) add_weight("beta", {channels}, *beta_initializer_);
-    add_weight("moving_mean", {channels}, *moving_mean_initializer_, /*trainable=*/false);
-    add_weight("moving_variance", {channels}, *moving_variance_initializer_, /*trainable=*/false);
+    add_buffer("moving_mean", {channels}, *moving_mean_initializer_);
+    add_buffer("moving_variance", {channels}, *moving_variance_initializer_);
 }
 
 Tensor BatchNormalization::forward(const Tensor& x, bool training) {
@@ -184,19 +160,6 @@ void BatchNormalization::apply_constraints() {
     if (!built() || !trainable()) return;  // Keras constrains trainable variables only
     if (gamma_constraint_ && scale_) (*gamma_constraint_).apply(weight("gamma"));
     if (beta_constraint_ && center_) (*beta_constraint_).apply(weight("beta"));
-}
-
-Module::Config BatchNormalization::config() const {
-    using namespace detail;
-    return {{"axis", std::to_string(axis_)},
-            {"momentum", config_number(momentum_)},
-            {"epsilon", config_number(epsilon_)},
-            {"center", config_bool(center_)},
-            {"scale", config_bool(scale_)},
-            {"beta_initializer", config_initializer(beta_initializer_)},
-            {"gamma_initializer", config_initializer(gamma_initializer_)},
-            {"moving_mean_initializer", config_initializer(moving_mean_initializer_)},
-            {"moving_variance_initializer", config_initializer(moving_variance_initializer_)}};
 }
 
 }  // namespace xgrad::nn

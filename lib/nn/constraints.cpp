@@ -14,10 +14,25 @@ void MaxNorm::apply(Tensor& w) const {
     w.copy_(w * (desired / (norms + 1e-7)));
 }
 
-ConstraintRef::ConstraintRef(const char* name) {
-    const std::string n = name;
-    if (n == "max_norm") ptr_ = std::make_shared<MaxNorm>();
-    else throw ValueError("unknown constraint '" + n + "' (known: max_norm)");
+Config MaxNorm::config() const {
+    return config_numbers({{"max_value", max_value}, {"axis", static_cast<double>(axis)}});
 }
+
+Registry<ConfigFactory<ConstraintPtr>>& constraint_registry() {
+    using Make = ConfigFactory<ConstraintPtr>;
+    static Registry<Make> registry("constraint", {{"max_norm", Make([](const Config& c) {
+                                                         return std::make_shared<MaxNorm>(
+                                                             config_get(c, "max_value", 2.0),
+                                                             config_get<std::int64_t>(c, "axis", 0));
+                                                     })}});
+    return registry;
+}
+
+void register_constraint(std::string name, ConfigFactory<ConstraintPtr> make) {
+    if (!make) throw ValueError("register_constraint: '" + name + "' has an empty factory");
+    constraint_registry().add(std::move(name), std::move(make));
+}
+
+ConstraintRef::ConstraintRef(const char* name) : ptr_(constraint_registry().get(name)(Config{})) {}
 
 }  // namespace xgrad::nn

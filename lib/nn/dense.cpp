@@ -1,7 +1,5 @@
 #include "xgrad/nn/dense.hpp"
 
-#include "nn/config_util.hpp"
-
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/linalg.hpp"
 #include "xgrad/ops/reduction.hpp"
@@ -9,10 +7,26 @@
 namespace xgrad::nn {
 
 Dense::Dense(std::int64_t units, ActivationFn activation, InitializerRef kernel_initializer)
-    : Cloneable("Dense"), units_(units), activation_(std::move(activation)),
-      kernel_initializer_(std::move(kernel_initializer)) {
-    if (units <= 0) throw ValueError("Dense: units must be positive, got " + std::to_string(units));
+{
+    set(&Dense::units_, units);
+    set(&Dense::activation_, std::move(activation));
+    set(&Dense::kernel_initializer_, std::move(kernel_initializer));
 }
+
+const Options<Dense>& Dense::options() {
+    static const auto options = Options<Dense>("Dense", [] { return std::make_shared<Dense>(1); })
+                                    .add("units", &Dense::units_, OptionKind::required, require::positive)
+                                    .add("activation", &Dense::activation_)
+                                    .add("use_bias", &Dense::use_bias_, OptionKind::before_build)
+                                    .add("kernel_initializer", &Dense::kernel_initializer_)
+                                    .add("bias_initializer", &Dense::bias_initializer_)
+                                    .add("kernel_regularizer", &Dense::kernel_regularizer_)
+                                    .add("bias_regularizer", &Dense::bias_regularizer_)
+                                    .add("kernel_constraint", &Dense::kernel_constraint_)
+                                    .add("bias_constraint", &Dense::bias_constraint_);
+    return options;
+}
+XGRAD_REGISTER_LAYER(Dense);
 
 void Dense::build(const Shape& input_shape) {
     if (input_shape.empty() || input_shape.back() <= 0) {
@@ -50,37 +64,9 @@ std::vector<Tensor> Dense::losses() const {
 
 void Dense::apply_constraints() {
     // Keras constrains trainable variables only: a frozen kernel stays as it is.
-    if (kernel_constraint_ && built() && trainable()) (*kernel_constraint_).apply(weight("kernel"));
-}
-
-
-Module::Config Dense::config() const {
-    using namespace detail;
-    Config c{{"units", std::to_string(units_)},
-             {"activation", activation_.name()},
-             {"kernel_initializer", config_initializer(kernel_initializer_)},
-             {"bias_initializer", config_initializer(bias_initializer_)},
-             {"use_bias", config_bool(use_bias_)}};
-    auto reg = [&](const char* key, const RegularizerRef& r) {
-        if (!r) return;
-        if (const auto* l = dynamic_cast<const L1L2*>(r.ptr().get())) {
-            c[std::string(key) + ".l1"] = config_number(l->l1);
-            c[std::string(key) + ".l2"] = config_number(l->l2);
-        } else {
-            c[key] = (*r).name();  // a custom regularizer: saved by name only
-        }
-    };
-    reg("kernel_regularizer", kernel_regularizer_);
-    reg("bias_regularizer", bias_regularizer_);
-    if (kernel_constraint_) {
-        if (const auto* m = dynamic_cast<const MaxNorm*>(kernel_constraint_.ptr().get())) {
-            c["kernel_constraint.max_norm"] = config_number(m->max_value);
-            c["kernel_constraint.axis"] = std::to_string(m->axis);
-        } else {
-            c["kernel_constraint"] = (*kernel_constraint_).name();
-        }
-    }
-    return c;
+    if (!built() || !trainable()) return;
+    if (kernel_constraint_) (*kernel_constraint_).apply(weight("kernel"));
+    if (bias_constraint_ && use_bias_) (*bias_constraint_).apply(weight("bias"));
 }
 
 }  // namespace xgrad::nn

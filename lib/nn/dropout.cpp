@@ -3,8 +3,6 @@
 // (mul, add), so the gradient is the mask's scale (or 1 for additive noise).
 #include "xgrad/nn/dropout.hpp"
 
-#include "nn/config_util.hpp"
-
 #include <cmath>
 #include <string>
 
@@ -79,38 +77,8 @@ XGRAD_REGISTER_OP(gaussian_noise, differentiable);  // composite
 
 }  // namespace functional
 
-namespace {
-Generator& stream(std::optional<Generator>& own) { return own ? *own : default_generator(); }
-}  // namespace
-
-Dropout::Dropout(double rate) : Cloneable("Dropout"), rate_(rate) {
-    functional::check_rate(name() + " (Dropout)", rate);
-}
-
-Tensor Dropout::forward(const Tensor& x, bool training) {
-    return functional::dropout(x, rate_, training, stream(generator_));
-}
-
-AlphaDropout::AlphaDropout(double rate) : Cloneable("AlphaDropout"), rate_(rate) {
-    functional::check_rate(name() + " (AlphaDropout)", rate);
-}
-
-Tensor AlphaDropout::forward(const Tensor& x, bool training) {
-    return functional::alpha_dropout(x, rate_, training, stream(generator_));
-}
-
-GaussianNoise::GaussianNoise(double stddev) : Cloneable("GaussianNoise"), stddev_(stddev) {
-    functional::check_stddev(name() + " (GaussianNoise)", stddev);
-}
-
-Tensor GaussianNoise::forward(const Tensor& x, bool training) {
-    return functional::gaussian_noise(x, stddev_, training, stream(generator_));
-}
-
-// A layer's own seeded stream (seed()) is not part of the config: a loaded
-// layer draws from default_generator().
-Module::Config Dropout::config() const { return {{"rate", detail::config_number(rate_)}}; }
-Module::Config AlphaDropout::config() const { return {{"rate", detail::config_number(rate_)}}; }
-Module::Config GaussianNoise::config() const { return {{"stddev", detail::config_number(stddev_)}}; }
+XGRAD_REGISTER_LAYER(Dropout);
+XGRAD_REGISTER_LAYER(AlphaDropout);
+XGRAD_REGISTER_LAYER(GaussianNoise);
 
 }  // namespace xgrad::nn

@@ -1,10 +1,7 @@
 #include "xgrad/nn/init.hpp"
 
 #include <cmath>
-#include <map>
-#include <mutex>
 #include <vector>
-#include "core/name_lookup.hpp"
 
 namespace xgrad::nn {
 
@@ -12,29 +9,6 @@ namespace {
 
 // The std of a standard normal truncated to [-2, 2] (Keras' correction factor).
 constexpr double truncated_std = 0.87962566103423978;
-
-std::mutex registry_mutex;
-
-std::map<std::string, std::function<InitializerPtr()>, std::less<>>& registry() {
-    static std::map<std::string, std::function<InitializerPtr()>, std::less<>> r = {
-        {"zeros", [] { return std::make_shared<Zeros>(); }},
-        {"ones", [] { return std::make_shared<Ones>(); }},
-        {"constant", [] { return std::make_shared<Constant>(); }},
-        {"random_normal", [] { return std::make_shared<RandomNormal>(); }},
-        {"random_uniform", [] { return std::make_shared<RandomUniform>(); }},
-        {"truncated_normal", [] { return std::make_shared<TruncatedNormal>(); }},
-        {"variance_scaling", [] { return std::make_shared<VarianceScaling>(); }},
-        {"glorot_uniform", [] { return std::make_shared<GlorotUniform>(); }},
-        {"glorot_normal", [] { return std::make_shared<GlorotNormal>(); }},
-        {"he_normal", [] { return std::make_shared<HeNormal>(); }},
-        {"he_uniform", [] { return std::make_shared<HeUniform>(); }},
-        {"lecun_normal", [] { return std::make_shared<LecunNormal>(); }},
-        {"lecun_uniform", [] { return std::make_shared<LecunUniform>(); }},
-        {"orthogonal", [] { return std::make_shared<Orthogonal>(); }},
-        {"identity", [] { return std::make_shared<Identity>(); }},
-    };
-    return r;
-}
 
 }  // namespace
 
@@ -133,14 +107,81 @@ Tensor Identity::operator()(const Shape& s, Dtype d, Generator&) const {
     return gain == 1.0 ? t : t.mul_(gain);
 }
 
-InitializerPtr get_initializer(std::string_view name) {
-    std::lock_guard lock(registry_mutex);
-    return detail::find_by_name(registry(), name, "initializer")();
+Config Constant::config() const {
+    return config_numbers({{"value", value}});
+}
+Config RandomNormal::config() const {
+    return config_numbers({{"mean", mean}, {"stddev", stddev}});
+}
+Config RandomUniform::config() const {
+    return config_numbers({{"minval", minval}, {"maxval", maxval}});
+}
+Config TruncatedNormal::config() const {
+    return config_numbers({{"mean", mean}, {"stddev", stddev}});
+}
+Config VarianceScaling::config() const {
+    if (fixed_) return {};
+    Config c;
+    config_set(c, "scale", scale);
+    config_set(c, "mode", mode);
+    config_set(c, "distribution", distribution);
+    return c;
+}
+Config Orthogonal::config() const {
+    return config_numbers({{"gain", gain}});
+}
+Config Identity::config() const {
+    return config_numbers({{"gain", gain}});
+}
+
+namespace {
+template <class I> ConfigFactory<InitializerPtr> plain() {
+    return [](const Config&) { return std::make_shared<I>(); };
+}
+}  // namespace
+
+Registry<ConfigFactory<InitializerPtr>>& initializer_registry() {
+    using Make = ConfigFactory<InitializerPtr>;
+    static Registry<Make> registry(
+        "initializer",
+        {{"zeros", plain<Zeros>()},
+         {"ones", plain<Ones>()},
+         {"constant", Make([](const Config& c) { return std::make_shared<Constant>(config_get(c, "value", 0.0)); })},
+         {"random_normal", Make([](const Config& c) {
+              return std::make_shared<RandomNormal>(config_get(c, "mean", 0.0), config_get(c, "stddev", 0.05));
+          })},
+         {"random_uniform", Make([](const Config& c) {
+              return std::make_shared<RandomUniform>(config_get(c, "minval", -0.05), config_get(c, "maxval", 0.05));
+          })},
+         {"truncated_normal", Make([](const Config& c) {
+              return std::make_shared<TruncatedNormal>(config_get(c, "mean", 0.0), config_get(c, "stddev", 0.05));
+          })},
+         {"variance_scaling", Make([](const Config& c) {
+              return std::make_shared<VarianceScaling>(config_get(c, "scale", 1.0),
+                                                       config_get<std::string>(c, "mode", "fan_in"),
+                                                       config_get<std::string>(c, "distribution", "truncated_normal"));
+          })},
+         {"glorot_uniform", plain<GlorotUniform>()},
+         {"glorot_normal", plain<GlorotNormal>()},
+         {"he_normal", plain<HeNormal>()},
+         {"he_uniform", plain<HeUniform>()},
+         {"lecun_normal", plain<LecunNormal>()},
+         {"lecun_uniform", plain<LecunUniform>()},
+         {"orthogonal", Make([](const Config& c) { return std::make_shared<Orthogonal>(config_get(c, "gain", 1.0)); })},
+         {"identity", Make([](const Config& c) { return std::make_shared<Identity>(config_get(c, "gain", 1.0)); })}});
+    return registry;
+}
+
+InitializerPtr get_initializer(std::string_view name) { return initializer_registry().get(name)(Config{}); }
+
+void register_initializer(std::string name, ConfigFactory<InitializerPtr> make) {
+    if (!make) throw ValueError("register_initializer: '" + name + "' has an empty factory");
+    initializer_registry().add(std::move(name), std::move(make));
 }
 
 void register_initializer(std::string name, std::function<InitializerPtr()> make) {
-    std::lock_guard lock(registry_mutex);
-    registry()[std::move(name)] = std::move(make);
+    if (!make) throw ValueError("register_initializer: '" + name + "' has an empty factory");
+    register_initializer(std::move(name), [make = std::move(make)](const Config&) { return make(); });
 }
 
 }  // namespace xgrad::nn

@@ -169,7 +169,7 @@ void Module::register_parameter(std::string name, Tensor value, bool trainable) 
     entries_.push_back({std::move(name), std::move(value), trainable, false});
 }
 
-Tensor& Module::add_weight(std::string name, const Shape& shape, const Initializer& initializer, bool trainable) {
+Tensor Module::initial_value(const std::string& name, const Shape& shape, const Initializer& initializer) const {
     const std::string what = name_ + " (" + type_name_ + "): weight '" + name + "'";
     const auto bytes = static_cast<std::uint64_t>(checked_numel(shape, what)) * itemsize(dtype_);
     if (const auto left = detail::WeightBudget::remaining()) {
@@ -178,7 +178,18 @@ Tensor& Module::add_weight(std::string name, const Shape& shape, const Initializ
                              " bytes, more than the " + std::to_string(*left) + " bytes of weights left in the file");
         detail::WeightBudget::spend(bytes);
     }
-    register_parameter(std::move(name), initializer(shape, dtype_), trainable);
+    return initializer(shape, dtype_);
+}
+
+Tensor& Module::add_weight(std::string name, const Shape& shape, const Initializer& initializer, bool trainable) {
+    Tensor value = initial_value(name, shape, initializer);
+    register_parameter(std::move(name), std::move(value), trainable);
+    return entries_.back().tensor;
+}
+
+Tensor& Module::add_buffer(std::string name, const Shape& shape, const Initializer& initializer) {
+    Tensor value = initial_value(name, shape, initializer);
+    register_buffer(std::move(name), std::move(value));
     return entries_.back().tensor;
 }
 

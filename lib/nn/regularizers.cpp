@@ -13,12 +13,33 @@ Tensor L1L2::operator()(const Tensor& w) const {
     return penalty;
 }
 
-RegularizerRef::RegularizerRef(const char* name) {
-    const std::string n = name;
-    if (n == "l1") ptr_ = std::make_shared<L1>();
-    else if (n == "l2") ptr_ = std::make_shared<L2>();
-    else if (n == "l1_l2") ptr_ = std::make_shared<L1L2>(0.01, 0.01);
-    else throw ValueError("unknown regularizer '" + n + "' (known: l1, l2, l1_l2)");
+Config L1L2::config() const {
+    return config_numbers({{"l1", l1}, {"l2", l2}});
 }
+Config L1::config() const {
+    return config_numbers({{"l1", l1}});
+}
+Config L2::config() const {
+    return config_numbers({{"l2", l2}});
+}
+
+Registry<ConfigFactory<RegularizerPtr>>& regularizer_registry() {
+    using Make = ConfigFactory<RegularizerPtr>;
+    static Registry<Make> registry(
+        "regularizer",
+        {{"l1", Make([](const Config& c) { return std::make_shared<L1>(config_get(c, "l1", 0.01)); })},
+         {"l2", Make([](const Config& c) { return std::make_shared<L2>(config_get(c, "l2", 0.01)); })},
+         {"l1_l2", Make([](const Config& c) {
+              return std::make_shared<L1L2>(config_get(c, "l1", 0.01), config_get(c, "l2", 0.01));
+          })}});
+    return registry;
+}
+
+void register_regularizer(std::string name, ConfigFactory<RegularizerPtr> make) {
+    if (!make) throw ValueError("register_regularizer: '" + name + "' has an empty factory");
+    regularizer_registry().add(std::move(name), std::move(make));
+}
+
+RegularizerRef::RegularizerRef(const char* name) : ptr_(regularizer_registry().get(name)(Config{})) {}
 
 }  // namespace xgrad::nn

@@ -1,13 +1,20 @@
 #include "xgrad/nn/sequential.hpp"
 
-#include "nn/config_util.hpp"
-
 #include <cstdio>
 #include <sstream>
+
+#include "xgrad/nn/layer.hpp"
 
 namespace xgrad::nn {
 
 Sequential::Sequential() : Cloneable("Sequential") {}
+
+// No options of its own: io::load() rebuilds it from its children.
+static const detail::LayerRegistrar sequential_registrar(
+    "Sequential", [](const Config& config, const std::vector<ModulePtr>& children) -> ModulePtr {
+        if (!config.empty()) throw ValueError("Sequential: unknown option '" + config.begin()->first + "' in config");
+        return std::make_shared<Sequential>(children);
+    });
 
 Sequential::Sequential(std::initializer_list<AnyModule> layers) : Sequential() {
     for (const AnyModule& l : layers) add(l);
@@ -146,7 +153,5 @@ std::string Sequential::summary() const {
        << rule << "\n";
     return os.str();
 }
-
-Module::Config Sequential::config() const { return {}; }
 
 }  // namespace xgrad::nn

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <string>
 
+#include "axis_view.hpp"
 #include "kernels.hpp"
 #include "xgrad/autograd/node.hpp"
 #include "xgrad/ops/registry.hpp"
@@ -22,20 +23,8 @@ namespace xgrad {
 
 namespace {
 
-/// A tensor seen as [outer, dim, inner] around `axis` (inner in elements).
-struct AxisView {
-    std::int64_t outer = 1, dim = 1, inner = 1;
-};
-
-AxisView axis_view(const Shape& s, std::size_t axis) {
-    AxisView v;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (i < axis) v.outer *= s[i];
-        else if (i == axis) v.dim = s[i];
-        else v.inner *= s[i];
-    }
-    return v;
-}
+using detail::AxisView;
+using detail::axis_view;
 
 void check_index_dtype(const char* op, const char* what, const Tensor& index) {
     if (index.dtype() != int64) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "axis_view.hpp"
 #include "kernels.hpp"
 #include "xgrad/ops/reduction.hpp"
 
@@ -89,34 +90,20 @@ std::vector<Acc> reduce_into_ref(const Tensor& x, const ReducePlan& plan, const 
     return acc;
 }
 
-/// A tensor seen as [outer, n, inner] around one axis (for arg-reductions).
-struct AxisSplit {
-    std::int64_t outer = 1, n = 1, inner = 1;
-};
-
-inline AxisSplit split_at_axis(const Shape& s, std::size_t axis) {
-    AxisSplit sp;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (i < axis) sp.outer *= s[i];
-        else if (i == axis) sp.n = s[i];
-        else sp.inner *= s[i];
-    }
-    return sp;
-}
 
 /// out[o, j] = the first i along the middle axis where x[o, i, j] wins:
 /// better(v, best) says whether v replaces the current best. n must be ≥ 1.
 template <class T, class Better>
-void arg_reduce(const T* x, std::int64_t* out, const AxisSplit& sp, Better better) {
+void arg_reduce(const T* x, std::int64_t* out, const AxisView& sp, Better better) {
     std::vector<T> best(static_cast<std::size_t>(sp.inner));
     for (std::int64_t o = 0; o < sp.outer; ++o) {
-        const T* block = x + o * sp.n * sp.inner;
+        const T* block = x + o * sp.dim * sp.inner;
         std::int64_t* idx = out + o * sp.inner;
         for (std::int64_t j = 0; j < sp.inner; ++j) {
             best[static_cast<std::size_t>(j)] = block[j];
             idx[j] = 0;
         }
-        for (std::int64_t i = 1; i < sp.n; ++i) {
+        for (std::int64_t i = 1; i < sp.dim; ++i) {
             const T* row = block + i * sp.inner;
             for (std::int64_t j = 0; j < sp.inner; ++j) {
                 T& b = best[static_cast<std::size_t>(j)];

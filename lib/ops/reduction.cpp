@@ -128,7 +128,7 @@ template <bool IsMax> Tensor arg_extremum(const char* op, const Tensor& x, std::
     detail::check_nonempty(plan, x.shape(), axes, op);
     const auto ax = static_cast<std::size_t>(std::find(plan.reduced.begin(), plan.reduced.end(), true) -
                                              plan.reduced.begin());
-    const detail::AxisSplit split = detail::split_at_axis(x.shape(), ax);
+    const detail::AxisView split = detail::axis_view(x.shape(), ax);
     Tensor out(plan.out_shape, int64);
     visit_dtype(x.dtype(), [&](auto tag) {
         using T = decltype(tag);

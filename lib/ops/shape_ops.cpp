@@ -11,6 +11,7 @@
 #include <cstring>
 #include <string>
 
+#include "axis_view.hpp"
 #include "kernels.hpp"
 #include "xgrad/autograd/node.hpp"
 #include "xgrad/ops/reduction.hpp"
@@ -30,20 +31,8 @@ Tensor alias(const Tensor& x, const Shape& shape) {
     return Tensor(std::move(impl));
 }
 
-/// A tensor seen as [outer, dim, inner] around `axis` (inner in elements).
-struct AxisView {
-    std::int64_t outer = 1, dim = 1, inner = 1;
-};
-
-AxisView axis_view(const Shape& s, std::size_t axis) {
-    AxisView v;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (i < axis) v.outer *= s[i];
-        else if (i == axis) v.dim = s[i];
-        else v.inner *= s[i];
-    }
-    return v;
-}
+using detail::AxisView;
+using detail::axis_view;
 
 /// One strided run of blocks along an axis: blocks start, start+step, … of a
 /// tensor with `dim` blocks per outer row.

@@ -39,18 +39,12 @@ GradientTransformPtr scale_by_adagrad(double initial_accumulator_value, double e
     return std::make_shared<ScaleByAdagrad>(initial_accumulator_value, epsilon);
 }
 
-GradientTransformPtr Adagrad::make_transform(const AdagradOptions& o) {
+GradientTransformPtr AdagradOptions::transform() const {
+    const AdagradOptions& o = *this;
     std::vector<GradientTransformPtr> parts = keras_prefix("Adagrad", o);
     parts.push_back(scale_by_adagrad(o.initial_accumulator_value(), o.epsilon()));
     parts.push_back(scale_by_learning_rate());
     return chain(std::move(parts));
 }
-
-Adagrad::Adagrad(AdagradOptions options)
-    : Optimizer(make_transform(options), options.learning_rate(), "Adagrad"), options_(std::move(options)) {}
-
-Adagrad::Adagrad(ParamGroup params, AdagradOptions options)
-    : Optimizer(std::move(params), make_transform(options), options.learning_rate(), "Adagrad"),
-      options_(std::move(options)) {}
 
 }  // namespace xgrad::optim

@@ -172,36 +172,21 @@ GradientTransformPtr scale_by_nadam(double beta_1, double beta_2, double epsilon
     return std::make_shared<ScaleByAdam>(Variant::nadam, beta_1, beta_2, epsilon, false);
 }
 
-GradientTransformPtr Adam::make_transform(const AdamOptions& o) {
+GradientTransformPtr AdamOptions::transform() const {
+    const AdamOptions& o = *this;
     return build("Adam", o, scale_by_adam(o.beta_1(), o.beta_2(), o.epsilon(), o.amsgrad()));
 }
-GradientTransformPtr AdamW::make_transform(const AdamWOptions& o) {
+GradientTransformPtr AdamWOptions::transform() const {
+    const AdamWOptions& o = *this;
     return build("AdamW", o, scale_by_adam(o.beta_1(), o.beta_2(), o.epsilon(), o.amsgrad()));
 }
-GradientTransformPtr Adamax::make_transform(const AdamaxOptions& o) {
+GradientTransformPtr AdamaxOptions::transform() const {
+    const AdamaxOptions& o = *this;
     return build("Adamax", o, scale_by_adamax(o.beta_1(), o.beta_2(), o.epsilon()));
 }
-GradientTransformPtr Nadam::make_transform(const NadamOptions& o) {
+GradientTransformPtr NadamOptions::transform() const {
+    const NadamOptions& o = *this;
     return build("Nadam", o, scale_by_nadam(o.beta_1(), o.beta_2(), o.epsilon()));
 }
-
-Adam::Adam(AdamOptions options) : Optimizer(make_transform(options), options.learning_rate(), "Adam"), options_(std::move(options)) {}
-Adam::Adam(ParamGroup params, AdamOptions options)
-    : Optimizer(std::move(params), make_transform(options), options.learning_rate(), "Adam"), options_(std::move(options)) {}
-
-AdamW::AdamW(AdamWOptions options)
-    : Optimizer(make_transform(options), options.learning_rate(), "AdamW"), options_(std::move(options)) {}
-AdamW::AdamW(ParamGroup params, AdamWOptions options)
-    : Optimizer(std::move(params), make_transform(options), options.learning_rate(), "AdamW"), options_(std::move(options)) {}
-
-Adamax::Adamax(AdamaxOptions options)
-    : Optimizer(make_transform(options), options.learning_rate(), "Adamax"), options_(std::move(options)) {}
-Adamax::Adamax(ParamGroup params, AdamaxOptions options)
-    : Optimizer(std::move(params), make_transform(options), options.learning_rate(), "Adamax"), options_(std::move(options)) {}
-
-Nadam::Nadam(NadamOptions options)
-    : Optimizer(make_transform(options), options.learning_rate(), "Nadam"), options_(std::move(options)) {}
-Nadam::Nadam(ParamGroup params, NadamOptions options)
-    : Optimizer(std::move(params), make_transform(options), options.learning_rate(), "Nadam"), options_(std::move(options)) {}
 
 }  // namespace xgrad::optim

@@ -42,15 +42,12 @@ private:
 
 GradientTransformPtr scale_by_lion(double beta_1, double beta_2) { return std::make_shared<ScaleByLion>(beta_1, beta_2); }
 
-GradientTransformPtr Lion::make_transform(const LionOptions& o) {
+GradientTransformPtr LionOptions::transform() const {
+    const LionOptions& o = *this;
     std::vector<GradientTransformPtr> parts = keras_prefix("Lion", o);
     parts.push_back(scale_by_lion(o.beta_1(), o.beta_2()));
     parts.push_back(scale_by_learning_rate());
     return chain(std::move(parts));
 }
-
-Lion::Lion(LionOptions options) : Optimizer(make_transform(options), options.learning_rate(), "Lion"), options_(std::move(options)) {}
-Lion::Lion(ParamGroup params, LionOptions options)
-    : Optimizer(std::move(params), make_transform(options), options.learning_rate(), "Lion"), options_(std::move(options)) {}
 
 }  // namespace xgrad::optim

@@ -56,7 +56,8 @@ GradientTransformPtr scale_by_rms(double rho, double epsilon, bool centered) {
     return std::make_shared<ScaleByRms>(rho, epsilon, centered);
 }
 
-GradientTransformPtr RMSprop::make_transform(const RMSpropOptions& o) {
+GradientTransformPtr RMSpropOptions::transform() const {
+    const RMSpropOptions& o = *this;
     if (!(o.momentum() >= 0)) throw ValueError("RMSprop: momentum must be >= 0, got " + std::to_string(o.momentum()));
     std::vector<GradientTransformPtr> parts = keras_prefix("RMSprop", o);
     parts.push_back(scale_by_rms(o.rho(), o.epsilon(), o.centered()));
@@ -64,12 +65,5 @@ GradientTransformPtr RMSprop::make_transform(const RMSpropOptions& o) {
     if (o.momentum() > 0) parts.push_back(scale_by_momentum(o.momentum()));
     return chain(std::move(parts));
 }
-
-RMSprop::RMSprop(RMSpropOptions options)
-    : Optimizer(make_transform(options), options.learning_rate(), "RMSprop"), options_(std::move(options)) {}
-
-RMSprop::RMSprop(ParamGroup params, RMSpropOptions options)
-    : Optimizer(std::move(params), make_transform(options), options.learning_rate(), "RMSprop"),
-      options_(std::move(options)) {}
 
 }  // namespace xgrad::optim

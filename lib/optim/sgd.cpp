@@ -44,7 +44,8 @@ GradientTransformPtr scale_by_momentum(double momentum, bool nesterov) {
     return std::make_shared<ScaleByMomentum>(momentum, nesterov);
 }
 
-GradientTransformPtr SGD::make_transform(const SGDOptions& o) {
+GradientTransformPtr SGDOptions::transform() const {
+    const SGDOptions& o = *this;
     // Keras: "`momentum` must be a float between [0, 1]".
     if (!(o.momentum() >= 0 && o.momentum() <= 1))
         throw ValueError("SGD: momentum must be in [0, 1], got " + std::to_string(o.momentum()));
@@ -53,10 +54,5 @@ GradientTransformPtr SGD::make_transform(const SGDOptions& o) {
     if (o.momentum() != 0) parts.push_back(scale_by_momentum(o.momentum(), o.nesterov()));
     return chain(std::move(parts));
 }
-
-SGD::SGD(SGDOptions options) : Optimizer(make_transform(options), options.learning_rate(), "SGD"), options_(std::move(options)) {}
-
-SGD::SGD(ParamGroup params, SGDOptions options)
-    : Optimizer(std::move(params), make_transform(options), options.learning_rate(), "SGD"), options_(std::move(options)) {}
 
 }  // namespace xgrad::optim

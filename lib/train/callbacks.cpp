@@ -93,7 +93,7 @@ ReduceLROnPlateau::ReduceLROnPlateau(std::string monitor, optim::PlateauOptions 
 }
 
 void ReduceLROnPlateau::on_train_begin(TrainContext& ctx) {
-    controller_ = std::make_unique<optim::ReduceLROnPlateau>(ctx.optimizer, options_);
+    controller_ = std::make_unique<optim::PlateauController>(ctx.optimizer, options_);
 }
 
 void ReduceLROnPlateau::on_epoch_end(int, Logs& logs, TrainContext& ctx) {

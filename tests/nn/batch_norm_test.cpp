@@ -39,12 +39,15 @@ BOOST_AUTO_TEST_CASE(defaults_and_weights) {
     BOOST_TEST(bn.trainable_parameters().size() == 2u);
     BOOST_TEST(bn.non_trainable_parameters().size() == 2u);
     BOOST_TEST(bn.count_params() == 12);  // 4·C
-    // Names as Keras: gamma, beta, moving_mean, moving_variance (all weights, no buffers).
+    // Names as Keras: gamma, beta (parameters), moving_mean, moving_variance (buffers).
     const auto named = bn.named_parameters();
-    BOOST_TEST_REQUIRE(named.size() == 4u);
+    BOOST_TEST_REQUIRE(named.size() == 2u);
     BOOST_TEST(named[0].name == "gamma");
-    BOOST_TEST(named[3].name == "moving_variance");
-    BOOST_TEST(bn.named_buffers().empty());
+    BOOST_TEST(named[1].name == "beta");
+    const auto buffers = bn.named_buffers();
+    BOOST_TEST_REQUIRE(buffers.size() == 2u);
+    BOOST_TEST(buffers[0].name == "moving_mean");
+    BOOST_TEST(buffers[1].name == "moving_variance");
     BOOST_TEST((bn.output_shape({-1, 3}) == Shape{-1, 3}));
 }
 
@@ -239,13 +242,18 @@ BOOST_AUTO_TEST_CASE(mlp_with_batch_norm_parameter_counts) {
 
     // Keras' weight order for the first BN layer; the model runs in both modes.
     const auto names = model.named_parameters();
-    BOOST_TEST_REQUIRE(names.size() == 18u);  // 3 BN · 4 + 3 Dense · 2
+    BOOST_TEST_REQUIRE(names.size() == 12u);  // 3 BN · 2 + 3 Dense · 2
     BOOST_TEST(names[0].name == "batch_normalization.gamma");
     BOOST_TEST(names[1].name == "batch_normalization.beta");
-    BOOST_TEST(names[2].name == "batch_normalization.moving_mean");
-    BOOST_TEST(names[3].name == "batch_normalization.moving_variance");
-    BOOST_TEST(names[4].name == "dense.kernel");
-    BOOST_TEST(names[6].name == "batch_normalization_1.gamma");
+    BOOST_TEST(names[2].name == "dense.kernel");
+    BOOST_TEST(names[4].name == "batch_normalization_1.gamma");
+    const auto buffers = model.named_buffers();
+    BOOST_TEST_REQUIRE(buffers.size() == 6u);  // 3 BN · 2
+    BOOST_TEST(buffers[0].name == "batch_normalization.moving_mean");
+    BOOST_TEST(buffers[1].name == "batch_normalization.moving_variance");
+    const auto weights = model.get_weights();  // Keras order: per layer, parameters then buffers
+    BOOST_TEST_REQUIRE(weights.size() == 18u);
+    BOOST_TEST(weights[2].is_same(model.layer<BatchNormalization>(1)->weight("moving_mean")));
     const Tensor x = rand({4, 28, 28});
     BOOST_TEST((model(x, true).shape() == Shape{4, 10}));
     BOOST_TEST((model(x, false).shape() == Shape{4, 10}));

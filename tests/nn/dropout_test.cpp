@@ -119,7 +119,7 @@ BOOST_AUTO_TEST_CASE(dropout_gradient) {
 }
 
 BOOST_AUTO_TEST_CASE(rate_validation) {
-    CHECK_THROWS_WITH(Dropout(1.0), ValueError, "(Dropout): rate must be in [0, 1), got 1.0");
+    CHECK_THROWS_WITH(Dropout(1.0), ValueError, "(Dropout): rate must be in [0, 1), got 1");
     CHECK_THROWS_WITH(Dropout(-0.1), ValueError, "rate must be in [0, 1)");
     CHECK_THROWS_WITH(AlphaDropout(1.5), ValueError, "(AlphaDropout): rate must be in [0, 1)");
     CHECK_THROWS_WITH(functional::dropout(ones({2}), 1.0, true), ValueError, "dropout: rate must be in [0, 1)");

@@ -15,17 +15,15 @@
 ///     io::load_weights(other, "w.safetensors");     // same names and shapes required
 ///
 /// Extension point: a layer's options come from Module::config(), and
-/// load() rebuilds each layer with the factory registered for its type name.
-/// The built-in layers are registered; a user layer registers itself once:
+/// load() rebuilds each layer with the factory registered for its type name
+/// in nn::layer_registry(). Built-in layers register themselves; a user layer
+/// derived from nn::Layer registers with XGRAD_REGISTER_LAYER (nn/layer.hpp).
+/// save() fails (IoError) for what load() could not rebuild: an
+/// unregistered layer type, an unnamed activation callable, or an
+/// initializer, regularizer or constraint that is not registered by name.
 ///
-///     io::register_layer("Scale", [](const nn::Module::Config& c, const std::vector<nn::ModulePtr>&) {
-///         return std::make_shared<Scale>(io::config_double(c, "factor", 1.0));
-///     });
-///
-/// Not saved: layers' private random streams (Dropout::seed(), RReLU::generator()),
-/// custom (unnamed) activation callables (save() throws; register them by
-/// name with nn::register_activation), parameterized initializers beyond their
-/// name (only used to build weights that load() then overwrites).
+/// Not saved: layers' private random streams (NoiseLayer::seed(),
+/// RReLU::generator()).
 #include <cstddef>
 #include <functional>
 #include <span>
@@ -35,24 +33,6 @@
 #include "xgrad/nn/module.hpp"
 
 namespace xgrad::io {
-
-/// Rebuilds a layer from its config; `children` are the already-loaded child
-/// modules (for containers such as Sequential; empty for plain layers).
-using LayerFactory =
-    std::function<nn::ModulePtr(const nn::Module::Config& config, const std::vector<nn::ModulePtr>& children)>;
-
-/// Registers (or replaces) the factory for `type_name` (Module::type_name()).
-void register_layer(const std::string& type_name, LayerFactory factory);
-/// Whether load() knows `type_name`.
-bool is_layer_registered(const std::string& type_name);
-
-/// Typed reads of a config value (ValueError naming the key for a malformed value).
-double config_double(const nn::Module::Config& c, const std::string& key, double fallback);
-std::int64_t config_int(const nn::Module::Config& c, const std::string& key, std::int64_t fallback);
-bool config_bool(const nn::Module::Config& c, const std::string& key, bool fallback);
-std::string config_string(const nn::Module::Config& c, const std::string& key, const std::string& fallback);
-/// A number formatted so config_double() reads back the same double.
-std::string config_value(double v);
 
 /// The architecture JSON of `model` (what save() stores in __metadata__).
 std::string architecture_json(const nn::Module& model);

@@ -22,6 +22,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "xgrad/core/registry.hpp"
 #include "xgrad/core/tensor.hpp"
 
 namespace xgrad::losses {
@@ -165,6 +166,8 @@ public:
 /// huber, binary_crossentropy (bce), categorical_crossentropy,
 /// sparse_categorical_crossentropy. ValueError listing the known names otherwise.
 Loss get_loss(std::string_view name);
+/// The registry behind get_loss() and register_loss(), by name (aliases included).
+Registry<Loss>& loss_registry();
 /// Makes a loss available by name (replacing an existing entry of that name).
 void register_loss(std::string name, Loss::Fn fn);
 /// The registered names, sorted.

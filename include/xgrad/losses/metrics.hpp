@@ -16,6 +16,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "xgrad/core/registry.hpp"
 #include "xgrad/core/tensor.hpp"
 
 namespace xgrad::metrics {
@@ -68,6 +69,8 @@ private:
 /// Built in: accuracy (acc), sparse_categorical_accuracy, categorical_accuracy,
 /// binary_accuracy. ValueError listing the known names otherwise.
 Metric get_metric(std::string_view name);
+/// The registry behind get_metric() and register_metric(), by name (aliases included).
+Registry<Metric>& metric_registry();
 /// Makes a metric available by name (replacing an existing entry of that name).
 void register_metric(std::string name, Metric::Fn fn);
 /// The registered names, sorted.

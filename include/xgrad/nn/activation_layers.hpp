@@ -14,7 +14,7 @@
 #include "xgrad/core/random.hpp"
 #include "xgrad/nn/activations.hpp"
 #include "xgrad/nn/init.hpp"
-#include "xgrad/nn/module.hpp"
+#include "xgrad/nn/layer.hpp"
 
 namespace xgrad::nn {
 
@@ -35,9 +35,9 @@ Tensor relu(const Tensor& x, double negative_slope, std::optional<double> max_va
 /// defaults 0, none, 0 (a plain max(x, 0)). All three must be ≥ 0 (ValueError).
 ///
 ///     ReLU().max_value(6.0)   // relu6
-class ReLU : public Cloneable<ReLU> {
+class ReLU : public Layer<ReLU> {
 public:
-    ReLU();
+    ReLU() = default;
     ReLU& negative_slope(double v);
     ReLU& max_value(std::optional<double> v);
     ReLU& threshold(double v);
@@ -46,8 +46,7 @@ public:
     double threshold() const noexcept { return threshold_; }
 
     Tensor forward(const Tensor& x, bool training) override;
-    /// The constructor options, for io::save() (see Module::config()).
-    Config config() const override;
+    static const Options<ReLU>& options();
     Shape output_shape(const Shape& input_shape) override { return input_shape; }
 
 private:
@@ -61,18 +60,17 @@ private:
 /// PyTorch's nn.LeakyReLU to 0.01. negative_slope must be ≥ 0 (ValueError).
 ///
 ///     LeakyReLU(0.2)
-class LeakyReLU : public Cloneable<LeakyReLU> {
+class LeakyReLU : public Layer<LeakyReLU> {
 public:
     explicit LeakyReLU(double negative_slope = 0.3);
     double negative_slope() const noexcept { return negative_slope_; }
 
     Tensor forward(const Tensor& x, bool training) override;
-    /// The constructor options, for io::save() (see Module::config()).
-    Config config() const override;
+    static const Options<LeakyReLU>& options();
     Shape output_shape(const Shape& input_shape) override { return input_shape; }
 
 private:
-    double negative_slope_;
+    double negative_slope_ = 0.3;
 };
 
 /// Parametric ReLU (Keras' PReLU): f(x) = relu(x) − alpha·relu(−x) with a
@@ -85,19 +83,18 @@ private:
 /// (`PReLU().alpha_initializer(Constant(0.25)).shared_axes({1, …})`).
 ///
 ///     PReLU()   // weight "alpha", trainable
-class PReLU : public Cloneable<PReLU> {
+class PReLU : public Layer<PReLU> {
 public:
-    PReLU();
-    PReLU& alpha_initializer(InitializerRef init) { return alpha_initializer_ = std::move(init), *this; }
-    PReLU& shared_axes(std::vector<std::int64_t> axes) { return shared_axes_ = std::move(axes), *this; }
-    PReLU& input_shape(Shape shape) { return set_input_shape(std::move(shape)), *this; }
+    PReLU() = default;
+    PReLU& alpha_initializer(InitializerRef init) { return set(&PReLU::alpha_initializer_, std::move(init)); }
+    /// Set before the layer is built.
+    PReLU& shared_axes(std::vector<std::int64_t> axes) { return set(&PReLU::shared_axes_, std::move(axes)); }
     const std::vector<std::int64_t>& shared_axes() const noexcept { return shared_axes_; }
 
     /// Registers "alpha" of shape input_shape[1:] (1 along shared axes).
     void build(const Shape& input_shape) override;
     Tensor forward(const Tensor& x, bool training) override;
-    /// The constructor options, for io::save() (see Module::config()).
-    Config config() const override;
+    static const Options<PReLU>& options();
     Shape output_shape(const Shape& input_shape) override { return input_shape; }
 
 private:
@@ -106,18 +103,17 @@ private:
 };
 
 /// ELU layer: x if x > 0 else alpha·(e^x − 1), alpha default 1.
-class ELU : public Cloneable<ELU> {
+class ELU : public Layer<ELU> {
 public:
     explicit ELU(double alpha = 1.0);
     double alpha() const noexcept { return alpha_; }
 
     Tensor forward(const Tensor& x, bool training) override;
-    /// The constructor options, for io::save() (see Module::config()).
-    Config config() const override;
+    static const Options<ELU>& options();
     Shape output_shape(const Shape& input_shape) override { return input_shape; }
 
 private:
-    double alpha_;
+    double alpha_ = 1.0;
 };
 
 /// Randomized leaky ReLU (PyTorch's nn.RReLU; Keras has none). In training
@@ -128,7 +124,7 @@ private:
 ///
 ///     RReLU()                 // lower 1/8, upper 1/3
 ///     RReLU(0.1, 0.3).generator(gen)
-class RReLU : public Cloneable<RReLU> {
+class RReLU : public Layer<RReLU> {
 public:
     /// ValueError unless 0 ≤ lower ≤ upper.
     explicit RReLU(double lower = 1.0 / 8, double upper = 1.0 / 3);
@@ -138,13 +134,12 @@ public:
     double upper() const noexcept { return upper_; }
 
     Tensor forward(const Tensor& x, bool training) override;
-    /// The constructor options, for io::save() (see Module::config()).
-    Config config() const override;
+    static const Options<RReLU>& options();
     Shape output_shape(const Shape& input_shape) override { return input_shape; }
 
 private:
-    double lower_;
-    double upper_;
+    double lower_ = 1.0 / 8;
+    double upper_ = 1.0 / 3;
     Generator* gen_ = nullptr;  // null: default_generator()
 };
 
@@ -152,14 +147,13 @@ private:
 ///
 ///     Activation("relu")
 ///     Activation([](const Tensor& x) { return leaky_relu(x, 0.2); })
-class Activation : public Cloneable<Activation> {
+class Activation : public Layer<Activation> {
 public:
-    explicit Activation(ActivationFn fn);
+    explicit Activation(ActivationFn fn = {});
     const ActivationFn& activation() const noexcept { return fn_; }
 
     Tensor forward(const Tensor& x, bool training) override;
-    /// The constructor options, for io::save() (see Module::config()).
-    Config config() const override;
+    static const Options<Activation>& options();
     Shape output_shape(const Shape& input_shape) override { return input_shape; }
 
 private:
@@ -167,18 +161,17 @@ private:
 };
 
 /// Softmax layer: e^(x − max) / Σ e^(x − max) along `axis` (default −1, the last).
-class Softmax : public Cloneable<Softmax> {
+class Softmax : public Layer<Softmax> {
 public:
     explicit Softmax(std::int64_t axis = -1);
     std::int64_t axis() const noexcept { return axis_; }
 
     Tensor forward(const Tensor& x, bool training) override;
-    /// The constructor options, for io::save() (see Module::config()).
-    Config config() const override;
+    static const Options<Softmax>& options();
     Shape output_shape(const Shape& input_shape) override { return input_shape; }
 
 private:
-    std::int64_t axis_;
+    std::int64_t axis_ = -1;
 };
 
 }  // namespace xgrad::nn

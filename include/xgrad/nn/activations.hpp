@@ -8,7 +8,9 @@
 #include <string_view>
 
 #include "xgrad/core/random.hpp"
+#include "xgrad/core/registry.hpp"
 #include "xgrad/core/tensor.hpp"
+#include "xgrad/nn/config.hpp"
 #include "xgrad/ops/activation.hpp"
 #include "xgrad/ops/softmax.hpp"
 
@@ -72,11 +74,19 @@ private:
     std::function<Tensor(const Tensor&)> fn_;
 };
 
+/// Activation functions by name.
+Registry<std::function<Tensor(const Tensor&)>>& activation_registry();
 /// Names: relu, leaky_relu, elu, selu, gelu, gelu_tanh, silu, swish, mish,
 /// tanh, sigmoid, hard_sigmoid, softplus, softsign, softmax, log_softmax,
 /// exponential, linear. ValueError listing them for an unknown name.
 ActivationFn get_activation(std::string_view name);
-/// Makes an activation available by name.
+/// Makes an activation available by name (to layers and to io::load()).
 void register_activation(std::string name, std::function<Tensor(const Tensor&)> fn);
+
+/// Stored by name; an unnamed callable or an unregistered name cannot be saved (ValueError).
+template <> struct ConfigCodec<ActivationFn> {
+    static void encode(Config& c, const std::string& key, const ActivationFn& fn);
+    static bool decode(const Config& c, const std::string& key, ActivationFn& out);
+};
 
 }  // namespace xgrad::nn

@@ -26,7 +26,7 @@
 
 #include "xgrad/nn/constraints.hpp"
 #include "xgrad/nn/init.hpp"
-#include "xgrad/nn/module.hpp"
+#include "xgrad/nn/layer.hpp"
 #include "xgrad/nn/regularizers.hpp"
 
 namespace xgrad::nn {
@@ -54,9 +54,10 @@ Tensor batch_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, Tens
 }  // namespace functional
 
 /// Keras' BatchNormalization layer. Weights, in get_weights() order as Keras:
-/// gamma [C] and beta [C] (trainable), moving_mean [C] and moving_variance [C]
-/// (non-trainable weights: saved, never given gradients, never optimized), so
-/// count_params() is 4·C (784 features → 3,136), 2·C of them non-trainable.
+/// gamma [C] and beta [C] (trainable parameters), moving_mean [C] and
+/// moving_variance [C] (buffers: saved, never given gradients, never
+/// optimized), so count_params() is 4·C (784 features → 3,136), 2·C of them
+/// non-trainable.
 ///
 /// Mode: forward(x, training) normalizes with batch statistics and updates the
 /// moving ones when `training` is true, and uses the moving statistics otherwise.
@@ -64,36 +65,45 @@ Tensor batch_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, Tens
 /// runs in inference mode, even when called with training = true, and leaves
 /// its moving statistics alone — the Keras rule that makes fine-tuning a
 /// pretrained network with BN layers safe.
-class BatchNormalization : public Cloneable<BatchNormalization> {
+class BatchNormalization : public Layer<BatchNormalization> {
 public:
-    BatchNormalization();
-
-    /// Declares the input shape (without the batch dimension), as Keras' input_shape.
-    BatchNormalization& input_shape(Shape shape) { return set_input_shape(std::move(shape)), *this; }
+    BatchNormalization() = default;
     /// The channel axis (default −1, channels last). Set before the layer is built.
-    BatchNormalization& axis(std::int64_t axis);
-    /// Weight of the old value in the moving averages (default 0.99; PyTorch's 0.1 is 0.9 here).
-    BatchNormalization& momentum(double momentum);
-    /// Added to the variance before the square root (default 1e-3).
-    BatchNormalization& epsilon(double epsilon);
+    BatchNormalization& axis(std::int64_t axis) { return set(&BatchNormalization::axis_, axis); }
+    /// Weight of the old value in the moving averages, in [0, 1] (default 0.99; PyTorch's 0.1 is 0.9 here).
+    BatchNormalization& momentum(double momentum) { return set(&BatchNormalization::momentum_, momentum); }
+    /// Added to the variance before the square root, ≥ 0 (default 1e-3).
+    BatchNormalization& epsilon(double epsilon) { return set(&BatchNormalization::epsilon_, epsilon); }
     /// Learn an offset beta (default true). Set before the layer is built.
-    BatchNormalization& center(bool on);
+    BatchNormalization& center(bool on) { return set(&BatchNormalization::center_, on); }
     /// Learn a scale gamma (default true). Set before the layer is built.
-    BatchNormalization& scale(bool on);
+    BatchNormalization& scale(bool on) { return set(&BatchNormalization::scale_, on); }
     /// Initializers (Keras defaults): beta zeros, gamma ones, moving_mean zeros, moving_variance ones.
-    BatchNormalization& beta_initializer(InitializerRef init) { return beta_initializer_ = std::move(init), *this; }
-    BatchNormalization& gamma_initializer(InitializerRef init) { return gamma_initializer_ = std::move(init), *this; }
+    BatchNormalization& beta_initializer(InitializerRef init) {
+        return set(&BatchNormalization::beta_initializer_, std::move(init));
+    }
+    BatchNormalization& gamma_initializer(InitializerRef init) {
+        return set(&BatchNormalization::gamma_initializer_, std::move(init));
+    }
     BatchNormalization& moving_mean_initializer(InitializerRef init) {
-        return moving_mean_initializer_ = std::move(init), *this;
+        return set(&BatchNormalization::moving_mean_initializer_, std::move(init));
     }
     BatchNormalization& moving_variance_initializer(InitializerRef init) {
-        return moving_variance_initializer_ = std::move(init), *this;
+        return set(&BatchNormalization::moving_variance_initializer_, std::move(init));
     }
     /// Optional penalties and constraints on beta and gamma (default none).
-    BatchNormalization& beta_regularizer(RegularizerRef r) { return beta_regularizer_ = std::move(r), *this; }
-    BatchNormalization& gamma_regularizer(RegularizerRef r) { return gamma_regularizer_ = std::move(r), *this; }
-    BatchNormalization& beta_constraint(ConstraintRef c) { return beta_constraint_ = std::move(c), *this; }
-    BatchNormalization& gamma_constraint(ConstraintRef c) { return gamma_constraint_ = std::move(c), *this; }
+    BatchNormalization& beta_regularizer(RegularizerRef r) {
+        return set(&BatchNormalization::beta_regularizer_, std::move(r));
+    }
+    BatchNormalization& gamma_regularizer(RegularizerRef r) {
+        return set(&BatchNormalization::gamma_regularizer_, std::move(r));
+    }
+    BatchNormalization& beta_constraint(ConstraintRef c) {
+        return set(&BatchNormalization::beta_constraint_, std::move(c));
+    }
+    BatchNormalization& gamma_constraint(ConstraintRef c) {
+        return set(&BatchNormalization::gamma_constraint_, std::move(c));
+    }
 
     std::int64_t axis() const noexcept { return axis_; }
     double momentum() const noexcept { return momentum_; }
@@ -104,15 +114,14 @@ public:
     /// Creates gamma, beta, moving_mean, moving_variance of shape [input_shape[axis]].
     void build(const Shape& input_shape) override;
     Tensor forward(const Tensor& x, bool training) override;
-    /// The constructor options, for io::save() (see Module::config()).
-    Config config() const override;
+    /// Its options, with Keras' names.
+    static const Options<BatchNormalization>& options();
     /// The input shape (normalization keeps the shape).
     Shape output_shape(const Shape& input_shape) override { return input_shape; }
     std::vector<Tensor> losses() const override;
     void apply_constraints() override;
 
 private:
-    void require_unbuilt(const char* option) const;
 
     std::int64_t axis_ = -1;
     double momentum_ = 0.99;

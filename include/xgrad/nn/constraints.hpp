@@ -1,11 +1,15 @@
 #pragma once
 /// \file
 /// Weight constraints, applied in place (outside autograd) after every
-/// optimizer step through Module::apply_constraints().
+/// optimizer step through Module::apply_constraints(). Like regularizers, a
+/// user constraint returns its parameters from config() and is registered by
+/// name so that io::save() can store it.
 #include <memory>
 #include <string>
 
+#include "xgrad/core/registry.hpp"
 #include "xgrad/core/tensor.hpp"
+#include "xgrad/nn/config.hpp"
 
 namespace xgrad::nn {
 
@@ -14,7 +18,10 @@ public:
     virtual ~Constraint() = default;
     /// Rewrites w in place.
     virtual void apply(Tensor& w) const = 0;
+    /// The name it is registered under.
     virtual std::string name() const = 0;
+    /// Its parameters (default none).
+    virtual Config config() const { return {}; }
 };
 using ConstraintPtr = std::shared_ptr<const Constraint>;
 
@@ -24,11 +31,17 @@ struct MaxNorm final : Constraint {
     explicit MaxNorm(double max_value = 2.0, std::int64_t axis = 0) : max_value(max_value), axis(axis) {}
     void apply(Tensor& w) const override;
     std::string name() const override { return "max_norm"; }
+    Config config() const override;
     double max_value;
     std::int64_t axis;
 };
 
-/// "max_norm" or any Constraint object; empty = none.
+/// Constraints by name: max_norm (factories from a config).
+Registry<ConfigFactory<ConstraintPtr>>& constraint_registry();
+/// Makes a constraint available by name (to strings and to io::load()).
+void register_constraint(std::string name, ConfigFactory<ConstraintPtr> make);
+
+/// "max_norm", another registered name, or any Constraint object; empty = none.
 class ConstraintRef {
 public:
     ConstraintRef() = default;
@@ -44,5 +57,7 @@ public:
 private:
     ConstraintPtr ptr_;
 };
+
+template <> struct ConfigCodec<ConstraintRef> : detail::ObjectCodec<ConstraintRef, &constraint_registry> {};
 
 }  // namespace xgrad::nn

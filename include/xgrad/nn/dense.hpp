@@ -7,23 +7,24 @@
 #include "xgrad/nn/activations.hpp"
 #include "xgrad/nn/constraints.hpp"
 #include "xgrad/nn/init.hpp"
-#include "xgrad/nn/module.hpp"
+#include "xgrad/nn/layer.hpp"
 #include "xgrad/nn/regularizers.hpp"
 
 namespace xgrad::nn {
 
-class Dense : public Cloneable<Dense> {
+class Dense : public Layer<Dense> {
 public:
     /// `units` outputs; activation default linear; kernel default glorot_uniform, bias zeros.
     explicit Dense(std::int64_t units, ActivationFn activation = {},
                    InitializerRef kernel_initializer = "glorot_uniform");
 
-    Dense& input_shape(Shape shape) { return set_input_shape(std::move(shape)), *this; }
-    Dense& use_bias(bool on) { return use_bias_ = on, *this; }
-    Dense& bias_initializer(InitializerRef init) { return bias_initializer_ = std::move(init), *this; }
-    Dense& kernel_regularizer(RegularizerRef r) { return kernel_regularizer_ = std::move(r), *this; }
-    Dense& bias_regularizer(RegularizerRef r) { return bias_regularizer_ = std::move(r), *this; }
-    Dense& kernel_constraint(ConstraintRef c) { return kernel_constraint_ = std::move(c), *this; }
+    /// Whether to add a bias (default true). Set before the layer is built.
+    Dense& use_bias(bool on) { return set(&Dense::use_bias_, on); }
+    Dense& bias_initializer(InitializerRef init) { return set(&Dense::bias_initializer_, std::move(init)); }
+    Dense& kernel_regularizer(RegularizerRef r) { return set(&Dense::kernel_regularizer_, std::move(r)); }
+    Dense& bias_regularizer(RegularizerRef r) { return set(&Dense::bias_regularizer_, std::move(r)); }
+    Dense& kernel_constraint(ConstraintRef c) { return set(&Dense::kernel_constraint_, std::move(c)); }
+    Dense& bias_constraint(ConstraintRef c) { return set(&Dense::bias_constraint_, std::move(c)); }
 
     std::int64_t units() const noexcept { return units_; }
     const ActivationFn& activation() const noexcept { return activation_; }
@@ -31,20 +32,22 @@ public:
 
     void build(const Shape& input_shape) override;
     Tensor forward(const Tensor& x, bool training) override;
-    /// The constructor options, for io::save() (see Module::config()).
-    Config config() const override;
+    /// Its options: units, activation, use_bias, kernel/bias initializer,
+    /// regularizer and constraint (Keras' names).
+    static const Options<Dense>& options();
     Shape output_shape(const Shape& input_shape) override;
     std::vector<Tensor> losses() const override;
     void apply_constraints() override;
 
 private:
-    std::int64_t units_;
+    std::int64_t units_ = 1;
     ActivationFn activation_;
-    InitializerRef kernel_initializer_;
+    InitializerRef kernel_initializer_ = "glorot_uniform";
     InitializerRef bias_initializer_ = "zeros";
     RegularizerRef kernel_regularizer_;
     RegularizerRef bias_regularizer_;
     ConstraintRef kernel_constraint_;
+    ConstraintRef bias_constraint_;
     bool use_bias_ = true;
 };
 

@@ -9,13 +9,16 @@
 ///     Sequential model{Flatten({28, 28}), Dropout(0.2), Dense(100, "relu"), Dropout(0.2), Dense(10, "softmax")};
 ///     Tensor p = model(x, /*training=*/true);    // one stochastic forward pass
 ///
-/// Randomness: each layer draws from default_generator() unless given its own
-/// stream with .seed(s) (reproducible; a clone() continues from a copy of it).
+/// Randomness: each layer draws from default_generator() (one per thread)
+/// unless given its own stream with .seed(s) (reproducible; a clone()
+/// continues from a copy of it).
+#include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string_view>
 
 #include "xgrad/core/random.hpp"
-#include "xgrad/nn/module.hpp"
+#include "xgrad/nn/layer.hpp"
 
 namespace xgrad::nn {
 
@@ -46,74 +49,69 @@ Tensor gaussian_noise(const Tensor& x, double stddev, bool training, Generator& 
 
 }  // namespace functional
 
+namespace detail {
+/// A string literal as a template argument.
+template <std::size_t N> struct FixedName {
+    char text[N]{};
+    constexpr FixedName(const char (&s)[N]) {
+        for (std::size_t i = 0; i < N; ++i) text[i] = s[i];
+    }
+};
+}  // namespace detail
+
+/// The three noise layers are one template: `Type` is the layer's type name,
+/// `option` its one option (rate or stddev, checked against `requirement`),
+/// `apply` its functional form. No weights; the output has the input's shape.
+template <detail::FixedName Type, detail::FixedName option, const Requirement& requirement,
+          Tensor (*apply)(const Tensor&, double, bool, Generator&)>
+class NoiseLayer final : public Layer<NoiseLayer<Type, option, requirement, apply>> {
+public:
+    explicit NoiseLayer(double amount) { this->set(&NoiseLayer::amount_, amount); }
+    /// Gives the layer its own random stream seeded with `seed` (restarts it
+    /// when called again; a clone() continues from a copy of it). Default:
+    /// default_generator(). Not saved: a loaded layer draws from default_generator().
+    NoiseLayer& seed(std::uint64_t seed) {
+        generator_.emplace(seed);
+        return *this;
+    }
+    /// The rate (Dropout, AlphaDropout) or stddev (GaussianNoise).
+    double amount() const noexcept { return amount_; }
+    double rate() const noexcept
+        requires(std::string_view(option.text) == "rate")
+    {
+        return amount_;
+    }
+    double stddev() const noexcept
+        requires(std::string_view(option.text) == "stddev")
+    {
+        return amount_;
+    }
+
+    Tensor forward(const Tensor& x, bool training) override {
+        return apply(x, amount_, training, generator_ ? *generator_ : default_generator());
+    }
+    Shape output_shape(const Shape& input_shape) override { return input_shape; }
+    static const Options<NoiseLayer>& options() {
+        static const auto options = Options<NoiseLayer>(Type.text, [] { return std::make_shared<NoiseLayer>(0.0); })
+                                        .add(option.text, &NoiseLayer::amount_, OptionKind::required, requirement);
+        return options;
+    }
+
+private:
+    double amount_ = 0.0;
+    std::optional<Generator> generator_;
+};
+
 /// Keras' Dropout(rate): inverted dropout in training (see functional::dropout),
-/// identity at inference. No weights.
+/// identity at inference. rate: the fraction of units dropped, in [0, 1).
 ///
 ///     Dropout(0.2).seed(42)
-class Dropout : public Cloneable<Dropout> {
-public:
-    /// rate: the fraction of units dropped, in [0, 1) (ValueError otherwise).
-    explicit Dropout(double rate);
-    /// Declares the input shape (without the batch dimension), as Keras' input_shape.
-    Dropout& input_shape(Shape shape) { return set_input_shape(std::move(shape)), *this; }
-    /// Gives the layer its own random stream seeded with `seed` (restarts it
-    /// when called again). Default: the process-wide default_generator().
-    Dropout& seed(std::uint64_t seed) { return generator_.emplace(seed), *this; }
-
-    double rate() const noexcept { return rate_; }
-
-    Tensor forward(const Tensor& x, bool training) override;
-    /// The constructor options, for io::save() (see Module::config()).
-    Config config() const override;
-    /// The input shape.
-    Shape output_shape(const Shape& input_shape) override { return input_shape; }
-
-private:
-    double rate_;
-    std::optional<Generator> generator_;
-};
-
+using Dropout = NoiseLayer<"Dropout", "rate", require::rate, functional::dropout>;
 /// Keras' AlphaDropout(rate), to pair with SELU activations and lecun_normal
-/// initialization (see functional::alpha_dropout). Identity at inference.
-class AlphaDropout : public Cloneable<AlphaDropout> {
-public:
-    /// rate: the drop probability, in [0, 1) (ValueError otherwise).
-    explicit AlphaDropout(double rate);
-    AlphaDropout& input_shape(Shape shape) { return set_input_shape(std::move(shape)), *this; }
-    /// Own random stream seeded with `seed` (default: default_generator()).
-    AlphaDropout& seed(std::uint64_t seed) { return generator_.emplace(seed), *this; }
-
-    double rate() const noexcept { return rate_; }
-
-    Tensor forward(const Tensor& x, bool training) override;
-    /// The constructor options, for io::save() (see Module::config()).
-    Config config() const override;
-    Shape output_shape(const Shape& input_shape) override { return input_shape; }
-
-private:
-    double rate_;
-    std::optional<Generator> generator_;
-};
-
+/// initialization (see functional::alpha_dropout). rate in [0, 1).
+using AlphaDropout = NoiseLayer<"AlphaDropout", "rate", require::rate, functional::alpha_dropout>;
 /// Keras' GaussianNoise(stddev): adds N(0, stddev²) noise in training only
-/// (a form of data augmentation). stddev in [0, 1] (ValueError otherwise, as Keras).
-class GaussianNoise : public Cloneable<GaussianNoise> {
-public:
-    explicit GaussianNoise(double stddev);
-    GaussianNoise& input_shape(Shape shape) { return set_input_shape(std::move(shape)), *this; }
-    /// Own random stream seeded with `seed` (default: default_generator()).
-    GaussianNoise& seed(std::uint64_t seed) { return generator_.emplace(seed), *this; }
-
-    double stddev() const noexcept { return stddev_; }
-
-    Tensor forward(const Tensor& x, bool training) override;
-    /// The constructor options, for io::save() (see Module::config()).
-    Config config() const override;
-    Shape output_shape(const Shape& input_shape) override { return input_shape; }
-
-private:
-    double stddev_;
-    std::optional<Generator> generator_;
-};
+/// (a form of data augmentation). stddev in [0, 1], as Keras.
+using GaussianNoise = NoiseLayer<"GaussianNoise", "stddev", require::unit_interval, functional::gaussian_noise>;
 
 }  // namespace xgrad::nn

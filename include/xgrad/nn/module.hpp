@@ -53,6 +53,7 @@
 #include <vector>
 
 #include "xgrad/core/tensor.hpp"
+#include "xgrad/nn/config.hpp"
 
 namespace xgrad::nn {
 
@@ -138,6 +139,8 @@ public:
     Tensor& add_weight(std::string name, const Shape& shape, const Initializer& initializer, bool trainable = true);
     /// Registers state that is saved and loaded but not a parameter.
     void register_buffer(std::string name, Tensor value);
+    /// Creates a buffer as add_weight() creates a weight (same checks) and registers it.
+    Tensor& add_buffer(std::string name, const Shape& shape, const Initializer& initializer);
     /// This module's own weight or buffer by its short name ("kernel").
     /// Layers look their weights up here rather than caching handles, so a
     /// clone() or load swaps them everywhere at once.
@@ -220,13 +223,13 @@ public:
     virtual ModulePtr clone() const = 0;
 
     // ---- saving ------------------------------------------------------------------------
-    /// The layer's constructor options as strings (numbers printed to round-trip),
-    /// e.g. Dense: {"units": "100", "activation": "relu", …}. io::save() stores
-    /// it with the type name, and the factory registered with
-    /// io::register_layer(type_name(), …) rebuilds the layer from it. Name,
-    /// trainable flag, declared input shape, dtype and children are saved by
-    /// io::save() itself. Default: no options.
-    using Config = std::map<std::string, std::string>;
+    /// The layer's options (config.hpp), e.g. Dense: {"units": "100",
+    /// "activation": "relu", …}. io::save() stores it with the type name, and
+    /// the factory in nn::layer_registry() for type_name() rebuilds the layer
+    /// from it. Layers derived from nn::Layer get it from their option table
+    /// (layer.hpp). Name, trainable flag, declared input shape, dtype and
+    /// children are saved by io::save() itself. Default: no options.
+    using Config = nn::Config;
     virtual Config config() const { return {}; }
     /// The input shape ([batch, …]) the module was built with by ensure_built(), if any.
     const std::optional<Shape>& build_input_shape() const noexcept { return build_input_shape_; }
@@ -251,6 +254,8 @@ private:
         bool trainable;  // false for non-trainable weights and buffers
         bool buffer;
     };
+    /// A new tensor for add_weight()/add_buffer(), after the shape and budget checks.
+    Tensor initial_value(const std::string& name, const Shape& shape, const Initializer& initializer) const;
     void collect(const std::string& prefix, std::vector<NamedTensor>& out, bool buffers) const;
     void add_child(std::string name, const ModulePtr& child);
     /// ValueError unless `name` is a valid, free name for a new `kind` ("child", "weight", "buffer").

@@ -3,10 +3,16 @@
 /// Weight regularizers (Keras formulas): their value is added to the training
 /// loss through Module::losses(). Weight constraints, applied after each
 /// optimizer step, are in constraints.hpp.
+///
+/// A user regularizer derives from Regularizer, returns its parameters from
+/// config() and is registered by name with a factory that rebuilds it from
+/// them; io::save() refuses a regularizer it could not rebuild that way.
 #include <memory>
 #include <string>
 
+#include "xgrad/core/registry.hpp"
 #include "xgrad/core/tensor.hpp"
+#include "xgrad/nn/config.hpp"
 
 namespace xgrad::nn {
 
@@ -15,7 +21,10 @@ public:
     virtual ~Regularizer() = default;
     /// The penalty for weight w (a 0-d tensor, differentiable in w).
     virtual Tensor operator()(const Tensor& w) const = 0;
+    /// The name it is registered under.
     virtual std::string name() const = 0;
+    /// Its parameters (default none).
+    virtual Config config() const { return {}; }
 };
 using RegularizerPtr = std::shared_ptr<const Regularizer>;
 
@@ -24,20 +33,28 @@ struct L1L2 : Regularizer {
     explicit L1L2(double l1 = 0.0, double l2 = 0.0) : l1(l1), l2(l2) {}
     Tensor operator()(const Tensor& w) const override;
     std::string name() const override { return "l1_l2"; }
+    Config config() const override;
     double l1, l2;
 };
 /// l1 · Σ|w|, default 0.01.
 struct L1 final : L1L2 {
     explicit L1(double l1 = 0.01) : L1L2(l1, 0.0) {}
     std::string name() const override { return "l1"; }
+    Config config() const override;
 };
 /// l2 · Σw², default 0.01.
 struct L2 final : L1L2 {
     explicit L2(double l2 = 0.01) : L1L2(0.0, l2) {}
     std::string name() const override { return "l2"; }
+    Config config() const override;
 };
 
-/// "l1", "l2", "l1_l2" (defaults 0.01) or any Regularizer object; empty = none.
+/// Regularizers by name: l1, l2, l1_l2 (factories from a config).
+Registry<ConfigFactory<RegularizerPtr>>& regularizer_registry();
+/// Makes a regularizer available by name (to strings and to io::load()).
+void register_regularizer(std::string name, ConfigFactory<RegularizerPtr> make);
+
+/// "l1", "l2", "l1_l2" (defaults 0.01), another registered name, or any Regularizer object; empty = none.
 class RegularizerRef {
 public:
     RegularizerRef() = default;
@@ -53,5 +70,7 @@ public:
 private:
     RegularizerPtr ptr_;
 };
+
+template <> struct ConfigCodec<RegularizerRef> : detail::ObjectCodec<RegularizerRef, &regularizer_registry> {};
 
 }  // namespace xgrad::nn

@@ -69,8 +69,6 @@ public:
     auto end() const noexcept { return children().end(); }
 
     Tensor forward(const Tensor& x, bool training) override;
-    /// The constructor options, for io::save() (see Module::config()).
-    Config config() const override;
     void build(const Shape& input_shape) override;
     Shape output_shape(const Shape& input_shape) override;
 

@@ -3,20 +3,25 @@
 /// The registry of ops: every op registers its name and whether it has a
 /// gradient, and a test fails when a differentiable op has no gradcheck case.
 /// User ops can register themselves the same way.
+#include <string>
 #include <string_view>
 #include <vector>
+
+#include "xgrad/core/registry.hpp"
 
 namespace xgrad {
 
 enum class OpKind { differentiable, not_differentiable };
 
 struct OpInfo {
-    std::string_view name;
+    std::string name;
     OpKind kind;
 };
 
-/// All registered ops, in registration order.
-const std::vector<OpInfo>& registered_ops();
+/// Every op by name.
+Registry<OpKind>& op_registry();
+/// All registered ops, in registration order (a snapshot).
+std::vector<OpInfo> registered_ops();
 
 namespace detail {
 struct OpRegistrar {

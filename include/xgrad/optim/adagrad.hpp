@@ -19,6 +19,9 @@ GradientTransformPtr scale_by_adagrad(double initial_accumulator_value = 0.1, do
 
 class AdagradOptions : public OptimizerOptions<AdagradOptions> {
 public:
+    static constexpr const char* optimizer_name = "Adagrad";
+    /// The chain this optimizer runs (ValueError for invalid options).
+    GradientTransformPtr transform() const;
     AdagradOptions() : OptimizerOptions(0.001) {}
     AdagradOptions& initial_accumulator_value(double v) { return initial_accumulator_value_ = v, *this; }  // 0.1
     double initial_accumulator_value() const noexcept { return initial_accumulator_value_; }
@@ -30,17 +33,6 @@ private:
     double epsilon_ = 1e-7;
 };
 
-class Adagrad : public Optimizer {
-public:
-    explicit Adagrad(AdagradOptions options = {});
-    explicit Adagrad(ParamGroup params, AdagradOptions options = {});
-    Adagrad(ParamGroup params, LearningRate learning_rate)
-        : Adagrad(std::move(params), AdagradOptions().learning_rate(std::move(learning_rate))) {}
-    const AdagradOptions& options() const noexcept { return options_; }
-    static GradientTransformPtr make_transform(const AdagradOptions& options);
-
-private:
-    AdagradOptions options_;
-};
+using Adagrad = NamedOptimizer<AdagradOptions>;
 
 }  // namespace xgrad::optim

@@ -62,6 +62,9 @@ private:
 
 class AdamOptions : public MomentOptions<AdamOptions> {
 public:
+    static constexpr const char* optimizer_name = "Adam";
+    /// The chain this optimizer runs (ValueError for invalid options).
+    GradientTransformPtr transform() const;
     AdamOptions() : MomentOptions(0.001) {}
     AdamOptions& amsgrad(bool on) { return amsgrad_ = on, *this; }  // false
     bool amsgrad() const noexcept { return amsgrad_; }
@@ -73,6 +76,9 @@ private:
 /// Adam's options with weight_decay 0.004 by default (Keras AdamW).
 class AdamWOptions : public MomentOptions<AdamWOptions> {
 public:
+    static constexpr const char* optimizer_name = "AdamW";
+    /// The chain this optimizer runs (ValueError for invalid options).
+    GradientTransformPtr transform() const;
     AdamWOptions() : MomentOptions(0.001, 0.004) {}
     AdamWOptions& amsgrad(bool on) { return amsgrad_ = on, *this; }  // false
     bool amsgrad() const noexcept { return amsgrad_; }
@@ -83,64 +89,26 @@ private:
 
 class AdamaxOptions : public MomentOptions<AdamaxOptions> {
 public:
+    static constexpr const char* optimizer_name = "Adamax";
+    /// The chain this optimizer runs (ValueError for invalid options).
+    GradientTransformPtr transform() const;
     AdamaxOptions() : MomentOptions(0.001) {}
 };
 
 class NadamOptions : public MomentOptions<NadamOptions> {
 public:
+    static constexpr const char* optimizer_name = "Nadam";
+    /// The chain this optimizer runs (ValueError for invalid options).
+    GradientTransformPtr transform() const;
     NadamOptions() : MomentOptions(0.001) {}
 };
 
-class Adam : public Optimizer {
-public:
-    explicit Adam(AdamOptions options = {});
-    explicit Adam(ParamGroup params, AdamOptions options = {});
-    Adam(ParamGroup params, LearningRate learning_rate)
-        : Adam(std::move(params), AdamOptions().learning_rate(std::move(learning_rate))) {}
-    const AdamOptions& options() const noexcept { return options_; }
-    static GradientTransformPtr make_transform(const AdamOptions& options);
+using Adam = NamedOptimizer<AdamOptions>;
 
-private:
-    AdamOptions options_;
-};
+using AdamW = NamedOptimizer<AdamWOptions>;
 
-class AdamW : public Optimizer {
-public:
-    explicit AdamW(AdamWOptions options = {});
-    explicit AdamW(ParamGroup params, AdamWOptions options = {});
-    AdamW(ParamGroup params, LearningRate learning_rate)
-        : AdamW(std::move(params), AdamWOptions().learning_rate(std::move(learning_rate))) {}
-    const AdamWOptions& options() const noexcept { return options_; }
-    static GradientTransformPtr make_transform(const AdamWOptions& options);
+using Adamax = NamedOptimizer<AdamaxOptions>;
 
-private:
-    AdamWOptions options_;
-};
-
-class Adamax : public Optimizer {
-public:
-    explicit Adamax(AdamaxOptions options = {});
-    explicit Adamax(ParamGroup params, AdamaxOptions options = {});
-    Adamax(ParamGroup params, LearningRate learning_rate)
-        : Adamax(std::move(params), AdamaxOptions().learning_rate(std::move(learning_rate))) {}
-    const AdamaxOptions& options() const noexcept { return options_; }
-    static GradientTransformPtr make_transform(const AdamaxOptions& options);
-
-private:
-    AdamaxOptions options_;
-};
-
-class Nadam : public Optimizer {
-public:
-    explicit Nadam(NadamOptions options = {});
-    explicit Nadam(ParamGroup params, NadamOptions options = {});
-    Nadam(ParamGroup params, LearningRate learning_rate)
-        : Nadam(std::move(params), NadamOptions().learning_rate(std::move(learning_rate))) {}
-    const NadamOptions& options() const noexcept { return options_; }
-    static GradientTransformPtr make_transform(const NadamOptions& options);
-
-private:
-    NadamOptions options_;
-};
+using Nadam = NamedOptimizer<NadamOptions>;
 
 }  // namespace xgrad::optim

@@ -20,6 +20,9 @@ GradientTransformPtr scale_by_lion(double beta_1 = 0.9, double beta_2 = 0.99);
 
 class LionOptions : public OptimizerOptions<LionOptions> {
 public:
+    static constexpr const char* optimizer_name = "Lion";
+    /// The chain this optimizer runs (ValueError for invalid options).
+    GradientTransformPtr transform() const;
     LionOptions() : OptimizerOptions(0.001) {}
     LionOptions& beta_1(double b) { return beta_1_ = b, *this; }  // 0.9
     double beta_1() const noexcept { return beta_1_; }
@@ -31,17 +34,6 @@ private:
     double beta_2_ = 0.99;
 };
 
-class Lion : public Optimizer {
-public:
-    explicit Lion(LionOptions options = {});
-    explicit Lion(ParamGroup params, LionOptions options = {});
-    Lion(ParamGroup params, LearningRate learning_rate)
-        : Lion(std::move(params), LionOptions().learning_rate(std::move(learning_rate))) {}
-    const LionOptions& options() const noexcept { return options_; }
-    static GradientTransformPtr make_transform(const LionOptions& options);
-
-private:
-    LionOptions options_;
-};
+using Lion = NamedOptimizer<LionOptions>;
 
 }  // namespace xgrad::optim

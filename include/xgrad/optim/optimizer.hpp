@@ -255,6 +255,30 @@ private:
     std::optional<double> clipvalue_, clipnorm_, global_clipnorm_;
 };
 
+/// An optimizer defined by its options type: Options::optimizer_name is its
+/// name() and Options::transform() builds its chain. Every built-in
+/// optimizer is one (`using Adam = NamedOptimizer<AdamOptions>`), and a user
+/// optimizer can be too: an options class derived from OptimizerOptions with
+/// those two members.
+///
+///     optim::Adam opt(model, optim::AdamOptions().learning_rate(1e-3).clipnorm(1.0));
+///     optim::SGD sgd(model, 0.01);                // the learning rate alone
+template <class Options> class NamedOptimizer : public Optimizer {
+public:
+    explicit NamedOptimizer(Options options = {})
+        : Optimizer(options.transform(), options.learning_rate(), Options::optimizer_name),
+          options_(std::move(options)) {}
+    explicit NamedOptimizer(ParamGroup params, Options options = {})
+        : Optimizer(std::move(params), options.transform(), options.learning_rate(), Options::optimizer_name),
+          options_(std::move(options)) {}
+    NamedOptimizer(ParamGroup params, LearningRate learning_rate)
+        : NamedOptimizer(std::move(params), Options().learning_rate(std::move(learning_rate))) {}
+    const Options& options() const noexcept { return options_; }
+
+private:
+    Options options_;
+};
+
 /// The transforms Keras runs before every update rule: the clip option that
 /// is set, then decoupled weight decay. `optimizer` names the caller in errors.
 std::vector<GradientTransformPtr> keras_prefix(const std::string& optimizer, std::optional<double> clipvalue,

@@ -26,6 +26,9 @@ GradientTransformPtr scale_by_rms(double rho = 0.9, double epsilon = 1e-7, bool 
 
 class RMSpropOptions : public OptimizerOptions<RMSpropOptions> {
 public:
+    static constexpr const char* optimizer_name = "RMSprop";
+    /// The chain this optimizer runs (ValueError for invalid options).
+    GradientTransformPtr transform() const;
     RMSpropOptions() : OptimizerOptions(0.001) {}
     RMSpropOptions& rho(double r) { return rho_ = r, *this; }  // 0.9
     double rho() const noexcept { return rho_; }
@@ -43,17 +46,6 @@ private:
     bool centered_ = false;
 };
 
-class RMSprop : public Optimizer {
-public:
-    explicit RMSprop(RMSpropOptions options = {});
-    explicit RMSprop(ParamGroup params, RMSpropOptions options = {});
-    RMSprop(ParamGroup params, LearningRate learning_rate)
-        : RMSprop(std::move(params), RMSpropOptions().learning_rate(std::move(learning_rate))) {}
-    const RMSpropOptions& options() const noexcept { return options_; }
-    static GradientTransformPtr make_transform(const RMSpropOptions& options);
-
-private:
-    RMSpropOptions options_;
-};
+using RMSprop = NamedOptimizer<RMSpropOptions>;
 
 }  // namespace xgrad::optim

@@ -29,6 +29,9 @@ GradientTransformPtr scale_by_momentum(double momentum, bool nesterov = false);
 
 class SGDOptions : public OptimizerOptions<SGDOptions> {
 public:
+    static constexpr const char* optimizer_name = "SGD";
+    /// The chain this optimizer runs (ValueError for invalid options).
+    GradientTransformPtr transform() const;
     SGDOptions() : OptimizerOptions(0.01) {}
     /// μ ≥ 0 (ValueError otherwise). Default 0.
     SGDOptions& momentum(double m) { return momentum_ = m, *this; }
@@ -42,18 +45,6 @@ private:
     bool nesterov_ = false;
 };
 
-class SGD : public Optimizer {
-public:
-    /// No parameters yet: add_param_group() binds them.
-    explicit SGD(SGDOptions options = {});
-    explicit SGD(ParamGroup params, SGDOptions options = {});
-    SGD(ParamGroup params, LearningRate learning_rate) : SGD(std::move(params), SGDOptions().learning_rate(std::move(learning_rate))) {}
-    const SGDOptions& options() const noexcept { return options_; }
-    /// The chain these options build.
-    static GradientTransformPtr make_transform(const SGDOptions& options);
-
-private:
-    SGDOptions options_;
-};
+using SGD = NamedOptimizer<SGDOptions>;
 
 }  // namespace xgrad::optim

@@ -12,7 +12,7 @@
 
 #include "xgrad/core/tensor.hpp"
 #include "xgrad/nn/module.hpp"
-#include "xgrad/optim/reduce_lr_on_plateau.hpp"
+#include "xgrad/optim/plateau.hpp"
 
 namespace xgrad::train {
 
@@ -83,7 +83,7 @@ private:
     std::function<double(int, double)> schedule_;
 };
 
-/// The optimizer's ReduceLROnPlateau controller driven by `monitor` each
+/// Keras' ReduceLROnPlateau: the optimizer's PlateauController driven by `monitor` each
 /// epoch (Keras: val_loss, factor 0.1, patience 10, min_delta 1e-4, cooldown
 /// 0, min_lr 0; mode from the name unless set: "acc" → max). Records
 /// "learning_rate" in the logs.
@@ -97,7 +97,7 @@ public:
 private:
     std::string monitor_;
     optim::PlateauOptions options_;
-    std::unique_ptr<optim::ReduceLROnPlateau> controller_;
+    std::unique_ptr<optim::PlateauController> controller_;
 };
 
 /// Appends one CSV row per epoch to `path` (header first), as Keras' CSVLogger.

@@ -1,4 +1,4 @@
-#include "xgrad/optim/reduce_lr_on_plateau.hpp"
+#include "xgrad/optim/plateau.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -9,7 +9,7 @@
 
 namespace xgrad::optim {
 
-ReduceLROnPlateau::ReduceLROnPlateau(Optimizer& optimizer, PlateauOptions options)
+PlateauController::PlateauController(Optimizer& optimizer, PlateauOptions options)
     : optimizer_(&optimizer), options_(options) {
     // Keras: "ReduceLROnPlateau does not support a factor >= 1.0".
     if (!(options_.factor() > 0 && options_.factor() < 1))
@@ -19,14 +19,14 @@ ReduceLROnPlateau::ReduceLROnPlateau(Optimizer& optimizer, PlateauOptions option
     reset();
 }
 
-void ReduceLROnPlateau::reset() {
+void PlateauController::reset() {
     best_ = options_.mode() == PlateauOptions::Mode::min ? std::numeric_limits<double>::infinity()
                                                          : -std::numeric_limits<double>::infinity();
     wait_ = 0;
     cooldown_counter_ = 0;
 }
 
-bool ReduceLROnPlateau::step(double value) {
+bool PlateauController::step(double value) {
     if (cooldown_counter_ > 0) {
         --cooldown_counter_;
         wait_ = 0;

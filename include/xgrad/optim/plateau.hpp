@@ -1,12 +1,13 @@
 #pragma once
 /// \file
-/// ReduceLROnPlateau as a controller: the caller passes the monitored value
+/// PlateauController: Keras' ReduceLROnPlateau as a controller (train::ReduceLROnPlateau
+/// is the callback that drives it from fit()): the caller passes the monitored value
 /// (e.g. the validation loss) once per epoch; when it has not improved for
 /// `patience` epochs the optimizer's learning rate is multiplied by `factor`.
 /// Keras semantics and defaults (keras/src/callbacks/reduce_lr_on_plateau.py):
 /// factor 0.1, patience 10, min_delta 1e-4 (absolute), cooldown 0, min_lr 0.
 ///
-///     optim::ReduceLROnPlateau plateau(opt, optim::PlateauOptions().patience(5));
+///     optim::PlateauController plateau(opt, optim::PlateauOptions().patience(5));
 ///     for (int epoch = 0; epoch < epochs; ++epoch) {
 ///         train_one_epoch();
 ///         plateau.step(validation_loss());   // true when it just reduced the learning rate
@@ -52,11 +53,11 @@ private:
     Mode mode_ = Mode::min;
 };
 
-class ReduceLROnPlateau {
+class PlateauController {
 public:
     /// Controls `optimizer`'s learning rate (the optimizer must outlive this).
     /// ValueError unless 0 < factor < 1, patience ≥ 0, cooldown ≥ 0.
-    explicit ReduceLROnPlateau(Optimizer& optimizer, PlateauOptions options = {});
+    explicit PlateauController(Optimizer& optimizer, PlateauOptions options = {});
     /// Feeds one epoch's monitored value; returns true when it reduced the learning rate.
     bool step(double value);
     /// Forgets the best value, the wait and the cooldown (Keras' on_train_begin).

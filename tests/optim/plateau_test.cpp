@@ -3,7 +3,7 @@
 using namespace xgrad;
 using namespace xgrad::optim;
 
-BOOST_AUTO_TEST_SUITE(optim_reduce_lr_on_plateau)
+BOOST_AUTO_TEST_SUITE(optim_plateau)
 
 BOOST_AUTO_TEST_CASE(keras_defaults) {
     const PlateauOptions o;
@@ -17,7 +17,7 @@ BOOST_AUTO_TEST_CASE(keras_defaults) {
 
 BOOST_AUTO_TEST_CASE(reduces_after_patience_epochs_without_improvement) {
     SGD opt(SGDOptions().learning_rate(1.0));
-    ReduceLROnPlateau plateau(opt, PlateauOptions().patience(2));
+    PlateauController plateau(opt, PlateauOptions().patience(2));
     BOOST_TEST(!plateau.step(1.0));     // best 1.0
     BOOST_TEST(!plateau.step(0.9));     // best 0.9
     BOOST_TEST(!plateau.step(0.9));     // wait 1
@@ -33,7 +33,7 @@ BOOST_AUTO_TEST_CASE(reduces_after_patience_epochs_without_improvement) {
 
 BOOST_AUTO_TEST_CASE(min_delta_is_absolute) {
     SGD opt(SGDOptions().learning_rate(1.0));
-    ReduceLROnPlateau plateau(opt, PlateauOptions().patience(1));
+    PlateauController plateau(opt, PlateauOptions().patience(1));
     plateau.step(1.0);
     BOOST_TEST(plateau.step(0.99995));  // not < 1.0 − 1e-4: no improvement, patience 1 → reduce
     BOOST_TEST(opt.learning_rate() == 0.1);
@@ -44,7 +44,7 @@ BOOST_AUTO_TEST_CASE(min_delta_is_absolute) {
 
 BOOST_AUTO_TEST_CASE(cooldown_and_min_lr) {
     SGD opt(SGDOptions().learning_rate(1e-3));
-    ReduceLROnPlateau plateau(opt, PlateauOptions().patience(1).cooldown(2).min_lr(5e-5));
+    PlateauController plateau(opt, PlateauOptions().patience(1).cooldown(2).min_lr(5e-5));
     plateau.step(1.0);
     BOOST_TEST(plateau.step(1.0));  // 1e-3 → 1e-4; cooldown 2
     BOOST_TEST(plateau.cooldown_counter() == 2);
@@ -58,7 +58,7 @@ BOOST_AUTO_TEST_CASE(cooldown_and_min_lr) {
 
 BOOST_AUTO_TEST_CASE(max_mode_for_accuracies) {
     SGD opt(SGDOptions().learning_rate(1.0));
-    ReduceLROnPlateau plateau(opt, PlateauOptions().patience(1).factor(0.5).mode(PlateauOptions::Mode::max));
+    PlateauController plateau(opt, PlateauOptions().patience(1).factor(0.5).mode(PlateauOptions::Mode::max));
     BOOST_TEST(!plateau.step(0.80));
     BOOST_TEST(!plateau.step(0.85));  // higher is better
     BOOST_TEST(plateau.step(0.84));   // 1.0 → 0.5
@@ -69,9 +69,9 @@ BOOST_AUTO_TEST_CASE(max_mode_for_accuracies) {
 
 BOOST_AUTO_TEST_CASE(errors) {
     SGD opt;
-    CHECK_THROWS_WITH(ReduceLROnPlateau(opt, PlateauOptions().factor(1.0)), ValueError, "factor must be in (0, 1)");
+    CHECK_THROWS_WITH(PlateauController(opt, PlateauOptions().factor(1.0)), ValueError, "factor must be in (0, 1)");
     SGD scheduled(SGDOptions().learning_rate(ExponentialDecay(0.1, 10, 0.5)));
-    ReduceLROnPlateau plateau(scheduled, PlateauOptions().patience(1));
+    PlateauController plateau(scheduled, PlateauOptions().patience(1));
     plateau.step(1.0);
     CHECK_THROWS_WITH(plateau.step(1.0), ValueError, "the learning rate is a Schedule");
 }

@@ -1,0 +1,193 @@
+#pragma once
+/// \file
+/// Config: the options of a layer (or of an initializer, regularizer,
+/// constraint) as a flat map of strings, the form io::save() stores in the
+/// architecture JSON. Numbers are printed so they read back to the same
+/// double. An option whose value is itself configurable is stored as its
+/// registered name under the option's key and its own options under
+/// "key.option":
+///
+///     {"units": "100", "activation": "relu", "kernel_regularizer": "l1_l2",
+///      "kernel_regularizer.l1": "0", "kernel_regularizer.l2": "0.01", …}
+///
+/// ConfigCodec<V> converts one option of type V; the built-in value types are
+/// here, and each configurable kind specializes it in its own header
+/// (InitializerRef in init.hpp, RegularizerRef in regularizers.hpp, …).
+#include <charconv>
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "xgrad/core/error.hpp"
+#include "xgrad/core/registry.hpp"
+
+namespace xgrad::nn {
+
+using Config = std::map<std::string, std::string>;
+
+/// Reads and writes an option of type V under `key`. decode() returns false
+/// when the key is absent (the option keeps its value) and throws ValueError
+/// naming the key for a malformed value.
+template <class V> struct ConfigCodec;
+
+namespace detail {
+[[noreturn]] inline void bad_config_value(const std::string& key, const std::string& value, const char* expected) {
+    throw ValueError("config: '" + key + "' is not " + expected + ": '" + value + "'");
+}
+template <class N> bool decode_number(const Config& c, const std::string& key, N& out, const char* expected) {
+    const auto it = c.find(key);
+    if (it == c.end()) return false;
+    const std::string& s = it->second;
+    N v{};
+    const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (r.ec != std::errc() || r.ptr != s.data() + s.size()) bad_config_value(key, s, expected);
+    out = v;
+    return true;
+}
+}  // namespace detail
+
+template <> struct ConfigCodec<double> {
+    static std::string text(double v) {
+        char buf[64];
+        const auto r = std::to_chars(buf, buf + sizeof buf, v);
+        return std::string(buf, r.ptr);
+    }
+    static void encode(Config& c, const std::string& key, double v) { c[key] = text(v); }
+    static bool decode(const Config& c, const std::string& key, double& out) {
+        return detail::decode_number(c, key, out, "a number");
+    }
+};
+
+template <> struct ConfigCodec<std::int64_t> {
+    static std::string text(std::int64_t v) { return std::to_string(v); }
+    static void encode(Config& c, const std::string& key, std::int64_t v) { c[key] = text(v); }
+    static bool decode(const Config& c, const std::string& key, std::int64_t& out) {
+        return detail::decode_number(c, key, out, "an integer");
+    }
+};
+
+template <> struct ConfigCodec<bool> {
+    static std::string text(bool v) { return v ? "true" : "false"; }
+    static void encode(Config& c, const std::string& key, bool v) { c[key] = text(v); }
+    static bool decode(const Config& c, const std::string& key, bool& out) {
+        const auto it = c.find(key);
+        if (it == c.end()) return false;
+        if (it->second != "true" && it->second != "false") detail::bad_config_value(key, it->second, "true/false");
+        out = it->second == "true";
+        return true;
+    }
+};
+
+template <> struct ConfigCodec<std::string> {
+    static std::string text(const std::string& v) { return "'" + v + "'"; }
+    static void encode(Config& c, const std::string& key, const std::string& v) { c[key] = v; }
+    static bool decode(const Config& c, const std::string& key, std::string& out) {
+        const auto it = c.find(key);
+        if (it == c.end()) return false;
+        out = it->second;
+        return true;
+    }
+};
+
+/// Absent key = no value.
+template <> struct ConfigCodec<std::optional<double>> {
+    static std::string text(const std::optional<double>& v) { return v ? ConfigCodec<double>::text(*v) : "none"; }
+    static void encode(Config& c, const std::string& key, const std::optional<double>& v) {
+        if (v) ConfigCodec<double>::encode(c, key, *v);
+    }
+    static bool decode(const Config& c, const std::string& key, std::optional<double>& out) {
+        double v = 0;
+        if (!ConfigCodec<double>::decode(c, key, v)) return false;
+        out = v;
+        return true;
+    }
+};
+
+/// "[1,2,3]"
+template <> struct ConfigCodec<std::vector<std::int64_t>> {
+    static std::string text(const std::vector<std::int64_t>& v) {
+        std::string s = "[";
+        for (std::size_t i = 0; i < v.size(); ++i) {
+            if (i) s += ',';
+            s += std::to_string(v[i]);
+        }
+        return s + "]";
+    }
+    static void encode(Config& c, const std::string& key, const std::vector<std::int64_t>& v) { c[key] = text(v); }
+    static bool decode(const Config& c, const std::string& key, std::vector<std::int64_t>& out);
+};
+
+/// The value of `key` as V, or `fallback` when absent (for hand-written factories).
+template <class V> V config_get(const Config& c, const std::string& key, V fallback) {
+    ConfigCodec<V>::decode(c, key, fallback);
+    return fallback;
+}
+/// Stores `value` under `key`.
+template <class V> void config_set(Config& c, const std::string& key, const V& value) {
+    ConfigCodec<V>::encode(c, key, value);
+}
+
+/// A config of numeric options: config_numbers({{"mean", mean}, {"stddev", stddev}}).
+Config config_numbers(std::initializer_list<std::pair<const char*, double>> options);
+
+/// The entries under "key." with that prefix removed (the options of a
+/// configurable option).
+Config sub_config(const Config& c, const std::string& key);
+/// Stores a configurable option: its registered `name` under `key` and its
+/// `options` under "key.".
+void put_sub_config(Config& c, const std::string& key, const std::string& name, const Config& options);
+
+/// The registry of a configurable kind: factories from a config.
+template <class Ptr> using ConfigFactory = std::function<Ptr(const Config&)>;
+
+namespace detail {
+/// Stores a configurable object (Initializer, Regularizer, Constraint: name()
+/// and config()) under `key`. ValueError, at save time rather than as a
+/// silent drop at load time, when `registry` cannot rebuild it: its name is
+/// not registered, or the registered factory gives back another config.
+template <class Object, class Ptr>
+void encode_object(Config& c, const std::string& key, const Object& object, const Registry<ConfigFactory<Ptr>>& registry) {
+    const std::string name = object.name();
+    const Config options = object.config();
+    if (!registry.contains(name))
+        throw ValueError("config: " + key + " '" + name + "' is not a registered " + registry.what() +
+                         ", so it cannot be saved (register a factory under that name)");
+    if (const Ptr rebuilt = registry.get(name)(options); !rebuilt || rebuilt->config() != options)
+        throw ValueError("config: " + key + " '" + name + "': the registered factory does not rebuild it from its config()");
+    put_sub_config(c, key, name, options);
+}
+/// The object stored under `key` by encode_object (`key` present).
+/// ValueError for an unknown name or an option its factory does not know.
+template <class Ptr>
+Ptr decode_object(const Config& c, const std::string& key, const Registry<ConfigFactory<Ptr>>& registry) {
+    const std::string& name = c.at(key);
+    const Config options = sub_config(c, key);
+    Ptr object = registry.get(name)(options);
+    if (!object) throw ValueError("config: " + key + " '" + name + "': the factory returned null");
+    const Config understood = object->config();
+    for (const auto& entry : options)
+        if (!understood.count(entry.first))
+            throw ValueError("config: " + key + " '" + name + "' has no option '" + entry.first + "'");
+    return object;
+}
+/// The ConfigCodec of a handle to a configurable object (InitializerRef,
+/// RegularizerRef, ConstraintRef) rebuilt through `registry()`; an empty
+/// handle is an absent key.
+template <class Ref, auto registry> struct ObjectCodec {
+    static void encode(Config& c, const std::string& key, const Ref& ref) {
+        if (ref) encode_object(c, key, *ref, registry());
+    }
+    static bool decode(const Config& c, const std::string& key, Ref& out) {
+        if (!c.count(key)) return false;
+        out = Ref(decode_object(c, key, registry()));
+        return true;
+    }
+};
+}  // namespace detail
+
+}  // namespace xgrad::nn

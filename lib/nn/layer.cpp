@@ -1,0 +1,15 @@
+#include "xgrad/nn/layer.hpp"
+
+namespace xgrad::nn {
+
+Registry<LayerFactory>& layer_registry() {
+    static Registry<LayerFactory> registry("layer type");
+    return registry;
+}
+
+void register_layer(std::string type_name, LayerFactory factory) {
+    if (!factory) throw ValueError("register_layer: '" + type_name + "' has an empty factory");
+    layer_registry().add(std::move(type_name), std::move(factory));
+}
+
+}  // namespace xgrad::nn

@@ -11,7 +11,6 @@
 //   sparse  per = −log p[label] picked by gather on the same log-probabilities
 #include "xgrad/losses/losses.hpp"
 
-#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -229,11 +228,7 @@ void register_loss(std::string name, Loss::Fn fn) {
     loss_registry().add(std::move(name), std::move(loss));
 }
 
-std::vector<std::string> loss_names() {
-    std::vector<std::string> names = loss_registry().names();
-    std::sort(names.begin(), names.end());
-    return names;
-}
+std::vector<std::string> loss_names() { return loss_registry().names(); }
 
 Loss::Loss(const char* name) : Loss(get_loss(name)) {}
 

@@ -2,7 +2,6 @@
 // returning a 0-d float32 tensor; a name registry; the Mean accumulator.
 #include "xgrad/losses/metrics.hpp"
 
-#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -126,11 +125,7 @@ void register_metric(std::string name, Metric::Fn fn) {
     metric_registry().add(std::move(name), std::move(metric));
 }
 
-std::vector<std::string> metric_names() {
-    std::vector<std::string> names = metric_registry().names();
-    std::sort(names.begin(), names.end());
-    return names;
-}
+std::vector<std::string> metric_names() { return metric_registry().names(); }
 
 Metric::Metric(const char* name) : Metric(get_metric(name)) {}
 

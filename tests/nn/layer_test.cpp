@@ -117,7 +117,7 @@ BOOST_AUTO_TEST_CASE(unregistered_or_unnamed_options_cannot_be_configured) {
     BOOST_TEST(contains(error_of([&] { d.config(); }), "the registered factory does not rebuild it"));
 }
 
-BOOST_AUTO_TEST_CASE(registry_is_thread_safe_and_lists_in_registration_order) {
+BOOST_AUTO_TEST_CASE(registry_is_thread_safe_with_sorted_names_and_ordered_entries) {
     Registry<int> r("number", {{"one", 1}, {"two", 2}});
     std::vector<std::thread> threads;
     for (int t = 0; t < 4; ++t)
@@ -133,7 +133,12 @@ BOOST_AUTO_TEST_CASE(registry_is_thread_safe_and_lists_in_registration_order) {
         });
     for (auto& th : threads) th.join();
     BOOST_TEST(r.names().size() == 802u);
-    BOOST_TEST(r.names()[0] == "one");
+    BOOST_TEST(r.names()[0] == "n0_0");           // sorted
+    BOOST_TEST(r.entries()[0].first == "one");     // registration order
+    r.add("one", 10);                               // replacing keeps the place
+    BOOST_TEST(r.entries()[0].second == 10);
+    BOOST_TEST(!r.insert("two", 20));               // insert never replaces
+    BOOST_TEST(r.get("two") == 2);
     BOOST_TEST(r.get("n3_199") == 199);
     BOOST_TEST(error_of([&] { r.get("three"); }).starts_with("unknown number 'three' (known: "));
     BOOST_TEST(error_of([&] { r.add("", 0); }) == "number registry: the name must not be empty");

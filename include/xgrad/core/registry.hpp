@@ -61,10 +61,13 @@ public:
         std::lock_guard lock(mutex_);
         return entries_.find(name) != entries_.end();
     }
-    /// The names in registration order.
+    /// The names, sorted.
     std::vector<std::string> names() const {
         std::lock_guard lock(mutex_);
-        return order_;
+        std::vector<std::string> out;
+        out.reserve(entries_.size());
+        for (const auto& entry : entries_) out.push_back(entry.first);
+        return out;
     }
     /// Name and entry pairs in registration order (a snapshot).
     std::vector<std::pair<std::string, T>> entries() const {

@@ -230,6 +230,21 @@ std::vector<Tensor> Module::trainable_parameters() const {
     return out;
 }
 
+ParameterSource Module::parameter_source() {
+    ParameterSource source;
+    source.parameters = [this] { return trainable_parameters(); };
+    source.named_parameters = [this] {
+        const std::string prefix = has_parent() ? name_ + "." : std::string();
+        std::vector<NamedTensor> named;
+        for (NamedTensor& nt : named_parameters())
+            if (nt.tensor.requires_grad()) named.push_back({prefix + nt.name, std::move(nt.tensor)});
+        return named;
+    };
+    source.project = [this] { apply_constraints(); };
+    source.identity = this;
+    return source;
+}
+
 std::vector<Tensor> Module::non_trainable_parameters() const {
     std::vector<Tensor> out;
     for (const Entry& e : entries_)

@@ -5,13 +5,20 @@
 
 #include "loops.hpp"
 #include "xgrad/autograd/grad_mode.hpp"
-#include "xgrad/nn/module.hpp"
 #include "xgrad/optim/clip.hpp"
 
 namespace xgrad::optim {
 
-std::vector<Tensor> ParamGroup::parameters() const {
-    return module_ ? module_->trainable_parameters() : params_;
+ParamGroup::ParamGroup(std::vector<NamedTensor> params) {
+    for (NamedTensor& p : params) {
+        names_.push_back(std::move(p.name));
+        params_.push_back(std::move(p.tensor));
+    }
+}
+
+ParamGroup::ParamGroup(ParameterSource source) : source_(std::move(source)) {
+    if (!source_.parameters || !source_.named_parameters)
+        throw ValueError("ParamGroup: a parameter source needs both parameters and named_parameters");
 }
 
 Optimizer::Optimizer(GradientTransformPtr transform, LearningRate learning_rate, std::string name)
@@ -99,30 +106,27 @@ std::size_t Optimizer::create_slot(std::string key, const Tensor& param, std::si
 std::size_t Optimizer::slot_for_tensor(std::size_t group, std::size_t index) {
     Group& g = groups_[group];
     if (g.slot_of[index] < 0) {
-        const std::string key = (group == 0 ? std::string("params.") : "params_" + std::to_string(group) + ".") +
-                                std::to_string(index);
+        std::string key = !g.group.names().empty() ? g.group.names()[index]
+                          : group == 0              ? "params." + std::to_string(index)
+                                                    : "params_" + std::to_string(group) + "." + std::to_string(index);
         g.slot_of[index] = static_cast<std::ptrdiff_t>(create_slot(key, g.group.tensors()[index], group));
     }
     return static_cast<std::size_t>(g.slot_of[index]);
 }
 
-std::size_t Optimizer::slot_for_module_param(std::size_t group, const Tensor& param) {
+std::size_t Optimizer::slot_for_live_param(std::size_t group, const Tensor& param) {
     if (const auto it = slot_by_impl_.find(param.impl().get()); it != slot_by_impl_.end()) return it->second;
     // First update of this tensor: find its name.
-    nn::Module& module = *groups_[group].group.module();
-    // A layer inside a model is named as in the model's state_dict when it is
-    // a direct child of the root ("dense_1.kernel"); a model, by its own keys.
-    const std::string prefix = module.has_parent() ? module.name() + "." : std::string();
     std::string key;
-    for (const nn::NamedTensor& nt : module.named_parameters())
-        if (nt.tensor.is_same(param)) key = prefix + nt.name;
-    if (key.empty()) throw ValueError(name_ + ": a trainable parameter of " + module.name() + " has no name");
+    for (const NamedTensor& nt : groups_[group].group.source().named_parameters())
+        if (nt.tensor.is_same(param)) key = nt.name;
+    if (key.empty()) throw ValueError(name_ + ": a parameter of group " + std::to_string(group) + " has no name");
     if (const auto it = slot_by_key_.find(key); it != slot_by_key_.end()) {
         if (slots_[it->second]->group != group)
             throw ValueError(name_ + ": parameter groups " + std::to_string(slots_[it->second]->group) + " and " +
                              std::to_string(group) + " both have a parameter named '" + key +
                              "' (give the modules distinct names with set_name)");
-        // The module replaced this weight's tensor (e.g. to(float64)): keep the
+        // The source replaced this weight's tensor (e.g. to(float64)): keep the
         // state under its name, converted, and forget the old tensor.
         Slot& slot = *slots_[it->second];
         if (slot.param.shape() != param.shape()) {
@@ -164,12 +168,12 @@ void Optimizer::step() {
     for (std::size_t g = 0; g < groups_.size(); ++g) {
         const ParamGroup& group = groups_[g].group;
         const double lr = base_lr * group.lr_scale();
-        if (nn::Module* module = group.module()) {
-            for (const Tensor& p : module->trainable_parameters()) {
+        if (group.is_live()) {
+            for (const Tensor& p : group.source().parameters()) {
                 if (!p.requires_grad()) continue;
                 const Tensor grad = p.grad();
                 if (!grad.defined()) continue;
-                add_view(slot_for_module_param(g, p), p, grad, lr);
+                add_view(slot_for_live_param(g, p), p, grad, lr);
             }
         } else {
             for (std::size_t i = 0; i < group.tensors().size(); ++i) {
@@ -199,25 +203,20 @@ void Optimizer::step() {
     views_.clear();
     ++iterations_;
 
-    // Keras applies constraints after every update. A module shared by two
-    // groups is constrained once.
+    // Projections (Keras applies weight constraints after every update). A
+    // source shared by two groups is projected once.
     for (std::size_t g = 0; g < groups_.size(); ++g) {
-        nn::Module* module = groups_[g].group.module();
-        if (!module) continue;
+        const ParameterSource& source = groups_[g].group.source();
+        if (!source.project) continue;
         bool seen = false;
-        for (std::size_t h = 0; h < g; ++h) seen = seen || groups_[h].group.module() == module;
-        if (!seen) module->apply_constraints();
+        for (std::size_t h = 0; h < g && source.identity; ++h) seen = seen || groups_[h].group.source().identity == source.identity;
+        if (!seen) source.project();
     }
 }
 
 void Optimizer::zero_grad() {
-    for (const Group& g : groups_) {
-        if (nn::Module* module = g.group.module()) {
-            for (Tensor p : module->parameters()) p.zero_grad();
-        } else {
-            for (Tensor p : g.group.tensors()) p.zero_grad();
-        }
-    }
+    for (const Group& g : groups_)
+        for (Tensor p : g.group.parameters()) p.zero_grad();
 }
 
 // ---- state ---------------------------------------------------------------------------------

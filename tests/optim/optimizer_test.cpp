@@ -358,4 +358,37 @@ BOOST_AUTO_TEST_CASE(state_follows_a_weight_replaced_by_the_module) {
     BOOST_TEST(state.size() == 2u + 4u * 2u);  // iterations, learning_rate, 4 weights × (m, v)
 }
 
+// Optimizers see named tensors, never modules: state is keyed by the names
+// a group gives, and a live source's projection runs after each step.
+BOOST_AUTO_TEST_CASE(named_tensors_and_a_live_source_with_a_projection) {
+    Tensor a = tensor({1.0, 2.0}, float64).requires_grad_();
+    Tensor b = tensor({3.0}, float64).requires_grad_();
+    SGD opt(std::vector<NamedTensor>{{"encoder.w", a}}, 0.5);
+    int projections = 0;
+    ParameterSource source;
+    source.parameters = [&] { return std::vector<Tensor>{b}; };
+    source.named_parameters = [&] { return std::vector<NamedTensor>{{"head.w", b}}; };
+    source.project = [&] {
+        ++projections;
+        NoGradGuard no_grad;
+        b.copy_(clamp(b, 0.0, 2.0));  // a projection onto [0, 2]
+    };
+    opt.add_param_group(source);
+    a.set_grad(tensor({1.0, 1.0}, float64));
+    b.set_grad(tensor({-4.0}, float64));
+    opt.step();
+    BOOST_TEST(xgrad_test::values(a) == std::vector<double>({0.5, 1.5}), boost::test_tools::per_element());
+    BOOST_TEST(b.item() == 2.0);  // 3 + 2 = 5, projected to 2
+    BOOST_TEST(projections == 1);
+    const auto state = opt.state_dict();
+    BOOST_TEST(state.count("iterations") == 1u);
+    SGD momentum(std::vector<NamedTensor>{{"encoder.w", a}}, SGDOptions().learning_rate(0.1).momentum(0.9));
+    a.set_grad(tensor({1.0, 1.0}, float64));
+    momentum.step();
+    BOOST_TEST(momentum.state_dict().count("encoder.w/momentum.momentum") == 1u);  // <name>/<transform>.<state>
+    ParameterSource incomplete;
+    incomplete.parameters = [&] { return std::vector<Tensor>{b}; };
+    CHECK_THROWS_WITH(ParamGroup{incomplete}, ValueError, "needs both parameters and named_parameters");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -52,6 +52,7 @@
 #include <utility>
 #include <vector>
 
+#include "xgrad/core/named_tensor.hpp"
 #include "xgrad/core/tensor.hpp"
 #include "xgrad/nn/config.hpp"
 
@@ -80,11 +81,7 @@ private:
 ModulePtr cloned(const ModulePtr& original);
 }  // namespace detail
 
-/// A named tensor owned by a module.
-struct NamedTensor {
-    std::string name;
-    Tensor tensor;
-};
+using xgrad::NamedTensor;
 
 class Module : public std::enable_shared_from_this<Module> {
 public:
@@ -168,6 +165,13 @@ public:
     std::vector<Tensor> parameters() const;
     /// Weights that get gradients and are optimized.
     std::vector<Tensor> trainable_parameters() const;
+    /// What an optimizer needs (optim::ParamGroup(module) asks for it): the
+    /// trainable parameters at each step, named by their state_dict key,
+    /// prefixed with this module's name when it is a layer of a model (so a
+    /// group of model[1] keeps state under "dense_1.kernel", as one of the
+    /// whole model would), and apply_constraints() as the projection after
+    /// each update. The module must outlive the source.
+    ParameterSource parameter_source();
     /// Weights and buffers that are not optimized.
     std::vector<Tensor> non_trainable_parameters() const;
     /// Hierarchical names: {"dense_1.kernel", tensor}, parameters and buffers.

@@ -8,7 +8,7 @@
 ///     for (auto& [x, y] : batches) {
 ///         opt.zero_grad();
 ///         losses::sparse_categorical_crossentropy(y, model(x)).backward();
-///         opt.step();                          // clip → weight decay → update → model.apply_constraints()
+///         opt.step();                          // clip → weight decay → update → projection (constraints)
 ///     }
 ///     auto saved = opt.state_dict();           // {"iterations", "learning_rate", "dense.kernel/adam.momentum", …}
 ///
@@ -16,18 +16,19 @@
 /// others — frozen, or not reached by backward — are skipped, their state
 /// untouched): copy the gradient into the slot's update buffer, run the
 /// transform over all of them (so global-norm clipping sees every
-/// gradient), add each update to its parameter, then apply the module's
-/// weight constraints (max-norm), as Keras does after every step.
+/// gradient), add each update to its parameter, then run each group's
+/// projection (a module's weight constraints, e.g. max-norm, as Keras
+/// applies them after every step).
 ///
-/// Parameters come in groups. A group built from a Module asks it for its
-/// trainable_parameters() at every step, so freezing and unfreezing layers
-/// (set_trainable) takes effect without a new optimizer, and names state by
-/// the parameter's key in the module's state_dict ("dense_1.kernel"),
-/// prefixed with the module's name when the module is a layer of a model
-/// (a group of model[1] alone still says "dense_1.kernel"); two groups that
-/// would name two parameters alike are a ValueError. A group built from
-/// tensors names them "params.0", "params.1", … ("params_2.0" in group 2).
-/// State is never keyed by address.
+/// Parameters come in groups of named tensors; the optimizer never sees a
+/// module. A group built from a Module takes its parameter_source(): the
+/// trainable parameters at every step, so freezing and unfreezing layers
+/// (set_trainable) takes effect without a new optimizer, named by their key
+/// in the module's state_dict ("dense_1.kernel"), prefixed with the module's
+/// name when the module is a layer of a model (a group of model[1] alone
+/// still says "dense_1.kernel"); two groups that would name two parameters
+/// alike are a ValueError. A group of plain tensors names them "params.0",
+/// "params.1", … ("params_2.0" in group 2). State is never keyed by address.
 ///
 /// Step count: Keras semantics, one global t = iterations() + 1 for every
 /// parameter (bias corrections use it). PyTorch keeps a step per parameter,
@@ -36,8 +37,8 @@
 ///
 /// Hot path: after the first step, step() allocates no tensor memory (state
 /// and update buffers are created once per parameter and updated in place
-/// with plain loops), and for tensor groups no heap memory at all; a module
-/// group allocates the small vector trainable_parameters() returns.
+/// with plain loops), and for tensor groups no heap memory at all; a live
+/// group allocates the small vector its source returns.
 #include <concepts>
 #include <cstdint>
 #include <initializer_list>
@@ -50,13 +51,10 @@
 #include <utility>
 #include <vector>
 
+#include "xgrad/core/named_tensor.hpp"
 #include "xgrad/core/tensor.hpp"
 #include "xgrad/optim/schedule.hpp"
 #include "xgrad/optim/transform.hpp"
-
-namespace xgrad::nn {
-class Module;
-}
 
 namespace xgrad::optim {
 
@@ -79,9 +77,9 @@ private:
     Schedule schedule_;
 };
 
-/// Parameters sharing a learning-rate scale: tensors, or a Module (its
-/// trainable parameters at each step; the module must outlive the optimizer
-/// unless given as a shared_ptr).
+/// Parameters sharing a learning-rate scale: tensors (named or not), or a
+/// live ParameterSource such as a Module (its trainable parameters at each
+/// step; the module must outlive the optimizer unless given as a shared_ptr).
 ///
 ///     // Fine-tuning: reused layers learn 10× slower than the new head.
 ///     optim::SGD opt(*head, optim::SGDOptions().learning_rate(0.01));
@@ -93,31 +91,50 @@ private:
 /// absolute lr, and its schedulers rescale each one.)
 class ParamGroup {
 public:
+    /// Fixed tensors, named "params.0", "params.1", … ("params_2.0" in group 2).
     ParamGroup(std::vector<Tensor> params) : params_(std::move(params)) {}
     ParamGroup(std::initializer_list<Tensor> params) : params_(params) {}
-    ParamGroup(nn::Module& module) : module_(&module) {}
+    /// Fixed tensors with the names their state is kept under.
+    ParamGroup(std::vector<NamedTensor> params);
+    /// A live source, asked at every step.
+    ParamGroup(ParameterSource source);
+    /// Anything that provides a ParameterSource (nn::Module: its trainable
+    /// parameters at each step, its weight constraints after each update).
     template <class M>
-        requires std::derived_from<M, nn::Module>
-    ParamGroup(std::shared_ptr<M> module) : module_(module.get()), owner_(std::move(module)) {
-        if (!module_) throw ValueError("ParamGroup: null module");
-    }
+        requires requires(M& m) {
+            { m.parameter_source() } -> std::same_as<ParameterSource>;
+        }
+    ParamGroup(M& source) : ParamGroup(source.parameter_source()) {}
+    template <class M>
+        requires requires(M& m) {
+            { m.parameter_source() } -> std::same_as<ParameterSource>;
+        }
+    ParamGroup(std::shared_ptr<M> source) : ParamGroup(with_owner(std::move(source))) {}
 
     /// This group's learning rate as a multiple of the optimizer's (default 1).
     ParamGroup& lr_scale(double scale) { return lr_scale_ = scale, *this; }
     double lr_scale() const noexcept { return lr_scale_; }
 
-    /// The module the parameters come from, or null for a tensor group.
-    nn::Module* module() const noexcept { return module_; }
-    /// The tensors of a tensor group (empty for a module group).
+    /// Whether the parameters come from a live source (else fixed tensors).
+    bool is_live() const noexcept { return static_cast<bool>(source_.parameters); }
+    const ParameterSource& source() const noexcept { return source_; }
+    /// The fixed tensors (empty for a live group).
     const std::vector<Tensor>& tensors() const noexcept { return params_; }
-    /// The parameters the optimizer would update now: the tensors, or the
-    /// module's trainable_parameters().
-    std::vector<Tensor> parameters() const;
+    /// Their names (empty: "params.i").
+    const std::vector<std::string>& names() const noexcept { return names_; }
+    /// The parameters the optimizer would update now.
+    std::vector<Tensor> parameters() const { return is_live() ? source_.parameters() : params_; }
 
 private:
+    template <class M> static ParameterSource with_owner(std::shared_ptr<M> source) {
+        if (!source) throw ValueError("ParamGroup: null parameter source");
+        ParameterSource s = source->parameter_source();
+        s.owner = std::move(source);
+        return s;
+    }
     std::vector<Tensor> params_;
-    nn::Module* module_ = nullptr;
-    std::shared_ptr<nn::Module> owner_;
+    std::vector<std::string> names_;
+    ParameterSource source_;
     double lr_scale_ = 1.0;
 };
 
@@ -147,7 +164,7 @@ public:
 
     // ---- stepping -----------------------------------------------------------------------
     /// One update of every parameter that requires grad and has a gradient;
-    /// then iterations() + 1 and the modules' apply_constraints().
+    /// then iterations() + 1 and the groups' projections (weight constraints).
     void step();
     /// Drops the gradient of every parameter in every group ("no gradient yet").
     void zero_grad();
@@ -200,7 +217,7 @@ private:
         std::vector<std::ptrdiff_t> slot_of;  // tensor groups: slot index per position, −1 before the first update
     };
     std::size_t slot_for_tensor(std::size_t group, std::size_t index);
-    std::size_t slot_for_module_param(std::size_t group, const Tensor& param);
+    std::size_t slot_for_live_param(std::size_t group, const Tensor& param);
     std::size_t create_slot(std::string key, const Tensor& param, std::size_t group);
     void add_view(std::size_t slot, const Tensor& param, const Tensor& grad, double learning_rate);
 

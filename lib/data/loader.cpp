@@ -40,7 +40,7 @@ DataLoader::DataLoader(Dataset dataset, DataLoaderOptions options)
 
 std::int64_t DataLoader::num_batches() const {
     const std::int64_t n = dataset_.size(), b = options_.batch_size;
-    return options_.drop_last ? n / b : (n + b - 1) / b;
+    return n / b + (!options_.drop_last && n % b != 0);  // no n + b − 1: b may be huge
 }
 
 std::int64_t DataLoader::batch_size(std::int64_t i) const {

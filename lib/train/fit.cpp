@@ -4,7 +4,7 @@
 #include <iostream>
 
 #include "xgrad/autograd/grad_mode.hpp"
-#include "xgrad/core/random.hpp"
+#include "xgrad/data/loader.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/indexing.hpp"
 #include "xgrad/ops/shape_ops.hpp"
@@ -22,20 +22,10 @@ void check_pair(const char* op, const Tensor& x, const Tensor& y) {
     }
 }
 
-/// ⌈n / batch_size⌉, without the overflow of (n + batch_size - 1) / batch_size.
-std::int64_t batch_count(std::int64_t n, std::int64_t batch_size) {
-    return n / batch_size + (n % batch_size != 0);
-}
-
-/// The end of the batch that starts at `start` (written so that no sum can
-/// overflow, whatever the batch size).
-std::int64_t batch_end(std::int64_t start, std::int64_t n, std::int64_t batch_size) {
-    return start + std::min(batch_size, n - start);
-}
-
-/// Rows [start, stop) of `order` gathered from t into a fresh contiguous batch.
-Tensor rows(const Tensor& t, const Tensor& order, std::int64_t start, std::int64_t stop) {
-    return index_select(t, 0, slice(order, 0, start, stop));
+/// The one batching path of fit, evaluate and predict.
+data::DataLoader batches(const Tensor& x, const Tensor& y, std::int64_t batch_size, bool shuffle = false,
+                         std::uint64_t seed = 0) {
+    return data::DataLoader(data::Dataset(x, y), {.batch_size = batch_size, .shuffle = shuffle, .seed = seed});
 }
 
 /// Running per-sample averages of the loss and each metric over one pass.
@@ -63,14 +53,10 @@ Logs evaluate_pass(nn::Module& model, const Tensor& x, const Tensor& y, const lo
                    const std::vector<metrics::Metric>& metrics, std::int64_t batch_size, ProgressBar* bar) {
     NoGradGuard no_grad;
     Averages avg(metrics);
-    const std::int64_t n = x.size(0);
-    const Tensor order = arange(n);
     std::int64_t step = 0;
-    for (std::int64_t start = 0, stop = 0; start < n; start = stop) {
-        stop = batch_end(start, n, batch_size);
-        const Tensor xb = rows(x, order, start, stop), yb = rows(y, order, start, stop);
-        const Tensor pred = model(xb, false);
-        avg.add(loss(yb, pred).item(), yb, pred, stop - start);
+    for (const data::Batch& b : batches(x, y, batch_size).epoch(0)) {
+        const Tensor pred = model(b.x, false);
+        avg.add(loss(b.y, pred).item(), b.y, pred, b.size());
         if (bar) bar->update(++step, avg.logs());
     }
     return avg.logs();
@@ -103,30 +89,28 @@ History fit(nn::Module& model, const Tensor& x_all, const Tensor& y_all, FitOpti
         x = slice(x, 0, 0, split_at);
         y = slice(y, 0, 0, split_at);
     }
-    const std::int64_t n = x.size(0);
-    if (n == 0) throw ValueError("fit: no training samples");
-    const std::int64_t steps = batch_count(n, options.batch_size);
+    if (x.size(0) == 0) throw ValueError("fit: no training samples");
+    // Epoch e's order depends only on (seed, e), as for a hand-written loop
+    // over the same DataLoader, so a run resumed at initial_epoch sees what
+    // an uninterrupted run saw.
+    const data::DataLoader loader = batches(x, y, options.batch_size, options.shuffle, options.seed);
+    const std::int64_t steps = loader.num_batches();
 
     optim::Optimizer& optimizer = *options.optimizer;
     TrainContext ctx{model, optimizer, options.epochs, steps};
     History history;
-    Generator shuffler(options.seed);
-    // Resuming: draw the permutations of the skipped epochs so the data order
-    // matches an uninterrupted run.
-    for (int e = 0; e < options.initial_epoch; ++e)
-        if (options.shuffle) randperm(n, shuffler);
-
     for (const CallbackPtr& cb : options.callbacks) cb->on_train_begin(ctx);
     for (int epoch = options.initial_epoch; epoch < options.epochs && !ctx.stop_training; ++epoch) {
         for (const CallbackPtr& cb : options.callbacks) cb->on_epoch_begin(epoch, ctx);
         if (options.verbose > 0) out << "Epoch " << epoch + 1 << "/" << options.epochs << "\n";
         ProgressBar bar(out, steps, options.verbose == 1 && !options.out && stdout_is_terminal());
         model.train();
-        const Tensor order = options.shuffle ? randperm(n, shuffler) : arange(n);
         Averages avg(options.metrics);
-        for (std::int64_t b = 0; b < steps; ++b) {
-            const std::int64_t start = b * options.batch_size, stop = batch_end(start, n, options.batch_size);
-            const Tensor xb = rows(x, order, start, stop), yb = rows(y, order, start, stop);
+        const data::Epoch batches_of_epoch = loader.epoch(epoch);
+        for (auto it = batches_of_epoch.begin(); it != batches_of_epoch.end(); ++it) {
+            const std::int64_t b = it.index();
+            const Tensor& xb = it->x;
+            const Tensor& yb = it->y;
             const Tensor pred = model(xb, true);
             Tensor loss = options.loss(yb, pred);
             for (const Tensor& penalty : model.losses()) loss = loss + penalty.to(loss.dtype());
@@ -135,7 +119,7 @@ History fit(nn::Module& model, const Tensor& x_all, const Tensor& y_all, FitOpti
             optimizer.step();
             {
                 NoGradGuard no_grad;
-                avg.add(loss.item(), yb, pred.detach(), stop - start);
+                avg.add(loss.item(), yb, pred.detach(), it->size());
             }
             const Logs running = avg.logs();
             if (options.verbose == 1) bar.update(b + 1, running);
@@ -160,7 +144,7 @@ Logs evaluate(nn::Module& model, const Tensor& x, const Tensor& y, const Evaluat
     check_pair("evaluate", x, y);
     if (options.batch_size <= 0) throw ValueError("evaluate: batch_size must be positive");
     std::ostream& out = options.out ? *options.out : std::cout;
-    const std::int64_t steps = batch_count(x.size(0), options.batch_size);
+    const std::int64_t steps = batches(x, y, options.batch_size).num_batches();
     ProgressBar bar(out, steps, options.verbose == 1 && !options.out && stdout_is_terminal());
     const Logs logs = evaluate_pass(model, x, y, options.loss, options.metrics, options.batch_size,
                                     options.verbose > 0 ? &bar : nullptr);
@@ -173,11 +157,7 @@ Tensor predict(nn::Module& model, const Tensor& x, std::int64_t batch_size) {
     if (x.rank() == 0) throw ShapeError("predict: x must have a batch dimension, got a scalar");
     NoGradGuard no_grad;
     std::vector<Tensor> outputs;
-    const std::int64_t n = x.size(0);
-    for (std::int64_t start = 0, stop = 0; start < n; start = stop) {
-        stop = batch_end(start, n, batch_size);
-        outputs.push_back(model(slice(x, 0, start, stop), false));
-    }
+    for (const data::Batch& b : batches(x, Tensor(), batch_size).epoch(0)) outputs.push_back(model(b.x, false));
     if (outputs.empty()) throw ValueError("predict: x has no samples");
     return outputs.size() == 1 ? outputs[0] : concat(outputs, 0);
 }

@@ -40,6 +40,9 @@ struct FitOptions {
     /// shuffling (Keras). Ignored when validation_data is given.
     double validation_split = 0.0;
     /// Reshuffle the training samples every epoch (seeded: reproducible).
+    /// fit batches through data::DataLoader, so epoch e's batches are those
+    /// of DataLoader(Dataset(x, y), {batch_size, shuffle, seed}).epoch(e),
+    /// the order a hand-written loop over that loader sees.
     bool shuffle = true;
     std::uint64_t seed = 42;
     /// 0 silent, 1 progress bar (a live bar on a terminal, else a line per

@@ -15,6 +15,12 @@ namespace {
 
 std::atomic<std::uint64_t> next_mark{1};
 
+/// Identifies the calling thread (the address of a per-thread object).
+const void* this_thread_token() {
+    static thread_local const char token = 0;
+    return &token;
+}
+
 /// Where grad() wants a gradient: a leaf tensor, or output `output_nr` of a node.
 struct CaptureTarget {
     const detail::TensorImpl* leaf = nullptr;
@@ -38,6 +44,12 @@ public:
     Engine(bool keep_graph, bool create_graph, const std::vector<CaptureTarget>* captures)
         : keep_graph_(keep_graph), create_graph_(create_graph), captures_(captures) {
         if (captures_) captured_.resize(captures_->size());
+    }
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
+    /// Gives the nodes of this pass back, also when it ended in an exception.
+    ~Engine() {
+        for (Node* n : claimed_) n->owner_.store(nullptr, std::memory_order_release);
     }
 
     void run(const std::vector<Tensor>& outputs, const std::vector<Tensor>& seeds) {
@@ -103,7 +115,16 @@ public:
     std::vector<Tensor> take_captured() { return std::move(captured_); }
 
 private:
-    static void discover(Node* n, std::uint64_t mark, std::vector<Node*>& stack) {
+    void discover(Node* n, std::uint64_t mark, std::vector<Node*>& stack) {
+        const void* me = this_thread_token();
+        const void* owner = nullptr;
+        if (n->owner_.compare_exchange_strong(owner, me, std::memory_order_acq_rel)) {
+            claimed_.push_back(n);
+        } else if (owner != me) {
+            throw AutogradError(std::string("backward: node ") + n->name() +
+                                " is in a backward pass running in another thread; a graph (like the module that "
+                                "built it) must be differentiated by one thread at a time");
+        }
         if (n->visit_mark_ == mark) return;
         n->visit_mark_ = mark;
         n->pending_ = 0;
@@ -198,6 +219,7 @@ private:
         }
     }
 
+    std::vector<Node*> claimed_;  // nodes whose owner_ this pass set
     bool keep_graph_;
     bool create_graph_;
     const std::vector<CaptureTarget>* captures_;

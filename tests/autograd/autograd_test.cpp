@@ -1,3 +1,6 @@
+#include <future>
+#include <thread>
+
 #include "../test_helpers.hpp"
 
 using namespace xgrad;
@@ -179,6 +182,19 @@ struct Cube : Function<Cube> {
     }
 };
 
+// Holds a backward pass open until the test lets it go.
+std::promise<void>* gate_entered = nullptr;
+std::shared_future<void> gate_release;
+struct Gate : Function<Gate> {
+    static constexpr const char* name = "gate";
+    static Tensor forward(FunctionContext&, const Tensor& x) { return x * 1.0; }
+    static std::vector<Tensor> backward(FunctionContext&, const std::vector<Tensor>& g) {
+        gate_entered->set_value();
+        gate_release.wait();
+        return {g[0]};
+    }
+};
+
 struct WrongCount : Function<WrongCount> {
     static Tensor forward(FunctionContext&, const Tensor& x) { return x * 2.0; }
     static std::vector<Tensor> backward(FunctionContext&, const std::vector<Tensor>& g) { return {g[0], g[0]}; }
@@ -257,6 +273,37 @@ BOOST_AUTO_TEST_CASE(gradcheck_reports_a_wrong_gradient) {
     BOOST_TEST(r.inputs.size() == 1u);
     BOOST_TEST(r.inputs[0].max_rel_error == 0.5, boost::test_tools::tolerance(1e-6));
     BOOST_TEST(r.message.find("input 0 (shape [2])") != std::string::npos);
+}
+
+// A graph is differentiated by one thread at a time: a second thread that
+// reaches a node of a running backward pass gets an AutogradError (the
+// engine's per-pass counts live on the nodes).
+BOOST_AUTO_TEST_CASE(second_thread_in_a_running_backward_pass_is_an_error) {
+    Tensor x = tensor({1.0, 2.0}, float64).requires_grad_();
+    const Tensor shared = Gate::apply(x) * 2.0;  // both outputs depend on this node
+    const Tensor a = sum(shared * 3.0), b = sum(shared * 5.0);
+    std::promise<void> entered, release;
+    gate_entered = &entered;
+    gate_release = release.get_future().share();
+    std::thread first([&] { a.backward(); });
+    entered.get_future().wait();  // the first pass is inside Gate's backward
+    std::string error;
+    try {
+        b.backward();
+    } catch (const AutogradError& e) {
+        error = e.what();
+    }
+    release.set_value();
+    first.join();
+    BOOST_TEST(error.find("is in a backward pass running in another thread") != std::string::npos, error);
+    BOOST_TEST(values(x.grad()) == std::vector<double>({6.0, 6.0}), boost::test_tools::per_element());
+    // Once the first pass is over, the graph is free again.
+    x.zero_grad();
+    std::promise<void> entered_again;
+    gate_entered = &entered_again;
+    const Tensor c = sum(Gate::apply(x) * 4.0);
+    c.backward();
+    BOOST_TEST(values(x.grad()) == std::vector<double>({4.0, 4.0}), boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -7,6 +7,13 @@
 /// any length is fine). Gradients are accumulated, never assigned. The graph's
 /// saved tensors are freed afterwards unless retain_graph is set; a second
 /// backward through a freed graph throws AutogradError.
+///
+/// Thread safety: graphs built in different threads from different leaves
+/// are independent. One graph is differentiated by one thread at a time: a
+/// backward pass that reaches a node another thread's pass is running
+/// through throws AutogradError. Not detected: two threads whose separate
+/// graphs share leaves (one model's weights) accumulating into the same
+/// .grad at once; give each thread its own model.
 #include <optional>
 #include <vector>
 

@@ -5,6 +5,7 @@
 ///
 /// Built-in ops attach their backward with record(); user ops use
 /// xgrad::Function (function.hpp). Both create the same kind of Node.
+#include <atomic>
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
@@ -62,7 +63,10 @@ private:
     bool released_ = false;
     // Outputs whose .grad is kept (Tensor::retain_grad): (output_nr, tensor).
     std::vector<std::pair<std::uint32_t, std::weak_ptr<detail::TensorImpl>>> retained_;
-    // Engine scratch, valid during one backward pass.
+    // Engine scratch, valid during one backward pass. owner_ is the thread
+    // running that pass: a second thread reaching the node meanwhile gets an
+    // AutogradError instead of corrupting the counts.
+    std::atomic<const void*> owner_{nullptr};
     std::uint64_t visit_mark_ = 0;
     std::int64_t pending_ = 0;
     bool queued_ = false;

@@ -222,11 +222,7 @@ Registry<Loss>& loss_registry() {
 
 Loss get_loss(std::string_view name) { return loss_registry().get(name); }
 
-void register_loss(std::string name, Loss::Fn fn) {
-    if (!fn) throw ValueError("register_loss: '" + name + "' has an empty function");
-    Loss loss(name, std::move(fn));
-    loss_registry().add(std::move(name), std::move(loss));
-}
+void register_loss(const std::string& name, Loss::Fn fn) { loss_registry().add(name, Loss(name, std::move(fn))); }
 
 std::vector<std::string> loss_names() { return loss_registry().names(); }
 

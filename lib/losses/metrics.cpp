@@ -119,11 +119,7 @@ Registry<Metric>& metric_registry() {
 
 Metric get_metric(std::string_view name) { return metric_registry().get(name); }
 
-void register_metric(std::string name, Metric::Fn fn) {
-    if (!fn) throw ValueError("register_metric: '" + name + "' has an empty function");
-    Metric metric(name, std::move(fn));
-    metric_registry().add(std::move(name), std::move(metric));
-}
+void register_metric(const std::string& name, Metric::Fn fn) { metric_registry().add(name, Metric(name, std::move(fn))); }
 
 std::vector<std::string> metric_names() { return metric_registry().names(); }
 

@@ -175,13 +175,13 @@ Registry<ConfigFactory<InitializerPtr>>& initializer_registry() {
 InitializerPtr get_initializer(std::string_view name) { return initializer_registry().get(name)(Config{}); }
 
 void register_initializer(std::string name, ConfigFactory<InitializerPtr> make) {
-    if (!make) throw ValueError("register_initializer: '" + name + "' has an empty factory");
     initializer_registry().add(std::move(name), std::move(make));
 }
 
 void register_initializer(std::string name, std::function<InitializerPtr()> make) {
-    if (!make) throw ValueError("register_initializer: '" + name + "' has an empty factory");
-    register_initializer(std::move(name), [make = std::move(make)](const Config&) { return make(); });
+    register_initializer(std::move(name),
+                         make ? ConfigFactory<InitializerPtr>([make = std::move(make)](const Config&) { return make(); })
+                              : nullptr);
 }
 
 }  // namespace xgrad::nn

@@ -36,10 +36,8 @@ Registry<ConfigFactory<RegularizerPtr>>& regularizer_registry() {
 }
 
 void register_regularizer(std::string name, ConfigFactory<RegularizerPtr> make) {
-    if (!make) throw ValueError("register_regularizer: '" + name + "' has an empty factory");
     regularizer_registry().add(std::move(name), std::move(make));
 }
 
-RegularizerRef::RegularizerRef(const char* name) : ptr_(regularizer_registry().get(name)(Config{})) {}
 
 }  // namespace xgrad::nn

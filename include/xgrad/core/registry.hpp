@@ -32,16 +32,17 @@ public:
     /// The kind of entry ("initializer").
     const std::string& what() const noexcept { return what_; }
 
-    /// Adds `value` under `name`, replacing an entry of that name (ValueError for an empty name).
+    /// Adds `value` under `name`, replacing an entry of that name (ValueError
+    /// for an empty name, or an empty function or pointer).
     void add(std::string name, T value) {
-        if (name.empty()) throw ValueError(what_ + " registry: the name must not be empty");
+        check(name, value);
         std::lock_guard lock(mutex_);
         if (entries_.find(name) == entries_.end()) order_.push_back(name);
         entries_.insert_or_assign(std::move(name), std::move(value));
     }
     /// Adds `value` under `name` unless the name is taken; returns whether it was added.
     bool insert(std::string name, T value) {
-        if (name.empty()) throw ValueError(what_ + " registry: the name must not be empty");
+        check(name, value);
         std::lock_guard lock(mutex_);
         if (entries_.find(name) != entries_.end()) return false;
         order_.push_back(name);
@@ -79,6 +80,13 @@ public:
     }
 
 private:
+    void check(const std::string& name, const T& value) const {
+        if (name.empty()) throw ValueError(what_ + " registry: the name must not be empty");
+        if constexpr (requires { value == nullptr; }) {
+            if (value == nullptr) throw ValueError(what_ + " registry: '" + name + "' is empty");
+        }
+    }
+
     std::string what_;
     mutable std::mutex mutex_;
     std::map<std::string, T, std::less<>> entries_;

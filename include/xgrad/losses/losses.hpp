@@ -119,7 +119,10 @@ public:
     /// Looks `name` up with get_loss() (ValueError listing the known names).
     Loss(const char* name);
     Loss(const std::string& name) : Loss(name.c_str()) {}
-    Loss(std::string name, Fn fn) : name_(std::move(name)), fn_(std::move(fn)) {}
+    /// ValueError for an empty function.
+    Loss(std::string name, Fn fn) : name_(std::move(name)), fn_(std::move(fn)) {
+        if (!fn_) throw ValueError("loss '" + name_ + "': empty function");
+    }
     /// Any callable Tensor(const Tensor& y_true, const Tensor& y_pred); named "custom".
     template <class F>
         requires std::is_invocable_r_v<Tensor, F, const Tensor&, const Tensor&> &&
@@ -169,7 +172,7 @@ Loss get_loss(std::string_view name);
 /// The registry behind get_loss() and register_loss(), by name (aliases included).
 Registry<Loss>& loss_registry();
 /// Makes a loss available by name (replacing an existing entry of that name).
-void register_loss(std::string name, Loss::Fn fn);
+void register_loss(const std::string& name, Loss::Fn fn);
 /// The registered names, sorted.
 std::vector<std::string> loss_names();
 

@@ -51,7 +51,10 @@ public:
     /// Looks `name` up with get_metric() (ValueError listing the known names).
     Metric(const char* name);
     Metric(const std::string& name) : Metric(name.c_str()) {}
-    Metric(std::string name, Fn fn) : name_(std::move(name)), fn_(std::move(fn)) {}
+    /// ValueError for an empty function.
+    Metric(std::string name, Fn fn) : name_(std::move(name)), fn_(std::move(fn)) {
+        if (!fn_) throw ValueError("metric '" + name_ + "': empty function");
+    }
     template <class F>
         requires std::is_invocable_r_v<Tensor, F, const Tensor&, const Tensor&> &&
                  (!std::is_convertible_v<F, std::string>) && (!std::is_base_of_v<Metric, F>)
@@ -72,7 +75,7 @@ Metric get_metric(std::string_view name);
 /// The registry behind get_metric() and register_metric(), by name (aliases included).
 Registry<Metric>& metric_registry();
 /// Makes a metric available by name (replacing an existing entry of that name).
-void register_metric(std::string name, Metric::Fn fn);
+void register_metric(const std::string& name, Metric::Fn fn);
 /// The registered names, sorted.
 std::vector<std::string> metric_names();
 

@@ -18,8 +18,10 @@
 #include <functional>
 #include <initializer_list>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -176,8 +178,7 @@ Ptr decode_object(const Config& c, const std::string& key, const Registry<Config
     return object;
 }
 /// The ConfigCodec of a handle to a configurable object (InitializerRef,
-/// RegularizerRef, ConstraintRef) rebuilt through `registry()`; an empty
-/// handle is an absent key.
+/// OptionalRef) rebuilt through `registry()`; an empty handle is an absent key.
 template <class Ref, auto registry> struct ObjectCodec {
     static void encode(Config& c, const std::string& key, const Ref& ref) {
         if (ref) encode_object(c, key, *ref, registry());
@@ -189,5 +190,27 @@ template <class Ref, auto registry> struct ObjectCodec {
     }
 };
 }  // namespace detail
+
+/// An optional handle to a configurable object of kind T (a regularizer, a
+/// constraint): a registered name (its default parameters), any T object, or
+/// empty. Saved through the kind's `registry()`.
+template <class T, auto registry> class OptionalRef {
+public:
+    using Ptr = std::shared_ptr<const T>;
+    OptionalRef() = default;
+    OptionalRef(const char* name) : ptr_(registry().get(name)(Config{})) {}
+    OptionalRef(Ptr ptr) : ptr_(std::move(ptr)) {}
+    template <class O>
+        requires std::is_base_of_v<T, std::decay_t<O>>
+    OptionalRef(O&& object) : ptr_(std::make_shared<std::decay_t<O>>(std::forward<O>(object))) {}
+    explicit operator bool() const noexcept { return ptr_ != nullptr; }
+    const T& operator*() const noexcept { return *ptr_; }
+    const Ptr& ptr() const noexcept { return ptr_; }
+
+private:
+    Ptr ptr_;
+};
+template <class T, auto registry>
+struct ConfigCodec<OptionalRef<T, registry>> : detail::ObjectCodec<OptionalRef<T, registry>, registry> {};
 
 }  // namespace xgrad::nn

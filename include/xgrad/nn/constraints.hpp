@@ -42,22 +42,6 @@ Registry<ConfigFactory<ConstraintPtr>>& constraint_registry();
 void register_constraint(std::string name, ConfigFactory<ConstraintPtr> make);
 
 /// "max_norm", another registered name, or any Constraint object; empty = none.
-class ConstraintRef {
-public:
-    ConstraintRef() = default;
-    ConstraintRef(const char* name);
-    ConstraintRef(ConstraintPtr ptr) : ptr_(std::move(ptr)) {}
-    template <class C>
-        requires std::is_base_of_v<Constraint, std::decay_t<C>>
-    ConstraintRef(C&& c) : ptr_(std::make_shared<std::decay_t<C>>(std::forward<C>(c))) {}
-    explicit operator bool() const noexcept { return ptr_ != nullptr; }
-    const Constraint& operator*() const noexcept { return *ptr_; }
-    const ConstraintPtr& ptr() const noexcept { return ptr_; }
-
-private:
-    ConstraintPtr ptr_;
-};
-
-template <> struct ConfigCodec<ConstraintRef> : detail::ObjectCodec<ConstraintRef, &constraint_registry> {};
+using ConstraintRef = OptionalRef<Constraint, &constraint_registry>;
 
 }  // namespace xgrad::nn

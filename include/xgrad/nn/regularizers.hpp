@@ -55,22 +55,6 @@ Registry<ConfigFactory<RegularizerPtr>>& regularizer_registry();
 void register_regularizer(std::string name, ConfigFactory<RegularizerPtr> make);
 
 /// "l1", "l2", "l1_l2" (defaults 0.01), another registered name, or any Regularizer object; empty = none.
-class RegularizerRef {
-public:
-    RegularizerRef() = default;
-    RegularizerRef(const char* name);
-    RegularizerRef(RegularizerPtr ptr) : ptr_(std::move(ptr)) {}
-    template <class R>
-        requires std::is_base_of_v<Regularizer, std::decay_t<R>>
-    RegularizerRef(R&& r) : ptr_(std::make_shared<std::decay_t<R>>(std::forward<R>(r))) {}
-    explicit operator bool() const noexcept { return ptr_ != nullptr; }
-    const Regularizer& operator*() const noexcept { return *ptr_; }
-    const RegularizerPtr& ptr() const noexcept { return ptr_; }
-
-private:
-    RegularizerPtr ptr_;
-};
-
-template <> struct ConfigCodec<RegularizerRef> : detail::ObjectCodec<RegularizerRef, &regularizer_registry> {};
+using RegularizerRef = OptionalRef<Regularizer, &regularizer_registry>;
 
 }  // namespace xgrad::nn

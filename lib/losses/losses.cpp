@@ -14,6 +14,7 @@
 #include <string>
 #include <utility>
 
+#include "losses/check_pred.hpp"
 #include "xgrad/ops/activation.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/indexing.hpp"
@@ -26,17 +27,7 @@ namespace xgrad::losses {
 
 namespace {
 
-/// y_pred must be floating with at least one axis (the one each loss reduces).
-void check_pred(const char* op, const Tensor& y_pred) {
-    if (!is_floating(y_pred.dtype())) {
-        throw DtypeError(std::string(op) + ": y_pred must be float32 or float64, got " +
-                         std::string(dtype_name(y_pred.dtype())));
-    }
-    if (y_pred.rank() == 0) {
-        throw ShapeError(std::string(op) + ": y_pred must have at least one axis (the one reduced per sample), got shape " +
-                         to_string(y_pred.shape()));
-    }
-}
+using detail::check_pred;
 
 /// Keras' squeeze_or_expand_to_same_rank, then y_true in y_pred's dtype and an
 /// exact shape match (no silent broadcasting of [N] against [N, 1]).

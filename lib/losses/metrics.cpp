@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "losses/check_pred.hpp"
 #include "xgrad/ops/reduction.hpp"
 #include "xgrad/ops/shape_ops.hpp"
 
@@ -12,16 +13,7 @@ namespace xgrad::metrics {
 
 namespace {
 
-void check_pred(const char* op, const Tensor& y_pred) {
-    if (!is_floating(y_pred.dtype())) {
-        throw DtypeError(std::string(op) + ": y_pred must be float32 or float64, got " +
-                         std::string(dtype_name(y_pred.dtype())));
-    }
-    if (y_pred.rank() == 0) {
-        throw ShapeError(std::string(op) + ": y_pred must have at least one axis, got shape " +
-                         to_string(y_pred.shape()));
-    }
-}
+using detail::check_pred;
 
 /// hits / n as a 0-d float32 tensor (0 for no samples, like Keras' divide_no_nan).
 Tensor fraction(std::int64_t hits, std::int64_t n) {

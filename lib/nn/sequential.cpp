@@ -124,9 +124,23 @@ std::int64_t numel_sum(const std::vector<Tensor>& ts) {
     return n;
 }
 
+/// "    units=300 activation=relu …" (nothing for a layer without options).
+std::string options_line(const Module& m) {
+    Config config;
+    try {
+        config = m.config();
+    } catch (const ValueError& e) {
+        return std::string("    (options not saveable: ") + e.what() + ")\n";
+    }
+    if (config.empty()) return "";
+    std::string line = "   ";
+    for (const auto& [key, value] : config) line += " " + key + "=" + value;
+    return line + "\n";
+}
+
 }  // namespace
 
-std::string Sequential::summary() const {
+std::string Sequential::summary(bool show_options) const {
     std::ostringstream os;
     // The first column fits the longest "name (Type)", as Keras' does not truncate.
     std::size_t name_width = 30;
@@ -141,6 +155,7 @@ std::string Sequential::summary() const {
         const std::string shape = i < output_shapes_.size() ? shape_text(output_shapes_[i]) : "? (not built)";
         os << pad(" " + child_names()[i] + " (" + m.type_name() + ")", name_width) << pad(shape, 25) << with_commas(m.count_params())
            << "\n";
+        if (show_options) os << options_line(m);
     }
     const std::int64_t total = count_params();
     const std::int64_t trainable = numel_sum(trainable_parameters());

@@ -117,6 +117,18 @@ BOOST_AUTO_TEST_CASE(unregistered_or_unnamed_options_cannot_be_configured) {
     BOOST_TEST(contains(error_of([&] { d.config(); }), "the registered factory does not rebuild it"));
 }
 
+BOOST_AUTO_TEST_CASE(summary_shows_the_options_from_the_table) {
+    Sequential model{Dense(3, "relu").kernel_regularizer(L2(0.5)).input_shape({2}), Dropout(0.25), Flatten()};
+    const std::string plain = model.summary();
+    const std::string detailed = model.summary(true);
+    BOOST_TEST(plain.find("units=") == std::string::npos);
+    BOOST_TEST(detailed.find("    activation=relu bias_initializer=zeros kernel_initializer=glorot_uniform "
+                             "kernel_regularizer=l2 kernel_regularizer.l2=0.5 units=3 use_bias=true\n") !=
+                   std::string::npos,
+               detailed);
+    BOOST_TEST(detailed.find("    rate=0.25\n") != std::string::npos, detailed);
+}
+
 BOOST_AUTO_TEST_CASE(registry_is_thread_safe_with_sorted_names_and_ordered_entries) {
     Registry<int> r("number", {{"one", 1}, {"two", 2}});
     std::vector<std::thread> threads;

@@ -74,7 +74,9 @@ public:
 
     /// Keras-style table: layer name (type), output shape, param #, then
     /// Total / Trainable / Non-trainable params with their size in bytes.
-    std::string summary() const;
+    /// With `show_options`, each layer's row is followed by its options
+    /// (config(), from its option table): "units=300 activation=relu …".
+    std::string summary(bool show_options = false) const;
 
 private:
     std::vector<Shape> output_shapes_;  // per layer, known once built (batch = -1)

@@ -55,6 +55,10 @@ BOOST_AUTO_TEST_CASE(before_build_options_are_fixed_once_built) {
 BOOST_AUTO_TEST_CASE(from_config_rejects_unknown_missing_and_malformed_options) {
     BOOST_TEST(error_of([] { Dense::from_config({{"units", "2"}, {"unit", "3"}}); }) ==
                "Dense: unknown option 'unit' in config");
+    BOOST_TEST(error_of([] { Dense::from_config({{"units", "2"}, {"units.scale", "3"}}); }) ==
+               "Dense: unknown option 'units.scale' in config");
+    BOOST_TEST(error_of([] { Dense::from_config({{"units", "2"}, {"kernel_regularizer.l2", "3"}}); }) ==
+               "Dense: config has 'kernel_regularizer.l2' but no 'kernel_regularizer'");
     BOOST_TEST(error_of([] { Dense::from_config({{"activation", "relu"}}); }) ==
                "Dense: config lacks the required option 'units'");
     BOOST_TEST(error_of([] { Dense::from_config({{"units", "2x"}}); }) == "config: 'units' is not an integer: '2x'");

@@ -103,8 +103,12 @@ public:
     std::shared_ptr<T> from_config(const Config& config) const {
         for (const auto& [key, value] : config) {
             bool known = false;
-            for (const auto& f : fields_)
-                known = known || key == f->key || key.starts_with(f->key + ".");
+            for (const auto& f : fields_) {
+                const bool sub_key = f->nested && key.starts_with(f->key + ".");
+                if (sub_key && !config.count(f->key))
+                    throw ValueError(type_name_ + ": config has '" + key + "' but no '" + f->key + "'");
+                known = known || key == f->key || sub_key;
+            }
             if (!known) throw ValueError(type_name_ + ": unknown option '" + key + "' in config");
         }
         for (const auto& f : fields_)
@@ -129,16 +133,18 @@ public:
 
 private:
     struct FieldBase {
-        FieldBase(std::string key, OptionKind kind) : key(std::move(key)), kind(kind) {}
+        FieldBase(std::string key, OptionKind kind, bool nested) : key(std::move(key)), kind(kind), nested(nested) {}
         virtual ~FieldBase() = default;
         virtual void encode(const T& layer, Config& c) const = 0;
         virtual void decode(T& layer, const Config& c, const Options& options) const = 0;
         std::string key;
         OptionKind kind;
+        bool nested;  // its value has options of its own ("key.option")
     };
     template <class V> struct Field final : FieldBase {
         Field(std::string key, OptionKind kind, V T::*member, std::vector<Requirement> requirements)
-            : FieldBase(std::move(key), kind), member(member), requirements(std::move(requirements)) {
+            : FieldBase(std::move(key), kind, std::is_base_of_v<detail::NestedCodec, ConfigCodec<V>>), member(member),
+              requirements(std::move(requirements)) {
             if constexpr (!numeric)
                 if (!this->requirements.empty()) throw ValueError("Options: requirements apply to numeric options only");
         }

@@ -1,6 +1,6 @@
 // A custom model in C++: a residual MLP with a user-written RMSNorm layer,
 // typed child handles, clone(), weights saved and loaded into a second
-// instance built in the same process, and a hand-written training loop over
+// instance built in the same process, the user layer saved with its option, and a hand-written training loop over
 // a DataLoader with Adam and gradient clipping by global norm.
 //   custom_model [--short]
 #include <cmath>
@@ -12,19 +12,27 @@
 
 using namespace xgrad;
 
-/// RMSNorm: y = x / sqrt(mean(x², last axis) + ε) · scale, one learned scale per feature.
-class RMSNorm : public nn::Cloneable<RMSNorm> {
+/// RMSNorm: y = x / sqrt(mean(x², last axis) + ε) · scale, one learned scale
+/// per feature. A layer with an option table: ε is validated (> 0) by the
+/// constructor and by from_config(), and saved with the layer.
+class RMSNorm : public nn::Layer<RMSNorm> {
 public:
-    explicit RMSNorm(double epsilon = 1e-6) : Cloneable("RMSNorm"), epsilon_(epsilon) {}
+    explicit RMSNorm(double epsilon = 1e-6) { set(&RMSNorm::epsilon_, epsilon); }
     void build(const Shape& input_shape) override { add_weight("scale", {input_shape.back()}, nn::Ones()); }
     Tensor forward(const Tensor& x, bool) override {
         return x * rsqrt(mean(square(x), {-1}, true) + epsilon_) * weight("scale");
     }
     Shape output_shape(const Shape& input_shape) override { return input_shape; }
+    static const nn::Options<RMSNorm>& options() {
+        static const auto options =
+            nn::Options<RMSNorm>("RMSNorm").add("epsilon", &RMSNorm::epsilon_, nn::require::positive);
+        return options;
+    }
 
 private:
-    double epsilon_;
+    double epsilon_ = 1e-6;
 };
+XGRAD_REGISTER_LAYER(RMSNorm);
 
 /// x → Dense(h, relu) → [h + Dense(h, relu)(RMSNorm(h))] → Dense(classes, softmax).
 class ResidualMlp : public nn::Cloneable<ResidualMlp> {
@@ -94,11 +102,17 @@ int main(int argc, char** argv) {
     ResidualMlp second(32, 3);
     second(zeros({1, 8}));
     io::load_weights(second, path);
-    std::filesystem::remove(path);
     const bool loaded_same = max(abs(model(probe, false) - second(probe, false))).item() == 0.0;
 
+    // The user layer saves and loads whole, its option included, as a built-in one.
+    nn::Sequential head{RMSNorm(1e-5).input_shape({8}), nn::Dense(3)};
+    io::save(head, path);
+    const bool option_saved = io::load(path)->children()[0]->config().at("epsilon") == "1e-05";
+    std::filesystem::remove(path);
+
     const double accuracy = metrics::sparse_categorical_accuracy(y, model(x, false)).item();
-    std::printf("loss %.4f -> %.4f, accuracy %.3f; clone equal %d, independent %d; loaded equal %d\n", first, last,
-                accuracy, clone_same, clone_independent, loaded_same);
-    return last < first && accuracy > 0.9 && clone_same && clone_independent && loaded_same ? 0 : 1;
+    std::printf("loss %.4f -> %.4f, accuracy %.3f; clone equal %d, independent %d; loaded equal %d; "
+                "RMSNorm epsilon saved %d\n",
+                first, last, accuracy, clone_same, clone_independent, loaded_same, option_saved);
+    return last < first && accuracy > 0.9 && clone_same && clone_independent && loaded_same && option_saved ? 0 : 1;
 }

@@ -1,0 +1,142 @@
+// libtorch_workloads: the workloads of xgrad_workloads (workloads.cpp) with
+// libtorch's C++ frontend, same recipes: Keras initializers (he_normal and
+// lecun_normal as truncated normals with Keras' correction, glorot_uniform
+// output layer, zero biases), Keras' batch-norm settings (momentum 0.99 is
+// PyTorch's 0.01, ε 1e-3), SGD / Adam (ε 1e-7), a new shuffle every epoch.
+// The output layer gives logits and the loss is log_softmax + nll_loss,
+// PyTorch's idiom (cheaper than Keras' softmax-then-log). Prints the same
+// one-line format as xgrad_workloads. Built with -Dbench_libtorch=enabled.
+//
+//   libtorch_workloads bn_mlp|mlp_b256|selu100 [--limit N]
+#include <sys/resource.h>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "xgrad/data/fashion_mnist.hpp"
+#include "xgrad/data/idx.hpp"
+
+namespace {
+
+constexpr double kTruncatedStd = 0.87962566103423978;  // std of N(0, 1) truncated to ±2
+
+double peak_rss_mib() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return static_cast<double>(usage.ru_maxrss) / 1024.0;
+}
+
+/// Keras' VarianceScaling(scale, fan_in, truncated_normal) on a Linear layer.
+torch::nn::Linear dense(std::int64_t in, std::int64_t out, double scale) {
+    torch::nn::Linear layer(in, out);
+    torch::NoGradGuard no_grad;
+    const double std = std::sqrt(scale / static_cast<double>(in)) / kTruncatedStd;
+    // N(0, std²) redrawn outside ±2·std (libtorch 1.13's C++ API has no trunc_normal_).
+    torch::Tensor w = torch::randn_like(layer->weight) * std;
+    for (torch::Tensor bad = w.abs() > 2 * std; bad.any().item<bool>(); bad = w.abs() > 2 * std)
+        w = torch::where(bad, torch::randn_like(w) * std, w);
+    layer->weight.copy_(w);
+    torch::nn::init::zeros_(layer->bias);
+    return layer;
+}
+
+/// Keras' glorot_uniform output layer.
+torch::nn::Linear output(std::int64_t in) {
+    torch::nn::Linear layer(in, 10);
+    torch::NoGradGuard no_grad;
+    torch::nn::init::xavier_uniform_(layer->weight);
+    torch::nn::init::zeros_(layer->bias);
+    return layer;
+}
+
+torch::nn::BatchNorm1d batch_norm(std::int64_t c) {
+    return torch::nn::BatchNorm1d(torch::nn::BatchNorm1dOptions(c).momentum(0.01).eps(1e-3));
+}
+
+torch::Tensor images(const std::string& path) {
+    const xgrad::data::IdxArray idx = xgrad::data::read_idx(path);
+    const auto n = idx.shape[0];
+    torch::Tensor raw = torch::from_blob(const_cast<std::uint8_t*>(idx.bytes.data()), {n, 28 * 28}, torch::kUInt8);
+    return raw.to(torch::kFloat32).div_(255.0);
+}
+
+torch::Tensor labels(const std::string& path) {
+    const xgrad::data::IdxArray idx = xgrad::data::read_idx(path);
+    torch::Tensor raw = torch::from_blob(const_cast<std::uint8_t*>(idx.bytes.data()), {idx.shape[0]}, torch::kUInt8);
+    return raw.to(torch::kInt64);
+}
+
+int usage() {
+    std::fprintf(stderr, "usage: libtorch_workloads bn_mlp|mlp_b256|selu100 [--limit N]\n");
+    return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) return usage();
+    const std::string workload = argv[1];
+    std::int64_t limit = 55000;
+    for (int i = 2; i + 1 < argc; i += 2)
+        if (std::strcmp(argv[i], "--limit") == 0) limit = std::atoll(argv[i + 1]);
+    if (const char* t = std::getenv("OMP_NUM_THREADS")) torch::set_num_threads(std::atoi(t));
+    torch::manual_seed(42);
+
+    const auto dir = xgrad::data::fashion_mnist::default_dir();
+    namespace fmt = xgrad::data::mnist_format;
+    torch::Tensor x = images(fmt::find_file(dir, fmt::file_names[0]).string()).slice(0, 0, limit).clone();
+    const torch::Tensor y = labels(fmt::find_file(dir, fmt::file_names[1]).string()).slice(0, 0, limit).clone();
+
+    torch::nn::Sequential model;
+    std::int64_t batch_size = 32;
+    double lr = 0.01;
+    if (workload == "bn_mlp") {
+        model = torch::nn::Sequential(batch_norm(784), dense(784, 300, 2.0), torch::nn::ReLU(), batch_norm(300),
+                                      dense(300, 100, 2.0), torch::nn::ReLU(), batch_norm(100), output(100));
+    } else if (workload == "mlp_b256") {
+        model = torch::nn::Sequential(dense(784, 300, 2.0), torch::nn::ReLU(), dense(300, 100, 2.0), torch::nn::ReLU(),
+                                      output(100));
+        batch_size = 256;
+        lr = 0.001;
+    } else if (workload == "selu100") {
+        x = (x - x.mean(0)) / (x.std(0, false) + 1e-7);
+        model = torch::nn::Sequential(dense(784, 100, 1.0), torch::nn::SELU());
+        for (int i = 1; i < 100; ++i) {
+            model->push_back(dense(100, 100, 1.0));
+            model->push_back(torch::nn::SELU());
+        }
+        model->push_back(output(100));
+        lr = 0.001;
+    } else {
+        return usage();
+    }
+    std::unique_ptr<torch::optim::Optimizer> optimizer;
+    if (workload == "mlp_b256")
+        optimizer = std::make_unique<torch::optim::Adam>(model->parameters(), torch::optim::AdamOptions(lr).eps(1e-7));
+    else
+        optimizer = std::make_unique<torch::optim::SGD>(model->parameters(), torch::optim::SGDOptions(lr));
+
+    const auto start = std::chrono::steady_clock::now();
+    model->train();
+    const std::int64_t n = x.size(0);
+    const torch::Tensor order = torch::randperm(n, torch::kInt64);
+    double loss_sum = 0;
+    for (std::int64_t b = 0; b < n; b += batch_size) {
+        const torch::Tensor rows = order.slice(0, b, std::min(n, b + batch_size));
+        const torch::Tensor xb = x.index_select(0, rows), yb = y.index_select(0, rows);
+        optimizer->zero_grad();
+        const torch::Tensor loss = torch::nll_loss(torch::log_softmax(model->forward(xb), 1), yb);
+        loss.backward();
+        optimizer->step();
+        loss_sum += loss.item<double>() * static_cast<double>(rows.size(0));
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("workload=%s engine=libtorch seconds=%.3f peak_rss_mib=%.0f loss=%.4f threads=%d\n", workload.c_str(),
+                seconds, peak_rss_mib(), loss_sum / static_cast<double>(n), torch::get_num_threads());
+    return 0;
+}

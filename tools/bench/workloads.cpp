@@ -1,6 +1,6 @@
 // xgrad_workloads: one epoch of one of the chapter's training workloads on
 // Fashion-MNIST (the first 55,000 training images), timed without the data
-// loading, for the side-by-side comparison with libtorch (tools/bench/compare;
+// loading, for the side-by-side comparison with libtorch (tools/bench/against_libtorch;
 // libtorch_workloads.cpp runs the same recipes). Prints one line:
 //
 //     workload=bn_mlp engine=xgrad seconds=9.81 peak_rss_mib=421 loss=0.5432 threads=1

@@ -116,11 +116,10 @@ public:
 
 private:
     void discover(Node* n, std::uint64_t mark, std::vector<Node*>& stack) {
-        const void* me = this_thread_token();
         const void* owner = nullptr;
-        if (n->owner_.compare_exchange_strong(owner, me, std::memory_order_acq_rel)) {
+        if (n->owner_.compare_exchange_strong(owner, thread_, std::memory_order_acq_rel)) {
             claimed_.push_back(n);
-        } else if (owner != me) {
+        } else if (owner != thread_) {
             throw AutogradError(std::string("backward: node ") + n->name() +
                                 " is in a backward pass running in another thread; a graph (like the module that "
                                 "built it) must be differentiated by one thread at a time");
@@ -219,6 +218,7 @@ private:
         }
     }
 
+    const void* const thread_ = this_thread_token();
     std::vector<Node*> claimed_;  // nodes whose owner_ this pass set
     bool keep_graph_;
     bool create_graph_;

@@ -190,13 +190,13 @@ SparseCategoricalCrossentropy::SparseCategoricalCrossentropy(bool from_logits, R
 
 // ---- registry ----------------------------------------------------------------------
 
-Registry<Loss>& loss_registry() {
+namespace {
+/// The built-in losses, each also under its short alias (mse, mae, bce).
+std::vector<std::pair<std::string, Loss>> builtin_losses() {
     const Loss mse("mean_squared_error", [](const Tensor& t, const Tensor& p) { return mean_squared_error(t, p); });
     const Loss mae("mean_absolute_error", [](const Tensor& t, const Tensor& p) { return mean_absolute_error(t, p); });
     const Loss bce("binary_crossentropy", [](const Tensor& t, const Tensor& p) { return binary_crossentropy(t, p); });
-    static Registry<Loss> registry(
-        "loss",
-        {{"mean_squared_error", mse},
+    return {{"mean_squared_error", mse},
          {"mse", mse},
          {"mean_absolute_error", mae},
          {"mae", mae},
@@ -207,7 +207,12 @@ Registry<Loss>& loss_registry() {
                                            [](const Tensor& t, const Tensor& p) { return categorical_crossentropy(t, p); })},
          {"sparse_categorical_crossentropy",
           Loss("sparse_categorical_crossentropy",
-               [](const Tensor& t, const Tensor& p) { return sparse_categorical_crossentropy(t, p); })}});
+               [](const Tensor& t, const Tensor& p) { return sparse_categorical_crossentropy(t, p); })}};
+}
+}  // namespace
+
+Registry<Loss>& loss_registry() {
+    static Registry<Loss> registry("loss", builtin_losses());
     return registry;
 }
 

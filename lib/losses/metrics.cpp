@@ -96,16 +96,21 @@ Tensor accuracy(const Tensor& y_true, const Tensor& y_pred) {
 
 }  // namespace
 
-Registry<Metric>& metric_registry() {
+namespace {
+/// The built-in metrics; accuracy also as "acc".
+std::vector<std::pair<std::string, Metric>> builtin_metrics() {
     const Metric acc("accuracy", accuracy);
-    static Registry<Metric> registry(
-        "metric",
-        {{"accuracy", acc},
+    return {{"accuracy", acc},
          {"acc", acc},
          {"sparse_categorical_accuracy", Metric("sparse_categorical_accuracy", sparse_categorical_accuracy)},
          {"categorical_accuracy", Metric("categorical_accuracy", categorical_accuracy)},
          {"binary_accuracy",
-          Metric("binary_accuracy", [](const Tensor& t, const Tensor& p) { return binary_accuracy(t, p); })}});
+          Metric("binary_accuracy", [](const Tensor& t, const Tensor& p) { return binary_accuracy(t, p); })}};
+}
+}  // namespace
+
+Registry<Metric>& metric_registry() {
+    static Registry<Metric> registry("metric", builtin_metrics());
     return registry;
 }
 

@@ -32,5 +32,4 @@ void register_constraint(std::string name, ConfigFactory<ConstraintPtr> make) {
     constraint_registry().add(std::move(name), std::move(make));
 }
 
-
 }  // namespace xgrad::nn

@@ -6,7 +6,6 @@
 #include "xgrad/autograd/grad_mode.hpp"
 #include "xgrad/data/loader.hpp"
 #include "xgrad/ops/elementwise.hpp"
-#include "xgrad/ops/indexing.hpp"
 #include "xgrad/ops/shape_ops.hpp"
 #include "xgrad/optim/optimizer.hpp"
 #include "xgrad/train/progress.hpp"
@@ -49,12 +48,12 @@ private:
     std::vector<metrics::Mean> means_;
 };
 
-Logs evaluate_pass(nn::Module& model, const Tensor& x, const Tensor& y, const losses::Loss& loss,
-                   const std::vector<metrics::Metric>& metrics, std::int64_t batch_size, ProgressBar* bar) {
+Logs evaluate_pass(nn::Module& model, const data::DataLoader& loader, const losses::Loss& loss,
+                   const std::vector<metrics::Metric>& metrics, ProgressBar* bar) {
     NoGradGuard no_grad;
     Averages avg(metrics);
     std::int64_t step = 0;
-    for (const data::Batch& b : batches(x, y, batch_size).epoch(0)) {
+    for (const data::Batch& b : loader.epoch(0)) {
         const Tensor pred = model(b.x, false);
         avg.add(loss(b.y, pred).item(), b.y, pred, b.size());
         if (bar) bar->update(++step, avg.logs());
@@ -95,6 +94,8 @@ History fit(nn::Module& model, const Tensor& x_all, const Tensor& y_all, FitOpti
     // an uninterrupted run saw.
     const data::DataLoader loader = batches(x, y, options.batch_size, options.shuffle, options.seed);
     const std::int64_t steps = loader.num_batches();
+    std::optional<data::DataLoader> validation_loader;
+    if (validation) validation_loader.emplace(batches(validation->first, validation->second, options.batch_size));
 
     optim::Optimizer& optimizer = *options.optimizer;
     TrainContext ctx{model, optimizer, options.epochs, steps};
@@ -128,8 +129,7 @@ History fit(nn::Module& model, const Tensor& x_all, const Tensor& y_all, FitOpti
         }
         Logs logs = avg.logs();
         if (validation) {
-            for (const auto& [k, v] : evaluate_pass(model, validation->first, validation->second, options.loss,
-                                                    options.metrics, options.batch_size, nullptr))
+            for (const auto& [k, v] : evaluate_pass(model, *validation_loader, options.loss, options.metrics, nullptr))
                 logs["val_" + k] = v;
         }
         for (const CallbackPtr& cb : options.callbacks) cb->on_epoch_end(epoch, logs, ctx);
@@ -144,10 +144,9 @@ Logs evaluate(nn::Module& model, const Tensor& x, const Tensor& y, const Evaluat
     check_pair("evaluate", x, y);
     if (options.batch_size <= 0) throw ValueError("evaluate: batch_size must be positive");
     std::ostream& out = options.out ? *options.out : std::cout;
-    const std::int64_t steps = batches(x, y, options.batch_size).num_batches();
-    ProgressBar bar(out, steps, options.verbose == 1 && !options.out && stdout_is_terminal());
-    const Logs logs = evaluate_pass(model, x, y, options.loss, options.metrics, options.batch_size,
-                                    options.verbose > 0 ? &bar : nullptr);
+    const data::DataLoader loader = batches(x, y, options.batch_size);
+    ProgressBar bar(out, loader.num_batches(), options.verbose == 1 && !options.out && stdout_is_terminal());
+    const Logs logs = evaluate_pass(model, loader, options.loss, options.metrics, options.verbose > 0 ? &bar : nullptr);
     if (options.verbose > 0) bar.finish(logs);
     return logs;
 }

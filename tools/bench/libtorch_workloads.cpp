@@ -8,28 +8,20 @@
 // one-line format as xgrad_workloads. Built with -Dbench_libtorch=enabled.
 //
 //   libtorch_workloads bn_mlp|mlp_b256|selu100 [--limit N]
-#include <sys/resource.h>
 #include <torch/torch.h>
 
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <string>
 
+#include "workload_cli.hpp"
 #include "xgrad/data/fashion_mnist.hpp"
 #include "xgrad/data/idx.hpp"
 
 namespace {
 
 constexpr double kTruncatedStd = 0.87962566103423978;  // std of N(0, 1) truncated to ±2
-
-double peak_rss_mib() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return static_cast<double>(usage.ru_maxrss) / 1024.0;
-}
 
 /// Keras' VarianceScaling(scale, fan_in, truncated_normal) on a Linear layer.
 torch::nn::Linear dense(std::int64_t in, std::int64_t out, double scale) {
@@ -58,39 +50,26 @@ torch::nn::BatchNorm1d batch_norm(std::int64_t c) {
     return torch::nn::BatchNorm1d(torch::nn::BatchNorm1dOptions(c).momentum(0.01).eps(1e-3));
 }
 
-torch::Tensor images(const std::string& path) {
+/// An MNIST-format IDX file of `which` (0: training images, 1: training labels) as uint8 [N, …].
+torch::Tensor idx_file(std::size_t which) {
+    namespace fmt = xgrad::data::mnist_format;
+    const auto path = fmt::find_file(xgrad::data::fashion_mnist::default_dir(), fmt::file_names[which]);
     const xgrad::data::IdxArray idx = xgrad::data::read_idx(path);
-    const auto n = idx.shape[0];
-    torch::Tensor raw = torch::from_blob(const_cast<std::uint8_t*>(idx.bytes.data()), {n, 28 * 28}, torch::kUInt8);
-    return raw.to(torch::kFloat32).div_(255.0);
-}
-
-torch::Tensor labels(const std::string& path) {
-    const xgrad::data::IdxArray idx = xgrad::data::read_idx(path);
-    torch::Tensor raw = torch::from_blob(const_cast<std::uint8_t*>(idx.bytes.data()), {idx.shape[0]}, torch::kUInt8);
-    return raw.to(torch::kInt64);
-}
-
-int usage() {
-    std::fprintf(stderr, "usage: libtorch_workloads bn_mlp|mlp_b256|selu100 [--limit N]\n");
-    return 2;
+    const std::vector<std::int64_t> shape(idx.shape.begin(), idx.shape.end());
+    return torch::from_blob(const_cast<std::uint8_t*>(idx.bytes.data()), shape, torch::kUInt8).clone();
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc < 2) return usage();
-    const std::string workload = argv[1];
-    std::int64_t limit = 55000;
-    for (int i = 2; i + 1 < argc; i += 2)
-        if (std::strcmp(argv[i], "--limit") == 0) limit = std::atoll(argv[i + 1]);
+    const auto args = bench::parse_args(argc, argv);
+    if (!args) return 2;
+    const std::string& workload = args->workload;
     if (const char* t = std::getenv("OMP_NUM_THREADS")) torch::set_num_threads(std::atoi(t));
     torch::manual_seed(42);
 
-    const auto dir = xgrad::data::fashion_mnist::default_dir();
-    namespace fmt = xgrad::data::mnist_format;
-    torch::Tensor x = images(fmt::find_file(dir, fmt::file_names[0]).string()).slice(0, 0, limit).clone();
-    const torch::Tensor y = labels(fmt::find_file(dir, fmt::file_names[1]).string()).slice(0, 0, limit).clone();
+    torch::Tensor x = idx_file(0).slice(0, 0, args->limit).reshape({-1, 28 * 28}).to(torch::kFloat32).div_(255.0);
+    const torch::Tensor y = idx_file(1).slice(0, 0, args->limit).to(torch::kInt64);
 
     torch::nn::Sequential model;
     std::int64_t batch_size = 32;
@@ -103,7 +82,7 @@ int main(int argc, char** argv) {
                                       output(100));
         batch_size = 256;
         lr = 0.001;
-    } else if (workload == "selu100") {
+    } else {  // selu100
         x = (x - x.mean(0)) / (x.std(0, false) + 1e-7);
         model = torch::nn::Sequential(dense(784, 100, 1.0), torch::nn::SELU());
         for (int i = 1; i < 100; ++i) {
@@ -112,8 +91,6 @@ int main(int argc, char** argv) {
         }
         model->push_back(output(100));
         lr = 0.001;
-    } else {
-        return usage();
     }
     std::unique_ptr<torch::optim::Optimizer> optimizer;
     if (workload == "mlp_b256")
@@ -136,7 +113,6 @@ int main(int argc, char** argv) {
         loss_sum += loss.item<double>() * static_cast<double>(rows.size(0));
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::printf("workload=%s engine=libtorch seconds=%.3f peak_rss_mib=%.0f loss=%.4f threads=%d\n", workload.c_str(),
-                seconds, peak_rss_mib(), loss_sum / static_cast<double>(n), torch::get_num_threads());
+    bench::report(*args, "libtorch", seconds, loss_sum / static_cast<double>(n), std::to_string(torch::get_num_threads()));
     return 0;
 }

@@ -13,39 +13,20 @@
 //             inputs; SGD lr 0.001, batch 32
 //
 //   xgrad_workloads bn_mlp|mlp_b256|selu100 [--limit N]
-#include <sys/resource.h>
-
 #include <chrono>
-#include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <string>
 
+#include "workload_cli.hpp"
 #include "xgrad/xgrad.hpp"
 
 using namespace xgrad;
 
-namespace {
-
-double peak_rss_mib() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
-}
-
-int usage() {
-    std::fprintf(stderr, "usage: xgrad_workloads bn_mlp|mlp_b256|selu100 [--limit N]\n");
-    return 2;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
-    if (argc < 2) return usage();
-    const std::string workload = argv[1];
-    std::int64_t limit = 55000;
-    for (int i = 2; i + 1 < argc; i += 2)
-        if (std::strcmp(argv[i], "--limit") == 0) limit = std::atoll(argv[i + 1]);
+    const auto args = bench::parse_args(argc, argv);
+    if (!args) return 2;
+    const std::string& workload = args->workload;
+    const std::int64_t limit = args->limit;
 
     manual_seed(42);
     const data::TrainTestData fm = data::fashion_mnist::load();
@@ -54,15 +35,13 @@ int main(int argc, char** argv) {
 
     auto make = [&]() -> std::pair<std::shared_ptr<nn::Sequential>, std::int64_t> {
         if (workload == "bn_mlp") return {std::make_shared<nn::Sequential>(models::batch_norm_mlp()), 32};
-        if (workload == "mlp_b256") return {std::make_shared<nn::Sequential>(models::mlp()), 256};
         if (workload == "selu100") {
             x = data::Standardizer(x)(x);
             return {std::make_shared<nn::Sequential>(models::selu_deep()), 32};
         }
-        return {nullptr, 0};
+        return {std::make_shared<nn::Sequential>(models::mlp()), 256};  // mlp_b256
     };
     const auto [model, batch_size] = make();
-    if (!model) return usage();
     std::shared_ptr<optim::Optimizer> optimizer;
     if (workload == "mlp_b256") optimizer = std::make_shared<optim::Adam>(*model);
     else optimizer = std::make_shared<optim::SGD>(*model, workload == "selu100" ? 0.001 : 0.01);
@@ -77,7 +56,6 @@ int main(int argc, char** argv) {
     const train::History history = train::fit(*model, x, y, options);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const char* threads = std::getenv("OMP_NUM_THREADS");
-    std::printf("workload=%s engine=xgrad seconds=%.3f peak_rss_mib=%.0f loss=%.4f threads=%s\n", workload.c_str(),
-                seconds, peak_rss_mib(), history["loss"].back(), threads ? threads : "default");
+    bench::report(*args, "xgrad", seconds, history["loss"].back(), threads ? threads : "default");
     return 0;
 }

@@ -177,10 +177,10 @@ Ptr decode_object(const Config& c, const std::string& key, const Registry<Config
             throw ValueError("config: " + key + " '" + name + "' has no option '" + entry.first + "'");
     return object;
 }
-/// The ConfigCodec of a handle to a configurable object (InitializerRef,
-/// OptionalRef) rebuilt through `registry()`; an empty handle is an absent key.
 /// Marks the codecs whose options are stored under "key." as well.
 struct NestedCodec {};
+/// The ConfigCodec of a handle to a configurable object (InitializerRef,
+/// OptionalRef) rebuilt through `registry()`; an empty handle is an absent key.
 template <class Ref, auto registry> struct ObjectCodec : NestedCodec {
     static void encode(Config& c, const std::string& key, const Ref& ref) {
         if (ref) encode_object(c, key, *ref, registry());

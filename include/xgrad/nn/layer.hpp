@@ -116,7 +116,7 @@ public:
                 throw ValueError(type_name_ + ": config lacks the required option '" + f->key + "'");
         if (!make_default_) throw ValueError(type_name_ + ": Options declared without a way to make an instance");
         std::shared_ptr<T> layer = make_default_();
-        for (const auto& f : fields_) f->decode(*layer, config, *this);
+        for (const auto& f : fields_) f->decode(*layer, config, type_name_);
         return layer;
     }
     /// Validates `value` for the option stored in `member` and stores it.
@@ -136,7 +136,8 @@ private:
         FieldBase(std::string key, OptionKind kind, bool nested) : key(std::move(key)), kind(kind), nested(nested) {}
         virtual ~FieldBase() = default;
         virtual void encode(const T& layer, Config& c) const = 0;
-        virtual void decode(T& layer, const Config& c, const Options& options) const = 0;
+        /// Sets the option from `c` when present, validated.
+        virtual void decode(T& layer, const Config& c, const std::string& type) const = 0;
         std::string key;
         OptionKind kind;
         bool nested;  // its value has options of its own ("key.option")
@@ -156,21 +157,23 @@ private:
                 throw ValueError(layer.name() + " (" + layer.type_name() + "): " + e.what());
             }
         }
-        void decode(T& layer, const Config& c, const Options& options) const override {
+        void decode(T& layer, const Config& c, const std::string& type) const override {
             V value = layer.*member;
-            if (ConfigCodec<V>::decode(c, this->key, value)) options.set(layer, member, std::move(value));
+            if (!ConfigCodec<V>::decode(c, this->key, value)) return;
+            validate(layer, value, type);
+            layer.*member = std::move(value);
         }
         void validate(const T& layer, const V& value, const std::string& type) const {
-            const std::string who = layer.name() + " (" + type + "): ";
+            const auto who = [&] { return layer.name() + " (" + type + "): " + this->key; };
             if (this->kind == OptionKind::before_build && layer.built())
-                throw ValueError(who + this->key + " must be set before the layer is built");
+                throw ValueError(who() + " must be set before the layer is built");
             if constexpr (numeric) {
                 std::optional<double> v;
                 if constexpr (std::is_same_v<V, std::optional<double>>) v = value;
                 else v = static_cast<double>(value);
                 for (const Requirement& r : requirements)
                     if (v && !r.holds(*v))
-                        throw ValueError(who + this->key + " " + r.text + ", got " + ConfigCodec<V>::text(value));
+                        throw ValueError(who() + " " + r.text + ", got " + ConfigCodec<V>::text(value));
             }
         }
         V T::*member;

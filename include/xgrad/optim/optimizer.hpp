@@ -89,6 +89,12 @@ private:
 /// lr_scale, so set_learning_rate(), schedules and ReduceLROnPlateau move
 /// all groups together and keep their ratios. (PyTorch gives each group an
 /// absolute lr, and its schedulers rescale each one.)
+/// A type that hands its parameters to optimizers (nn::Module).
+template <class M>
+concept ProvidesParameters = requires(M& m) {
+    { m.parameter_source() } -> std::same_as<ParameterSource>;
+};
+
 class ParamGroup {
 public:
     /// Fixed tensors, named "params.0", "params.1", … ("params_2.0" in group 2).
@@ -100,15 +106,8 @@ public:
     ParamGroup(ParameterSource source);
     /// Anything that provides a ParameterSource (nn::Module: its trainable
     /// parameters at each step, its weight constraints after each update).
-    template <class M>
-        requires requires(M& m) {
-            { m.parameter_source() } -> std::same_as<ParameterSource>;
-        }
-    ParamGroup(M& source) : ParamGroup(source.parameter_source()) {}
-    template <class M>
-        requires requires(M& m) {
-            { m.parameter_source() } -> std::same_as<ParameterSource>;
-        }
+    template <ProvidesParameters M> ParamGroup(M& source) : ParamGroup(source.parameter_source()) {}
+    template <ProvidesParameters M>
     ParamGroup(std::shared_ptr<M> source) : ParamGroup(with_owner(std::move(source))) {}
 
     /// This group's learning rate as a multiple of the optimizer's (default 1).

@@ -1,0 +1,51 @@
+#pragma once
+// What xgrad_workloads and libtorch_workloads share: their command line and
+// their one-line result, which tools/bench/against_libtorch parses:
+//
+//     workload=bn_mlp engine=xgrad seconds=9.81 peak_rss_mib=421 loss=0.5432 threads=1
+#include <sys/resource.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <string>
+
+namespace bench {
+
+/// The workloads both programs run.
+inline constexpr const char* kWorkloads[] = {"bn_mlp", "mlp_b256", "selu100"};
+
+struct WorkloadArgs {
+    std::string workload;
+    std::int64_t limit = 55000;  // training images used
+};
+
+/// `program WORKLOAD [--limit N]`; nullopt after printing the usage otherwise.
+inline std::optional<WorkloadArgs> parse_args(int argc, char** argv) {
+    WorkloadArgs args;
+    bool known = false;
+    if (argc >= 2) {
+        args.workload = argv[1];
+        for (const char* w : kWorkloads) known = known || args.workload == w;
+    }
+    for (int i = 2; known && i < argc; i += 2) {
+        if (std::strcmp(argv[i], "--limit") != 0 || i + 1 == argc) known = false;
+        else args.limit = std::atoll(argv[i + 1]);
+    }
+    if (known && args.limit > 0) return args;
+    std::fprintf(stderr, "usage: %s bn_mlp|mlp_b256|selu100 [--limit N]\n", argv[0]);
+    return std::nullopt;
+}
+
+/// Prints the result line; peak RSS is read here, at the end of the run.
+inline void report(const WorkloadArgs& args, const char* engine, double seconds, double loss, const std::string& threads) {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    const double peak_rss_mib = static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+    std::printf("workload=%s engine=%s seconds=%.3f peak_rss_mib=%.0f loss=%.4f threads=%s\n", args.workload.c_str(),
+                engine, seconds, peak_rss_mib, loss, threads.c_str());
+}
+
+}  // namespace bench

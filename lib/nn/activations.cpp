@@ -14,19 +14,15 @@ namespace {
 constexpr double selu_alpha = 1.6732632423543772848170429916717;
 constexpr double selu_scale = 1.0507009873554804934193349852946;
 
-Tensor zero_like_scalar(const Tensor& x) { return zeros({}, x.dtype()); }
 }  // namespace
 
 Tensor leaky_relu(const Tensor& x, double negative_slope) {
     return where(x > 0.0, x, x * negative_slope);
 }
 
-Tensor elu(const Tensor& x, double alpha) {
-    // expm1 of min(x, 0): the unused branch never overflows.
-    return where(x > 0.0, x, expm1(minimum(x, zero_like_scalar(x))) * alpha);
-}
+Tensor elu(const Tensor& x, double alpha) { return scaled_elu(x, alpha, 1.0); }
 
-Tensor selu(const Tensor& x) { return elu(x, selu_alpha) * selu_scale; }
+Tensor selu(const Tensor& x) { return scaled_elu(x, selu_alpha, selu_scale); }
 
 Tensor gelu(const Tensor& x, bool approximate) {
     if (approximate) {

@@ -4,6 +4,7 @@
 #include "kernels.hpp"
 #include "xgrad/autograd/node.hpp"
 #include "xgrad/ops/elementwise.hpp"
+#include "xgrad/ops/math.hpp"
 #include "xgrad/ops/registry.hpp"
 
 namespace xgrad {
@@ -52,9 +53,37 @@ Tensor softplus(const Tensor& x) {
     return out;
 }
 
+Tensor scaled_elu(const Tensor& x, double alpha, double scale) {
+    Tensor out = detail::unary_floating_simd("scaled_elu", x, [alpha, scale](auto v) {
+        using V = decltype(v);
+        // expm1 of min(x, 0): the unused branch never overflows.
+        return detail::choose(v > V(0), V(scale) * v, V(scale * alpha) * xsimd::expm1(xsimd::min(v, V(0))));
+    });
+    record("scaled_elu", out, {&x}, [sx = SavedTensor(x), alpha, scale](const Tensor& g, InputGrads& dx) {
+        const Tensor x = sx.get();
+        if (is_grad_enabled() || g.shape() != x.shape()) {
+            // A graph of the gradient is wanted (create_graph): compose it from ops.
+            const Tensor negative = exp(minimum(x, scalar(0.0, x.dtype()))) * (scale * alpha);
+            dx[0] = mul(g, where(x > 0.0, scalar(scale, x.dtype()), negative));
+            return;
+        }
+        Tensor out(x.shape(), x.dtype());
+        visit_floating(x.dtype(), "scaled_elu", [&](auto tag) {
+            using T = decltype(tag);
+            detail::map_binary_simd(g.data<T>(), x.data<T>(), out.data<T>(), x.numel(), [alpha, scale](auto gv, auto xv) {
+                using V = decltype(xv);
+                return gv * detail::choose(xv > V(0), V(scale), V(scale * alpha) * xsimd::exp(xsimd::min(xv, V(0))));
+            });
+        });
+        dx[0] = out;
+    });
+    return out;
+}
+
 XGRAD_REGISTER_OP(tanh, differentiable);
 XGRAD_REGISTER_OP(sigmoid, differentiable);
 XGRAD_REGISTER_OP(relu, differentiable);
 XGRAD_REGISTER_OP(softplus, differentiable);
+XGRAD_REGISTER_OP(scaled_elu, differentiable);
 
 }  // namespace xgrad

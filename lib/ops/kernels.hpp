@@ -110,6 +110,26 @@ void map_unary_simd(const T* x, T* out, std::int64_t n, F f) {
     for (; i < n; ++i) out[i] = f(x[i]);
 }
 
+/// mask ? a : b for one value (bool mask) or per lane (xsimd::batch_bool), so
+/// one lambda serves map_unary_simd's vector body and its scalar tail.
+template <class T> T choose(bool mask, T a, T b) { return mask ? a : b; }
+template <class T, class A>
+xsimd::batch<T, A> choose(const xsimd::batch_bool<T, A>& mask, const xsimd::batch<T, A>& a,
+                          const xsimd::batch<T, A>& b) {
+    return xsimd::select(mask, a, b);
+}
+
+/// out[i] = f(a[i], b[i]) with f callable on (T, T) and on two xsimd::batch<T>.
+template <class T, class F>
+void map_binary_simd(const T* a, const T* b, T* out, std::int64_t n, F f) {
+    using batch = xsimd::batch<T>;
+    constexpr std::int64_t width = static_cast<std::int64_t>(batch::size);
+    std::int64_t i = 0;
+    for (; i + width <= n; i += width)
+        f(batch::load_unaligned(a + i), batch::load_unaligned(b + i)).store_unaligned(out + i);
+    for (; i < n; ++i) out[i] = f(a[i], b[i]);
+}
+
 /// A new tensor f(x) for a floating x, f callable on T and xsimd::batch<T>;
 /// `op` names the caller in the DtypeError for int64.
 template <class F> Tensor unary_floating_simd(const char* op, const Tensor& x, F f) {

@@ -85,6 +85,8 @@ BOOST_AUTO_TEST_CASE(activation_values) {
     CHECK_VALUES(sigmoid(tensor({-100.0, 100.0}, float64)), 1e-12, {e100, 1});
     CHECK_VALUES(sigmoid(tensor({1.0})), 1e-6, {1 / (1 + std::exp(-1.0))});
     CHECK_VALUES(relu(tensor({-1.0, 0.0, 2.0, -1e30})), 0, {0, 0, 2, 0});
+    // 3·2·(e⁻¹ − 1), 0, 3·2; a huge negative input saturates at −scale·alpha.
+    CHECK_VALUES(scaled_elu(tensor({-1.0, 0.0, 2.0, -1e30}), 2.0, 3.0), 1e-6, {6.0 * (std::exp(-1.0) - 1.0), 0, 6, -6});
     // softplus 0 = ln 2; softplus(100) = 100 + ln(1 + e^-100) = 100; softplus(-100) = ln(1 + e^-100) ≈ e^-100
     CHECK_VALUES(softplus(tensor({0.0, 100.0, 1e4})), 1e-6, {std::log(2.0), 100, 1e4});
     CHECK_VALUES(softplus(tensor({-100.0, 100.0, 1.0}, float64)), 1e-12, {e100, 100, std::log1p(std::exp(1.0))});
@@ -155,6 +157,8 @@ BOOST_AUTO_TEST_CASE(gradchecks) {
     CHECK_GRADCHECK("sigmoid", [](const Fn& v) { return sigmoid(v[0]); }, {x * 3.0});
     CHECK_GRADCHECK("relu", [](const Fn& v) { return relu(v[0]); }, {nonzero});
     CHECK_GRADCHECK("softplus", [](const Fn& v) { return softplus(v[0]); }, {x * 3.0});
+    CHECK_GRADCHECK("scaled_elu", [](const Fn& v) { return scaled_elu(v[0], 1.7, 1.05); }, {nonzero});
+    CHECK_GRADCHECK("scaled_elu", [](const Fn& v) { return scaled_elu(v[0], -0.5, 2.0); }, {nonzero * 3.0});
     // float32 inputs are checked in float64 by gradcheck; a float64 input works the same
     CHECK_GRADCHECK("tanh", [](const Fn& v) { return xgrad::tanh(v[0]); }, {x.to(float64)});
 }
@@ -170,6 +174,7 @@ BOOST_AUTO_TEST_CASE(second_order) {
     CHECK_GRADGRADCHECK("tanh", [](const Fn& v) { return xgrad::tanh(v[0]); }, {x});
     CHECK_GRADGRADCHECK("sigmoid", [](const Fn& v) { return sigmoid(v[0]); }, {x});
     CHECK_GRADGRADCHECK("softplus", [](const Fn& v) { return softplus(v[0]); }, {x});
+    CHECK_GRADGRADCHECK("scaled_elu", [](const Fn& v) { return scaled_elu(v[0], 1.7, 1.05); }, {x});
     CHECK_GRADGRADCHECK("log1p", [](const Fn& v) { return xgrad::log1p(v[0]); }, {pos});
     CHECK_GRADGRADCHECK("expm1", [](const Fn& v) { return xgrad::expm1(v[0]); }, {x});
     CHECK_GRADGRADCHECK("square", [](const Fn& v) { return square(v[0]); }, {x});

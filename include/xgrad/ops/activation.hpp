@@ -14,5 +14,8 @@ Tensor sigmoid(const Tensor& x);
 Tensor relu(const Tensor& x);
 /// ln(1 + e^x), stable: max(x,0) + log1p(e^-|x|).   d = σ(x)
 Tensor softplus(const Tensor& x);
+/// scale·x where x > 0, else scale·alpha·(eˣ − 1): ELU (scale 1) and SELU
+/// (nn::selu's constants) in one pass.   d = scale where x > 0, else scale·alpha·eˣ
+Tensor scaled_elu(const Tensor& x, double alpha, double scale);
 
 }  // namespace xgrad

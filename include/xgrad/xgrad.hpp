@@ -12,6 +12,7 @@
 #include "xgrad/core/random.hpp"
 #include "xgrad/core/shape.hpp"
 #include "xgrad/core/tensor.hpp"
+#include "xgrad/core/threads.hpp"
 #include "xgrad/ops/activation.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/indexing.hpp"

@@ -48,34 +48,97 @@
 //    (1x100x100: 0.50 us in total, 40 GFLOP/s). OpenBLAS has its own small-matrix
 //    path (1x1x1: 0.02 us), so doubles go straight to it.
 //
-// Threads: oneDNN uses OpenMP (libgomp; OMP_NUM_THREADS, default = all cores),
-// OpenBLAS its own pthread pool (OPENBLAS_NUM_THREADS, else OMP_NUM_THREADS).
-// Both use the 2 cores for large products and pick fewer for small ones;
-// interleaving the two does not slow either (measured: sgemm 512^3 1246 us alone,
-// 1245-1266 us alternating with dgemm calls). Caveat: when other processes keep
-// every core busy, a 2-thread call can stall at the OpenMP barrier for a scheduler
-// time slice (seen: 32x300x784 going from 75 us to ~8 ms); OMP_NUM_THREADS=1 (or
-// omp_set_num_threads(1) in the calling thread, which oneDNN honours per call)
-// avoids that. oneDNN's own small-product heuristics already keep 1x100x100 and
-// 8x100x100 on one thread.
+// Threads: xgrad's own pool (core/thread_pool.hpp) splits a product of at
+// least kParallelFlops multiply-adds into one block of C per thread, and every
+// backend call runs single-threaded: oneDNN's OpenMP thread count is set to 1
+// around each call (per calling thread, restored after), OpenBLAS's to 1 once
+// (a process-wide setting). oneDNN's own OpenMP threads used to spin at a
+// barrier around each small product: two threads made the 100-layer SELU
+// network 1.5x slower than one. Measured on the Zen 5 box (one thread, warm,
+// us): 32x100x100 NN 3.36 whole, 1.83 per half of its rows; NT 6.34, 3.74 per
+// half of its columns; TN 100x100x32 3.56, 1.90 per half of its rows. A
+// transposed B is split by columns, anything else by rows.
 #include "gemm.hpp"
 
 #include <cblas.h>
 #include <dnnl.h>
+#include <omp.h>
 
+#include <algorithm>
 #include <climits>
 #include <string>
 
+#include "core/thread_pool.hpp"
 #include "xgrad/core/error.hpp"
+#include "xgrad/core/threads.hpp"
 
 extern "C" char* openblas_get_corename(void);
 extern "C" char* openblas_get_config(void);
+extern "C" void openblas_set_num_threads(int);
 
 namespace xgrad::detail {
 namespace {
 
 // Products with at most this many multiply-adds skip the BLAS call overhead.
 constexpr std::int64_t kSmallFlops = 64;
+// Products with at least this many multiply-adds are split over the pool.
+constexpr std::int64_t kParallelFlops = std::int64_t{1} << 17;
+// Smallest block of C rows / columns given to one thread.
+constexpr std::int64_t kMinRows = 8, kMinColumns = 16;
+
+// oneDNN's OpenMP thread count is 1 for this scope, on this thread only.
+class SingleThreadedOmp {
+public:
+    SingleThreadedOmp() : previous_(omp_get_max_threads()) {
+        if (previous_ != 1) omp_set_num_threads(1);
+    }
+    ~SingleThreadedOmp() {
+        if (previous_ != 1) omp_set_num_threads(previous_);
+    }
+    SingleThreadedOmp(const SingleThreadedOmp&) = delete;
+    SingleThreadedOmp& operator=(const SingleThreadedOmp&) = delete;
+
+private:
+    int previous_;
+};
+
+// A block of C for one backend call: rows [row, row + m) and columns [col, col + n).
+struct Block {
+    std::int64_t row = 0, col = 0, m = 0, n = 0;
+};
+
+// Runs kernel(block) over C in one block per pool thread when the product is
+// large enough, else once over the whole of C. A block's operands are A's
+// rows and B's columns behind it, so the kernel offsets its pointers by
+// (block.row, block.col) and leaves k whole: no sum is split.
+template <class Kernel>
+void for_each_block(bool trans_b, std::int64_t m, std::int64_t n, std::int64_t k, Kernel&& kernel) {
+    const Block whole{0, 0, m, n};
+    if (m * n * k < kParallelFlops) return kernel(whole);
+    const std::int64_t threads = num_threads();
+    const bool by_columns = (trans_b && n >= 2 * kMinColumns) || m < 2 * kMinRows;
+    const std::int64_t extent = by_columns ? n : m;
+    const std::int64_t minimum = by_columns ? kMinColumns : kMinRows;
+    const std::int64_t parts = std::min(threads, extent / minimum);
+    if (parts < 2) return kernel(whole);
+    // Column blocks start on multiples of 16, the AVX-512 float lane count.
+    std::int64_t step = (extent + parts - 1) / parts;
+    if (by_columns) step = (step + kMinColumns - 1) / kMinColumns * kMinColumns;
+    const std::int64_t blocks = (extent + step - 1) / step;
+    parallel_for(blocks, [&](std::int64_t i) {
+        const std::int64_t lo = i * step, len = std::min(step, extent - lo);
+        kernel(by_columns ? Block{0, lo, m, len} : Block{lo, 0, len, n});
+    });
+}
+
+// Pointer offsets of a block's operands: op(A)'s rows start at block.row,
+// op(B)'s columns at block.col, C at (row, col).
+template <class T> const T* a_rows(const T* a, bool trans_a, std::int64_t lda, std::int64_t row) {
+    return trans_a ? a + row : a + row * lda;
+}
+template <class T> const T* b_columns(const T* b, bool trans_b, std::int64_t ldb, std::int64_t col) {
+    return trans_b ? b + col * ldb : b + col;
+}
 
 // C = beta * C over an m x n block; beta == 0 writes zeros without reading C.
 template <class T>
@@ -151,14 +214,19 @@ void gemm(bool trans_a, bool trans_b, std::int64_t m, std::int64_t n, std::int64
         small_gemm(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         return;
     }
-    // Row-major; oneDNN does not read C when beta == 0.
-    const dnnl_status_t st = dnnl_sgemm(trans_a ? 'T' : 'N', trans_b ? 'T' : 'N', m, n, k,
-                                        alpha, a, lda, b, ldb, beta, c, ldc);
-    if (st != dnnl_success)
-        throw ValueError("gemm: dnnl_sgemm rejected m=" + std::to_string(m) + " n=" +
-                         std::to_string(n) + " k=" + std::to_string(k) + " lda=" +
-                         std::to_string(lda) + " ldb=" + std::to_string(ldb) + " ldc=" +
-                         std::to_string(ldc) + " (status " + std::to_string(int(st)) + ")");
+    for_each_block(trans_b, m, n, k, [&](const Block& blk) {
+        // Row-major; oneDNN does not read C when beta == 0.
+        const SingleThreadedOmp one_thread;
+        const dnnl_status_t st = dnnl_sgemm(trans_a ? 'T' : 'N', trans_b ? 'T' : 'N', blk.m, blk.n, k, alpha,
+                                            a_rows(a, trans_a, lda, blk.row), lda,
+                                            b_columns(b, trans_b, ldb, blk.col), ldb, beta,
+                                            c + blk.row * ldc + blk.col, ldc);
+        if (st != dnnl_success)
+            throw ValueError("gemm: dnnl_sgemm rejected m=" + std::to_string(blk.m) + " n=" +
+                             std::to_string(blk.n) + " k=" + std::to_string(k) + " lda=" + std::to_string(lda) +
+                             " ldb=" + std::to_string(ldb) + " ldc=" + std::to_string(ldc) + " (status " +
+                             std::to_string(int(st)) + ")");
+    });
 }
 
 void gemm(bool trans_a, bool trans_b, std::int64_t m, std::int64_t n, std::int64_t k,
@@ -169,10 +237,14 @@ void gemm(bool trans_a, bool trans_b, std::int64_t m, std::int64_t n, std::int64
     for (std::int64_t v : {m, n, k, lda, ldb, ldc})
         if (v > INT_MAX) throw ValueError("gemm: float64 matrix dimension " + std::to_string(v) +
                                           " exceeds the BLAS 32-bit limit");
-    // Row-major; reference BLAS semantics: beta == 0 does not read C.
-    cblas_dgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
-                trans_b ? CblasTrans : CblasNoTrans, int(m), int(n), int(k), alpha, a, int(lda),
-                b, int(ldb), beta, c, int(ldc));
+    static const bool single_threaded = (openblas_set_num_threads(1), true);
+    (void)single_threaded;
+    for_each_block(trans_b, m, n, k, [&](const Block& blk) {
+        // Row-major; reference BLAS semantics: beta == 0 does not read C.
+        cblas_dgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
+                    int(blk.m), int(blk.n), int(k), alpha, a_rows(a, trans_a, lda, blk.row), int(lda),
+                    b_columns(b, trans_b, ldb, blk.col), int(ldb), beta, c + blk.row * ldc + blk.col, int(ldc));
+    });
 }
 
 const char* gemm_backend() {

@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
     const auto start = std::chrono::steady_clock::now();
     const train::History history = train::fit(*model, x, y, options);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const char* threads = std::getenv("OMP_NUM_THREADS");
-    bench::report(*args, "xgrad", seconds, history["loss"].back(), threads ? threads : "default");
+    const std::string threads = std::to_string(num_threads());
+    bench::report(*args, "xgrad", seconds, history["loss"].back(), threads);
     return 0;
 }

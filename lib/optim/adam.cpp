@@ -50,6 +50,9 @@ public:
         return {};
     }
 
+    // Nadam's Π is shared state, updated once per step.
+    bool per_parameter() const override { return variant_ != Variant::nadam; }
+
     void update(std::span<SlotView> slots, std::span<Tensor> global_state, const StepInfo& info) override {
         const double t = static_cast<double>(info.step);
         const double b1 = info.momentum.value_or(beta_1_), b2 = beta_2_;

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/thread_pool.hpp"
 #include "loops.hpp"
+#include "xgrad/core/threads.hpp"
 #include "xgrad/autograd/grad_mode.hpp"
 #include "xgrad/optim/clip.hpp"
 
@@ -151,12 +153,41 @@ void Optimizer::add_view(std::size_t index, const Tensor& param, const Tensor& g
         throw ShapeError(name_ + ": gradient of '" + slot.key + "' has shape " + to_string(grad.shape()) +
                          ", the parameter " + to_string(param.shape()));
     }
-    if (grad.dtype() == slot.update.dtype()) {
-        std::memcpy(slot.update.raw_data(), grad.raw_data(), static_cast<std::size_t>(grad.numel()) * itemsize(grad.dtype()));
-    } else {
-        slot.update.copy_(grad);
-    }
     views_.push_back(SlotView{slot.update, param, std::span<Tensor>(slot.state), learning_rate});
+    grads_.push_back(grad);
+}
+
+namespace {
+
+void copy_gradient(const Tensor& grad, Tensor& update) {
+    if (grad.dtype() == update.dtype()) {
+        std::memcpy(update.raw_data(), grad.raw_data(), static_cast<std::size_t>(grad.numel()) * itemsize(grad.dtype()));
+    } else {
+        update.copy_(grad);
+    }
+}
+
+void add_update(const SlotView& v) {
+    detail::visit(v.param, "optimizer step", [&](auto tag) {
+        using T = decltype(tag);
+        T* p = v.param.data<T>();
+        const T* u = v.update.data<T>();
+        for (std::int64_t i = 0; i < v.param.numel(); ++i) p[i] += u[i];
+    });
+    detail::bump_version(v.param);
+}
+
+// Slots with fewer elements than this in all run on the calling thread.
+constexpr std::int64_t kParallelElements = std::int64_t{1} << 15;
+
+}  // namespace
+
+void Optimizer::update_slots(std::size_t first, std::size_t last, const StepInfo& info) {
+    for (std::size_t i = first; i < last; ++i) {
+        copy_gradient(grads_[i], views_[i].update);
+        transform_->update(std::span<SlotView>(&views_[i], 1), global_state_, info);
+        add_update(views_[i]);
+    }
 }
 
 // ---- step ---------------------------------------------------------------------------------
@@ -165,6 +196,7 @@ void Optimizer::step() {
     NoGradGuard no_grad;
     const double base_lr = learning_rate_(iterations_);
     views_.clear();
+    grads_.clear();
     for (std::size_t g = 0; g < groups_.size(); ++g) {
         const ParamGroup& group = groups_[g].group;
         const double lr = base_lr * group.lr_scale();
@@ -189,18 +221,30 @@ void Optimizer::step() {
     StepInfo info;
     info.step = iterations_ + 1;
     if (momentum_schedule_) info.momentum = momentum_schedule_(iterations_);
-    transform_->update(views_, global_state_, info);
-
-    for (const SlotView& v : views_) {
-        detail::visit(v.param, "optimizer step", [&](auto tag) {
-            using T = decltype(tag);
-            T* p = v.param.data<T>();
-            const T* u = v.update.data<T>();
-            for (std::int64_t i = 0; i < v.param.numel(); ++i) p[i] += u[i];
-        });
-        detail::bump_version(v.param);
+    if (transform_->per_parameter()) {
+        // Gradient copy, whole chain and parameter update per slot while it is
+        // in cache (one pass over memory instead of one per transform), the
+        // slots split into runs of about equal element counts, one task each.
+        std::int64_t total = 0;
+        for (const SlotView& v : views_) total += v.param.numel();
+        const std::int64_t tasks =
+            total < kParallelElements ? 1 : std::min<std::int64_t>(4 * num_threads(), std::ssize(views_));
+        std::vector<std::size_t>& bounds = task_bounds_;
+        bounds.assign(1, 0);
+        std::int64_t seen = 0;
+        for (std::size_t i = 0; i < views_.size(); ++i) {
+            seen += views_[i].param.numel();
+            if (seen * tasks >= total * std::ssize(bounds) || i + 1 == views_.size()) bounds.push_back(i + 1);
+        }
+        xgrad::detail::parallel_for(std::ssize(bounds) - 1,
+                                    [&](std::int64_t t) { update_slots(bounds[t], bounds[t + 1], info); });
+    } else {
+        for (std::size_t i = 0; i < views_.size(); ++i) copy_gradient(grads_[i], views_[i].update);
+        transform_->update(views_, global_state_, info);
+        for (const SlotView& v : views_) add_update(v);
     }
     views_.clear();
+    grads_.clear();
     ++iterations_;
 
     // Projections (Keras applies weight constraints after every update). A

@@ -201,6 +201,12 @@ bool Chain::reads_learning_rate() const {
     return false;
 }
 
+bool Chain::per_parameter() const {
+    for (const GradientTransformPtr& t : transforms_)
+        if (!t->per_parameter()) return false;
+    return true;
+}
+
 GradientTransformPtr chain(std::vector<GradientTransformPtr> transforms) {
     return std::make_shared<Chain>(std::move(transforms));
 }

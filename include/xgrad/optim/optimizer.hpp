@@ -219,6 +219,7 @@ private:
     std::size_t slot_for_live_param(std::size_t group, const Tensor& param);
     std::size_t create_slot(std::string key, const Tensor& param, std::size_t group);
     void add_view(std::size_t slot, const Tensor& param, const Tensor& grad, double learning_rate);
+    void update_slots(std::size_t first, std::size_t last, const StepInfo& info);
 
     std::string name_;
     GradientTransformPtr transform_;
@@ -234,6 +235,8 @@ private:
     std::unordered_map<const void*, std::size_t> slot_by_impl_;  // a lookup cache; slots hold their tensor, so addresses stay unique
     std::map<std::string, Tensor> pending_;                      // loaded state of parameters without a slot yet
     std::vector<SlotView> views_;                                // reused every step
+    std::vector<Tensor> grads_;                                  // views_[i]'s gradient, copied into its update
+    std::vector<std::size_t> task_bounds_;                       // views_ split into parallel tasks
 };
 
 /// Options every Keras optimizer shares, as chained setters on each

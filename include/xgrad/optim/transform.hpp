@@ -89,17 +89,26 @@ public:
     /// transform that never does: its learning rate would be ignored, and
     /// without scale_by_learning_rate()'s −η the updates would go uphill.
     virtual bool reads_learning_rate() const { return false; }
+    /// True when update() treats each slot on its own and uses no shared
+    /// state. The optimizer then runs the whole chain one slot at a time while
+    /// that slot is in cache, different slots in parallel on xgrad's threads
+    /// (core/threads.hpp): update() must be safe to call concurrently for
+    /// different slots.
+    virtual bool per_parameter() const { return false; }
 };
 using GradientTransformPtr = std::shared_ptr<GradientTransform>;
 
 /// A transform that treats each parameter on its own: implement update_slot().
+/// update_slot() may run concurrently for different slots (per_parameter()).
 class PerParameterTransform : public GradientTransform {
 public:
     void update(std::span<SlotView> slots, std::span<Tensor> global_state, const StepInfo& info) final;
     virtual void update_slot(SlotView& slot, const StepInfo& info) = 0;
+    bool per_parameter() const final { return true; }
 };
 
-/// A stateless per-parameter transform from a callable; `reads_learning_rate`
+/// A stateless per-parameter transform from a callable (called concurrently
+/// for different slots, see per_parameter()); `reads_learning_rate`
 /// says whether `fn` uses SlotView::learning_rate (see GradientTransform).
 GradientTransformPtr make_transform(std::string name, std::function<void(SlotView&, const StepInfo&)> fn,
                                     bool reads_learning_rate = false);
@@ -118,6 +127,8 @@ public:
     void update(std::span<SlotView> slots, std::span<Tensor> global_state, const StepInfo& info) override;
     /// True when any transform of the chain reads it.
     bool reads_learning_rate() const override;
+    /// True when every transform of the chain is.
+    bool per_parameter() const override;
     const std::vector<GradientTransformPtr>& transforms() const noexcept { return transforms_; }
 
 private:

@@ -1,12 +1,22 @@
-// Batch normalization: a composite of differentiable primitives (mean, var,
-// rsqrt, sub, mul, add), so its gradient — including the terms that flow
-// through the batch mean and variance — comes from those ops' backward rules.
-// Registered as op "batch_normalization" and gradchecked in both modes.
+// Batch normalization, op "batch_normalization" (gradchecked in both modes).
+//
+// Training with the channels on the last axis (Dense inputs, the chapter's
+// case) is one fused node: a forward kernel computing the batch statistics
+// (in double) and y, and a backward kernel for dx, dγ, dβ in two passes.
+// When a graph of the gradient is wanted (create_graph), that backward is
+// written in differentiable ops instead, recomputing the statistics from x,
+// so higher-order gradients flow through them. Any other axis, and
+// inference, is a composite of differentiable primitives (mean, var, rsqrt,
+// sub, mul, add), whose backward rules give the gradient.
 #include "xgrad/nn/batch_norm.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 #include "xgrad/autograd/grad_mode.hpp"
+#include "xgrad/autograd/node.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/math.hpp"
 #include "xgrad/ops/reduction.hpp"
@@ -28,6 +38,165 @@ void check_channel_tensor(const char* what, const Tensor& t, std::int64_t channe
                          std::to_string(channels) + "] (input " + to_string(x.shape()) + ", axis " +
                          std::to_string(axis) + "), got " + to_string(t.shape()));
     }
+}
+
+// Training mode over x folded to [rows, channels] (channels last): the
+// batch statistics in double, y, and x̂ = (x − μ)/σ kept for backward.
+struct FusedForward {
+    Tensor y, x_hat, inv_std;            // y, x̂ like x; inv_std [C]
+    std::vector<double> mean, variance;  // biased batch variance, as Keras
+};
+
+// x̂ = (x − shift)·inv_std and y = x̂·scale + offset, row by row (restrict:
+// the compiler vectorizes over channels without alias checks).
+template <class T>
+void normalize_rows(const T* __restrict x, const T* __restrict shift, const T* __restrict inv_std,
+                    const T* __restrict scale, const T* __restrict offset, std::int64_t rows, std::int64_t channels,
+                    T* __restrict x_hat, T* __restrict y) {
+    for (std::int64_t r = 0; r < rows; ++r) {
+        const std::int64_t base = r * channels;
+        for (std::int64_t c = 0; c < channels; ++c) {
+            const T h = (x[base + c] - shift[c]) * inv_std[c];
+            x_hat[base + c] = h;
+            y[base + c] = h * scale[c] + offset[c];
+        }
+    }
+}
+
+template <class T>
+void fused_forward_kernel(const T* x, const T* gamma, const T* beta, std::int64_t rows, std::int64_t channels,
+                          double epsilon, FusedForward& f) {
+    std::vector<double>& mean = f.mean;
+    std::vector<double>& variance = f.variance;
+    mean.assign(static_cast<std::size_t>(channels), 0.0);
+    variance.assign(static_cast<std::size_t>(channels), 0.0);
+    for (std::int64_t r = 0; r < rows; ++r)
+        for (std::int64_t c = 0; c < channels; ++c) mean[c] += x[r * channels + c];
+    for (double& m : mean) m /= static_cast<double>(rows);
+    for (std::int64_t r = 0; r < rows; ++r)
+        for (std::int64_t c = 0; c < channels; ++c) {
+            const double d = x[r * channels + c] - mean[c];
+            variance[c] += d * d;
+        }
+    T* inv_std = f.inv_std.data<T>();
+    std::vector<T> shift(static_cast<std::size_t>(channels)), scale(static_cast<std::size_t>(channels));
+    for (std::int64_t c = 0; c < channels; ++c) {
+        variance[c] /= static_cast<double>(rows);
+        inv_std[c] = static_cast<T>(1.0 / std::sqrt(variance[c] + epsilon));
+        shift[c] = static_cast<T>(mean[c]);
+        scale[c] = gamma ? gamma[c] : T(1);
+    }
+    std::vector<T> offset(static_cast<std::size_t>(channels), T(0));
+    if (beta) std::copy(beta, beta + channels, offset.begin());
+    normalize_rows(x, shift.data(), inv_std, scale.data(), offset.data(), rows, channels, f.x_hat.data<T>(),
+                   f.y.data<T>());
+}
+
+// dx = factor·(g − mean_g − x̂·mean_gx), row by row.
+template <class T>
+void input_gradient_rows(const T* __restrict g, const T* __restrict x_hat, const T* __restrict mean_g,
+                         const T* __restrict mean_gx, const T* __restrict factor, std::int64_t rows,
+                         std::int64_t channels, T* __restrict dx) {
+    for (std::int64_t r = 0; r < rows; ++r) {
+        const std::int64_t base = r * channels;
+        for (std::int64_t c = 0; c < channels; ++c)
+            dx[base + c] = factor[c] * (g[base + c] - mean_g[c] - x_hat[base + c] * mean_gx[c]);
+    }
+}
+
+// dβ = Σ g, dγ = Σ g·x̂, dx = γσ⁻¹·(g − mean(g) − x̂·mean(g·x̂)), per channel.
+template <class T>
+void fused_backward_kernel(const T* g, const T* x_hat, const T* inv_std, const T* gamma, std::int64_t rows,
+                           std::int64_t channels, T* dx, T* dgamma, T* dbeta) {
+    std::vector<double> sum_g(static_cast<std::size_t>(channels), 0.0), sum_gx(static_cast<std::size_t>(channels), 0.0);
+    for (std::int64_t r = 0; r < rows; ++r)
+        for (std::int64_t c = 0; c < channels; ++c) {
+            const std::int64_t i = r * channels + c;
+            sum_g[c] += g[i];
+            sum_gx[c] += static_cast<double>(g[i]) * x_hat[i];
+        }
+    if (dbeta)
+        for (std::int64_t c = 0; c < channels; ++c) dbeta[c] = static_cast<T>(sum_g[c]);
+    if (dgamma)
+        for (std::int64_t c = 0; c < channels; ++c) dgamma[c] = static_cast<T>(sum_gx[c]);
+    if (!dx) return;
+    std::vector<T> mean_g(static_cast<std::size_t>(channels)), mean_gx(static_cast<std::size_t>(channels)),
+        factor(static_cast<std::size_t>(channels));
+    for (std::int64_t c = 0; c < channels; ++c) {
+        mean_g[c] = static_cast<T>(sum_g[c] / static_cast<double>(rows));
+        mean_gx[c] = static_cast<T>(sum_gx[c] / static_cast<double>(rows));
+        factor[c] = (gamma ? gamma[c] : T(1)) * inv_std[c];
+    }
+    input_gradient_rows(g, x_hat, mean_g.data(), mean_gx.data(), factor.data(), rows, channels, dx);
+}
+
+// The same backward in differentiable ops from x itself (create_graph).
+void differentiable_backward(const Tensor& x, const Tensor& gamma, const Tensor& g, double epsilon,
+                             InputGrads& dx) {
+    const std::int64_t channels = x.shape().back();
+    const std::int64_t rows = x.numel() / channels;
+    const Tensor x2 = reshape(x, {rows, channels}), g2 = reshape(g, {rows, channels});
+    const Tensor inv_std = rsqrt(var(x2, {0}, true) + epsilon);
+    const Tensor x_hat = (x2 - mean(x2, {0}, true)) * inv_std;
+    const Tensor g_x_hat = g2 * x_hat;
+    if (dx.needs(0)) {
+        const Tensor factor = gamma.defined() ? inv_std * reshape(gamma, {1, channels}) : inv_std;
+        dx[0] = reshape(factor * (g2 - mean(g2, {0}, true) - x_hat * mean(g_x_hat, {0}, true)), x.shape());
+    }
+    if (dx.needs(1)) dx[1] = sum(g_x_hat, {0});
+    if (dx.needs(2)) dx[2] = sum(g2, {0});
+}
+
+Tensor fused_training_batch_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, Tensor& moving_mean,
+                                 Tensor& moving_variance, double momentum, double epsilon) {
+    const std::int64_t channels = x.shape().back();
+    const std::int64_t rows = x.numel() / channels;
+    FusedForward f{Tensor(x.shape(), x.dtype()), Tensor(x.shape(), x.dtype()), Tensor({channels}, x.dtype()), {}, {}};
+    visit_floating(x.dtype(), "batch_normalization", [&](auto tag) {
+        using T = decltype(tag);
+        fused_forward_kernel<T>(x.data<T>(), gamma.defined() ? gamma.data<T>() : nullptr,
+                                beta.defined() ? beta.data<T>() : nullptr, rows, channels, epsilon, f);
+    });
+    {
+        NoGradGuard no_grad;
+        // moving ← moving·momentum + batch·(1 − momentum)
+        const auto update = [&](Tensor& moving, const std::vector<double>& batch) {
+            if (!moving.defined()) return;
+            visit_floating(moving.dtype(), "batch_normalization", [&](auto tag) {
+                using T = decltype(tag);
+                T* m = moving.data<T>();
+                for (std::int64_t c = 0; c < channels; ++c)
+                    m[c] = static_cast<T>(m[c] * momentum + batch[c] * (1.0 - momentum));
+            });
+            moving.impl()->storage->bump_version();
+        };
+        update(moving_mean, f.mean);
+        update(moving_variance, f.variance);
+    }
+    record("batch_normalization", f.y, {&x, &gamma, &beta},
+           [sx = SavedTensor(x), sg = SavedTensor(gamma), x_hat = std::move(f.x_hat), inv_std = std::move(f.inv_std),
+            rows, channels, epsilon](const Tensor& g, InputGrads& dx) {
+               const Tensor gamma = sg.defined() ? sg.get() : Tensor();
+               if (is_grad_enabled() || g.shape() != x_hat.shape()) {
+                   differentiable_backward(sx.get(), gamma, g, epsilon, dx);
+                   return;
+               }
+               Tensor dgamma, dbeta, dinput;
+               if (dx.needs(0)) dinput = Tensor(x_hat.shape(), x_hat.dtype());
+               if (dx.needs(1)) dgamma = Tensor({channels}, x_hat.dtype());
+               if (dx.needs(2)) dbeta = Tensor({channels}, x_hat.dtype());
+               visit_floating(x_hat.dtype(), "batch_normalization", [&](auto tag) {
+                   using T = decltype(tag);
+                   const auto ptr = [](Tensor& t) { return t.defined() ? t.data<T>() : nullptr; };
+                   fused_backward_kernel<T>(g.data<T>(), x_hat.data<T>(), inv_std.data<T>(),
+                                            gamma.defined() ? gamma.data<T>() : nullptr, rows, channels,
+                                            ptr(dinput), ptr(dgamma), ptr(dbeta));
+               });
+               if (dx.needs(0)) dx[0] = dinput;
+               if (dx.needs(1)) dx[1] = dgamma;
+               if (dx.needs(2)) dx[2] = dbeta;
+           });
+    return f.y;
 }
 
 }  // namespace
@@ -61,6 +230,16 @@ Tensor batch_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, Tens
     for (std::int64_t i = 0; i < rank; ++i)
         if (i != ax) reduced.push_back(i);
 
+    if (training && ax == rank - 1) {
+        for (const auto& [what, t] : {std::pair{"gamma", &gamma}, std::pair{"beta", &beta}}) {
+            if (t->defined() && t->dtype() != x.dtype()) {
+                throw DtypeError(std::string("batch_normalization: ") + what + " is " +
+                                 std::string(dtype_name(t->dtype())) + " but the input is " +
+                                 std::string(dtype_name(x.dtype())));
+            }
+        }
+        return fused_training_batch_norm(x, gamma, beta, moving_mean, moving_variance, momentum, epsilon);
+    }
     Tensor mu, inv_std;  // both [1, …, C, …, 1]
     if (training) {
         mu = mean(x, reduced, true);

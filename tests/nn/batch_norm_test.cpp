@@ -172,6 +172,13 @@ BOOST_AUTO_TEST_CASE(gradchecks) {
     CHECK_GRADCHECK("batch_normalization",
                     [](const Fn& v) { return functional::batch_norm(v[0], v[1], v[2], {}, {}, true); },
                     {x, gamma, beta});
+    // Without gamma and beta; and channels last of a rank-3 input (rows folded).
+    CHECK_GRADCHECK("batch_normalization", [](const Fn& v) { return functional::batch_norm(v[0], {}, {}, {}, {}, true); },
+                    {x});
+    const Tensor x3_last = randn({2, 4, 3}, float64, gen);
+    CHECK_GRADCHECK("batch_normalization",
+                    [](const Fn& v) { return functional::batch_norm(v[0], v[1], v[2], {}, {}, true); },
+                    {x3_last, gamma, beta});
     // Channel axis in the middle: [N, C, W] normalized over N and W.
     const Tensor x3 = randn({2, 3, 4}, float64, gen);
     CHECK_GRADCHECK("batch_normalization",
@@ -188,6 +195,9 @@ BOOST_AUTO_TEST_CASE(gradchecks) {
     CHECK_GRADGRADCHECK("batch_normalization",
                         [](const Fn& v) { return functional::batch_norm(v[0], v[1], v[2], {}, {}, true); },
                         {x, gamma, beta});
+    CHECK_GRADGRADCHECK("batch_normalization",
+                        [](const Fn& v) { return functional::batch_norm(v[0], v[1], v[2], {}, {}, true); },
+                        {x3_last, gamma, beta});
 
     // The layer itself, in float64, w.r.t. its input, in both modes.
     auto bn = std::make_shared<BatchNormalization>();

@@ -4,8 +4,6 @@
 // Timing: every number is the best of several samples after a warm-up call;
 // a sample repeats the work until it lasts >= ~20 ms (so the clock's
 // resolution does not matter) and reports the time per repetition.
-#include <omp.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -15,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "fma_peak.hpp"
 #include "linalg/gemm.hpp"
 #include "xgrad/xgrad.hpp"
 
@@ -24,7 +23,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr double kPeakGflops = 233.4;  // float32 FMA peak, 2 threads (lib/linalg/gemm.cpp)
+double peak_gflops = 0;  // float32 FMA peak at xgrad's thread count, measured in main()
 
 /// Best time per call of f in seconds over `samples` samples of >= min_sample seconds.
 double best_time(const std::function<void()>& f, int samples = 7, double min_sample = 0.02) {
@@ -65,7 +64,7 @@ std::string load_average() {
 void row_gflops(const char* name, const char* how, double flops, double seconds, double raw_seconds) {
     const double gf = flops / seconds * 1e-9;
     std::printf("| %-34s | %-30s | %9.1f | %9.1f | %5.0f%% | %9.1f |\n", name, how, seconds * 1e6, gf,
-                100.0 * gf / kPeakGflops, flops / raw_seconds * 1e-9);
+                100.0 * gf / peak_gflops, flops / raw_seconds * 1e-9);
 }
 
 /// Raw detail::gemm time for op(A)·op(B), m×n×k, on fresh buffers (no op layer).
@@ -204,10 +203,14 @@ int main() {
     manual_seed(0);
     std::printf("## xgrad_bench\n\n");
     std::printf("- GEMM backend: %s\n", detail::gemm_backend());
-    std::printf("- CPU: %s; %u hardware threads; OpenMP max threads: %d\n", cpu_model().c_str(),
-                std::thread::hardware_concurrency(), omp_get_max_threads());
-    std::printf("- float32 FMA peak (measured, 2 threads): %.1f GFLOP/s; 85%% = %.1f GFLOP/s\n", kPeakGflops,
-                0.85 * kPeakGflops);
+    const int threads = num_threads();
+    std::printf("- CPU: %s; %u hardware threads; xgrad threads: %d (XGRAD_NUM_THREADS)\n", cpu_model().c_str(),
+                std::thread::hardware_concurrency(), threads);
+    const double one_thread_peak = bench::fma_peak_gflops(1);
+    peak_gflops = bench::fma_peak_gflops(threads);
+    std::printf("- float32 FMA peak (measured, %s): %.1f GFLOP/s on 1 thread, %.1f on %d; %%peak below is against "
+                "the latter\n",
+                bench::fma_isa(), one_thread_peak, peak_gflops, threads);
     std::printf("- load average at start: %s\n", load_average().c_str());
     matmul_section();
     overhead_section();

@@ -32,9 +32,50 @@ std::vector<std::vector<double>> train_one(std::uint64_t seed) {
     return weights;
 }
 
+/// A model whose products are large enough to be split over xgrad's pool
+/// (batch 64 x 128 x 256 multiply-adds), trained for one epoch.
+std::vector<std::vector<double>> train_wide(std::uint64_t seed) {
+    manual_seed(seed);
+    Generator data_gen(seed + 100);
+    const Tensor x = normal({512, 128}, 0.0, 1.0, float32, data_gen);
+    const Tensor y = randint({512}, 0, 4, data_gen);
+    Sequential model{Dense(256, "relu").input_shape({128}), Dense(256, "selu"), Dense(4, "softmax")};
+    train::FitOptions fit;
+    fit.loss = "sparse_categorical_crossentropy";
+    fit.optimizer = std::make_shared<optim::SGD>(optim::ParamGroup(model), optim::SGDOptions().learning_rate(0.01));
+    fit.batch_size = 64;
+    fit.seed = seed;
+    fit.verbose = 0;
+    train::fit(model, x, y, fit);
+    std::vector<std::vector<double>> weights;
+    for (const Tensor& w : model.get_weights()) weights.push_back(xgrad_test::values(w));
+    return weights;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(train_threads)
+
+BOOST_AUTO_TEST_CASE(two_threads_share_the_pool) {
+    // Both training threads ask xgrad's 2-thread pool to split their products:
+    // one holds it at a time, the other computes alone. Same weights as runs
+    // one after the other (to rounding: a product computed whole or in
+    // blocks may round differently).
+    const int previous = num_threads();
+    set_num_threads(2);
+    const auto expected_a = train_wide(1), expected_b = train_wide(2);
+    std::vector<std::vector<double>> got_a, got_b;
+    std::thread ta([&] { got_a = train_wide(1); });
+    std::thread tb([&] { got_b = train_wide(2); });
+    ta.join();
+    tb.join();
+    set_num_threads(previous);
+    BOOST_TEST_REQUIRE(got_a.size() == 6u);
+    for (std::size_t i = 0; i < expected_a.size(); ++i) {
+        BOOST_TEST(got_a[i] == expected_a[i], boost::test_tools::tolerance(1e-4) << boost::test_tools::per_element());
+        BOOST_TEST(got_b[i] == expected_b[i], boost::test_tools::tolerance(1e-4) << boost::test_tools::per_element());
+    }
+}
 
 BOOST_AUTO_TEST_CASE(two_models_in_two_threads_match_sequential_runs) {
     const auto expected_a = train_one(1), expected_b = train_one(2);

@@ -32,6 +32,7 @@
 #include "xgrad/nn/init.hpp"
 #include "xgrad/nn/module.hpp"
 #include "xgrad/nn/regularizers.hpp"
+#include "xgrad/nn/rescaling.hpp"
 #include "xgrad/nn/sequential.hpp"
 #include "xgrad/losses/losses.hpp"
 #include "xgrad/losses/metrics.hpp"

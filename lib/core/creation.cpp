@@ -11,6 +11,7 @@ Tensor empty(const Shape& shape, Dtype dtype) { return Tensor(shape, dtype); }
 Tensor zeros(const Shape& shape, Dtype dtype) { return full(shape, 0.0, dtype); }
 Tensor ones(const Shape& shape, Dtype dtype) { return full(shape, 1.0, dtype); }
 Tensor full(const Shape& shape, double value, Dtype dtype) {
+    if (dtype == uint8) return full(shape, value, float64).to(uint8);  // clamped conversion
     Tensor t(shape, dtype);
     visit_dtype(dtype, [&](auto tag) {
         using T = decltype(tag);
@@ -92,6 +93,7 @@ void walk(const NestedList& list, std::size_t depth, Shape& shape, std::size_t& 
 }  // namespace
 
 Tensor tensor(const NestedList& list, Dtype dtype) {
+    if (dtype == uint8) return tensor(list, float64).to(uint8);  // clamped conversion
     Shape shape;
     std::size_t number_depth = SIZE_MAX;
     std::vector<double> values;
@@ -119,6 +121,7 @@ template <class T> Tensor from_vector(std::span<const T> values, const Shape& sh
 template Tensor from_vector<float>(std::span<const float>, const Shape&);
 template Tensor from_vector<double>(std::span<const double>, const Shape&);
 template Tensor from_vector<std::int64_t>(std::span<const std::int64_t>, const Shape&);
+template Tensor from_vector<std::uint8_t>(std::span<const std::uint8_t>, const Shape&);
 
 Tensor from_blob(void* data, const Shape& shape, Dtype dtype, std::shared_ptr<void> owner) {
     auto impl = std::make_shared<detail::TensorImpl>();

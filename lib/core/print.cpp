@@ -24,7 +24,7 @@ struct Printer {
 
     explicit Printer(const Tensor& tensor)
         : t(tensor), values(tensor.to_vector<double>()), summarize(tensor.numel() > summarize_above),
-          integral(tensor.dtype() == int64) {
+          integral(!is_floating(tensor.dtype())) {
         double largest = 0, smallest = INFINITY;
         for (double v : values) {
             if (!std::isfinite(v)) continue;

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <type_traits>
 
 #include "xgrad/autograd/engine.hpp"
 #include "xgrad/autograd/grad_mode.hpp"
@@ -28,14 +29,23 @@ std::shared_ptr<detail::TensorImpl> make_impl(const Shape& shape, Dtype dtype) {
 }
 
 template <class T, class U> void convert(const U* src, T* dst, std::int64_t n) {
-    for (std::int64_t i = 0; i < n; ++i) dst[i] = static_cast<T>(src[i]);
+    if constexpr (std::is_same_v<T, std::uint8_t> && !std::is_same_v<U, std::uint8_t>) {
+        // Into uint8: clamped to 0…255, truncated toward zero, NaN → 0 (a
+        // plain cast of an out-of-range value is undefined).
+        for (std::int64_t i = 0; i < n; ++i) {
+            const U v = src[i];
+            dst[i] = v >= U(255) ? std::uint8_t{255} : v > U(0) ? static_cast<std::uint8_t>(v) : std::uint8_t{0};
+        }
+    } else {
+        for (std::int64_t i = 0; i < n; ++i) dst[i] = static_cast<T>(src[i]);
+    }
 }
 
 /// Copies all values of src into dst's buffer, converting the dtype.
 void copy_converting(const Tensor& src, const Tensor& dst) {
-    visit_dtype(dst.dtype(), [&](auto dt) {
+    visit_any_dtype(dst.dtype(), [&](auto dt) {
         using D = decltype(dt);
-        visit_dtype(src.dtype(), [&](auto st) {
+        visit_any_dtype(src.dtype(), [&](auto st) {
             using S = decltype(st);
             convert(src.data<S>(), dst.data<D>(), src.numel());
         });
@@ -61,7 +71,7 @@ std::int64_t Tensor::size(std::int64_t axis) const {
 
 template <class T> std::vector<T> Tensor::to_vector() const {
     std::vector<T> out(static_cast<std::size_t>(numel()));
-    visit_dtype(dtype(), [&](auto tag) {
+    visit_any_dtype(dtype(), [&](auto tag) {
         using S = decltype(tag);
         convert(data<S>(), out.data(), numel());
     });
@@ -70,13 +80,14 @@ template <class T> std::vector<T> Tensor::to_vector() const {
 template std::vector<float> Tensor::to_vector<float>() const;
 template std::vector<double> Tensor::to_vector<double>() const;
 template std::vector<std::int64_t> Tensor::to_vector<std::int64_t>() const;
+template std::vector<std::uint8_t> Tensor::to_vector<std::uint8_t>() const;
 
 double Tensor::item() const {
     if (numel() != 1) {
         throw ValueError("item: the tensor has " + std::to_string(numel()) + " elements (shape " +
                          to_string(shape()) + "), expected exactly one");
     }
-    return visit_dtype(dtype(), [&](auto tag) {
+    return visit_any_dtype(dtype(), [&](auto tag) {
         using T = decltype(tag);
         return static_cast<double>(data<T>()[0]);
     });
@@ -149,10 +160,11 @@ void Tensor::backward(const Tensor& gradient, bool retain_graph, bool create_gra
 }
 
 Tensor& Tensor::fill_(double value) {
-    visit_dtype(dtype(), [&](auto tag) {
+    visit_any_dtype(dtype(), [&](auto tag) {
         using T = decltype(tag);
         T* p = data<T>();
-        const T v = static_cast<T>(value);
+        T v;
+        convert(&value, &v, 1);
         for (std::int64_t i = 0; i < numel(); ++i) p[i] = v;
     });
     impl_->storage->bump_version();

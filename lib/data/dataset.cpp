@@ -2,9 +2,9 @@
 // copied with memcpy, consecutive rows merged into one copy.
 #include "xgrad/data/dataset.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <numeric>
 #include <string>
 
 namespace xgrad::data {
@@ -59,6 +59,21 @@ Batch Dataset::get(std::span<const std::int64_t> rows) const {
     return {gather_rows(x_, rows), y_.defined() ? gather_rows(y_, rows) : Tensor()};
 }
 
+namespace {
+
+// Rows [begin, end) of t without a copy: the rows of a contiguous tensor are
+// one block, kept alive by t's storage. No autograd history.
+Tensor row_block(const Tensor& t, std::int64_t begin, std::int64_t end) {
+    Shape shape = t.shape();
+    const std::size_t row_bytes = static_cast<std::size_t>(t.numel() / std::max<std::int64_t>(shape[0], 1)) *
+                                  itemsize(t.dtype());
+    shape[0] = end - begin;
+    auto* first = static_cast<unsigned char*>(t.raw_data()) + static_cast<std::size_t>(begin) * row_bytes;
+    return from_blob(first, shape, t.dtype(), t.impl()->storage);
+}
+
+}  // namespace
+
 Dataset Dataset::subset(std::span<const std::int64_t> rows) const {
     Batch b = get(rows);
     return Dataset(std::move(b.x), std::move(b.y));
@@ -81,9 +96,7 @@ Dataset Dataset::range(std::int64_t start, std::int64_t stop) const {
         throw IndexError("Dataset::range: [" + std::to_string(start) + ", " + std::to_string(stop) +
                          ") does not select a range of the " + std::to_string(n) + " samples");
     }
-    std::vector<std::int64_t> rows(static_cast<std::size_t>(e - b));
-    std::iota(rows.begin(), rows.end(), b);
-    return subset(rows);
+    return Dataset(row_block(x_, b, e), y_.defined() ? row_block(y_, b, e) : Tensor());
 }
 
 std::pair<Dataset, Dataset> split_at(const Dataset& d, std::int64_t n) {

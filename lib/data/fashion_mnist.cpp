@@ -24,17 +24,17 @@ std::string file_list() {
 }
 
 /// Loads the four files; `missing(name)` builds the message for a missing one.
-template <class Missing> TrainTestData load_folder(const fs::path& dir, bool normalize, Missing missing) {
+template <class Missing> TrainTestData load_folder(const fs::path& dir, Pixels pixels, Missing missing) {
     fs::path files[4];
     for (std::size_t i = 0; i < 4; ++i) {
         files[i] = mnist_format::find_file(dir, mnist_format::file_names[i]);
         if (files[i].empty()) throw IoError(missing(mnist_format::file_names[i]));
     }
     auto train_labels = std::async(std::launch::async, [&] { return read_idx_labels(files[1]); });
-    auto test_images = std::async(std::launch::async, [&] { return read_idx_images(files[2], normalize); });
+    auto test_images = std::async(std::launch::async, [&] { return read_idx_images(files[2], pixels); });
     auto test_labels = std::async(std::launch::async, [&] { return read_idx_labels(files[3]); });
     TrainTestData d;
-    d.x_train = read_idx_images(files[0], normalize);
+    d.x_train = read_idx_images(files[0], pixels);
     d.y_train = train_labels.get();
     d.x_test = test_images.get();
     d.y_test = test_labels.get();
@@ -71,8 +71,8 @@ fs::path find_file(const fs::path& dir, std::string_view name) {
     return {};
 }
 
-TrainTestData load(const fs::path& dir, bool normalize) {
-    TrainTestData d = load_folder(dir, normalize, [&](std::string_view name) {
+TrainTestData load(const fs::path& dir, Pixels pixels) {
+    TrainTestData d = load_folder(dir, pixels, [&](std::string_view name) {
         return "mnist_format::load: " + dir.string() + ": missing " + std::string(name) +
                "[.gz]; an MNIST-format folder holds " + file_list();
     });
@@ -91,8 +91,8 @@ fs::path default_dir() {
     return fs::path(system_dir);
 }
 
-TrainTestData load(const fs::path& dir, bool normalize) {
-    TrainTestData d = load_folder(dir, normalize, [&](std::string_view name) {
+TrainTestData load(const fs::path& dir, Pixels pixels) {
+    TrainTestData d = load_folder(dir, pixels, [&](std::string_view name) {
         const char* env = std::getenv("XGRAD_DATA");
         const bool from_env = env != nullptr && *env != '\0' && fs::path(env) == dir;
         return "fashion_mnist::load: Fashion-MNIST not found in " + dir.string() +
@@ -112,7 +112,7 @@ TrainTestData load(const fs::path& dir, bool normalize) {
     return d;
 }
 
-TrainTestData load() { return load(default_dir()); }
+TrainTestData load(Pixels pixels) { return load(default_dir(), pixels); }
 
 }  // namespace fashion_mnist
 

@@ -191,6 +191,15 @@ Tensor IdxArray::to_tensor(Dtype dtype, double divisor) const {
                          " values cannot be converted to int64 exactly");
     }
     if (!(divisor != 0.0)) throw ValueError("IdxArray::to_tensor: divisor must not be 0");
+    if (dtype == uint8) {
+        if (type != IdxType::uint8) {
+            throw DtypeError("IdxArray::to_tensor: " + std::string(idx_type_name(type)) +
+                             " values cannot be stored as uint8 exactly");
+        }
+        Tensor out(shape, uint8);
+        if (!bytes.empty()) std::memcpy(out.raw_data(), bytes.data(), bytes.size());
+        return out;
+    }
     Tensor out(shape, dtype);
     const std::uint8_t* b = bytes.data();
     visit_dtype(dtype, [&](auto tag) {
@@ -326,14 +335,23 @@ IdxArray read_idx(const fs::path& path) {
     return out;
 }
 
-Tensor read_idx_images(const fs::path& path, bool normalize) {
-    const IdxArray idx = read_idx(path);
+Tensor read_idx_images(const fs::path& path, Pixels pixels) {
+    IdxArray idx = read_idx(path);
     if (idx.shape.size() != 3) {
         throw IoError(path.string() + ": expected an image file with 3 dimensions [N, rows, cols] (magic 0x00000803), got " +
                       std::to_string(idx.shape.size()) + " (" + dims_text(idx.shape) + ", magic " + hex(idx.magic(), 8) +
                       ")");
     }
-    return idx.to_tensor(float32, normalize && idx.type == IdxType::uint8 ? 255.0 : 1.0);
+    if (pixels == Pixels::uint8) {
+        if (idx.type != IdxType::uint8) {
+            throw IoError(path.string() + ": uint8 pixels asked for, but the file holds " +
+                          std::string(idx_type_name(idx.type)) + " values");
+        }
+        // The tensor keeps the bytes read from the file: no second copy.
+        auto bytes = std::make_shared<std::vector<std::uint8_t>>(std::move(idx.bytes));
+        return from_blob(bytes->data(), idx.shape, uint8, bytes);
+    }
+    return idx.to_tensor(float32, pixels == Pixels::scaled && idx.type == IdxType::uint8 ? 255.0 : 1.0);
 }
 
 Tensor read_idx_labels(const fs::path& path) {

@@ -33,6 +33,7 @@ const char* st_dtype(Dtype d) {
         case Dtype::float32: return "F32";
         case Dtype::float64: return "F64";
         case Dtype::int64: return "I64";
+        case Dtype::uint8: return "U8";
     }
     return "?";
 }
@@ -177,7 +178,8 @@ TensorFile parse_safetensors(std::span<const std::byte> bytes, const std::string
         if (ds == "F32") e.dtype = Dtype::float32;
         else if (ds == "F64") e.dtype = Dtype::float64;
         else if (ds == "I64") e.dtype = Dtype::int64;
-        else fail(what, where + ": unsupported dtype '" + ds + "' (xgrad reads F32, F64, I64)");
+        else if (ds == "U8") e.dtype = Dtype::uint8;
+        else fail(what, where + ": unsupported dtype '" + ds + "' (xgrad reads F32, F64, I64, U8)");
         const json& js = v["shape"];
         if (!js.is_array()) fail(what, where + ": shape is not an array");
         if (js.size() > 64) fail(what, where + ": rank " + std::to_string(js.size()) + " is too large");

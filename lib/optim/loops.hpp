@@ -13,6 +13,7 @@
 // (GCC bug 105593) wherever xsimd inlines them (see lib/ops/kernels.hpp).
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #include <xsimd/xsimd.hpp>
 #pragma GCC diagnostic pop
 

@@ -1,4 +1,6 @@
 #include "../test_helpers.hpp"
+#include <cmath>
+#include <sstream>
 #include <thread>
 
 using namespace xgrad;
@@ -130,6 +132,27 @@ BOOST_AUTO_TEST_CASE(shape_broadcasting_rules) {
     BOOST_TEST((broadcast_shapes({3, 1}, {4}, "add") == Shape{3, 4}));
     BOOST_TEST((broadcast_shapes({}, {2, 2}, "add") == Shape{2, 2}));
     CHECK_THROWS_WITH(broadcast_shapes({3}, {4}, "add"), ShapeError, "add: shapes [3] and [4] cannot be broadcast");
+}
+
+BOOST_AUTO_TEST_CASE(uint8_holds_data_and_converts) {
+    namespace tt = boost::test_tools;
+    BOOST_TEST(itemsize(uint8) == 1u);
+    BOOST_TEST(dtype_name(uint8) == "uint8");
+    BOOST_TEST(!is_floating(uint8));
+    // Conversions into uint8 clamp to 0…255 and truncate; NaN → 0.
+    const Tensor t = tensor({0.0, 3.7, 300.0, -2.0, std::nan("")}, uint8);
+    BOOST_TEST(t.to_vector<std::uint8_t>() == std::vector<std::uint8_t>({0, 3, 255, 0, 0}), tt::per_element());
+    BOOST_TEST(t.to(float32).to_vector<float>() == std::vector<float>({0, 3, 255, 0, 0}), tt::per_element());
+    BOOST_TEST(full({2}, 7.0, uint8).to(int64).to_vector<std::int64_t>() == std::vector<std::int64_t>({7, 7}),
+               tt::per_element());
+    BOOST_TEST(tensor({250.0}, uint8).item() == 250.0);
+    std::ostringstream printed;
+    printed << tensor({1.0, 2.0}, uint8);
+    BOOST_TEST(printed.str().find("dtype=uint8") != std::string::npos);
+    // No op computes on it: the error says how to convert.
+    CHECK_THROWS_WITH(t + t, DtypeError, "uint8 tensors hold data only: convert with .to(float32) first");
+    CHECK_THROWS_WITH(sum(t), DtypeError, "nn::Rescaling");
+    CHECK_THROWS_WITH(Tensor(t).requires_grad_(), DtypeError, "only floating tensors can require gradients, this one is uint8");
 }
 
 BOOST_AUTO_TEST_CASE(shapes_of_any_rank) {

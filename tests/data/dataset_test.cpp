@@ -53,6 +53,19 @@ BOOST_AUTO_TEST_CASE(subset_and_range) {
     BOOST_TEST(labels(d.range(-2, 6)) == I64({4, 5}), tt::per_element());  // Python's [-2:]
     BOOST_TEST(d.range(3, 3).size() == 0);
     CHECK_THROWS_WITH(d.range(2, 7), IndexError, "Dataset::range: [2, 7) does not select a range of the 6 samples");
+    // A range shares the rows: no copy, a write shows through.
+    const Dataset r = d.range(2, 4);
+    BOOST_TEST(static_cast<const float*>(r.x().raw_data()) == d.x().data<float>() + 4);
+    Tensor(r.x()).fill_(-1.0);
+    BOOST_TEST(values(d.x()) == std::vector<double>({0, 1, 10, 11, -1, -1, -1, -1, 40, 41, 50, 51}), tt::per_element());
+    BOOST_TEST(labels(r) == I64({2, 3}), tt::per_element());
+    BOOST_TEST(!r.x().requires_grad());
+    // uint8 data is cut and batched like any other.
+    const Dataset bytes(tensor({{1, 2}, {3, 4}, {5, 255}}, uint8), arange(3, int64));
+    BOOST_TEST(bytes.range(1, 3).x().to_vector<std::uint8_t>() == std::vector<std::uint8_t>({3, 4, 5, 255}),
+               tt::per_element());
+    BOOST_TEST(bytes.get(I64{2, 0}).x.to_vector<std::uint8_t>() == std::vector<std::uint8_t>({5, 255, 1, 2}),
+               tt::per_element());
     CHECK_THROWS_WITH(d.subset(tensor({1.0})), DtypeError, "index must be int64");
     const Batch b = d.get(I64{2, 2});
     BOOST_TEST(b.size() == 2);

@@ -165,7 +165,7 @@ BOOST_AUTO_TEST_CASE(xgrad_data_overrides_the_folder) {
     write_tiny(other.path, false);
     BOOST_TEST((fashion_mnist::load(other.path).x_test.shape() == Shape{2, 2, 2}));
     // normalize = false keeps 0…255.
-    BOOST_TEST(fashion_mnist::load(other.path, false).x_train.to_vector<float>()[1] == 255.0f);
+    BOOST_TEST(fashion_mnist::load(other.path, Pixels::raw).x_train.to_vector<float>()[1] == 255.0f);
 }
 
 BOOST_AUTO_TEST_CASE(missing_dataset_says_how_to_install_it) {

@@ -118,9 +118,15 @@ BOOST_AUTO_TEST_CASE(plain_uint8_images_read_exactly) {
     for (std::uint8_t v : pixels) expected.push_back(static_cast<float>(v / 255.0));
     BOOST_TEST(x.to_vector<float>() == expected, boost::test_tools::per_element());
 
-    const Tensor raw = read_idx_images(p, /*normalize=*/false);
+    const Tensor raw = read_idx_images(p, Pixels::raw);
     BOOST_TEST(raw.to_vector<float>() == std::vector<float>(pixels.begin(), pixels.end()),
                boost::test_tools::per_element());
+
+    const Tensor bytes = read_idx_images(p, Pixels::uint8);
+    BOOST_TEST((bytes.dtype() == uint8));
+    BOOST_TEST((bytes.shape() == Shape{2, 2, 3}));
+    BOOST_TEST(bytes.to_vector<std::uint8_t>() == pixels, boost::test_tools::per_element());
+    BOOST_TEST((a.to_tensor(uint8).to_vector<std::uint8_t>() == pixels));
 }
 
 BOOST_AUTO_TEST_CASE(gzip_file_gives_the_same_values) {
@@ -136,7 +142,7 @@ BOOST_AUTO_TEST_CASE(gzip_file_gives_the_same_values) {
     const IdxArray a = read_idx(gz);
     BOOST_TEST((a.shape == Shape{2, 2, 3}));
     BOOST_TEST(a.bytes == pixels, boost::test_tools::per_element());
-    BOOST_TEST(read_idx_images(gz, false).to_vector<float>() == std::vector<float>(pixels.begin(), pixels.end()),
+    BOOST_TEST(read_idx_images(gz, Pixels::raw).to_vector<float>() == std::vector<float>(pixels.begin(), pixels.end()),
                boost::test_tools::per_element());
 }
 

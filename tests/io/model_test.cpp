@@ -84,6 +84,7 @@ std::map<std::string, Config> layer_samples() {
         {"RReLU", {{"lower", "0.1"}, {"upper", "0.3"}}},
         {"Activation", {{"activation", "selu"}}},
         {"Softmax", {{"axis", "-1"}}},
+        {"Rescaling", {{"scale", "0.5"}, {"offset", "-1"}}},
     };
 }
 

@@ -58,6 +58,7 @@ BOOST_AUTO_TEST_CASE(round_trip_all_dtypes_empty_tensors_and_metadata) {
     std::map<std::string, Tensor> t{{"f32", tensor({{1.5, -2.25}, {3.0, 1e-30}})},
                                     {"f64", tensor({0.1, 0.2, 0.3}, float64)},
                                     {"i64", from_vector<std::int64_t>(std::vector<std::int64_t>{-1, 1LL << 40}, {2})},
+                                    {"u8", tensor({0.0, 7.0, 255.0}, uint8)},
                                     {"empty", zeros({0, 3})},
                                     {"scalar", scalar(7.0)}};
     io::save_safetensors(path, t, {{"format", "pt"}, {"note", "héllo \"quoted\""}});

@@ -2,6 +2,12 @@
 /// \file
 /// Element types. A tensor's dtype is a runtime property; kernels are written
 /// once as templates and reached through visit_dtype().
+///
+/// uint8 is a storage dtype: it holds raw data such as image pixels at a
+/// quarter of float32's memory, and can be created, converted (.to()),
+/// batched (data::gather_rows), saved and printed, but no op computes on it.
+/// Convert it with .to(float32), or start the model with nn::Rescaling,
+/// which converts each batch.
 #include <cstdint>
 #include <string_view>
 #include <utility>
@@ -11,45 +17,64 @@
 namespace xgrad {
 
 /// The element type of a tensor. float32 is the default for floating-point data;
-/// int64 holds labels and indices.
-enum class Dtype : std::uint8_t { float32, float64, int64 };
+/// int64 holds labels and indices; uint8 stores raw data (see above).
+enum class Dtype : std::uint8_t { float32, float64, int64, uint8 };
 
 inline constexpr Dtype float32 = Dtype::float32;
 inline constexpr Dtype float64 = Dtype::float64;
 inline constexpr Dtype int64 = Dtype::int64;
+inline constexpr Dtype uint8 = Dtype::uint8;
 
-/// "float32", "float64" or "int64".
+/// "float32", "float64", "int64" or "uint8".
 constexpr std::string_view dtype_name(Dtype d) noexcept {
     switch (d) {
         case Dtype::float32: return "float32";
         case Dtype::float64: return "float64";
         case Dtype::int64: return "int64";
+        case Dtype::uint8: return "uint8";
     }
     return "?";
 }
 
 /// Bytes per element.
-constexpr std::size_t itemsize(Dtype d) noexcept { return d == Dtype::float32 ? 4 : 8; }
+constexpr std::size_t itemsize(Dtype d) noexcept {
+    switch (d) {
+        case Dtype::float32: return 4;
+        case Dtype::uint8: return 1;
+        default: return 8;
+    }
+}
 
 /// True for float32 and float64.
-constexpr bool is_floating(Dtype d) noexcept { return d != Dtype::int64; }
+constexpr bool is_floating(Dtype d) noexcept { return d == Dtype::float32 || d == Dtype::float64; }
 
 template <class T> struct dtype_of;
 template <> struct dtype_of<float> { static constexpr Dtype value = Dtype::float32; };
 template <> struct dtype_of<double> { static constexpr Dtype value = Dtype::float64; };
 template <> struct dtype_of<std::int64_t> { static constexpr Dtype value = Dtype::int64; };
-/// The Dtype of C++ type T (float, double or std::int64_t).
+template <> struct dtype_of<std::uint8_t> { static constexpr Dtype value = Dtype::uint8; };
+/// The Dtype of C++ type T (float, double, std::int64_t or std::uint8_t).
 template <class T> inline constexpr Dtype dtype_v = dtype_of<T>::value;
 
-/// Calls f(T{}) with T the C++ type of d: the one place where runtime dtypes
-/// become template parameters.
+/// Calls f(T{}) with T the C++ type of d, for the dtypes ops compute on
+/// (float32, float64, int64): the one place where runtime dtypes become
+/// template parameters. DtypeError for uint8, which holds data only.
 template <class F> decltype(auto) visit_dtype(Dtype d, F&& f) {
     switch (d) {
         case Dtype::float32: return std::forward<F>(f)(float{});
         case Dtype::float64: return std::forward<F>(f)(double{});
         case Dtype::int64: return std::forward<F>(f)(std::int64_t{});
+        case Dtype::uint8: break;
     }
-    throw DtypeError("unknown dtype");
+    throw DtypeError("uint8 tensors hold data only: convert with .to(float32) first, or start the model with "
+                     "nn::Rescaling");
+}
+
+/// As visit_dtype(), and also uint8: for creating, filling, converting,
+/// reading and printing tensors, which every dtype supports.
+template <class F> decltype(auto) visit_any_dtype(Dtype d, F&& f) {
+    if (d == Dtype::uint8) return std::forward<F>(f)(std::uint8_t{});
+    return visit_dtype(d, std::forward<F>(f));
 }
 
 /// As visit_dtype(), but only for floating dtypes; `op` names the caller in the error.

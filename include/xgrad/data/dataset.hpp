@@ -10,7 +10,9 @@
 ///     Dataset a = data::filter_classes(train, {0, 1, 2, 3, 4, 7, 8, 9});   // labels 7,8,9 → 5,6,7
 ///
 /// Subsets copy the selected rows into new contiguous tensors (one gather);
-/// they never carry autograd history.
+/// ranges and splits share the rows instead (one block of a contiguous
+/// tensor, like NumPy's slicing: writing into one writes into the other).
+/// Neither carries autograd history.
 #include <cstdint>
 #include <initializer_list>
 #include <span>
@@ -57,8 +59,9 @@ public:
     /// The samples at a 1-D int64 `index` tensor, in that order.
     Dataset subset(const Tensor& index) const;
     Dataset subset(std::span<const std::int64_t> rows) const;
-    /// Samples start..stop-1; negative values count from the end (Python's
-    /// [start:stop]); IndexError unless 0 <= start <= stop <= size() after that.
+    /// Samples start..stop-1, sharing this dataset's memory (no copy);
+    /// negative values count from the end (Python's [start:stop]);
+    /// IndexError unless 0 <= start <= stop <= size() after that.
     Dataset range(std::int64_t start, std::int64_t stop) const;
 
 private:

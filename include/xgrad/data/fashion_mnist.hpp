@@ -16,14 +16,15 @@
 
 #include "xgrad/core/tensor.hpp"
 #include "xgrad/data/dataset.hpp"
+#include "xgrad/data/idx.hpp"
 
 namespace xgrad::data {
 
 /// Images and labels of a train/test pair, as Keras' load_data() returns them.
 struct TrainTestData {
-    Tensor x_train;  ///< float32 [N, rows, cols], pixels / 255 in [0, 1]
+    Tensor x_train;  ///< [N, rows, cols]: float32 pixels / 255 in [0, 1], or as the loader's Pixels say
     Tensor y_train;  ///< int64 [N]
-    Tensor x_test;   ///< float32 [M, rows, cols]
+    Tensor x_test;   ///< [M, rows, cols], like x_train
     Tensor y_test;   ///< int64 [M]
     /// Name of each label value (index = label).
     std::vector<std::string> class_names;
@@ -43,11 +44,11 @@ inline constexpr std::array<std::string_view, 4> file_names = {
 /// An empty path when none exists.
 std::filesystem::path find_file(const std::filesystem::path& dir, std::string_view name);
 
-/// Loads the four files from `dir`. Images become float32 / 255 (normalize)
-/// or raw 0…255 values; labels int64. class_names are "0", "1", … up to the
+/// Loads the four files from `dir`. Images as `pixels` says (idx.hpp:
+/// float32 / 255, float32 0…255, or uint8 without a copy); labels int64. class_names are "0", "1", … up to the
 /// largest label. IoError naming the folder and the file that is missing, any
 /// file's problem (see idx.hpp), or image/label counts that differ.
-TrainTestData load(const std::filesystem::path& dir, bool normalize = true);
+TrainTestData load(const std::filesystem::path& dir, Pixels pixels = Pixels::scaled);
 
 }  // namespace mnist_format
 
@@ -65,13 +66,15 @@ inline constexpr std::string_view system_dir = "/usr/share/datasets/fashion-mnis
 std::filesystem::path default_dir();
 
 /// Fashion-MNIST: 60000 training and 10000 test images, 28 × 28, float32 in
-/// [0, 1] (normalize) or raw 0…255; labels int64 0…9; the 10 class names.
+/// [0, 1] (Pixels::scaled), float32 0…255 (raw) or uint8 (47 MB instead of
+/// 188 MB for the training images; see nn::Rescaling); labels int64 0…9; the
+/// 10 class names.
 /// When the files are missing, the IoError says how to install them
 /// (`sudo apt-get install dataset-fashion-mnist`, or tools/setup, or point
 /// XGRAD_DATA at a folder holding them).
-TrainTestData load(const std::filesystem::path& dir, bool normalize = true);
+TrainTestData load(const std::filesystem::path& dir, Pixels pixels = Pixels::scaled);
 /// Same from default_dir().
-TrainTestData load();
+TrainTestData load(Pixels pixels = Pixels::scaled);
 
 }  // namespace fashion_mnist
 

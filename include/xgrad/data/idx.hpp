@@ -70,7 +70,8 @@ struct IdxArray {
 
     /// The values converted to `dtype` (exactly for integers into int64;
     /// value / divisor, computed in double then rounded, for floating dtypes —
-    /// as NumPy's `x / 255.0`). The shape is `shape`.
+    /// as NumPy's `x / 255.0`; uint8 only from uint8 values, copied as they
+    /// are, else DtypeError). The shape is `shape`.
     ///
     ///     Tensor pixels = idx.to_tensor(float32, 255.0);   // uint8 → [0, 1]
     Tensor to_tensor(Dtype dtype, double divisor = 1.0) const;
@@ -80,12 +81,19 @@ struct IdxArray {
 /// any problem (see the file comment).
 IdxArray read_idx(const std::filesystem::path& path);
 
-/// An image file, [N, rows, cols] (3 dimensions, else IoError), as float32.
-/// normalize: uint8 pixels are divided by 255 (values in [0, 1], as the
-/// notebook's `X / 255.`); other IDX types are converted as they are.
+/// How read_idx_images (and the MNIST loaders) return pixels.
+enum class Pixels {
+    scaled,  ///< float32; uint8 pixels divided by 255 (in [0, 1], the notebook's `X / 255.`)
+    raw,     ///< float32, values as stored
+    uint8,   ///< uint8 as stored, without a copy (uint8 files only, else IoError): a quarter of
+             ///< float32's memory; nn::Rescaling(1.0 / 255) as the model's first layer converts each batch
+};
+
+/// An image file, [N, rows, cols] (3 dimensions, else IoError), its pixels
+/// as `pixels` says (other IDX types than uint8 are converted as they are).
 ///
-///     Tensor x = data::read_idx_images(dir / "t10k-images-idx3-ubyte.gz");   // [10000,28,28]
-Tensor read_idx_images(const std::filesystem::path& path, bool normalize = true);
+///     Tensor x = data::read_idx_images(dir / "t10k-images-idx3-ubyte.gz");   // float32 [10000,28,28]
+Tensor read_idx_images(const std::filesystem::path& path, Pixels pixels = Pixels::scaled);
 
 /// A label file, [N] (1 dimension and an integer type, else IoError), as int64.
 Tensor read_idx_labels(const std::filesystem::path& path);

@@ -304,11 +304,18 @@ IdxArray read_idx(const fs::path& path) {
         const std::size_t got = src.read(out.bytes.data(), declared);
         if (got < declared) src.fail("truncated: " + expectation + ", got " + std::to_string(got));
     } else {
-        // gzip: the decompressed size is known only by reading, so the buffer
-        // grows with the data present (a lying header cannot force a huge
-        // allocation up front).
+        // gzip: the decompressed size is known only by reading. The first
+        // buffer is what the compressed file can hold at most (DEFLATE
+        // expands at most 1032:1), up to 256 MB, so a lying header cannot
+        // force a huge allocation, and a real file is read without growing
+        // (each growth copies: 47-MB images would peak at 79 MB); past that
+        // the buffer doubles with the data present.
+        std::error_code ec;
+        const std::uintmax_t compressed = fs::file_size(path, ec);
+        const std::size_t most = ec ? std::size_t{1} << 24
+                                    : static_cast<std::size_t>(std::min<std::uintmax_t>(compressed, 1u << 30) * 1032 + 4096);
         std::size_t got = 0;
-        std::size_t capacity = std::min<std::size_t>(declared, std::size_t{1} << 24);
+        std::size_t capacity = std::min({declared, most, std::size_t{1} << 28});
         while (true) {
             out.bytes.resize(capacity);
             const std::size_t r = src.read(out.bytes.data() + got, capacity - got);

@@ -63,6 +63,10 @@ torch::Tensor idx_file(std::size_t which) {
 
 int main(int argc, char** argv) {
     const auto args = bench::parse_args(argc, argv);
+    if (args && args->epochs != 1) {
+        std::fprintf(stderr, "libtorch_workloads: --epochs is xgrad_workloads' only (one epoch here)\n");
+        return 2;
+    }
     if (!args) return 2;
     const std::string& workload = args->workload;
     if (const char* t = std::getenv("OMP_NUM_THREADS")) torch::set_num_threads(std::atoi(t));

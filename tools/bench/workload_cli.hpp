@@ -20,9 +20,10 @@ inline constexpr const char* kWorkloads[] = {"bn_mlp", "mlp_b256", "selu100"};
 struct WorkloadArgs {
     std::string workload;
     std::int64_t limit = 55000;  // training images used
+    int epochs = 1;              // xgrad_workloads only: > 1 also prints the RSS after each epoch
 };
 
-/// `program WORKLOAD [--limit N]`; nullopt after printing the usage otherwise.
+/// `program WORKLOAD [--limit N] [--epochs N]`; nullopt after printing the usage otherwise.
 inline std::optional<WorkloadArgs> parse_args(int argc, char** argv) {
     WorkloadArgs args;
     bool known = false;
@@ -31,12 +32,26 @@ inline std::optional<WorkloadArgs> parse_args(int argc, char** argv) {
         for (const char* w : kWorkloads) known = known || args.workload == w;
     }
     for (int i = 2; known && i < argc; i += 2) {
-        if (std::strcmp(argv[i], "--limit") != 0 || i + 1 == argc) known = false;
-        else args.limit = std::atoll(argv[i + 1]);
+        if (i + 1 == argc) known = false;
+        else if (std::strcmp(argv[i], "--limit") == 0) args.limit = std::atoll(argv[i + 1]);
+        else if (std::strcmp(argv[i], "--epochs") == 0) args.epochs = std::atoi(argv[i + 1]);
+        else known = false;
     }
-    if (known && args.limit > 0) return args;
-    std::fprintf(stderr, "usage: %s bn_mlp|mlp_b256|selu100 [--limit N]\n", argv[0]);
+    if (known && args.limit > 0 && args.epochs > 0) return args;
+    std::fprintf(stderr, "usage: %s bn_mlp|mlp_b256|selu100 [--limit N] [--epochs N]\n", argv[0]);
     return std::nullopt;
+}
+
+/// The resident set size now, from /proc/self/status (0 if unreadable).
+inline double current_rss_mib() {
+    std::FILE* f = std::fopen("/proc/self/status", "r");
+    if (!f) return 0;
+    char line[256];
+    long kib = 0;
+    while (std::fgets(line, sizeof line, f))
+        if (std::sscanf(line, "VmRSS: %ld kB", &kib) == 1) break;
+    std::fclose(f);
+    return static_cast<double>(kib) / 1024.0;
 }
 
 /// Prints the result line; peak RSS is read here, at the end of the run.

@@ -3,8 +3,10 @@
 /// Tensor: a cheap, shared handle to an n-dimensional array with a runtime
 /// dtype and optional autograd history.
 ///
-/// Storage choice: a tensor owns a contiguous, row-major, 64-byte-aligned
-/// buffer (xgrad::Storage) rather than an xt::xarray. Reshape, flatten and
+/// Storage choice: a tensor owns a contiguous, row-major buffer
+/// (xgrad::Storage; 64-byte aligned when it comes from the cache, as every
+/// op result does; memory wrapped by from_blob need not be) rather than an
+/// xt::xarray. Reshape, flatten and
 /// squeeze then share the buffer for free, the dtype can be a runtime
 /// property, the buffer can come from a size-class cache, and this header
 /// stays free of xtensor (user code compiles fast). Kernels wrap the buffer

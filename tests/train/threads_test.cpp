@@ -11,45 +11,45 @@ using namespace xgrad::nn;
 
 namespace {
 
-/// Trains a small model with everything that draws random numbers or keeps
-/// state (initializers, Dropout, BatchNormalization, clipped Adam, shuffling)
-/// and returns its final weights.
-std::vector<std::vector<double>> train_one(std::uint64_t seed) {
-    manual_seed(seed);
+using Weights = std::vector<std::vector<double>>;
+
+/// Trains `model` on `samples` random rows of `features` inputs and
+/// `classes` labels drawn from `seed`, and returns its final weights.
+Weights train_on_random_data(Sequential& model, std::shared_ptr<optim::Optimizer> optimizer, std::uint64_t seed,
+                             std::int64_t samples, std::int64_t features, std::int64_t classes, int epochs,
+                             std::int64_t batch_size) {
     Generator data_gen(seed + 100);
-    const Tensor x = normal({256, 8}, 0.0, 1.0, float32, data_gen);
-    const Tensor y = randint({256}, 0, 3, data_gen);
-    Sequential model{Dense(16, "relu").input_shape({8}), Dropout(0.3), BatchNormalization(), Dense(3, "softmax")};
+    const Tensor x = normal({samples, features}, 0.0, 1.0, float32, data_gen);
+    const Tensor y = randint({samples}, 0, classes, data_gen);
     train::FitOptions fit;
     fit.loss = "sparse_categorical_crossentropy";
-    fit.optimizer = std::make_shared<optim::Adam>(optim::ParamGroup(model), optim::AdamOptions().clipnorm(1.0));
-    fit.epochs = 3;
+    fit.optimizer = std::move(optimizer);
+    fit.epochs = epochs;
+    fit.batch_size = batch_size;
     fit.seed = seed;
     fit.verbose = 0;
     train::fit(model, x, y, fit);
-    std::vector<std::vector<double>> weights;
+    Weights weights;
     for (const Tensor& w : model.get_weights()) weights.push_back(xgrad_test::values(w));
     return weights;
 }
 
+/// A small model with everything that draws random numbers or keeps state
+/// (initializers, Dropout, BatchNormalization, clipped Adam, shuffling).
+Weights train_one(std::uint64_t seed) {
+    manual_seed(seed);
+    Sequential model{Dense(16, "relu").input_shape({8}), Dropout(0.3), BatchNormalization(), Dense(3, "softmax")};
+    auto adam = std::make_shared<optim::Adam>(optim::ParamGroup(model), optim::AdamOptions().clipnorm(1.0));
+    return train_on_random_data(model, adam, seed, 256, 8, 3, 3, 32);
+}
+
 /// A model whose products are large enough to be split over xgrad's pool
 /// (batch 64 x 128 x 256 multiply-adds), trained for one epoch.
-std::vector<std::vector<double>> train_wide(std::uint64_t seed) {
+Weights train_wide(std::uint64_t seed) {
     manual_seed(seed);
-    Generator data_gen(seed + 100);
-    const Tensor x = normal({512, 128}, 0.0, 1.0, float32, data_gen);
-    const Tensor y = randint({512}, 0, 4, data_gen);
     Sequential model{Dense(256, "relu").input_shape({128}), Dense(256, "selu"), Dense(4, "softmax")};
-    train::FitOptions fit;
-    fit.loss = "sparse_categorical_crossentropy";
-    fit.optimizer = std::make_shared<optim::SGD>(optim::ParamGroup(model), optim::SGDOptions().learning_rate(0.01));
-    fit.batch_size = 64;
-    fit.seed = seed;
-    fit.verbose = 0;
-    train::fit(model, x, y, fit);
-    std::vector<std::vector<double>> weights;
-    for (const Tensor& w : model.get_weights()) weights.push_back(xgrad_test::values(w));
-    return weights;
+    auto sgd = std::make_shared<optim::SGD>(optim::ParamGroup(model), optim::SGDOptions().learning_rate(0.01));
+    return train_on_random_data(model, sgd, seed, 512, 128, 4, 1, 64);
 }
 
 }  // namespace
@@ -64,7 +64,7 @@ BOOST_AUTO_TEST_CASE(two_threads_share_the_pool) {
     const int previous = num_threads();
     set_num_threads(2);
     const auto expected_a = train_wide(1), expected_b = train_wide(2);
-    std::vector<std::vector<double>> got_a, got_b;
+    Weights got_a, got_b;
     std::thread ta([&] { got_a = train_wide(1); });
     std::thread tb([&] { got_b = train_wide(2); });
     ta.join();
@@ -82,7 +82,7 @@ BOOST_AUTO_TEST_CASE(two_models_in_two_threads_match_sequential_runs) {
     BOOST_TEST_REQUIRE(expected_a.size() == 8u);  // Dense 2 + BatchNormalization 4 + Dense 2
     BOOST_TEST(expected_a[0] != expected_b[0]);  // different seeds, different models
     for (int round = 0; round < 3; ++round) {
-        std::vector<std::vector<double>> got_a, got_b;
+        Weights got_a, got_b;
         std::thread ta([&] { got_a = train_one(1); });
         std::thread tb([&] { got_b = train_one(2); });
         ta.join();

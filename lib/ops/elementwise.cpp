@@ -2,6 +2,8 @@
 #include "xgrad/ops/elementwise.hpp"
 
 #include <cmath>
+#include <limits>
+#include <type_traits>
 
 #include "kernels.hpp"
 #include "xgrad/autograd/node.hpp"
@@ -78,7 +80,24 @@ Tensor mul(const Tensor& a, const Tensor& b) {
 }
 
 Tensor div(const Tensor& a, const Tensor& b) {
-    Tensor out = binary("div", a, b, [](auto x, auto y) { return x / y; });
+    // Integer division by zero (and INT64_MIN / −1) would trap the process:
+    // such elements give 0 and the op throws instead.
+    bool undefined = false;
+    Tensor out = binary("div", a, b, [&undefined](auto x, auto y) {
+        using T = decltype(x);
+        if constexpr (std::is_integral_v<T>) {
+            if (y == 0 || (y == -1 && x == std::numeric_limits<T>::min())) {
+                undefined = true;
+                return T(0);
+            }
+        }
+        return x / y;
+    });
+    if (undefined) {
+        throw ValueError("div: integer division by zero (or of the smallest int64 by -1) in " +
+                         std::string(dtype_name(a.dtype())) + " tensors of shapes " + to_string(a.shape()) + " and " +
+                         to_string(b.shape()));
+    }
     record("div", out, {&a, &b}, [sa = SavedTensor(a), sb = SavedTensor(b)](const Tensor& g, InputGrads& dx) {
         const Tensor a = sa.get(), b = sb.get();
         const Tensor g_over_b = div(g, b);

@@ -1,3 +1,5 @@
+#include <limits>
+
 #include "../test_helpers.hpp"
 
 using namespace xgrad;
@@ -40,6 +42,16 @@ BOOST_AUTO_TEST_CASE(dtype_rules) {
     BOOST_TEST((i.dtype() == int64));
     BOOST_TEST(i.data<std::int64_t>()[3] == 6);
     CHECK_THROWS_WITH(pow(arange(3), arange(3)), DtypeError, "pow: expected a floating dtype");
+    // Integer division truncates; by zero, or INT64_MIN by −1, is an error, not a trap.
+    BOOST_TEST(div(tensor({7, -7}, int64), tensor({2}, int64)).to_vector<std::int64_t>() ==
+                   std::vector<std::int64_t>({3, -3}),
+               boost::test_tools::per_element());
+    CHECK_THROWS_WITH(div(tensor({1, 2}, int64), tensor({0, 1}, int64)), ValueError,
+                      "div: integer division by zero (or of the smallest int64 by -1) in int64 tensors of shapes [2] and [2]");
+    const Tensor smallest = from_vector(std::vector<std::int64_t>{std::numeric_limits<std::int64_t>::min()}, {1});
+    CHECK_THROWS_WITH(div(smallest, tensor({-1}, int64)), ValueError, "div: integer division by zero");
+    // Floating division by zero is IEEE: ±inf, NaN.
+    BOOST_TEST(std::isinf(div(tensor({1.0}), tensor({0.0})).item()));
 }
 
 BOOST_AUTO_TEST_CASE(comparisons_and_where) {

@@ -128,7 +128,7 @@ private:
         n->visit_mark_ = mark;
         n->pending_ = 0;
         n->queued_ = false;
-        n->grad_buffer_.assign(n->num_outputs_, Tensor());
+        n->grad_buffer_.assign(n->num_outputs_);
         stack.push_back(n);
     }
 

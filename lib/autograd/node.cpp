@@ -30,19 +30,18 @@ Node::~Node() {
 
 std::shared_ptr<Node> attach_inputs(const std::shared_ptr<Node>& node,
                                     std::span<const Tensor* const> inputs) {
-    node->next_edges_.reserve(inputs.size());
-    for (const Tensor* t : inputs) {
-        Edge e;
-        if (t->defined() && t->impl()->requires_grad) {
-            const auto& impl = t->impl();
-            if (impl->grad_fn) {
-                e.node = impl->grad_fn;
-                e.input_nr = impl->output_nr;
-            } else {
-                e.leaf = impl;
-            }
+    node->next_edges_.assign(inputs.size());
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        const Tensor* t = inputs[i];
+        if (!t->defined() || !t->impl()->requires_grad) continue;
+        Edge& e = node->next_edges_[i];
+        const auto& impl = t->impl();
+        if (impl->grad_fn) {
+            e.node = impl->grad_fn;
+            e.input_nr = impl->output_nr;
+        } else {
+            e.leaf = impl;
         }
-        node->next_edges_.push_back(std::move(e));
     }
     return node;
 }
@@ -81,7 +80,7 @@ Tensor SavedTensor::get() const {
     // Reattach to the running node so a graph built from this backward can be
     // differentiated again (create_graph).
     const auto& src = *tensor_.impl();
-    auto impl = std::make_shared<detail::TensorImpl>();
+    auto impl = detail::make_pooled<detail::TensorImpl>();
     impl->storage = src.storage;
     impl->shape = src.shape;
     impl->numel = src.numel;

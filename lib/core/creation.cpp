@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "xgrad/core/pool_allocator.hpp"
 #include "xgrad/core/tensor.hpp"
 
 namespace xgrad {
@@ -124,11 +125,11 @@ template Tensor from_vector<std::int64_t>(std::span<const std::int64_t>, const S
 template Tensor from_vector<std::uint8_t>(std::span<const std::uint8_t>, const Shape&);
 
 Tensor from_blob(void* data, const Shape& shape, Dtype dtype, std::shared_ptr<void> owner) {
-    auto impl = std::make_shared<detail::TensorImpl>();
+    auto impl = detail::make_pooled<detail::TensorImpl>();
     impl->shape = shape;
     impl->numel = shape.numel();
     impl->dtype = dtype;
-    impl->storage = std::make_shared<Storage>(data, static_cast<std::size_t>(impl->numel) * itemsize(dtype),
+    impl->storage = detail::make_pooled<Storage>(data, static_cast<std::size_t>(impl->numel) * itemsize(dtype),
                                               std::move(owner));
     return Tensor(std::move(impl));
 }

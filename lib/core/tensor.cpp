@@ -7,6 +7,7 @@
 #include "xgrad/autograd/engine.hpp"
 #include "xgrad/autograd/grad_mode.hpp"
 #include "xgrad/autograd/node.hpp"
+#include "xgrad/core/pool_allocator.hpp"
 #include "xgrad/ops/reduction.hpp"
 #include "xgrad/ops/registry.hpp"
 #include "xgrad/ops/shape_ops.hpp"
@@ -20,11 +21,11 @@ std::shared_ptr<detail::TensorImpl> make_impl(const Shape& shape, Dtype dtype) {
     std::size_t nbytes = 0;
     if (__builtin_mul_overflow(static_cast<std::size_t>(numel), itemsize(dtype), &nbytes))
         throw ShapeError("tensor: shape " + to_string(shape) + " needs more than 2^64 bytes");
-    auto impl = std::make_shared<detail::TensorImpl>();
+    auto impl = detail::make_pooled<detail::TensorImpl>();
     impl->shape = shape;
     impl->numel = numel;
     impl->dtype = dtype;
-    impl->storage = std::make_shared<Storage>(nbytes);
+    impl->storage = detail::make_pooled<Storage>(nbytes);
     return impl;
 }
 
@@ -113,7 +114,7 @@ Tensor Tensor::clone() const {
 }
 
 Tensor Tensor::detach() const {
-    auto impl = std::make_shared<detail::TensorImpl>();
+    auto impl = detail::make_pooled<detail::TensorImpl>();
     impl->storage = checked().storage;
     impl->shape = impl_->shape;
     impl->numel = impl_->numel;

@@ -49,6 +49,20 @@ Tensor to_shape(const Tensor& g, const Tensor& like) { return sum_to_shape(g, li
 
 Tensor scalar_like(const Tensor& a, double s) { return scalar(s, a.dtype()); }
 
+/// out[i] = f(a[i], s) with s converted to a's dtype as scalar(s, dtype) does.
+template <class F>
+Tensor binary_scalar(const Tensor& a, double s, F f) {
+    Tensor out(a.shape(), a.dtype());
+    visit_dtype(a.dtype(), [&](auto tag) {
+        using T = decltype(tag);
+        const T* pa = a.data<T>();
+        T* po = out.data<T>();
+        const T sv = static_cast<T>(s);
+        for (std::int64_t i = 0, n = a.numel(); i < n; ++i) po[i] = static_cast<T>(f(pa[i], sv));
+    });
+    return out;
+}
+
 }  // namespace
 
 Tensor add(const Tensor& a, const Tensor& b) {
@@ -76,6 +90,18 @@ Tensor mul(const Tensor& a, const Tensor& b) {
         if (dx.needs(0)) dx[0] = to_shape(mul(g, b), a);
         if (dx.needs(1)) dx[1] = to_shape(mul(g, a), b);
     });
+    return out;
+}
+
+Tensor mul(const Tensor& a, double s) {
+    Tensor out = binary_scalar(a, s, [](auto x, auto y) { return x * y; });
+    record("mul_scalar", out, {&a}, [s](const Tensor& g, InputGrads& dx) { dx[0] = mul(g, s); });
+    return out;
+}
+
+Tensor add(const Tensor& a, double s) {
+    Tensor out = binary_scalar(a, s, [](auto x, auto y) { return x + y; });
+    record("add_scalar", out, {&a}, [](const Tensor& g, InputGrads& dx) { dx[0] = g; });
     return out;
 }
 
@@ -213,13 +239,13 @@ Tensor operator-(const Tensor& a, const Tensor& b) { return sub(a, b); }
 Tensor operator*(const Tensor& a, const Tensor& b) { return mul(a, b); }
 Tensor operator/(const Tensor& a, const Tensor& b) { return div(a, b); }
 Tensor operator-(const Tensor& a) { return neg(a); }
-Tensor operator+(const Tensor& a, double s) { return add(a, scalar_like(a, s)); }
-Tensor operator-(const Tensor& a, double s) { return sub(a, scalar_like(a, s)); }
-Tensor operator*(const Tensor& a, double s) { return mul(a, scalar_like(a, s)); }
+Tensor operator+(const Tensor& a, double s) { return add(a, s); }
+Tensor operator-(const Tensor& a, double s) { return add(a, -s); }
+Tensor operator*(const Tensor& a, double s) { return mul(a, s); }
 Tensor operator/(const Tensor& a, double s) { return div(a, scalar_like(a, s)); }
-Tensor operator+(double s, const Tensor& a) { return add(scalar_like(a, s), a); }
+Tensor operator+(double s, const Tensor& a) { return add(a, s); }
 Tensor operator-(double s, const Tensor& a) { return sub(scalar_like(a, s), a); }
-Tensor operator*(double s, const Tensor& a) { return mul(scalar_like(a, s), a); }
+Tensor operator*(double s, const Tensor& a) { return mul(a, s); }
 Tensor operator/(double s, const Tensor& a) { return div(scalar_like(a, s), a); }
 Tensor operator==(const Tensor& a, const Tensor& b) { return eq(a, b); }
 Tensor operator!=(const Tensor& a, const Tensor& b) { return ne(a, b); }
@@ -235,6 +261,8 @@ Tensor operator>=(const Tensor& a, double s) { return ge(a, scalar_like(a, s)); 
 XGRAD_REGISTER_OP(add, differentiable);
 XGRAD_REGISTER_OP(sub, differentiable);
 XGRAD_REGISTER_OP(mul, differentiable);
+XGRAD_REGISTER_OP(mul_scalar, differentiable);
+XGRAD_REGISTER_OP(add_scalar, differentiable);
 XGRAD_REGISTER_OP(div, differentiable);
 XGRAD_REGISTER_OP(neg, differentiable);
 XGRAD_REGISTER_OP(pow, differentiable);

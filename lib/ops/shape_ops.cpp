@@ -23,7 +23,7 @@ namespace {
 
 /// A tensor sharing x's data with another shape (same element count).
 Tensor alias(const Tensor& x, const Shape& shape) {
-    auto impl = std::make_shared<detail::TensorImpl>();
+    auto impl = detail::make_pooled<detail::TensorImpl>();
     impl->storage = x.impl()->storage;
     impl->shape = shape;
     impl->numel = x.numel();
@@ -97,7 +97,7 @@ void record_n(const char* name, Tensor& out, const std::vector<Tensor>& inputs, 
         any = any || (t.defined() && t.impl()->requires_grad);
     }
     if (!any) return;
-    auto node = std::make_shared<detail::LambdaNode<std::decay_t<F>>>(name, std::forward<F>(fn));
+    auto node = detail::make_pooled<detail::LambdaNode<std::decay_t<F>>>(name, std::forward<F>(fn));
     attach_inputs(node, std::span<const Tensor* const>(ptrs.data(), ptrs.size()));
     Tensor outs[1] = {out};
     set_history(outs, node);

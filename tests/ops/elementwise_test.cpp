@@ -24,6 +24,30 @@ BOOST_AUTO_TEST_CASE(arithmetic_values) {
     BOOST_TEST(values(minimum(a, tensor({2, 2, 2}))) == std::vector<double>({1, 2, 2}), boost::test_tools::per_element());
 }
 
+BOOST_AUTO_TEST_CASE(scalar_operands) {
+    const Tensor a = tensor({1, 2, 3});
+    BOOST_TEST(values(a * 2.5) == std::vector<double>({2.5, 5, 7.5}), boost::test_tools::per_element());
+    BOOST_TEST(values(2.5 * a) == std::vector<double>({2.5, 5, 7.5}), boost::test_tools::per_element());
+    BOOST_TEST(values(a + 0.5) == std::vector<double>({1.5, 2.5, 3.5}), boost::test_tools::per_element());
+    BOOST_TEST(values(0.5 + a) == std::vector<double>({1.5, 2.5, 3.5}), boost::test_tools::per_element());
+    BOOST_TEST(values(a - 0.5) == std::vector<double>({0.5, 1.5, 2.5}), boost::test_tools::per_element());
+    // The scalar takes the tensor's dtype, as scalar(s, dtype) converts it: 2.7 → 2 for int64.
+    const Tensor i = mul(arange(3), 2.7);
+    BOOST_TEST((i.dtype() == int64));
+    BOOST_TEST(i.to_vector<std::int64_t>() == std::vector<std::int64_t>({0, 2, 4}), boost::test_tools::per_element());
+    BOOST_TEST(add(arange(3), -1.5).to_vector<std::int64_t>() == std::vector<std::int64_t>({-1, 0, 1}),
+               boost::test_tools::per_element());
+    // Bit-identical to the tensor-operand form.
+    manual_seed(3);
+    const Tensor x = randn({5, 7});
+    BOOST_TEST(values(x * 1.0001) == values(mul(x, scalar(1.0001))), boost::test_tools::per_element());
+    BOOST_TEST(values(x - 0.3) == values(sub(x, scalar(0.3))), boost::test_tools::per_element());
+    Tensor w = tensor({1.0, -2.0}, float64).requires_grad_();
+    (w * 3.0 + 1.0).sum().backward();
+    BOOST_TEST(values(w.grad()) == std::vector<double>({3, 3}), boost::test_tools::per_element());
+    CHECK_THROWS_WITH(zeros({2}, uint8) * 2.0, DtypeError, "uint8 tensors hold data only");
+}
+
 BOOST_AUTO_TEST_CASE(broadcasting_values) {
     const Tensor m = tensor({{1, 2, 3}, {4, 5, 6}});
     BOOST_TEST(values(m + tensor({10, 20, 30})) == std::vector<double>({11, 22, 33, 14, 25, 36}),
@@ -90,6 +114,8 @@ BOOST_AUTO_TEST_CASE(gradchecks) {
     CHECK_GRADCHECK("sub", [](const Fn& v) { return sub(v[0], v[1]); }, {x, col});
     CHECK_GRADCHECK("mul", [](const Fn& v) { return mul(v[0], v[1]); }, {x, y});
     CHECK_GRADCHECK("mul", [](const Fn& v) { return mul(v[0], v[1]); }, {s, x});
+    CHECK_GRADCHECK("mul_scalar", [](const Fn& v) { return v[0] * -1.7; }, {x});
+    CHECK_GRADCHECK("add_scalar", [](const Fn& v) { return 0.4 + v[0] - 2.0; }, {x});
     CHECK_GRADCHECK("div", [](const Fn& v) { return div(v[0], v[1]); }, {x, pos_row});
     CHECK_GRADCHECK("neg", [](const Fn& v) { return neg(v[0]); }, {x});
     CHECK_GRADCHECK("pow", [](const Fn& v) { return pow(v[0], v[1]); }, {pos, row});
@@ -103,6 +129,7 @@ BOOST_AUTO_TEST_CASE(gradchecks) {
 BOOST_AUTO_TEST_CASE(second_order) {
     manual_seed(12);
     CHECK_GRADGRADCHECK("mul", [](const Fn& v) { return mul(v[0], v[1]); }, {randn({3}), randn({3})});
+    CHECK_GRADGRADCHECK("mul_scalar", [](const Fn& v) { return v[0] * v[0] * 3.0; }, {randn({3})});
     CHECK_GRADGRADCHECK("div", [](const Fn& v) { return div(v[0], v[1]); }, {randn({3}), uniform({3}, 1, 2)});
     CHECK_GRADGRADCHECK("pow", [](const Fn& v) { return pow(v[0], v[1]); }, {uniform({3}, 1, 2), randn({3})});
 }

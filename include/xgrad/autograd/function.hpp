@@ -94,7 +94,7 @@ public:
 template <class Derived> class Function {
 public:
     template <class... Args> static auto apply(Args&&... args) {
-        auto node = std::make_shared<detail::FunctionNode<Derived>>();
+        auto node = detail::make_pooled<detail::FunctionNode<Derived>>();
         std::vector<const Tensor*> inputs;
         (collect(inputs, args), ...);
         using Result = decltype(Derived::forward(node->ctx, std::forward<Args>(args)...));

@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "xgrad/autograd/grad_mode.hpp"
+#include "xgrad/core/pool_allocator.hpp"
+#include "xgrad/core/small_vector.hpp"
 #include "xgrad/core/tensor.hpp"
 
 namespace xgrad {
@@ -45,7 +47,7 @@ public:
     std::size_t num_inputs() const noexcept { return next_edges_.size(); }
     std::uint32_t num_outputs() const noexcept { return num_outputs_; }
     bool needs_input_grad(std::size_t i) const noexcept { return next_edges_[i].valid(); }
-    const std::vector<Edge>& next_edges() const noexcept { return next_edges_; }
+    std::span<const Edge> next_edges() const noexcept { return next_edges_; }
     bool released() const noexcept { return released_; }
 
 protected:
@@ -58,7 +60,7 @@ private:
                                                std::span<const Tensor* const>);
     friend class Tensor;
 
-    std::vector<Edge> next_edges_;
+    detail::SmallVector<Edge, 3> next_edges_;
     std::uint32_t num_outputs_ = 1;
     bool released_ = false;
     // Outputs whose .grad is kept (Tensor::retain_grad): (output_nr, tensor).
@@ -70,7 +72,7 @@ private:
     std::uint64_t visit_mark_ = 0;
     std::int64_t pending_ = 0;
     bool queued_ = false;
-    std::vector<Tensor> grad_buffer_;
+    detail::SmallVector<Tensor, 1> grad_buffer_;
 };
 
 /// A tensor kept for backward. get() throws AutogradError if the tensor was
@@ -148,7 +150,7 @@ void set_history(std::span<Tensor> outputs, const std::shared_ptr<Node>& node);
 template <class F>
 void record(const char* name, Tensor& out, std::initializer_list<const Tensor*> inputs, F&& fn) {
     if (!needs_grad(inputs)) return;
-    auto node = std::make_shared<detail::LambdaNode<std::decay_t<F>>>(name, std::forward<F>(fn));
+    auto node = detail::make_pooled<detail::LambdaNode<std::decay_t<F>>>(name, std::forward<F>(fn));
     const std::span<const Tensor* const> in(inputs.begin(), inputs.size());
     attach_inputs(node, in);
     Tensor outs[1] = {out};

@@ -17,6 +17,12 @@ Tensor sub(const Tensor& a, const Tensor& b);
 Tensor mul(const Tensor& a, const Tensor& b);
 /// a / b.                d/da = 1/b, d/db = -a/b²
 Tensor div(const Tensor& a, const Tensor& b);
+/// a · s for a constant s (in a's dtype). d/da = s. `a * s` and `s * a` call
+/// this: no scalar tensor, no broadcasting.
+Tensor mul(const Tensor& a, double s);
+/// a + s for a constant s (in a's dtype). d/da = 1. `a + s`, `s + a` and
+/// `a - s` (as a + (−s), the same value) call this.
+Tensor add(const Tensor& a, double s);
 /// -a.
 Tensor neg(const Tensor& a);
 /// a ^ b (elementwise).  d/da = b·a^(b-1), d/db = a^b·log(a)

@@ -33,6 +33,20 @@ void accumulate(Tensor& slot, Tensor g) {
     slot = slot.defined() ? add(slot, g) : std::move(g);
 }
 
+/// Runs gradient hooks in order, each on the previous one's result.
+Tensor run_hooks(const detail::HookList<GradHook>& hooks, Tensor grad) {
+    for (const GradHook& hook : hooks.snapshot()) {
+        Tensor replaced = hook(grad);
+        if (!replaced.defined()) continue;
+        if (replaced.shape() != grad.shape()) {
+            throw ShapeError("gradient hook returned shape " + to_string(replaced.shape()) +
+                             " for a gradient of shape " + to_string(grad.shape()));
+        }
+        grad = replaced.dtype() == grad.dtype() ? std::move(replaced) : replaced.to(grad.dtype());
+    }
+    return grad;
+}
+
 bool exclusively_owned(const Tensor& t) {
     return t.impl().use_count() == 1 && t.impl()->storage.use_count() == 1;
 }
@@ -110,6 +124,8 @@ public:
                 }
             }
         }
+        // Leaves with hooks got their gradient summed over the pass; the hooks see the sum.
+        for (auto& [leaf, g] : hooked_leaves_) deliver_to_leaf(leaf, run_hooks(*leaf->hooks, std::move(g)), false);
     }
 
     std::vector<Tensor> take_captured() { return std::move(captured_); }
@@ -152,12 +168,7 @@ private:
 
     void run_node(Node& n, std::vector<Tensor>& grad_inputs) {
         std::span<const Tensor> grad_outputs(n.grad_buffer_);
-        for (auto& [nr, weak] : n.retained_) {
-            if (auto impl = weak.lock(); impl && n.grad_buffer_[nr].defined()) {
-                Tensor g = n.grad_buffer_[nr].detach();
-                impl->grad = impl->grad ? add(Tensor(impl->grad), g).impl() : g.clone().impl();
-            }
-        }
+        if (n.observers_) observe_outputs(n);
         if (captures_) {
             for (std::size_t k = 0; k < captures_->size(); ++k) {
                 const CaptureTarget& c = (*captures_)[k];
@@ -196,7 +207,29 @@ private:
         }
     }
 
-    void deliver_to_leaf(const std::shared_ptr<detail::TensorImpl>& leaf, Tensor g) {
+    /// Output hooks, then retained gradients (which so see what the hooks made).
+    static void observe_outputs(Node& n) {
+        for (const auto& [nr, hooks] : n.observers_->hooks)
+            if (n.grad_buffer_[nr].defined()) n.grad_buffer_[nr] = run_hooks(*hooks, n.grad_buffer_[nr]);
+        for (const auto& [nr, weak] : n.observers_->retained) {
+            if (auto impl = weak.lock(); impl && n.grad_buffer_[nr].defined()) {
+                Tensor g = n.grad_buffer_[nr].detach();
+                impl->grad = impl->grad ? add(Tensor(impl->grad), g).impl() : g.clone().impl();
+            }
+        }
+    }
+
+    void deliver_to_leaf(const std::shared_ptr<detail::TensorImpl>& leaf, Tensor g, bool hooked = true) {
+        if (hooked && leaf->hooks) {
+            for (auto& [held, sum] : hooked_leaves_) {
+                if (held == leaf) {
+                    accumulate(sum, std::move(g));
+                    return;
+                }
+            }
+            hooked_leaves_.emplace_back(leaf, std::move(g));
+            return;
+        }
         if (captures_) {
             for (std::size_t k = 0; k < captures_->size(); ++k)
                 if ((*captures_)[k].leaf == leaf.get()) accumulate(captured_[k], g);
@@ -224,6 +257,8 @@ private:
     bool create_graph_;
     const std::vector<CaptureTarget>* captures_;
     std::vector<Tensor> captured_;
+    // Gradients of leaves that have hooks, summed until the pass ends.
+    std::vector<std::pair<std::shared_ptr<detail::TensorImpl>, Tensor>> hooked_leaves_;
 };
 
 void backward(const std::vector<Tensor>& outputs, const std::vector<Tensor>& grad_outputs,

@@ -153,7 +153,31 @@ void Tensor::retain_grad() {
     if (!impl.requires_grad) throw AutogradError("retain_grad: the tensor does not require grad");
     if (!impl.grad_fn || impl_->retains_grad) return;  // leaves keep their grad anyway
     impl_->retains_grad = true;
-    impl.grad_fn->retained_.emplace_back(impl.output_nr, impl_);
+    auto& observers = impl.grad_fn->observers_;
+    if (!observers) observers = std::make_unique<detail::OutputObservers>();
+    observers->retained.emplace_back(impl.output_nr, impl_);
+}
+
+HookHandle Tensor::register_hook(GradHook hook) {
+    const auto& impl = checked();
+    if (!impl.requires_grad) throw AutogradError("register_hook: the tensor does not require grad");
+    if (!hook) throw ValueError("register_hook: the hook is empty");
+    std::shared_ptr<detail::HookList<GradHook>> list;
+    if (!impl.grad_fn) {
+        if (!impl_->hooks) impl_->hooks = std::make_shared<detail::HookList<GradHook>>();
+        list = impl_->hooks;
+    } else {
+        auto& observers = impl.grad_fn->observers_;
+        if (!observers) observers = std::make_unique<detail::OutputObservers>();
+        for (const auto& [nr, hooks] : observers->hooks)
+            if (nr == impl.output_nr) list = hooks;
+        if (!list) {
+            list = std::make_shared<detail::HookList<GradHook>>();
+            observers->hooks.emplace_back(impl.output_nr, list);
+        }
+    }
+    const std::uint64_t id = list->add(std::move(hook));
+    return HookHandle(list, id);
 }
 
 void Tensor::backward(const Tensor& gradient, bool retain_graph, bool create_graph) const {

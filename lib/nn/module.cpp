@@ -102,7 +102,41 @@ Tensor Module::call(const Tensor& x, bool training) {
         explicit ModeScope(bool on) { call_training = on; }
         ~ModeScope() { call_training = saved; }
     } mode(training);
-    return forward(x, training);
+    Tensor out = forward(x, training);
+    if (forward_hooks_ || backward_hooks_) run_hooks(x, out);
+    return out;
+}
+
+HookHandle Module::register_forward_hook(ForwardHook hook) {
+    if (!hook) throw ValueError("register_forward_hook: the hook is empty");
+    if (!forward_hooks_) forward_hooks_ = std::make_shared<xgrad::detail::HookList<ForwardHook>>();
+    const std::uint64_t id = forward_hooks_->add(std::move(hook));
+    return HookHandle(forward_hooks_, id);
+}
+
+HookHandle Module::register_backward_hook(BackwardHook hook) {
+    if (!hook) throw ValueError("register_backward_hook: the hook is empty");
+    if (!backward_hooks_) backward_hooks_ = std::make_shared<xgrad::detail::HookList<BackwardHook>>();
+    const std::uint64_t id = backward_hooks_->add(std::move(hook));
+    return HookHandle(backward_hooks_, id);
+}
+
+void Module::run_hooks(const Tensor& x, const Tensor& out) {
+    if (forward_hooks_) {
+        for (const ForwardHook& hook : forward_hooks_->snapshot()) hook(*this, x, out);
+    }
+    // Only an output with a node of this graph gets the hook: a leaf output
+    // (a layer passing its input through) would keep it for good.
+    if (!backward_hooks_ || backward_hooks_->empty() || !out.defined() || !out.requires_grad() || out.is_leaf())
+        return;
+    // Weak: a graph that outlives the module must not call into it.
+    std::weak_ptr<xgrad::detail::HookList<BackwardHook>> hooks = backward_hooks_;
+    Tensor(out).register_hook([hooks, self = this](const Tensor& grad) {
+        if (const auto live = hooks.lock()) {
+            for (const BackwardHook& hook : live->snapshot()) hook(*self, grad);
+        }
+        return Tensor();
+    });
 }
 
 Tensor Module::forward(const Tensor&, bool) {

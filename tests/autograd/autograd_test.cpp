@@ -215,6 +215,82 @@ struct ScaledSum : Function<ScaledSum> {
     }
 };
 
+BOOST_AUTO_TEST_CASE(gradient_hook_on_a_non_leaf_sees_and_replaces) {
+    // z = Σ y², y = 2x: dz/dy = 2y = [4, 8, 12], dz/dx = 2 · dz/dy.
+    Tensor x = tensor({1.0, 2.0, 3.0}, float64).requires_grad_();
+    Tensor y = x * 2.0;
+    std::vector<double> seen;
+    HookHandle observe = y.register_hook([&](const Tensor& g) {
+        seen = values(g);
+        return Tensor();
+    });
+    y.retain_grad();
+    (y * y).sum().backward(Tensor(), true);
+    BOOST_TEST(seen == std::vector<double>({4, 8, 12}), boost::test_tools::per_element());
+    BOOST_TEST(values(x.grad()) == std::vector<double>({8, 16, 24}), boost::test_tools::per_element());
+
+    // Hooks chain in registration order: (g + 1) · 3; .grad and retain_grad see the result.
+    y.register_hook([](const Tensor& g) { return g + 1.0; });
+    y.register_hook([](const Tensor& g) { return g * 3.0; });
+    observe.remove();
+    observe.remove();  // harmless
+    seen.clear();
+    x.zero_grad();
+    y.zero_grad();
+    (y * y).sum().backward();
+    BOOST_TEST(seen.empty());
+    BOOST_TEST(values(y.grad()) == std::vector<double>({15, 27, 39}), boost::test_tools::per_element());
+    BOOST_TEST(values(x.grad()) == std::vector<double>({30, 54, 78}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(gradient_hook_on_a_leaf_runs_for_backward_and_grad) {
+    Tensor x = tensor({1.0, -1.0}, float64).requires_grad_();
+    int calls = 0;
+    HookHandle h = x.register_hook([&](const Tensor& g) {
+        ++calls;
+        return g * 10.0;
+    });
+    (x * 3.0).sum().backward();
+    (x * 3.0).sum().backward();  // the hook sees each pass's gradient, not the sum
+    BOOST_TEST(calls == 2);
+    BOOST_TEST(values(x.grad()) == std::vector<double>({60, 60}), boost::test_tools::per_element());
+    const Tensor dx = grad({(x * x).sum()}, {x})[0];
+    BOOST_TEST(values(dx) == std::vector<double>({20, -20}), boost::test_tools::per_element());
+    h.remove();
+    x.zero_grad();
+    (x * 3.0).sum().backward();
+    BOOST_TEST(calls == 3);
+    BOOST_TEST(values(x.grad()) == std::vector<double>({3, 3}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(gradient_hook_errors_and_self_removal) {
+    Tensor plain = tensor({1.0});
+    CHECK_THROWS_WITH(plain.register_hook([](const Tensor&) { return Tensor(); }), AutogradError,
+                      "register_hook: the tensor does not require grad");
+    Tensor x = tensor({1.0, 2.0}).requires_grad_();
+    Tensor y = x * 2.0;
+    y.register_hook([](const Tensor&) { return zeros({3}); });
+    CHECK_THROWS_WITH(y.sum().backward(), ShapeError, "gradient hook returned shape [3] for a gradient of shape [2]");
+
+    // A hook may remove itself while it runs; the handle may outlive the tensor.
+    HookHandle once;
+    int calls = 0;
+    once = x.register_hook([&](const Tensor&) {
+        ++calls;
+        once.remove();
+        return Tensor();
+    });
+    (x * 1.0).sum().backward();
+    (x * 1.0).sum().backward();
+    BOOST_TEST(calls == 1);
+    HookHandle orphan;
+    {
+        Tensor z = tensor({1.0}).requires_grad_();
+        orphan = z.register_hook([](const Tensor&) { return Tensor(); });
+    }
+    orphan.remove();
+}
+
 BOOST_AUTO_TEST_CASE(custom_function) {
     Tensor x = scalar(2.0, float64).requires_grad_();
     Tensor y = Cube::apply(x);

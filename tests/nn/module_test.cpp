@@ -349,6 +349,48 @@ BOOST_AUTO_TEST_CASE(regularizer_losses_and_max_norm) {
     CHECK_THROWS_WITH(RegularizerRef("l3"), ValueError, "unknown regularizer 'l3'");
 }
 
+BOOST_AUTO_TEST_CASE(forward_and_backward_hooks) {
+    Sequential model{Dense(3, "relu", "ones"), Dense(2, "linear", "ones")};
+    model.ensure_built({-1, 2});
+    std::vector<std::string> order;
+    std::vector<HookHandle> handles;
+    for (const ModulePtr& layer : model.children()) {
+        handles.push_back(layer->register_forward_hook([&](Module& m, const Tensor& in, const Tensor& out) {
+            order.push_back(m.name() + to_string(in.shape()) + to_string(out.shape()));
+        }));
+    }
+    std::vector<double> grad_of_output;
+    HookHandle backward = model[1]->register_backward_hook([&](Module& m, const Tensor& g) {
+        BOOST_TEST(m.name() == "dense_1");
+        grad_of_output = values(g);
+    });
+    const Tensor x = tensor({{1.0, 2.0}});
+    // out = [9, 9] (ones kernels, zero biases: h = [3, 3, 3]); loss = Σ out² → d loss/d out = 2 out.
+    const Tensor out = model(x, true);
+    BOOST_TEST(order == std::vector<std::string>({"dense[1,2][1,3]", "dense_1[1,3][1,2]"}),
+               boost::test_tools::per_element());
+    (out * out).sum().backward();
+    BOOST_TEST(grad_of_output == std::vector<double>({18, 18}), boost::test_tools::per_element());
+
+    // Removed hooks stay silent; a clone starts without hooks; no graph, no backward hook.
+    for (HookHandle& h : handles) h.remove();
+    order.clear();
+    grad_of_output.clear();
+    const ModulePtr copy = model.clone();
+    (*copy)(x, true).sum().backward();
+    BOOST_TEST(grad_of_output.empty());
+    {
+        NoGradGuard no_grad;
+        model(x, false);
+    }
+    BOOST_TEST(order.empty());
+    BOOST_TEST(grad_of_output.empty());
+    backward.remove();
+    model(x, true).sum().backward();
+    BOOST_TEST(grad_of_output.empty());
+    CHECK_THROWS_WITH(model.register_forward_hook(nullptr), ValueError, "register_forward_hook: the hook is empty");
+}
+
 BOOST_AUTO_TEST_CASE(float64_models) {
     Sequential model = notebook_mlp();
     model.to(float64);

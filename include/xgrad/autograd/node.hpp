@@ -29,6 +29,16 @@ struct Edge {
     bool valid() const noexcept { return node || leaf; }
 };
 
+namespace detail {
+/// What a node keeps for its outputs besides the graph, by output_nr.
+struct OutputObservers {
+    // Tensors whose .grad is kept (Tensor::retain_grad).
+    std::vector<std::pair<std::uint32_t, std::weak_ptr<TensorImpl>>> retained;
+    // Gradient hooks (Tensor::register_hook), run before the gradient is retained.
+    std::vector<std::pair<std::uint32_t, std::shared_ptr<HookList<GradHook>>>> hooks;
+};
+}  // namespace detail
+
 /// One recorded op. apply() receives the gradients of the outputs and writes
 /// one gradient per input (undefined where not needed).
 class Node : public std::enable_shared_from_this<Node> {
@@ -63,8 +73,8 @@ private:
     detail::SmallVector<Edge, 3> next_edges_;
     std::uint32_t num_outputs_ = 1;
     bool released_ = false;
-    // Outputs whose .grad is kept (Tensor::retain_grad): (output_nr, tensor).
-    std::vector<std::pair<std::uint32_t, std::weak_ptr<detail::TensorImpl>>> retained_;
+    // Retained gradients and hooks of this node's outputs; null until used.
+    std::unique_ptr<detail::OutputObservers> observers_;
     // Engine scratch, valid during one backward pass. owner_ is the thread
     // running that pass: a second thread reaching the node meanwhile gets an
     // AutogradError instead of corrupting the counts.

@@ -15,6 +15,7 @@
 ///
 /// Copying a Tensor shares the data (as in PyTorch); clone() copies it.
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <iosfwd>
 #include <memory>
@@ -24,6 +25,7 @@
 
 #include "xgrad/core/dtype.hpp"
 #include "xgrad/core/error.hpp"
+#include "xgrad/core/hooks.hpp"
 #include "xgrad/core/shape.hpp"
 #include "xgrad/core/storage.hpp"
 
@@ -31,6 +33,11 @@ namespace xgrad {
 
 class Node;
 class Tensor;
+
+/// Sees, and may replace, the gradient of a tensor as a backward pass
+/// computes it: return an undefined Tensor to keep `grad`, or a replacement
+/// of the same shape.
+using GradHook = std::function<Tensor(const Tensor& grad)>;
 
 namespace detail {
 /// What a Tensor handle points to. The autograd fields cost nothing until used.
@@ -45,6 +52,7 @@ struct TensorImpl {
     std::uint32_t output_nr = 0;           // which output of grad_fn this is
     std::shared_ptr<Node> grad_fn;         // null for leaves
     std::shared_ptr<TensorImpl> grad;      // accumulated gradient
+    std::shared_ptr<HookList<GradHook>> hooks;  // a leaf's gradient hooks (a non-leaf's live on grad_fn)
 };
 }  // namespace detail
 
@@ -104,6 +112,13 @@ public:
     void zero_grad();
     /// Keeps .grad() for a non-leaf tensor after backward.
     void retain_grad();
+    /// Adds a hook that runs whenever a backward pass (backward() or grad())
+    /// has the complete gradient of this tensor, before it is accumulated
+    /// into .grad(), retained or returned; what the hook returns replaces it
+    /// (ShapeError if its shape differs). A non-leaf's hooks belong to this
+    /// graph (they go when the graph does); a leaf's stay until removed.
+    /// Costs nothing while no hook is set.
+    HookHandle register_hook(GradHook hook);
     /// The node that produced this tensor (null for leaves).
     const std::shared_ptr<Node>& grad_fn() const { return checked().grad_fn; }
     /// Reverse-mode differentiation from this tensor, accumulating into the

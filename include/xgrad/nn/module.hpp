@@ -52,6 +52,7 @@
 #include <utility>
 #include <vector>
 
+#include "xgrad/core/hooks.hpp"
 #include "xgrad/core/named_tensor.hpp"
 #include "xgrad/core/tensor.hpp"
 #include "xgrad/nn/config.hpp"
@@ -98,6 +99,22 @@ public:
     /// inside: `model(x, true)` keeps dropout on at inference (MC Dropout).
     Tensor operator()(const Tensor& x, bool training) { return call(x, training); }
     Tensor call(const Tensor& x, bool training);
+
+    // ---- hooks --------------------------------------------------------------------
+    /// Sees each call(x, training) of this module: its input and output.
+    using ForwardHook = std::function<void(Module& module, const Tensor& input, const Tensor& output)>;
+    /// Sees the gradient of this module's output when a backward pass reaches
+    /// it (once per recorded call whose output requires grad).
+    using BackwardHook = std::function<void(Module& module, const Tensor& grad_output)>;
+    /// Adds a hook run after forward, in registration order. Hooks see calls
+    /// through call() / operator() (as Sequential and fit make); a clone()
+    /// starts without hooks. Costs nothing while none is set.
+    HookHandle register_forward_hook(ForwardHook hook);
+    /// Adds a hook run when the gradient of an output of this module is
+    /// complete, before it flows into the module (a gradient hook on the
+    /// output, Tensor::register_hook). To change the gradient, register a
+    /// hook on the output tensor itself from a forward hook.
+    HookHandle register_backward_hook(BackwardHook hook);
 
     // ---- building -----------------------------------------------------------------
     /// Creates the weights for inputs of shape `input_shape` ([batch, ...];
@@ -265,6 +282,11 @@ private:
     /// ValueError unless `name` is a valid, free name for a new `kind` ("child", "weight", "buffer").
     void check_new_name(std::string_view kind, const std::string& name) const;
 
+    /// Runs the forward hooks and puts the backward hooks on `out`'s gradient.
+    void run_hooks(const Tensor& x, const Tensor& out);
+
+    std::shared_ptr<xgrad::detail::HookList<ForwardHook>> forward_hooks_;    // null until a hook is added
+    std::shared_ptr<xgrad::detail::HookList<BackwardHook>> backward_hooks_;  // null until a hook is added
     std::string type_name_;
     std::string name_;
     std::optional<Shape> input_shape_;

@@ -57,5 +57,6 @@
 #include "xgrad/train/callbacks.hpp"
 #include "xgrad/train/checkpoint.hpp"
 #include "xgrad/train/fit.hpp"
+#include "xgrad/train/gradient_monitor.hpp"
 #include "xgrad/train/history.hpp"
 #include "xgrad/train/progress.hpp"

@@ -112,6 +112,7 @@ History fit(nn::Module& model, const Tensor& x_all, const Tensor& y_all, FitOpti
             const std::int64_t b = it.index();
             const Tensor& xb = it->x;
             const Tensor& yb = it->y;
+            for (const CallbackPtr& cb : options.callbacks) cb->on_batch_begin(b, ctx);
             const Tensor pred = model(xb, true);
             Tensor loss = options.loss(yb, pred);
             for (const Tensor& penalty : model.losses()) loss = loss + penalty.to(loss.dtype());

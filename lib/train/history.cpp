@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <sstream>
 
+#include "text_file.hpp"
 #include "xgrad/core/error.hpp"
 
 namespace xgrad::train {
@@ -48,16 +48,8 @@ std::string History::to_csv() const {
     return os.str();
 }
 
-namespace {
-void write_text(const std::string& path, const std::string& text) {
-    std::ofstream out(path, std::ios::binary);
-    if (!out) throw IoError(path + ": cannot open for writing");
-    out << text;
-    if (!out.flush()) throw IoError(path + ": write failed");
-}
-}  // namespace
 
-void History::write_csv(const std::string& path) const { write_text(path, to_csv()); }
+void History::write_csv(const std::string& path) const { detail::write_text_file(path, to_csv()); }
 
 std::string History::to_svg() const {
     // One panel per base quantity ("loss", "accuracy"), each with its training
@@ -122,6 +114,6 @@ std::string History::to_svg() const {
     return svg.str();
 }
 
-void History::write_svg(const std::string& path) const { write_text(path, to_svg()); }
+void History::write_svg(const std::string& path) const { detail::write_text_file(path, to_svg()); }
 
 }  // namespace xgrad::train

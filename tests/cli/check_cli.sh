@@ -42,6 +42,20 @@ head -n 1 "$scratch/h.csv" | grep -q "^epoch,accuracy,loss,val_accuracy,val_loss
 grep -q "<svg" "$scratch/h.svg" || fail "svg"
 echo "cli ok (test accuracy after 2 short epochs: $acc)"
 
+# gradient health: the table after each epoch, the SVG, and a diagnosis when training diverges
+out=$("$xgrad" train --model mlp --epochs 1 --limit 640 --verbose 2 --diagnose "$scratch/d.svg" --diagnose-every 5)
+grep -q "Gradient health after epoch 1:" <<<"$out" || fail "--diagnose table: $out"
+grep -q "^  - healthy at step 15" <<<"$out" || fail "--diagnose diagnosis: $out"
+grep -q "<title>dense_2, step 15: " "$scratch/d.svg" || fail "--diagnose svg"
+# a learning rate of 1000 saturates the softmax at once: the gradients stop
+out=$("$xgrad" train --model mlp --epochs 1 --limit 320 --verbose 2 --lr 1000 --diagnose --diagnose-every 1)
+grep -q "^  - update ratio .* (barely learning) at step 9" <<<"$out" || fail "--diagnose with lr 1000: $out"
+set +e
+out=$("$xgrad" train --diagnose-every 0 2>&1); code=$?
+set -e
+[[ $code -eq 2 ]] && grep -q "diagnose-every expects an integer from 1" <<<"$out" || fail "--diagnose-every 0: $out"
+echo "cli diagnose ok"
+
 # the largest batch size is one batch of everything (it used to overflow and train nothing)
 out=$("$xgrad" train --model mlp --epochs 1 --limit 300 --batch-size 9223372036854775807 --verbose 2)
 grep -q "^1/1 " <<<"$out" || fail "huge batch size: $out"

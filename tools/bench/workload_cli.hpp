@@ -21,9 +21,10 @@ struct WorkloadArgs {
     std::string workload;
     std::int64_t limit = 55000;  // training images used
     int epochs = 1;              // xgrad_workloads only: > 1 also prints the RSS after each epoch
+    std::int64_t monitor = 0;    // xgrad_workloads only: > 0 runs a GradientMonitor recording every N steps
 };
 
-/// `program WORKLOAD [--limit N] [--epochs N]`; nullopt after printing the usage otherwise.
+/// `program WORKLOAD [--limit N] [--epochs N] [--monitor N]`; nullopt after printing the usage otherwise.
 inline std::optional<WorkloadArgs> parse_args(int argc, char** argv) {
     WorkloadArgs args;
     bool known = false;
@@ -35,10 +36,11 @@ inline std::optional<WorkloadArgs> parse_args(int argc, char** argv) {
         if (i + 1 == argc) known = false;
         else if (std::strcmp(argv[i], "--limit") == 0) args.limit = std::atoll(argv[i + 1]);
         else if (std::strcmp(argv[i], "--epochs") == 0) args.epochs = std::atoi(argv[i + 1]);
+        else if (std::strcmp(argv[i], "--monitor") == 0) args.monitor = std::atoll(argv[i + 1]);
         else known = false;
     }
-    if (known && args.limit > 0 && args.epochs > 0) return args;
-    std::fprintf(stderr, "usage: %s bn_mlp|mlp_b256|selu100 [--limit N] [--epochs N]\n", argv[0]);
+    if (known && args.limit > 0 && args.epochs > 0 && args.monitor >= 0) return args;
+    std::fprintf(stderr, "usage: %s bn_mlp|mlp_b256|selu100 [--limit N] [--epochs N] [--monitor N]\n", argv[0]);
     return std::nullopt;
 }
 

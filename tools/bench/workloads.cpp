@@ -12,10 +12,11 @@
 //   selu100   Flatten → 100 × Dense(100, selu, lecun_normal) → Dense(10, softmax), standardized
 //             inputs; SGD lr 0.001, batch 32
 //
-//   xgrad_workloads bn_mlp|mlp_b256|selu100 [--limit N] [--epochs N]
+//   xgrad_workloads bn_mlp|mlp_b256|selu100 [--limit N] [--epochs N] [--monitor N]
 //
 // With --epochs N > 1 it trains N epochs (seconds and loss are the whole
-// run's) and prints `epoch=E rss_mib=R` after each.
+// run's) and prints `epoch=E rss_mib=R` after each. With --monitor N a
+// train::GradientMonitor records every N steps (its cost, for the README).
 #include <chrono>
 #include <cstdlib>
 #include <string>
@@ -74,6 +75,10 @@ int main(int argc, char** argv) {
             std::printf("epoch=%d rss_mib=%.0f\n", epoch + 1, bench::current_rss_mib());
         };
         options.callbacks.push_back(rss_log);
+    }
+    if (args->monitor > 0) {
+        options.callbacks.push_back(std::make_shared<train::GradientMonitor>(
+            train::GradientMonitorOptions{.every = args->monitor, .print_each_epoch = false}));
     }
     const auto start = std::chrono::steady_clock::now();
     const train::History history = train::fit(*model, x, y, options);

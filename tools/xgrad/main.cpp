@@ -52,6 +52,11 @@ train options:
                         /usr/share/datasets/fashion-mnist)
   --history FILE        write the per-epoch history as CSV
   --plot FILE           write the learning curves as SVG
+  --diagnose [FILE]     watch gradient health (train::GradientMonitor): a
+                        per-layer table and diagnosis after each epoch, and
+                        with FILE an SVG heatmap of gradient norms per layer
+                        and step; shown also when training diverges
+  --diagnose-every N    record every N-th step (default 100)
   --verbose N           0 silent, 1 progress bar (default), 2 one line per epoch
 
   Flags are checked before the dataset is loaded (exit code 2 on a bad one).
@@ -124,7 +129,8 @@ int run_summary(const cli::Options& o) {
 
 int run_train(const cli::Options& o) {
     o.check_known({"model", "activation", "init", "optimizer", "lr", "clipvalue", "clipnorm", "global-clipnorm",
-                   "epochs", "batch-size", "seed", "limit", "data", "history", "plot", "verbose"});
+                   "epochs", "batch-size", "seed", "limit", "data", "history", "plot", "verbose", "diagnose",
+                   "diagnose-every"});
     // Every flag is checked before the dataset is loaded.
     const auto seed = static_cast<std::uint64_t>(o.get_int("seed", 42, 0, max_count));
     const std::int64_t epochs = o.get_int("epochs", 2, 1, max_epochs);
@@ -133,6 +139,9 @@ int run_train(const cli::Options& o) {
     const std::int64_t verbose = o.get_int("verbose", 1, 0, 2);
     check_writable(o, "history");
     check_writable(o, "plot");
+    const std::int64_t diagnose_every = o.get_int("diagnose-every", 100, 1, max_count);
+    const std::string diagnosis_svg = o.get("diagnose", "");
+    if (!diagnosis_svg.empty()) check_writable(o, "diagnose");
     manual_seed(seed);
     nn::Sequential model = build_model(o);
     const bool selu = o.get("model", "bn-mlp") == "selu100";
@@ -159,7 +168,27 @@ int run_train(const cli::Options& o) {
     fit.limit_samples = limit;
     fit.verbose = static_cast<int>(verbose);
     fit.validation_data = {{x_valid, valid.y()}};
-    const train::History history = fit_or_fail(model, x_train, train.y(), fit, "train");
+    std::shared_ptr<train::GradientMonitor> monitor;
+    if (o.has("diagnose")) {
+        monitor = std::make_shared<train::GradientMonitor>(
+            train::GradientMonitorOptions{.every = diagnose_every, .print_each_epoch = verbose > 0});
+        fit.callbacks.push_back(monitor);
+    }
+    const auto report = [&] {
+        if (monitor && !diagnosis_svg.empty()) monitor->write_svg(diagnosis_svg);
+    };
+    train::History history;
+    try {
+        history = fit_or_fail(model, x_train, train.y(), fit, "train");
+    } catch (const Error&) {
+        // A run that diverged is when the diagnosis matters most.
+        if (monitor) {
+            monitor->print(std::cerr);
+            report();
+        }
+        throw;
+    }
+    report();
     if (o.has("history")) history.write_csv(o.get("history", ""));
     if (o.has("plot")) history.write_svg(o.get("plot", ""));
 

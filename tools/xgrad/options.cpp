@@ -19,6 +19,8 @@ Options Options::parse(int argc, char** argv) {
         const auto eq = arg.find('=');
         if (eq != std::string::npos) {
             o.values[arg.substr(2, eq - 2)] = arg.substr(eq + 1);
+        } else if (arg == "--diagnose" && (i + 1 >= argc || std::string(argv[i + 1]).rfind("--", 0) == 0)) {
+            o.values["diagnose"] = "";  // its file name is optional
         } else {
             if (i + 1 >= argc) throw UsageError("flag " + arg + " needs a value");
             o.values[arg.substr(2)] = argv[++i];

@@ -36,6 +36,9 @@ public:
     /// `logs` holds the epoch's training and validation values; a callback
     /// may add entries (e.g. "learning_rate") that History records.
     virtual void on_epoch_end(int /*epoch*/, Logs& /*logs*/, TrainContext&) {}
+    /// Before the batch's forward pass (`batch` counts from 0 in each epoch).
+    virtual void on_batch_begin(std::int64_t /*batch*/, TrainContext&) {}
+    /// After the optimizer step; the gradients are still in .grad().
     virtual void on_batch_end(std::int64_t /*batch*/, const Logs& /*logs*/, TrainContext&) {}
 };
 
@@ -128,12 +131,16 @@ class LambdaCallback : public Callback {
 public:
     std::function<void(int, TrainContext&)> epoch_begin;
     std::function<void(int, Logs&, TrainContext&)> epoch_end;
+    std::function<void(std::int64_t, TrainContext&)> batch_begin;
     std::function<void(std::int64_t, const Logs&, TrainContext&)> batch_end;
     void on_epoch_begin(int epoch, TrainContext& ctx) override {
         if (epoch_begin) epoch_begin(epoch, ctx);
     }
     void on_epoch_end(int epoch, Logs& logs, TrainContext& ctx) override {
         if (epoch_end) epoch_end(epoch, logs, ctx);
+    }
+    void on_batch_begin(std::int64_t batch, TrainContext& ctx) override {
+        if (batch_begin) batch_begin(batch, ctx);
     }
     void on_batch_end(std::int64_t batch, const Logs& logs, TrainContext& ctx) override {
         if (batch_end) batch_end(batch, logs, ctx);

@@ -149,6 +149,7 @@ std::string GradientMonitor::to_svg() const {
                 << xml_escape(layers_[i].name) << "</text>\n";
         }
         for (std::size_t c = 0; c < records_.size(); ++c) {
+            if (i >= records_[c].layers.size()) continue;  // a layer first called after this record
             const LayerStats& s = records_[c].layers[i];
             const double v = s.output_grad_norm;
             std::string fill = "#dddddd";  // no gradient for this layer
@@ -197,6 +198,7 @@ std::string GradientMonitor::to_svg() const {
     for (std::size_t i = 0; i < layers_.size(); ++i) {
         std::string points;
         for (std::size_t c = 0; c < records_.size(); ++c) {
+            if (i >= records_[c].layers.size()) continue;
             const double r = records_[c].layers[i].update_ratio;
             if (!std::isfinite(r) || r <= 0) continue;
             char buf[64];

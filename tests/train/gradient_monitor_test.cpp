@@ -229,6 +229,47 @@ BOOST_AUTO_TEST_CASE(records_every_nth_step_and_leaves_no_hooks) {
     CHECK_THROWS_WITH(train::GradientMonitor({.every = 0}), ValueError, "every must be >= 1");
 }
 
+namespace {
+/// Calls its second layer only when asked: that layer joins the monitor's list late.
+class Branchy : public Cloneable<Branchy> {
+public:
+    Branchy() : Cloneable("Branchy") {
+        first_ = register_module("first", Dense(2, "tanh"));
+        second_ = register_module("second", Dense(2));
+    }
+    Tensor forward(const Tensor& x, bool) override { return use_second ? (*second_)((*first_)(x)) : (*first_)(x); }
+    bool use_second = false;
+
+private:
+    Child<Dense> first_, second_;
+};
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(layers_are_named_by_path_and_may_join_late) {
+    Branchy model;
+    const Tensor x = tensor({{1.0, 2.0}});
+    optim::SGD sgd(model, optim::SGDOptions());
+    train::GradientMonitor monitor;
+    for (int step = 0; step < 2; ++step) {
+        model.use_second = step == 1;
+        monitor.begin_step(model);
+        const Tensor loss = model(x, true).sum();
+        sgd.zero_grad();
+        loss.backward();
+        sgd.step();
+        monitor.end_step(model);
+    }
+    BOOST_TEST_REQUIRE(monitor.layers().size() == 2u);
+    BOOST_TEST(monitor.layers()[0].name == "first");
+    BOOST_TEST(monitor.layers()[1].name == "second");
+    BOOST_TEST(monitor.records()[0].layers.size() == 1u);
+    BOOST_TEST(monitor.records()[1].layers.size() == 2u);
+    const std::string csv = monitor.to_csv();
+    BOOST_TEST(csv.find("0,second,") == std::string::npos);
+    BOOST_TEST(csv.find("1,second,grad_norm.kernel,") != std::string::npos);
+    BOOST_TEST(monitor.to_svg().find("<title>second, step 1: ") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(table_csv_and_svg) {
     Sequential model{Dense(3, "relu"), Dense(2)};
     model.ensure_built({-1, 2});

@@ -60,3 +60,4 @@
 #include "xgrad/train/gradient_monitor.hpp"
 #include "xgrad/train/history.hpp"
 #include "xgrad/train/progress.hpp"
+#include "xgrad/distributed/collectives.hpp"

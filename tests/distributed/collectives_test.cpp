@@ -1,0 +1,103 @@
+// Run by Meson under `mpirun -np 2` when xgrad is built with MPI (and as
+// one process without it): every rank runs every case; rank 0 prints TAP.
+#include <cstdlib>
+
+#include "../test_helpers.hpp"
+#include "xgrad/distributed/collectives.hpp"
+
+using namespace xgrad;
+namespace dist = xgrad::distributed;
+using xgrad_test::values;
+
+namespace {
+
+/// One MPI session for the whole run; ranks other than 0 keep quiet on stdout.
+struct MpiSession {
+    MpiSession() {
+        dist::init();
+        if (dist::rank() != 0) std::cout.setstate(std::ios::badbit);
+    }
+    ~MpiSession() { dist::finalize(); }
+};
+
+}  // namespace
+
+BOOST_TEST_GLOBAL_FIXTURE(MpiSession);
+
+BOOST_AUTO_TEST_SUITE(distributed_collectives)
+
+BOOST_AUTO_TEST_CASE(rank_and_size) {
+    BOOST_TEST(dist::initialized());
+    if (const char* expected = std::getenv("XGRAD_EXPECT_RANKS")) {
+        BOOST_TEST(dist::size() == std::atoi(expected));
+        if (std::atoi(expected) > 1) BOOST_TEST(dist::available());
+    }
+    BOOST_TEST(dist::rank() >= 0);
+    BOOST_TEST(dist::rank() < dist::size());
+    dist::barrier();
+}
+
+BOOST_AUTO_TEST_CASE(all_reduce_sums_and_averages) {
+    const double n = dist::size(), r = dist::rank();
+    Tensor a = full({2, 3}, r + 1);  // ranks hold 1, 2, …, n: sum n(n+1)/2, mean (n+1)/2
+    dist::all_reduce(a);
+    BOOST_TEST(values(a) == std::vector<double>(6, n * (n + 1) / 2), boost::test_tools::per_element());
+    Tensor m = full({5}, r + 1, float64);
+    const auto before = m.version();
+    dist::all_reduce(m, dist::ReduceOp::mean);
+    BOOST_TEST(values(m) == std::vector<double>(5, (n + 1) / 2), boost::test_tools::per_element());
+    BOOST_TEST(m.version() > before);  // an in-place write, seen by saved-tensor checks
+    Tensor counts = full({3}, 2 * r, int64);
+    dist::all_reduce(counts);
+    BOOST_TEST(values(counts) == std::vector<double>(3, n * (n - 1)), boost::test_tools::per_element());
+    Tensor empty_tensor = zeros({0, 4});
+    dist::all_reduce(empty_tensor);
+    BOOST_TEST(empty_tensor.numel() == 0);
+}
+
+BOOST_AUTO_TEST_CASE(broadcast_copies_from_the_root) {
+    const int root = dist::size() - 1;
+    Tensor t = tensor({1.0, 2.0, 3.0}) * static_cast<double>(dist::rank() + 1);
+    dist::broadcast(t, root);
+    const double k = root + 1;
+    BOOST_TEST(values(t) == std::vector<double>({k, 2 * k, 3 * k}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(all_gather_concatenates_in_rank_order) {
+    // Rank r passes r + 1 rows of [r, r]: the first dimensions differ.
+    const std::int64_t r = dist::rank();
+    const Tensor mine = full({r + 1, 2}, static_cast<double>(r), float64);
+    const Tensor all = dist::all_gather(mine);
+    std::vector<double> expected;
+    for (int k = 0; k < dist::size(); ++k) expected.insert(expected.end(), 2 * (k + 1), k);
+    BOOST_TEST(all.shape() == Shape({static_cast<std::int64_t>(expected.size() / 2), 2}));
+    BOOST_TEST(values(all) == expected, boost::test_tools::per_element());
+    const Tensor scalars = dist::all_gather(scalar(static_cast<double>(r)));
+    BOOST_TEST(scalars.shape() == Shape({dist::size()}));
+    BOOST_TEST(values(scalars).back() == dist::size() - 1.0);
+}
+
+// Disagreeing ranks get the same clear error on every rank, never a hang.
+BOOST_AUTO_TEST_CASE(ranks_that_disagree_get_a_clear_error) {
+    Tensor counts = full({2}, 1.0, int64);
+    CHECK_THROWS_WITH(dist::all_reduce(counts, dist::ReduceOp::mean), DtypeError,
+                      "all_reduce: a mean needs a floating dtype, got int64");
+    Tensor t = zeros({2});
+    CHECK_THROWS_WITH(dist::broadcast(t, dist::size()), ValueError, "is not a rank");
+    if (dist::size() < 2) return;
+    const bool odd = dist::rank() == 1;
+    Tensor shaped = zeros({odd ? 3 : 2});
+    CHECK_THROWS_WITH(dist::all_reduce(shaped), ValueError, "all_reduce: rank 1 passed float32 [3] but rank 0 passed float32 [2]");
+    Tensor typed = zeros({2}, odd ? float64 : float32);
+    CHECK_THROWS_WITH(dist::all_reduce(typed), ValueError, "rank 1 passed float64 [2] but rank 0 passed float32 [2]");
+    const Tensor wide = zeros({1, odd ? 3 : 2});
+    CHECK_THROWS_WITH(dist::all_gather(wide), ValueError, "only the first dimension may differ");
+    Tensor rooted = zeros({2});
+    CHECK_THROWS_WITH(dist::broadcast(rooted, odd ? 1 : 0), ValueError, "(and a different root)");
+    // The ranks still agree afterwards.
+    Tensor fine = ones({2});
+    dist::all_reduce(fine);
+    BOOST_TEST(values(fine) == std::vector<double>(2, dist::size()), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,27 +1,14 @@
-// Run by Meson under `mpirun -np 2` when xgrad is built with MPI (and as
-// one process without it): every rank runs every case; rank 0 prints TAP.
+// Collectives across ranks (see mpi_session.hpp for how the test runs).
 #include <cstdlib>
 
 #include "../test_helpers.hpp"
-#include "xgrad/distributed/collectives.hpp"
+#include "mpi_session.hpp"
 
 using namespace xgrad;
 namespace dist = xgrad::distributed;
 using xgrad_test::values;
 
-namespace {
-
-/// One MPI session for the whole run; ranks other than 0 keep quiet on stdout.
-struct MpiSession {
-    MpiSession() {
-        dist::init();
-        if (dist::rank() != 0) std::cout.setstate(std::ios::badbit);
-    }
-    ~MpiSession() { dist::finalize(); }
-};
-
-}  // namespace
-
+using xgrad_test::MpiSession;
 BOOST_TEST_GLOBAL_FIXTURE(MpiSession);
 
 BOOST_AUTO_TEST_SUITE(distributed_collectives)

@@ -1,0 +1,50 @@
+#pragma once
+/// \file
+/// Data-parallel training by hand: every rank holds the whole model, trains
+/// on its own share of each global batch, and averages the gradients before
+/// the optimizer step, so all ranks take the same step:
+///
+///     distributed::broadcast_parameters(model);          // once: rank 0's weights everywhere
+///     for (each global batch of B·size samples) {
+///         Tensor xb = my share of it;                      // ~B rows
+///         Tensor loss = loss_fn(yb, model(xb, true));      // the mean over my rows
+///         optimizer.zero_grad();
+///         loss.backward();
+///         distributed::average_gradients(model, xb.size(0));
+///         optimizer.step();                                // clipping sees the averaged gradient
+///     }
+///
+/// With per-sample-mean losses and no batch statistics (no batch norm, or
+/// batch norm in inference mode), this is the step one process takes on the
+/// whole global batch, to float rounding: each rank's gradient is weighted
+/// by its sample count, so an uneven last batch averages correctly too.
+///
+/// Thread safety: as the collectives (one call at a time per process), and
+/// the model must not be used by other threads meanwhile.
+#include <cstddef>
+#include <cstdint>
+
+#include "xgrad/distributed/collectives.hpp"
+#include "xgrad/nn/module.hpp"
+
+namespace xgrad::distributed {
+
+/// Copies every weight and buffer of `model` from rank `root` to all ranks
+/// (in state_dict order; the models must have the same structure).
+void broadcast_parameters(nn::Module& model, int root = 0);
+
+struct GradientAveraging {
+    /// Gradients travel in buckets of about this many bytes (one all-reduce
+    /// each), per dtype.
+    std::size_t bucket_bytes = std::size_t{4} << 20;
+};
+
+/// Replaces the gradient of every trainable parameter of `model` by the
+/// average over all ranks, weighted by each rank's `local_samples` (the
+/// rows its loss averaged over; 0 for a rank without data this step).
+/// Frozen parameters (requires_grad false) are skipped. A parameter
+/// without a gradient on this rank counts as zero and receives the average.
+/// ValueError when the total sample count is 0 or negative counts are given.
+void average_gradients(nn::Module& model, std::int64_t local_samples, GradientAveraging options = {});
+
+}  // namespace xgrad::distributed

@@ -207,7 +207,7 @@ private:
         }
     }
 
-    /// Output hooks, then retained gradients (which so see what the hooks made).
+    /// Output hooks first, so that retained gradients hold what the hooks made.
     static void observe_outputs(Node& n) {
         for (const auto& [nr, hooks] : n.observers_->hooks)
             if (n.grad_buffer_[nr].defined()) n.grad_buffer_[nr] = run_hooks(*hooks, n.grad_buffer_[nr]);

@@ -1,8 +1,10 @@
-// DataLoader: an epoch is a sample order cut into batch_size pieces; a batch
-// is gathered when the iterator is first dereferenced.
+// DataLoader: an epoch is a sample order cut into batch_size pieces (with
+// shards, into global batches each shard takes its part of); a batch is
+// gathered when the iterator is first dereferenced.
 #include "xgrad/data/loader.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
 #include <string>
 
@@ -10,13 +12,35 @@
 
 namespace xgrad::data {
 
+namespace {
+
+/// Samples per global batch: batch_size · num_shards, saturating (batch_size may be huge).
+std::int64_t global_batch(std::int64_t batch_size, std::int64_t num_shards) {
+    return batch_size > std::numeric_limits<std::int64_t>::max() / num_shards ? std::numeric_limits<std::int64_t>::max()
+                                                                                : batch_size * num_shards;
+}
+
+/// Where shard `shard`'s part of global batch i starts in an epoch's order of
+/// n samples, and its length: the global batch split evenly, the first
+/// shards taking one sample more.
+std::pair<std::int64_t, std::int64_t> shard_rows(std::int64_t n, std::int64_t batch_size, std::int64_t num_shards,
+                                                 std::int64_t shard, std::int64_t i) {
+    const std::int64_t global = global_batch(batch_size, num_shards);
+    const std::int64_t start = i * global;
+    const std::int64_t count = std::min(global, n - start);
+    const std::int64_t per = count / num_shards, extra = count % num_shards;
+    return {start + shard * per + std::min(shard, extra), per + (shard < extra ? 1 : 0)};
+}
+
+}  // namespace
+
 Batch Epoch::State::batch(std::int64_t i) const {
     if (i < 0 || i >= num_batches) {
         throw IndexError("Epoch: batch " + std::to_string(i) + " is out of range for " + std::to_string(num_batches) +
                          " batches");
     }
-    const std::int64_t begin = i * batch_size;
-    const std::int64_t count = std::min(batch_size, static_cast<std::int64_t>(order.size()) - begin);
+    const auto [begin, count] =
+        shard_rows(static_cast<std::int64_t>(order.size()), batch_size, num_shards, shard, i);
     return dataset.get(std::span<const std::int64_t>(order.data() + begin, static_cast<std::size_t>(count)));
 }
 
@@ -36,10 +60,14 @@ DataLoader::DataLoader(Dataset dataset, DataLoaderOptions options)
     if (options_.batch_size < 1) {
         throw ValueError("DataLoader: batch_size must be >= 1, got " + std::to_string(options_.batch_size));
     }
+    if (options_.num_shards < 1 || options_.shard < 0 || options_.shard >= options_.num_shards) {
+        throw ValueError("DataLoader: shard " + std::to_string(options_.shard) + " of " +
+                         std::to_string(options_.num_shards) + " shards (need num_shards >= 1 and 0 <= shard < num_shards)");
+    }
 }
 
 std::int64_t DataLoader::num_batches() const {
-    const std::int64_t n = dataset_.size(), b = options_.batch_size;
+    const std::int64_t n = dataset_.size(), b = global_batch(options_.batch_size, options_.num_shards);
     return n / b + (!options_.drop_last && n % b != 0);  // no n + b − 1: b may be huge
 }
 
@@ -48,7 +76,7 @@ std::int64_t DataLoader::batch_size(std::int64_t i) const {
         throw IndexError("DataLoader: batch " + std::to_string(i) + " is out of range for " +
                          std::to_string(num_batches()) + " batches");
     }
-    return std::min(options_.batch_size, dataset_.size() - i * options_.batch_size);
+    return shard_rows(dataset_.size(), options_.batch_size, options_.num_shards, options_.shard, i).second;
 }
 
 std::vector<std::int64_t> DataLoader::order(std::int64_t epoch) const {
@@ -69,6 +97,8 @@ Epoch DataLoader::epoch(std::int64_t e) const {
     state->dataset = dataset_;
     state->order = order(e);
     state->batch_size = options_.batch_size;
+    state->num_shards = options_.num_shards;
+    state->shard = options_.shard;
     state->num_batches = num_batches();
     state->number = e;
     return Epoch(std::move(state));

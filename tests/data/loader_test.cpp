@@ -1,5 +1,5 @@
 // DataLoader: batch counts, order without and with shuffling (seeded,
-// reproducible, new every epoch, every sample once), drop_last.
+// reproducible, new every epoch, every sample once), drop_last, shards.
 #include <algorithm>
 #include <iterator>
 #include <numeric>
@@ -146,6 +146,40 @@ BOOST_AUTO_TEST_CASE(epochs_outlive_the_loader_and_inputs_without_targets) {
     BOOST_TEST(it->size() == 2);
     ++it;
     BOOST_TEST(it.index() == 1);
+}
+
+// Three shards of 70 samples, 8 per shard and batch: global batches of 24,
+// 24 and 22 (split 8/7/7); together the shards see each sample once.
+BOOST_AUTO_TEST_CASE(shards_split_each_global_batch) {
+    const Dataset data = numbered(70);
+    std::vector<Epoch> epochs;
+    for (std::int64_t shard = 0; shard < 3; ++shard) {
+        const DataLoader loader(data, {.batch_size = 8, .shuffle = true, .seed = 3, .num_shards = 3, .shard = shard});
+        BOOST_TEST(loader.num_batches() == 3);
+        BOOST_TEST(loader.batch_size(0) == 8);
+        BOOST_TEST(loader.batch_size(2) == (shard == 0 ? 8 : 7));
+        epochs.push_back(loader.epoch(1));
+    }
+    I64 together;
+    for (std::int64_t i = 0; i < 3; ++i)
+        for (const Epoch& e : epochs) {
+            const I64 part = e[i].x.to_vector<std::int64_t>();
+            together.insert(together.end(), part.begin(), part.end());
+        }
+    BOOST_TEST(together == epochs[0].order(), tt::per_element());  // the global batches, in order
+    std::set<std::int64_t> distinct(together.begin(), together.end());
+    BOOST_TEST(distinct.size() == 70u);
+
+    // 25 samples, 4 per shard: the last global batch has one sample, so two shards get an empty batch.
+    const DataLoader last(numbered(25), {.batch_size = 4, .num_shards = 3, .shard = 2});
+    BOOST_TEST(last.num_batches() == 3);
+    BOOST_TEST(last.batch_size(2) == 0);
+    BOOST_TEST(last.epoch(0)[2].x.shape() == Shape({0, 1}));
+    BOOST_TEST(seen(last.epoch(0)) == I64({8, 9, 10, 11, 20, 21, 22, 23}), tt::per_element());
+    const DataLoader dropped(numbered(25), {.batch_size = 4, .drop_last = true, .num_shards = 3, .shard = 0});
+    BOOST_TEST(dropped.num_batches() == 2);
+    CHECK_THROWS_WITH(DataLoader(numbered(4), {.num_shards = 2, .shard = 2}), ValueError,
+                      "shard 2 of 2 shards (need num_shards >= 1 and 0 <= shard < num_shards)");
 }
 
 BOOST_AUTO_TEST_CASE(large_batches_of_images) {

@@ -3,6 +3,7 @@
 // the global batch.
 #include "../test_helpers.hpp"
 #include "mpi_session.hpp"
+#include "xgrad/data/loader.hpp"
 #include "xgrad/distributed/data_parallel.hpp"
 #include "xgrad/optim/sgd.hpp"
 
@@ -24,30 +25,24 @@ Sequential small_mlp() {
     return model;
 }
 
-/// Rows [begin, end) of x.
-Tensor rows(const Tensor& x, std::int64_t begin, std::int64_t end) { return slice(x, 0, begin, end); }
-
-/// `epochs` passes over (x, y) in global batches of `global_batch` rows, SGD
-/// with global-norm clipping; with `distributed`, this rank trains on its
-/// share of each global batch and averages gradients.
-void train_sgd(Sequential& model, const Tensor& x, const Tensor& y, std::int64_t global_batch, bool distributed,
-           int epochs = 2) {
+/// `epochs` passes over (x, y), SGD with global-norm clipping, in global
+/// batches of `per_rank` · size() samples: alone, one process takes whole
+/// global batches; `distributed`, each rank takes its shard of them
+/// (DataLoader's num_shards / shard) and the ranks average gradients.
+void train_sgd(Sequential& model, const Tensor& x, const Tensor& y, std::int64_t per_rank, bool distributed,
+               int epochs = 2) {
     optim::SGD sgd(model, optim::SGDOptions().learning_rate(0.1).global_clipnorm(0.5));
-    const std::int64_t n = x.size(0);
-    const std::int64_t ranks = distributed ? dist::size() : 1, me = distributed ? dist::rank() : 0;
+    const data::DataLoader loader(
+        data::Dataset(x, y),
+        distributed ? data::DataLoaderOptions{.batch_size = per_rank, .shuffle = true, .seed = 9,
+                                              .num_shards = dist::size(), .shard = dist::rank()}
+                    : data::DataLoaderOptions{.batch_size = per_rank * dist::size(), .shuffle = true, .seed = 9});
+    const losses::Loss mse("mse");
     for (int e = 0; e < epochs; ++e) {
-        for (std::int64_t start = 0; start < n; start += global_batch) {
-            const std::int64_t count = std::min(global_batch, n - start);
-            // This rank's share: an even split, the first ranks taking one more row.
-            const std::int64_t share = count / ranks + (me < count % ranks ? 1 : 0);
-            const std::int64_t offset = start + me * (count / ranks) + std::min(me, count % ranks);
+        for (const data::Batch& b : loader.epoch(e)) {
             sgd.zero_grad();
-            if (share > 0) {
-                const Tensor pred = model(rows(x, offset, offset + share), true);
-                losses::Loss mse("mse");
-                mse(rows(y, offset, offset + share), pred).backward();
-            }
-            if (distributed) dist::average_gradients(model, share, {.bucket_bytes = 64});  // several buckets
+            if (b.size() > 0) mse(b.y, model(b.x, true)).backward();
+            if (distributed) dist::average_gradients(model, b.size(), {.bucket_bytes = 64});  // several buckets
             sgd.step();
         }
     }
@@ -64,17 +59,17 @@ BOOST_AUTO_TEST_CASE(broadcast_parameters_makes_every_rank_start_alike) {
     BOOST_TEST(values(model[0]->weight("kernel")) == std::vector<double>(32, 0.0), boost::test_tools::per_element());
 }
 
-// 69 samples in global batches of 32: two full steps and one of 5 rows
-// (3 and 2 on two ranks) per epoch; float64, so only rounding differs.
+// 69 samples in global batches of 16 per rank: on two ranks two full steps
+// and one of 5 rows (3 and 2) per epoch; float64, so only rounding differs.
 BOOST_AUTO_TEST_CASE(ranks_together_take_the_steps_of_one_process_on_the_global_batch) {
     Generator g(11);
     const Tensor x = normal({69, 4}, 0.0, 1.0, float64, g);
     const Tensor y = normal({69, 3}, 0.0, 1.0, float64, g);
     Sequential alone = small_mlp();
-    train_sgd(alone, x, y, 32, false);
+    train_sgd(alone, x, y, 16, false);
     Sequential together = small_mlp();
     dist::broadcast_parameters(together);
-    train_sgd(together, x, y, 32, true);
+    train_sgd(together, x, y, 16, true);
     const auto a = alone.get_weights(), b = together.get_weights();
     BOOST_TEST_REQUIRE(a.size() == b.size());
     for (std::size_t i = 0; i < a.size(); ++i) BOOST_TEST(xgrad_test::allclose(b[i], a[i], 1e-12, 1e-12));
@@ -89,8 +84,8 @@ BOOST_AUTO_TEST_CASE(frozen_layers_are_skipped) {
     Sequential alone = small_mlp(), together = small_mlp();
     alone[0]->set_trainable(false);
     together[0]->set_trainable(false);
-    train_sgd(alone, x, y, 16, false, 1);
-    train_sgd(together, x, y, 16, true, 1);
+    train_sgd(alone, x, y, 8, false, 1);
+    train_sgd(together, x, y, 8, true, 1);
     BOOST_TEST(xgrad_test::allclose(together[1]->weight("kernel"), alone[1]->weight("kernel"), 1e-12, 1e-12));
     BOOST_TEST(xgrad_test::allclose(together[0]->weight("kernel"), small_mlp()[0]->weight("kernel"), 0, 0));
     BOOST_TEST(!together[0]->weight("kernel").grad().defined());

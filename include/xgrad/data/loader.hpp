@@ -35,6 +35,16 @@ struct DataLoaderOptions {
     bool drop_last = false;
     /// Seed of the shuffling; the same seed gives the same orders.
     std::uint64_t seed = 42;
+    /// Data-parallel sharding (a distributed sampler): with num_shards R > 1,
+    /// batch i is this shard's part of global batch i, batch_size·R samples
+    /// of the epoch's order split evenly (the first shards take one sample
+    /// more when it does not divide). R loaders with shards 0..R−1 and one
+    /// seed see each epoch's samples once between them and have the same
+    /// number of batches; a shard's last batch may be empty. drop_last
+    /// drops a short last global batch. With MPI: num_shards =
+    /// distributed::size(), shard = distributed::rank().
+    std::int64_t num_shards = 1;
+    std::int64_t shard = 0;
 };
 
 /// The batches of one epoch. Shares its dataset handles and its order with
@@ -43,7 +53,7 @@ class Epoch {
     struct State {
         Dataset dataset;
         std::vector<std::int64_t> order;
-        std::int64_t batch_size = 1, num_batches = 0, number = 0;
+        std::int64_t batch_size = 1, num_batches = 0, number = 0, num_shards = 1, shard = 0;
         Batch batch(std::int64_t i) const;
     };
 
@@ -112,10 +122,12 @@ public:
     const DataLoaderOptions& options() const { return options_; }
 
     /// Batches per epoch: ceil(N / batch_size), or floor with drop_last
-    /// (55000 samples, 32 per batch: 1719, the last of 24; 1718 with drop_last).
+    /// (55000 samples, 32 per batch: 1719, the last of 24; 1718 with drop_last);
+    /// with shards, of N / (batch_size · num_shards).
     std::int64_t num_batches() const;
     std::int64_t size() const { return num_batches(); }
-    /// Size of batch i of any epoch (batch_size, or the remainder for the last one).
+    /// Size of batch i of any epoch (batch_size, or the remainder for the
+    /// last one; with shards, this shard's part).
     std::int64_t batch_size(std::int64_t i) const;
 
     /// The sample order of epoch e: 0..N-1 without shuffling, else a random

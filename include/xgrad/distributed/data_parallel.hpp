@@ -5,12 +5,12 @@
 /// the optimizer step, so all ranks take the same step:
 ///
 ///     distributed::broadcast_parameters(model);          // once: rank 0's weights everywhere
-///     for (each global batch of B·size samples) {
-///         Tensor xb = my share of it;                      // ~B rows
-///         Tensor loss = loss_fn(yb, model(xb, true));      // the mean over my rows
+///     data::DataLoader loader(train, {.batch_size = B, .shuffle = true,
+///                                     .num_shards = distributed::size(), .shard = distributed::rank()});
+///     for (const data::Batch& b : loader) {   // my part of each global batch of B·size (the last may be empty)
 ///         optimizer.zero_grad();
-///         loss.backward();
-///         distributed::average_gradients(model, xb.size(0));
+///         if (b.size() > 0) loss_fn(b.y, model(b.x, true)).backward();   // the mean over my rows
+///         distributed::average_gradients(model, b.size());
 ///         optimizer.step();                                // clipping sees the averaged gradient
 ///     }
 ///

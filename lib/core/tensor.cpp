@@ -162,22 +162,13 @@ HookHandle Tensor::register_hook(GradHook hook) {
     const auto& impl = checked();
     if (!impl.requires_grad) throw AutogradError("register_hook: the tensor does not require grad");
     if (!hook) throw ValueError("register_hook: the hook is empty");
-    std::shared_ptr<detail::HookList<GradHook>> list;
-    if (!impl.grad_fn) {
-        if (!impl_->hooks) impl_->hooks = std::make_shared<detail::HookList<GradHook>>();
-        list = impl_->hooks;
-    } else {
-        auto& observers = impl.grad_fn->observers_;
-        if (!observers) observers = std::make_unique<detail::OutputObservers>();
-        for (const auto& [nr, hooks] : observers->hooks)
-            if (nr == impl.output_nr) list = hooks;
-        if (!list) {
-            list = std::make_shared<detail::HookList<GradHook>>();
-            observers->hooks.emplace_back(impl.output_nr, list);
-        }
-    }
-    const std::uint64_t id = list->add(std::move(hook));
-    return HookHandle(list, id);
+    if (!impl.grad_fn) return detail::add_hook(impl_->hooks, std::move(hook));
+    auto& observers = impl.grad_fn->observers_;
+    if (!observers) observers = std::make_unique<detail::OutputObservers>();
+    for (auto& [nr, hooks] : observers->hooks)
+        if (nr == impl.output_nr) return detail::add_hook(hooks, std::move(hook));
+    observers->hooks.emplace_back(impl.output_nr, nullptr);
+    return detail::add_hook(observers->hooks.back().second, std::move(hook));
 }
 
 void Tensor::backward(const Tensor& gradient, bool retain_graph, bool create_graph) const {

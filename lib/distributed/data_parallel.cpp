@@ -70,10 +70,8 @@ void average_gradients(nn::Module& model, std::int64_t local_samples, GradientAv
     const double total = count.item();
     if (total <= 0) throw ValueError("average_gradients: no rank had samples this step");
     std::vector<Tensor> f32, f64;
-    for (const Tensor& p : model.trainable_parameters()) {
-        if (!p.requires_grad()) continue;  // frozen: skipped on every rank alike
-        (p.dtype() == float64 ? f64 : f32).push_back(p);
-    }
+    // Frozen parameters are not among the trainable ones: skipped on every rank alike.
+    for (const Tensor& p : model.trainable_parameters()) (p.dtype() == float64 ? f64 : f32).push_back(p);
     const auto scale = static_cast<double>(local_samples);
     reduce_in_buckets(f32, scale, total, options.bucket_bytes);
     reduce_in_buckets(f64, scale, total, options.bucket_bytes);

@@ -109,16 +109,12 @@ Tensor Module::call(const Tensor& x, bool training) {
 
 HookHandle Module::register_forward_hook(ForwardHook hook) {
     if (!hook) throw ValueError("register_forward_hook: the hook is empty");
-    if (!forward_hooks_) forward_hooks_ = std::make_shared<xgrad::detail::HookList<ForwardHook>>();
-    const std::uint64_t id = forward_hooks_->add(std::move(hook));
-    return HookHandle(forward_hooks_, id);
+    return xgrad::detail::add_hook(forward_hooks_, std::move(hook));
 }
 
 HookHandle Module::register_backward_hook(BackwardHook hook) {
     if (!hook) throw ValueError("register_backward_hook: the hook is empty");
-    if (!backward_hooks_) backward_hooks_ = std::make_shared<xgrad::detail::HookList<BackwardHook>>();
-    const std::uint64_t id = backward_hooks_->add(std::move(hook));
-    return HookHandle(backward_hooks_, id);
+    return xgrad::detail::add_hook(backward_hooks_, std::move(hook));
 }
 
 void Module::run_hooks(const Tensor& x, const Tensor& out) {

@@ -6,7 +6,7 @@
 #include <ostream>
 #include <sstream>
 
-#include "text_file.hpp"
+#include "io/atomic_file.hpp"
 #include "xgrad/train/gradient_monitor.hpp"
 
 namespace xgrad::train {
@@ -109,7 +109,7 @@ std::string GradientMonitor::to_csv() const {
     return os.str();
 }
 
-void GradientMonitor::write_csv(const std::string& path) const { detail::write_text_file(path, to_csv()); }
+void GradientMonitor::write_csv(const std::string& path) const { io::detail::write_file_atomically(path, to_csv()); }
 
 std::string GradientMonitor::to_svg() const {
     // Layout: heatmap (rows: layers from the input down; columns: recorded
@@ -218,6 +218,6 @@ std::string GradientMonitor::to_svg() const {
     return svg.str();
 }
 
-void GradientMonitor::write_svg(const std::string& path) const { detail::write_text_file(path, to_svg()); }
+void GradientMonitor::write_svg(const std::string& path) const { io::detail::write_file_atomically(path, to_svg()); }
 
 }  // namespace xgrad::train

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <sstream>
 
-#include "text_file.hpp"
+#include "io/atomic_file.hpp"
 #include "xgrad/core/error.hpp"
 
 namespace xgrad::train {
@@ -48,8 +48,7 @@ std::string History::to_csv() const {
     return os.str();
 }
 
-
-void History::write_csv(const std::string& path) const { detail::write_text_file(path, to_csv()); }
+void History::write_csv(const std::string& path) const { io::detail::write_file_atomically(path, to_csv()); }
 
 std::string History::to_svg() const {
     // One panel per base quantity ("loss", "accuracy"), each with its training
@@ -114,6 +113,6 @@ std::string History::to_svg() const {
     return svg.str();
 }
 
-void History::write_svg(const std::string& path) const { detail::write_text_file(path, to_svg()); }
+void History::write_svg(const std::string& path) const { io::detail::write_file_atomically(path, to_svg()); }
 
 }  // namespace xgrad::train

@@ -58,6 +58,16 @@ std::vector<Finding::Kind> kinds(const train::GradientMonitor& m) {
 
 bool has(const std::vector<Finding::Kind>& ks, Finding::Kind k) { return std::find(ks.begin(), ks.end(), k) != ks.end(); }
 
+/// One recorded SGD step of a hand-written loop on loss = Σ model(x).
+void monitored_step(train::GradientMonitor& monitor, Module& model, optim::SGD& sgd, const Tensor& x) {
+    monitor.begin_step(model);
+    const Tensor loss = model(x, true).sum();
+    sgd.zero_grad();
+    loss.backward();
+    sgd.step();
+    monitor.end_step(model);
+}
+
 double norm(const Tensor& t) { return std::sqrt((t.to(float64) * t.to(float64)).sum().item()); }
 
 }  // namespace
@@ -210,14 +220,7 @@ BOOST_AUTO_TEST_CASE(records_every_nth_step_and_leaves_no_hooks) {
     train::GradientMonitor monitor({.every = 3});
     int forward_calls = 0;
     HookHandle counter = model[0]->register_forward_hook([&](Module&, const Tensor&, const Tensor&) { ++forward_calls; });
-    for (int step = 0; step < 7; ++step) {
-        monitor.begin_step(model);
-        const Tensor loss = model(x, true).sum();
-        sgd.zero_grad();
-        loss.backward();
-        sgd.step();
-        monitor.end_step(model);
-    }
+    for (int step = 0; step < 7; ++step) monitored_step(monitor, model, sgd, x);
     BOOST_TEST(forward_calls == 7);  // the user's hook is untouched by the monitor's
     std::vector<std::int64_t> steps;
     for (const auto& r : monitor.records()) steps.push_back(r.step);
@@ -252,12 +255,7 @@ BOOST_AUTO_TEST_CASE(layers_are_named_by_path_and_may_join_late) {
     train::GradientMonitor monitor;
     for (int step = 0; step < 2; ++step) {
         model.use_second = step == 1;
-        monitor.begin_step(model);
-        const Tensor loss = model(x, true).sum();
-        sgd.zero_grad();
-        loss.backward();
-        sgd.step();
-        monitor.end_step(model);
+        monitored_step(monitor, model, sgd, x);
     }
     BOOST_TEST_REQUIRE(monitor.layers().size() == 2u);
     BOOST_TEST(monitor.layers()[0].name == "first");

@@ -68,4 +68,13 @@ private:
     std::uint64_t id_ = 0;
 };
 
+namespace detail {
+/// Adds `hook` to `list`, creating the list on first use, and returns its handle.
+template <class Fn> HookHandle add_hook(std::shared_ptr<HookList<Fn>>& list, Fn hook) {
+    if (!list) list = std::make_shared<HookList<Fn>>();
+    const std::uint64_t id = list->add(std::move(hook));
+    return HookHandle(list, id);
+}
+}  // namespace detail
+
 }  // namespace xgrad

@@ -25,7 +25,8 @@ public:
     /// "epoch,accuracy,loss,val_accuracy,val_loss" then one row per epoch.
     std::string to_csv() const;
     /// Writes to_csv() to `path` (IoError on failure; the previous file, if
-    /// any, stays whole: the text goes to a temporary file renamed over it).
+    /// any, stays whole: the text goes to a temporary file, fsynced and
+    /// renamed over it, as model files are).
     void write_csv(const std::string& path) const;
     /// An SVG image: one panel per quantity (loss, accuracy, …), training and
     /// validation curves per epoch, for a browser.

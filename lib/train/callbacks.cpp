@@ -104,7 +104,8 @@ void ReduceLROnPlateau::on_epoch_end(int, Logs& logs, TrainContext& ctx) {
 
 CSVLogger::CSVLogger(std::string path, bool append) : path_(std::move(path)), append_(append) {}
 
-void CSVLogger::on_train_begin(TrainContext&) {
+void CSVLogger::on_train_begin(TrainContext& ctx) {
+    if (ctx.rank != 0) return;
     header_written_ = append_ && std::ifstream(path_).good();
     if (!append_) {
         std::ofstream truncate(path_, std::ios::trunc);
@@ -112,7 +113,8 @@ void CSVLogger::on_train_begin(TrainContext&) {
     }
 }
 
-void CSVLogger::on_epoch_end(int epoch, Logs& logs, TrainContext&) {
+void CSVLogger::on_epoch_end(int epoch, Logs& logs, TrainContext& ctx) {
+    if (ctx.rank != 0) return;
     std::ofstream out(path_, std::ios::app);
     if (!out) throw IoError(path_ + ": cannot open for writing");
     if (!header_written_) {
@@ -134,7 +136,8 @@ void CSVLogger::on_epoch_end(int epoch, Logs& logs, TrainContext&) {
 void TerminateOnNaN::on_batch_end(std::int64_t batch, const Logs& logs, TrainContext& ctx) {
     const auto it = logs.find("loss");
     if (it != logs.end() && !std::isfinite(it->second)) {
-        std::fprintf(stderr, "Batch %lld: invalid loss, terminating training\n", static_cast<long long>(batch));
+        if (ctx.rank == 0)
+            std::fprintf(stderr, "Batch %lld: invalid loss, terminating training\n", static_cast<long long>(batch));
         terminated_ = true;
         ctx.stop_training = true;
     }

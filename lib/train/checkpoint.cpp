@@ -76,6 +76,7 @@ void ModelCheckpoint::on_epoch_end(int epoch, Logs& logs, TrainContext& ctx) {
     std::string path = filepath_;
     for (std::size_t pos; (pos = path.find("{epoch}")) != std::string::npos;)
         path.replace(pos, 7, std::to_string(epoch + 1));
+    if (ctx.rank != 0) return;  // the ranks' models are identical: one writer
     if (save_weights_only_) io::save_weights(ctx.model, path);
     else io::save(ctx.model, path);
     saved_.push_back(path);

@@ -1,5 +1,6 @@
 #include "xgrad/train/fit.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 
@@ -21,44 +22,83 @@ void check_pair(const char* op, const Tensor& x, const Tensor& y) {
     }
 }
 
-/// The one batching path of fit, evaluate and predict.
-data::DataLoader batches(const Tensor& x, const Tensor& y, std::int64_t batch_size, bool shuffle = false,
-                         std::uint64_t seed = 0) {
-    return data::DataLoader(data::Dataset(x, y), {.batch_size = batch_size, .shuffle = shuffle, .seed = seed});
+/// This process's place in a distributed pass (0 of 1 otherwise).
+struct Ranks {
+    int rank = 0;
+    int size = 1;
+    bool distributed = false;
+};
+
+Ranks ranks(bool distributed) {
+    if (!distributed) return {};
+    return {distributed::rank(), distributed::size(), true};
 }
 
-/// Running per-sample averages of the loss and each metric over one pass.
-class Averages {
+/// The one batching path of fit, evaluate and predict: whole batches, or
+/// when distributed this rank's shard of every global batch.
+data::DataLoader batches(const Tensor& x, const Tensor& y, std::int64_t batch_size, bool shuffle = false,
+                         std::uint64_t seed = 0, Ranks r = {}) {
+    return data::DataLoader(data::Dataset(x, y), {.batch_size = batch_size, .shuffle = shuffle, .seed = seed,
+                                                  .num_shards = r.size, .shard = r.rank});
+}
+
+/// Per-sample sums over a pass: [samples, loss·n, metric_i·n …]. Summed over
+/// the ranks of a distributed pass, they give every rank the averages over
+/// all samples.
+class Totals {
 public:
-    explicit Averages(const std::vector<metrics::Metric>& metrics) : metrics_(metrics), means_(metrics.size()) {}
+    explicit Totals(const std::vector<metrics::Metric>& metrics) : metrics_(metrics), sums_(2 + metrics.size()) {}
+    /// A batch of n samples whose mean loss is `loss`.
     void add(double loss, const Tensor& y_true, const Tensor& y_pred, std::int64_t n) {
-        loss_.update(loss, static_cast<double>(n));
-        for (std::size_t i = 0; i < metrics_.size(); ++i)
-            means_[i].update(metrics_[i](y_true, y_pred).item(), static_cast<double>(n));
+        const auto w = static_cast<double>(n);
+        sums_[0] += w;
+        sums_[1] += loss * w;
+        for (std::size_t i = 0; i < metrics_.size(); ++i) sums_[2 + i] += metrics_[i](y_true, y_pred).item() * w;
+    }
+    void add(const Totals& other) {
+        for (std::size_t i = 0; i < sums_.size(); ++i) sums_[i] += other.sums_[i];
+    }
+    /// Replaces the sums by their totals over all ranks (every rank calls it).
+    void all_reduce() {
+        Tensor t = from_vector(sums_, {static_cast<std::int64_t>(sums_.size())});
+        distributed::all_reduce(t);
+        std::copy_n(t.data<double>(), sums_.size(), sums_.begin());
     }
     Logs logs(const std::string& prefix = "") const {
-        Logs out{{prefix + "loss", loss_.result()}};
-        for (std::size_t i = 0; i < metrics_.size(); ++i) out[prefix + metrics_[i].name()] = means_[i].result();
+        const double n = sums_[0];
+        const auto mean = [n](double sum) { return n > 0 ? sum / n : 0.0; };
+        Logs out{{prefix + "loss", mean(sums_[1])}};
+        for (std::size_t i = 0; i < metrics_.size(); ++i) out[prefix + metrics_[i].name()] = mean(sums_[2 + i]);
         return out;
     }
 
 private:
     const std::vector<metrics::Metric>& metrics_;
-    metrics::Mean loss_;
-    std::vector<metrics::Mean> means_;
+    std::vector<double> sums_;
 };
 
 Logs evaluate_pass(nn::Module& model, const data::DataLoader& loader, const losses::Loss& loss,
-                   const std::vector<metrics::Metric>& metrics, ProgressBar* bar) {
+                   const std::vector<metrics::Metric>& metrics, ProgressBar* bar, bool distributed) {
     NoGradGuard no_grad;
-    Averages avg(metrics);
+    Totals totals(metrics);
     std::int64_t step = 0;
     for (const data::Batch& b : loader.epoch(0)) {
-        const Tensor pred = model(b.x, false);
-        avg.add(loss(b.y, pred).item(), b.y, pred, b.size());
-        if (bar) bar->update(++step, avg.logs());
+        if (b.size() > 0) {
+            const Tensor pred = model(b.x, false);
+            totals.add(loss(b.y, pred).item(), b.y, pred, b.size());
+        }
+        if (bar) bar->update(++step, totals.logs());
     }
-    return avg.logs();
+    if (distributed) totals.all_reduce();
+    return totals.logs();
+}
+
+/// Whether any rank asked to stop (every rank calls it when distributed).
+bool any_rank(bool stop, bool distributed) {
+    if (!distributed) return stop;
+    Tensor flag = scalar(stop ? 1.0 : 0.0, float64);
+    distributed::all_reduce(flag);
+    return flag.item() > 0;
 }
 
 }  // namespace
@@ -89,52 +129,74 @@ History fit(nn::Module& model, const Tensor& x_all, const Tensor& y_all, FitOpti
         y = slice(y, 0, 0, split_at);
     }
     if (x.size(0) == 0) throw ValueError("fit: no training samples");
+    const Ranks r = ranks(options.distributed);
+    const int verbose = r.rank == 0 ? options.verbose : 0;
+    if (r.distributed) {
+        // Every rank builds the same structure, then takes rank 0's weights.
+        Shape input_shape = x.shape();
+        input_shape[0] = -1;
+        model.ensure_built(input_shape);
+        distributed::broadcast_parameters(model);
+    }
     // Epoch e's order depends only on (seed, e), as for a hand-written loop
     // over the same DataLoader, so a run resumed at initial_epoch sees what
     // an uninterrupted run saw.
-    const data::DataLoader loader = batches(x, y, options.batch_size, options.shuffle, options.seed);
+    const data::DataLoader loader = batches(x, y, options.batch_size, options.shuffle, options.seed, r);
     const std::int64_t steps = loader.num_batches();
     std::optional<data::DataLoader> validation_loader;
-    if (validation) validation_loader.emplace(batches(validation->first, validation->second, options.batch_size));
+    if (validation)
+        validation_loader.emplace(batches(validation->first, validation->second, options.batch_size, false, 0, r));
 
     optim::Optimizer& optimizer = *options.optimizer;
     TrainContext ctx{model, optimizer, options.epochs, steps};
+    ctx.rank = r.rank;
+    ctx.world_size = r.size;
     History history;
     for (const CallbackPtr& cb : options.callbacks) cb->on_train_begin(ctx);
     for (int epoch = options.initial_epoch; epoch < options.epochs && !ctx.stop_training; ++epoch) {
         for (const CallbackPtr& cb : options.callbacks) cb->on_epoch_begin(epoch, ctx);
-        if (options.verbose > 0) out << "Epoch " << epoch + 1 << "/" << options.epochs << "\n";
-        ProgressBar bar(out, steps, options.verbose == 1 && !options.out && stdout_is_terminal());
+        if (verbose > 0) out << "Epoch " << epoch + 1 << "/" << options.epochs << "\n";
+        ProgressBar bar(out, steps, verbose == 1 && !options.out && stdout_is_terminal());
         model.train();
-        Averages avg(options.metrics);
+        Totals totals(options.metrics);
         const data::Epoch batches_of_epoch = loader.epoch(epoch);
         for (auto it = batches_of_epoch.begin(); it != batches_of_epoch.end(); ++it) {
             const std::int64_t b = it.index();
-            const Tensor& xb = it->x;
-            const Tensor& yb = it->y;
+            const std::int64_t n = it->size();
             for (const CallbackPtr& cb : options.callbacks) cb->on_batch_begin(b, ctx);
-            const Tensor pred = model(xb, true);
-            Tensor loss = options.loss(yb, pred);
-            for (const Tensor& penalty : model.losses()) loss = loss + penalty.to(loss.dtype());
+            Totals step_totals(options.metrics);
             optimizer.zero_grad();
-            loss.backward();
-            optimizer.step();
-            {
+            // A rank whose shard of the last global batch is empty only
+            // joins the averaging (with weight 0).
+            if (n > 0) {
+                const Tensor pred = model(it->x, true);
+                Tensor loss = options.loss(it->y, pred);
+                for (const Tensor& penalty : model.losses()) loss = loss + penalty.to(loss.dtype());
+                loss.backward();
                 NoGradGuard no_grad;
-                avg.add(loss.item(), yb, pred.detach(), it->size());
+                step_totals.add(loss.item(), it->y, pred.detach(), n);
             }
-            const Logs running = avg.logs();
-            if (options.verbose == 1) bar.update(b + 1, running);
+            if (r.distributed) {
+                distributed::average_gradients(model, n, options.gradient_averaging);
+                step_totals.all_reduce();
+            }
+            optimizer.step();
+            totals.add(step_totals);
+            const Logs running = totals.logs();
+            if (verbose == 1) bar.update(b + 1, running);
             for (const CallbackPtr& cb : options.callbacks) cb->on_batch_end(b, running, ctx);
+            ctx.stop_training = any_rank(ctx.stop_training, r.distributed);
             if (ctx.stop_training) break;
         }
-        Logs logs = avg.logs();
+        Logs logs = totals.logs();
         if (validation) {
-            for (const auto& [k, v] : evaluate_pass(model, *validation_loader, options.loss, options.metrics, nullptr))
+            for (const auto& [k, v] :
+                 evaluate_pass(model, *validation_loader, options.loss, options.metrics, nullptr, r.distributed))
                 logs["val_" + k] = v;
         }
         for (const CallbackPtr& cb : options.callbacks) cb->on_epoch_end(epoch, logs, ctx);
-        if (options.verbose > 0) bar.finish(logs);
+        ctx.stop_training = any_rank(ctx.stop_training, r.distributed);
+        if (verbose > 0) bar.finish(logs);
         history.append(epoch, logs);
     }
     for (const CallbackPtr& cb : options.callbacks) cb->on_train_end(ctx);
@@ -145,10 +207,13 @@ Logs evaluate(nn::Module& model, const Tensor& x, const Tensor& y, const Evaluat
     check_pair("evaluate", x, y);
     if (options.batch_size <= 0) throw ValueError("evaluate: batch_size must be positive");
     std::ostream& out = options.out ? *options.out : std::cout;
-    const data::DataLoader loader = batches(x, y, options.batch_size);
-    ProgressBar bar(out, loader.num_batches(), options.verbose == 1 && !options.out && stdout_is_terminal());
-    const Logs logs = evaluate_pass(model, loader, options.loss, options.metrics, options.verbose > 0 ? &bar : nullptr);
-    if (options.verbose > 0) bar.finish(logs);
+    const Ranks r = ranks(options.distributed);
+    const int verbose = r.rank == 0 ? options.verbose : 0;
+    const data::DataLoader loader = batches(x, y, options.batch_size, false, 0, r);
+    ProgressBar bar(out, loader.num_batches(), verbose == 1 && !options.out && stdout_is_terminal());
+    const Logs logs =
+        evaluate_pass(model, loader, options.loss, options.metrics, verbose > 0 ? &bar : nullptr, r.distributed);
+    if (verbose > 0) bar.finish(logs);
     return logs;
 }
 

@@ -25,6 +25,13 @@ struct TrainContext {
     int epochs;                  // total requested
     std::int64_t steps_per_epoch;
     bool stop_training = false;  // set to end fit() after the current epoch (or batch)
+    /// This process's rank and the number of ranks in a distributed fit()
+    /// (0 and 1 otherwise). Every rank runs the callbacks with the same logs;
+    /// those that write files or print (ModelCheckpoint, CSVLogger,
+    /// TerminateOnNaN) do so on rank 0 only, and a stop asked for on any
+    /// rank stops them all.
+    int rank = 0;
+    int world_size = 1;
 };
 
 class Callback {

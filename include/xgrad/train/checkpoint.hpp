@@ -52,7 +52,7 @@ public:
     void on_epoch_end(int epoch, Logs& logs, TrainContext& ctx) override;
     /// The best monitored value so far (NaN before the first).
     double best() const noexcept { return best_; }
-    /// Files written, in order.
+    /// Files written, in order (none on ranks other than 0).
     const std::vector<std::string>& saved() const noexcept { return saved_; }
 
 private:

@@ -14,12 +14,32 @@
 /// Each step: y = model(x, training=true); loss = loss_fn(y_true, y) + Σ
 /// model.losses(); backward; optimizer step (which applies constraints).
 /// A lower-level loop is just as easy: see examples/autodiff_demo.cpp.
+///
+/// Data-parallel across MPI ranks (xgrad/distributed), every rank runs the
+/// same program on the same data with `.distributed = true`:
+///
+///     distributed::Session session(&argc, &argv);            // mpirun -np 4 ./train
+///     History h = train::fit(model, x, y, {.optimizer = opt, .batch_size = 32, .distributed = true});
+///
+/// Rank 0's weights and buffers are broadcast first; each step every rank
+/// takes its shard of a global batch of batch_size × size() samples (the
+/// epoch's seeded order split as data::DataLoaderOptions::num_shards does),
+/// the gradients are averaged weighted by the ranks' sample counts before
+/// the optimizer step (clipping sees the averaged gradient), and the loss
+/// and metrics are summed over ranks, so every rank gets the same logs and
+/// History, which equal one process's on batches of batch_size × size()
+/// (to float rounding) for models without batch statistics or with
+/// synchronized batch normalization. Only rank 0 prints; callbacks run on
+/// every rank (see TrainContext::rank). Every rank must load the same
+/// checkpoint when resuming; a checkpoint holds no rank count, so it
+/// resumes on any number of ranks.
 #include <iosfwd>
 #include <memory>
 #include <optional>
 #include <utility>
 #include <vector>
 
+#include "xgrad/distributed/data_parallel.hpp"
 #include "xgrad/losses/losses.hpp"
 #include "xgrad/losses/metrics.hpp"
 #include "xgrad/nn/module.hpp"
@@ -53,8 +73,13 @@ struct FitOptions {
     int initial_epoch = 0;
     /// Use only the first `limit_samples` training samples (0 = all): quick runs.
     std::int64_t limit_samples = 0;
-    /// Where progress goes (stdout when null).
+    /// Where progress goes (stdout when null; rank 0 only when distributed).
     std::ostream* out = nullptr;
+    /// How gradients travel between ranks when `distributed`.
+    xgrad::distributed::GradientAveraging gradient_averaging{};
+    /// Data-parallel over all ranks (see above); distributed::init() first.
+    /// batch_size is then per rank, validation is sharded the same way.
+    bool distributed = false;
 };
 
 /// Trains `model` on (x, y); returns the per-epoch History.
@@ -66,6 +91,9 @@ struct EvaluateOptions {
     std::int64_t batch_size = 32;
     int verbose = 0;
     std::ostream* out = nullptr;
+    /// Each rank evaluates its shard and the sums are combined: every rank
+    /// gets the values over all of (x, y). Only rank 0 prints.
+    bool distributed = false;
 };
 
 /// Loss (without regularization terms, as Keras reports it) and metrics over

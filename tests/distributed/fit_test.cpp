@@ -1,0 +1,198 @@
+// fit(…, {.distributed = true}) across ranks (see mpi_session.hpp for how
+// the test runs): every rank ends with the weights, logs and History of one
+// process training on the global batches.
+#include <filesystem>
+#include <sstream>
+#include <unistd.h>
+
+#include "../test_helpers.hpp"
+#include "mpi_session.hpp"
+#include "xgrad/nn/dense.hpp"
+#include "xgrad/nn/regularizers.hpp"
+#include "xgrad/nn/sequential.hpp"
+#include "xgrad/ops/reduction.hpp"
+#include "xgrad/ops/shape_ops.hpp"
+#include "xgrad/optim/sgd.hpp"
+#include "xgrad/train/checkpoint.hpp"
+#include "xgrad/train/fit.hpp"
+
+using namespace xgrad;
+using namespace xgrad::nn;
+namespace dist = xgrad::distributed;
+
+using xgrad_test::MpiSession;
+BOOST_TEST_GLOBAL_FIXTURE(MpiSession);
+
+namespace {
+
+/// A float64 classifier with an L2 penalty (its gradient is added on every
+/// rank and must not count twice); rank-dependent initial weights, so only
+/// fit's broadcast makes the ranks agree.
+Sequential classifier(std::uint64_t seed) {
+    manual_seed(seed + static_cast<std::uint64_t>(dist::rank()));
+    Sequential model{Dense(8, "tanh").kernel_regularizer(L2(0.01)), Dense(3, "softmax")};
+    model.to(float64);
+    model.ensure_built({-1, 4});
+    return model;
+}
+
+/// 69 samples: with 16 per rank on two ranks, global batches of 32, 32, 5 (3 + 2).
+std::pair<Tensor, Tensor> samples(std::int64_t n, std::uint64_t seed) {
+    Generator g(seed);
+    const Tensor x = normal({n, 4}, 0.0, 1.0, float64, g);
+    const Tensor y = argmax(slice(x, 1, 0, 3), 1);  // learnable labels
+    return {x, y};
+}
+
+train::FitOptions options(std::shared_ptr<optim::Optimizer> opt, int epochs, std::int64_t batch_size,
+                          bool distributed) {
+    train::FitOptions o;
+    o.loss = "sparse_categorical_crossentropy";
+    o.optimizer = std::move(opt);
+    o.metrics = {"accuracy"};
+    o.epochs = epochs;
+    o.batch_size = batch_size;
+    o.verbose = 0;
+    o.distributed = distributed;
+    o.gradient_averaging.bucket_bytes = 256;  // several buckets
+    return o;
+}
+
+std::shared_ptr<optim::SGD> sgd(Sequential& model) {
+    return std::make_shared<optim::SGD>(model, optim::SGDOptions().learning_rate(0.2).momentum(0.9).global_clipnorm(1.0));
+}
+
+void check_same_weights(const Sequential& a, const Sequential& b) {
+    const auto wa = a.get_weights(), wb = b.get_weights();
+    BOOST_TEST_REQUIRE(wa.size() == wb.size());
+    for (std::size_t i = 0; i < wa.size(); ++i) BOOST_TEST(xgrad_test::allclose(wb[i], wa[i], 1e-12, 1e-12));
+}
+
+/// A folder every rank sees (rank 0 names it after its pid), removed by rank 0.
+struct SharedDir {
+    std::filesystem::path path;
+    SharedDir() {
+        Tensor pid = scalar(static_cast<double>(::getpid()), int64);
+        dist::broadcast(pid);
+        path = std::filesystem::temp_directory_path() / ("xgrad_dist_" + std::to_string(static_cast<std::int64_t>(pid.item())));
+        if (dist::rank() == 0) std::filesystem::create_directories(path);
+        dist::barrier();
+    }
+    ~SharedDir() {
+        dist::barrier();
+        std::error_code ec;
+        if (dist::rank() == 0) std::filesystem::remove_all(path, ec);
+    }
+    std::string file(const std::string& name) const { return (path / name).string(); }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(distributed_fit)
+
+BOOST_AUTO_TEST_CASE(ranks_end_with_the_weights_logs_and_history_of_one_process) {
+    const auto [x, y] = samples(69, 3);
+    const auto [xv, yv] = samples(21, 4);
+    Sequential alone = classifier(7);
+    dist::broadcast_parameters(alone);  // rank 0's initial weights, as fit broadcasts them
+    auto opt_alone = sgd(alone);
+    train::FitOptions a = options(opt_alone, 3, 16 * dist::size(), false);
+    a.validation_data = {{xv, yv}};
+    const train::History h_alone = train::fit(alone, x, y, a);
+
+    Sequential together = classifier(7);
+    auto opt_together = sgd(together);
+    train::FitOptions t = options(opt_together, 3, 16, true);
+    t.validation_data = {{xv, yv}};
+    const train::History h_together = train::fit(together, x, y, t);
+
+    check_same_weights(alone, together);
+    BOOST_TEST(opt_together->iterations() == opt_alone->iterations());
+    // Losses to float64 rounding; accuracy is a float32 mean per batch, so
+    // other batch splits round it differently.
+    for (const auto& [key, tolerance] : {std::pair{"loss", 1e-12}, {"val_loss", 1e-12}, {"accuracy", 1e-6},
+                                         {"val_accuracy", 1e-6}}) {
+        BOOST_TEST_CONTEXT(key) {
+            BOOST_TEST(h_together[key] == h_alone[key],
+                       boost::test_tools::tolerance(tolerance) << boost::test_tools::per_element());
+        }
+    }
+    // The labels are learnable: training got somewhere.
+    BOOST_TEST(h_together["accuracy"].back() > 0.6);
+    // evaluate(distributed) agrees with evaluate on one process.
+    const train::Logs e_alone =
+        train::evaluate(alone, xv, yv, {.loss = "sparse_categorical_crossentropy", .metrics = {"accuracy"}});
+    const train::Logs e_together = train::evaluate(
+        together, xv, yv,
+        {.loss = "sparse_categorical_crossentropy", .metrics = {"accuracy"}, .batch_size = 4, .distributed = true});
+    BOOST_TEST(e_together.at("loss") == e_alone.at("loss"), boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(e_together.at("accuracy") == e_alone.at("accuracy"), boost::test_tools::tolerance(1e-6));
+}
+
+BOOST_AUTO_TEST_CASE(only_rank_0_prints_and_writes_checkpoints) {
+    const auto [x, y] = samples(40, 5);
+    SharedDir dir;
+    Sequential model = classifier(8);
+    train::FitOptions o = options(sgd(model), 2, 8, true);
+    std::ostringstream out;
+    o.out = &out;
+    o.verbose = 2;
+    auto checkpoint = std::make_shared<train::ModelCheckpoint>(dir.file("model_{epoch}.xgrad"));
+    o.callbacks = {checkpoint};
+    train::fit(model, x, y, o);
+    if (dist::rank() == 0) {
+        BOOST_TEST(out.str().find("Epoch 2/2") != std::string::npos);
+        BOOST_TEST(checkpoint->saved().size() == 2u);
+    } else {
+        BOOST_TEST(out.str().empty());
+        BOOST_TEST(checkpoint->saved().empty());
+    }
+    dist::barrier();
+    BOOST_TEST(std::filesystem::exists(dir.file("model_2.xgrad")));
+}
+
+BOOST_AUTO_TEST_CASE(a_stop_asked_for_on_one_rank_stops_every_rank) {
+    const auto [x, y] = samples(64, 6);
+    Sequential model = classifier(9);
+    auto opt = sgd(model);
+    train::FitOptions o = options(opt, 3, 8, true);
+    auto stop_on_last_rank = std::make_shared<train::LambdaCallback>();
+    stop_on_last_rank->batch_end = [](std::int64_t batch, const train::Logs&, train::TrainContext& ctx) {
+        if (batch == 1 && ctx.rank == ctx.world_size - 1) ctx.stop_training = true;
+    };
+    o.callbacks = {stop_on_last_rank};
+    const train::History h = train::fit(model, x, y, o);
+    BOOST_TEST(opt->iterations() == 2);  // batches 0 and 1 of the first epoch
+    BOOST_TEST(h.size() == 1u);
+}
+
+// A checkpoint written by a distributed run holds no rank count: here each
+// rank resumes it alone, on batches of the old global size, and ends where
+// one process training throughout ends.
+BOOST_AUTO_TEST_CASE(checkpoints_resume_on_another_number_of_ranks) {
+    const auto [x, y] = samples(69, 10);
+    const std::int64_t global_batch = 16 * dist::size();
+    Sequential alone = classifier(11);
+    dist::broadcast_parameters(alone);
+    train::fit(alone, x, y, options(sgd(alone), 3, global_batch, false));
+
+    SharedDir dir;
+    const std::string path = dir.file("ckpt.safetensors");
+    {
+        Sequential together = classifier(11);
+        auto opt = sgd(together);
+        train::fit(together, x, y, options(opt, 2, 16, true));
+        if (dist::rank() == 0) train::save_checkpoint(path, together, *opt, 2);
+        dist::barrier();
+    }
+    Sequential resumed = classifier(12);
+    auto opt = sgd(resumed);
+    const int epoch = train::load_checkpoint(path, resumed, *opt);
+    BOOST_TEST(epoch == 2);
+    train::FitOptions o = options(opt, 3, global_batch, false);
+    o.initial_epoch = epoch;
+    train::fit(resumed, x, y, o);
+    check_same_weights(alone, resumed);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

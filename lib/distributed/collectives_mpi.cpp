@@ -7,9 +7,12 @@
 #include <algorithm>
 #include <array>
 #include <climits>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
+#include "watchdog.hpp"
 #include "xgrad/distributed/collectives.hpp"
 
 namespace xgrad::distributed {
@@ -25,6 +28,9 @@ void check(int code, const char* what) {
     MPI_Error_string(code, text, &length);
     throw DistributedError(std::string(what) + ": " + std::string(text, static_cast<std::size_t>(length)));
 }
+
+using detail::watchdog;
+using Span = detail::Watchdog::Span;
 
 void require_started(const char* op) {
     if (!initialized()) throw DistributedError(std::string(op) + ": call distributed::init() first");
@@ -110,13 +116,47 @@ void init(int* argc, char*** argv) {
     }
     // Errors become exceptions instead of aborting every rank.
     check(MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN), "MPI_Comm_set_errhandler");
+    if (const char* env = std::getenv("XGRAD_DISTRIBUTED_TIMEOUT")) {
+        char* end = nullptr;
+        const double seconds = std::strtod(env, &end);
+        if (end == env || *end != '\0' || !(seconds >= 0))
+            throw ValueError(std::string("XGRAD_DISTRIBUTED_TIMEOUT: expected seconds >= 0, got \"") + env + "\"");
+        watchdog().set_timeout(seconds);
+    }
+    watchdog().start(rank());
 }
 
 void finalize() {
-    if (!initialized_here || !initialized()) return;
+    if (!initialized_here || !initialized()) {
+        watchdog().stop();
+        return;
+    }
     initialized_here = false;
-    check(MPI_Finalize(), "MPI_Finalize");
+    int code = MPI_SUCCESS;
+    {
+        // MPI_Finalize waits for every rank: bounded like a collective.
+        const Span span(watchdog(), "MPI_Finalize");
+        code = MPI_Finalize();
+    }
+    watchdog().stop();
+    check(code, "MPI_Finalize");
 }
+
+void abort(const std::string& reason, int code) {
+    int r = 0;
+    if (initialized()) MPI_Comm_rank(MPI_COMM_WORLD, &r);
+    std::fprintf(stderr, "xgrad: rank %d: %s\n", r, reason.c_str());
+    std::fflush(stderr);
+    if (initialized()) MPI_Abort(MPI_COMM_WORLD, code);
+    std::exit(code);
+}
+
+void set_timeout(double seconds) {
+    if (!(seconds >= 0)) throw ValueError("distributed::set_timeout: seconds must be >= 0, got " + std::to_string(seconds));
+    watchdog().set_timeout(seconds);
+}
+
+double timeout() noexcept { return watchdog().timeout(); }
 
 bool initialized() noexcept {
     int started = 0, ended = 0;
@@ -140,6 +180,7 @@ int size() {
 }
 
 void all_reduce(Tensor& t, ReduceOp op) {
+    const Span span(watchdog(), "all_reduce");
     agree("all_reduce", t, static_cast<std::int64_t>(op), false);
     if (op == ReduceOp::mean && !is_floating(t.dtype()))
         throw DtypeError(std::string("all_reduce: a mean needs a floating dtype, got ") + std::string(dtype_name(t.dtype())));
@@ -155,6 +196,7 @@ void all_reduce(Tensor& t, ReduceOp op) {
 }
 
 void broadcast(Tensor& t, int root) {
+    const Span span(watchdog(), "broadcast");
     agree("broadcast", t, root, false);
     if (root < 0 || root >= size())
         throw ValueError("broadcast: root " + std::to_string(root) + " is not a rank (size " + std::to_string(size()) + ")");
@@ -168,6 +210,7 @@ void broadcast(Tensor& t, int root) {
 }
 
 Tensor all_gather(const Tensor& t) {
+    const Span span(watchdog(), "all_gather");
     const Tensor rows = t.rank() == 0 ? t.reshape({1}) : t;
     const std::vector<Descriptor> all = agree("all_gather", rows, 0, true);
     const std::int64_t inner = rows.size(0) == 0 ? 0 : rows.numel() / rows.size(0);
@@ -193,6 +236,7 @@ Tensor all_gather(const Tensor& t) {
 
 void barrier() {
     require_started("barrier");
+    const Span span(watchdog(), "barrier");
     check(MPI_Barrier(MPI_COMM_WORLD), "barrier");
 }
 

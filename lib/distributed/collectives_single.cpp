@@ -1,5 +1,7 @@
 // distributed:: without MPI: one process, rank 0 of 1; collectives leave
 // their tensors as they are (collectives_mpi.cpp is the MPI build's).
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "xgrad/distributed/collectives.hpp"
@@ -9,6 +11,7 @@ namespace xgrad::distributed {
 namespace {
 
 bool started = false;
+double timeout_seconds = 600.0;  // nothing waits in one process; kept for the API
 
 void require_started(const char* op) {
     if (!started) throw DistributedError(std::string(op) + ": call distributed::init() first");
@@ -20,6 +23,18 @@ bool available() noexcept { return false; }
 void init(int*, char***) { started = true; }
 void finalize() { started = false; }
 bool initialized() noexcept { return started; }
+
+void abort(const std::string& reason, int code) {
+    std::fprintf(stderr, "xgrad: rank 0: %s\n", reason.c_str());
+    std::exit(code);
+}
+
+void set_timeout(double seconds) {
+    if (!(seconds >= 0)) throw ValueError("distributed::set_timeout: seconds must be >= 0, got " + std::to_string(seconds));
+    timeout_seconds = seconds;
+}
+
+double timeout() noexcept { return timeout_seconds; }
 
 int rank() {
     require_started("distributed::rank");

@@ -87,4 +87,15 @@ BOOST_AUTO_TEST_CASE(ranks_that_disagree_get_a_clear_error) {
     BOOST_TEST(values(fine) == std::vector<double>(2, dist::size()), boost::test_tools::per_element());
 }
 
+// A failing rank ends the job within the timeout: distributed/failures
+// checks that end to end; here only the setting.
+BOOST_AUTO_TEST_CASE(timeout_setting) {
+    const double before = dist::timeout();
+    BOOST_TEST(before == 600.0);  // the tests' environment leaves the default
+    dist::set_timeout(2.5);
+    BOOST_TEST(dist::timeout() == 2.5);
+    CHECK_THROWS_WITH(dist::set_timeout(-1), ValueError, "seconds must be >= 0, got -1");
+    dist::set_timeout(before);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -20,9 +20,24 @@
 /// same calls run as a single process: rank 0 of 1, and every collective
 /// leaves its tensor as it is. available() tells which.
 ///
+/// A rank that fails must not leave the others waiting in a collective
+/// forever (MPI cannot drop a rank and go on). So:
+///  - a rank that dies, or exits without finalize(), makes mpirun end the
+///    job at once, reporting which rank;
+///  - an exception leaving a Session skips MPI_Finalize (which would wait
+///    for the others), so the process exits and mpirun ends the job; a
+///    program that catches an error it cannot recover from calls abort();
+///  - a collective (or finalize()) that waits longer than timeout() for the
+///    others prints which rank and operation waited and aborts the job
+///    (MPI_Abort), so a hung or diverged rank costs at most the timeout.
+///
 /// Thread safety: collectives are called from one thread at a time (MPI is
 /// initialized with MPI_THREAD_SERIALIZED); tensors they change must not be
-/// used by other threads meanwhile.
+/// used by other threads meanwhile. A watchdog thread (started by init(),
+/// joined by finalize()) only reads the clock and may call MPI_Abort.
+#include <exception>
+#include <string>
+
 #include "xgrad/core/error.hpp"
 #include "xgrad/core/tensor.hpp"
 
@@ -49,11 +64,25 @@ bool initialized() noexcept;
 int rank();
 int size();
 
-/// init() on construction, finalize() on destruction.
+/// Ends every rank's process now: prints "xgrad: rank R: <reason>" to
+/// stderr and calls MPI_Abort (without MPI: std::exit(code)).
+[[noreturn]] void abort(const std::string& reason, int code = 1);
+
+/// How long a collective may wait for the other ranks before the job is
+/// aborted, in seconds (0: forever). Default 600, or the environment's
+/// XGRAD_DISTRIBUTED_TIMEOUT when init() runs. ValueError when negative.
+void set_timeout(double seconds);
+double timeout() noexcept;
+
+/// init() on construction, finalize() on destruction, except while an
+/// exception unwinds: then MPI is left unfinalized so that mpirun, seeing
+/// the process end, stops the other ranks instead of this one waiting for them.
 class Session {
 public:
     explicit Session(int* argc = nullptr, char*** argv = nullptr) { init(argc, argv); }
-    ~Session() { finalize(); }
+    ~Session() {
+        if (std::uncaught_exceptions() == 0) finalize();
+    }
     Session(const Session&) = delete;
     Session& operator=(const Session&) = delete;
 };

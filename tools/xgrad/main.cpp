@@ -13,6 +13,7 @@
 #include <iostream>
 #include <limits>
 #include <map>
+#include <optional>
 #include <string>
 
 #include <xgrad/xgrad.hpp>
@@ -58,6 +59,11 @@ train options:
                         and step; shown also when training diverges
   --diagnose-every N    record every N-th step (default 100)
   --verbose N           0 silent, 1 progress bar (default), 2 one line per epoch
+
+  Under mpirun (e.g. mpirun -np 4 xgrad train …) training is data-parallel:
+  each rank takes --batch-size samples of every global batch of
+  batch size × ranks, only rank 0 prints and writes files, and a rank that
+  fails ends the job (XGRAD_DISTRIBUTED_TIMEOUT bounds waiting, default 600 s).
 
   Flags are checked before the dataset is loaded (exit code 2 on a bad one).
   A run whose loss becomes NaN or infinite stops with an error (exit code 1).
@@ -127,6 +133,11 @@ int run_summary(const cli::Options& o) {
     return 0;
 }
 
+/// Whether mpirun (Open MPI's, or a PMI launcher) started this process.
+bool launched_by_mpirun() {
+    return std::getenv("OMPI_COMM_WORLD_SIZE") || std::getenv("PMI_SIZE") || std::getenv("PMIX_RANK");
+}
+
 int run_train(const cli::Options& o) {
     o.check_known({"model", "activation", "init", "optimizer", "lr", "clipvalue", "clipnorm", "global-clipnorm",
                    "epochs", "batch-size", "seed", "limit", "data", "history", "plot", "verbose", "diagnose",
@@ -142,6 +153,12 @@ int run_train(const cli::Options& o) {
     const std::int64_t diagnose_every = o.get_int("diagnose-every", 100, 1, max_count);
     const std::string diagnosis_svg = o.get("diagnose", "");
     if (!diagnosis_svg.empty()) check_writable(o, "diagnose");
+    const bool data_parallel = distributed::initialized() && distributed::size() > 1;
+    const bool writer = !data_parallel || distributed::rank() == 0;  // prints and writes files
+    if (data_parallel && writer && verbose > 0)
+        std::printf("data-parallel on %d ranks: %lld samples per rank per step (global batch %lld)\n",
+                    distributed::size(), static_cast<long long>(batch_size),
+                    static_cast<long long>(batch_size * distributed::size()));
     manual_seed(seed);
     nn::Sequential model = build_model(o);
     const bool selu = o.get("model", "bn-mlp") == "selu100";
@@ -168,35 +185,37 @@ int run_train(const cli::Options& o) {
     fit.limit_samples = limit;
     fit.verbose = static_cast<int>(verbose);
     fit.validation_data = {{x_valid, valid.y()}};
+    fit.distributed = data_parallel;
     std::shared_ptr<train::GradientMonitor> monitor;
     if (o.has("diagnose")) {
         monitor = std::make_shared<train::GradientMonitor>(
-            train::GradientMonitorOptions{.every = diagnose_every, .print_each_epoch = verbose > 0});
+            train::GradientMonitorOptions{.every = diagnose_every, .print_each_epoch = verbose > 0 && writer});
         fit.callbacks.push_back(monitor);
     }
     const auto report = [&] {
-        if (monitor && !diagnosis_svg.empty()) monitor->write_svg(diagnosis_svg);
+        if (monitor && !diagnosis_svg.empty() && writer) monitor->write_svg(diagnosis_svg);
     };
     train::History history;
     try {
         history = fit_or_fail(model, x_train, train.y(), fit, "train");
     } catch (const Error&) {
         // A run that diverged is when the diagnosis matters most.
-        if (monitor) {
+        if (monitor && writer) {
             monitor->print(std::cerr);
             report();
         }
         throw;
     }
     report();
-    if (o.has("history")) history.write_csv(o.get("history", ""));
-    if (o.has("plot")) history.write_svg(o.get("plot", ""));
+    if (writer && o.has("history")) history.write_csv(o.get("history", ""));
+    if (writer && o.has("plot")) history.write_svg(o.get("plot", ""));
 
     train::EvaluateOptions eval;
     eval.loss = fit.loss;
     eval.metrics = fit.metrics;
+    eval.distributed = data_parallel;
     const train::Logs test = train::evaluate(model, x_test, data.y_test, eval);
-    std::printf("test accuracy: %.4f  test loss: %.4f\n", test.at("accuracy"), test.at("loss"));
+    if (writer) std::printf("test accuracy: %.4f  test loss: %.4f\n", test.at("accuracy"), test.at("loss"));
     return 0;
 }
 
@@ -289,8 +308,10 @@ int run_transfer(const cli::Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    std::optional<distributed::Session> session;
     try {
         const cli::Options o = cli::Options::parse(argc, argv);
+        if (o.command == "train" && launched_by_mpirun()) session.emplace(&argc, &argv);
         if (o.command == "help" || o.has("help")) {
             std::cout << usage;
             return 0;
@@ -307,6 +328,8 @@ int main(int argc, char** argv) {
         std::cerr << "xgrad: " << e.what() << "\n(run `xgrad --help` for the options)\n";
         return 2;
     } catch (const std::exception& e) {  // xgrad::Error, and e.g. std::bad_alloc from a huge --batch-size
+        // Another rank may be waiting in a collective for this one: end the job.
+        if (session && distributed::size() > 1) distributed::abort(std::string("xgrad: ") + e.what());
         std::cerr << "xgrad: " << e.what() << "\n";
         return 1;
     }

@@ -329,7 +329,7 @@ int main(int argc, char** argv) {
         return 2;
     } catch (const std::exception& e) {  // xgrad::Error, and e.g. std::bad_alloc from a huge --batch-size
         // Another rank may be waiting in a collective for this one: end the job.
-        if (session && distributed::size() > 1) distributed::abort(std::string("xgrad: ") + e.what());
+        if (session && distributed::size() > 1) distributed::abort(e.what());
         std::cerr << "xgrad: " << e.what() << "\n";
         return 1;
     }

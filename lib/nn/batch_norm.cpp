@@ -7,7 +7,8 @@
 // written in differentiable ops instead, recomputing the statistics from x,
 // so higher-order gradients flow through them. Any other axis, and
 // inference, is a composite of differentiable primitives (mean, var, rsqrt,
-// sub, mul, add), whose backward rules give the gradient.
+// sub, mul, add), whose backward rules give the gradient; so is synchronized
+// training, whose per-channel sums cross the ranks through sum_across_ranks.
 #include "xgrad/nn/batch_norm.hpp"
 
 #include <algorithm>
@@ -17,6 +18,7 @@
 
 #include "xgrad/autograd/grad_mode.hpp"
 #include "xgrad/autograd/node.hpp"
+#include "xgrad/distributed/collectives.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/math.hpp"
 #include "xgrad/ops/reduction.hpp"
@@ -202,7 +204,8 @@ Tensor fused_training_batch_norm(const Tensor& x, const Tensor& gamma, const Ten
 }  // namespace
 
 Tensor batch_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, Tensor moving_mean,
-                  Tensor moving_variance, bool training, double momentum, double epsilon, std::int64_t axis) {
+                  Tensor moving_variance, bool training, double momentum, double epsilon, std::int64_t axis,
+                  bool synchronized) {
     if (!is_floating(x.dtype())) {
         throw DtypeError("batch_normalization: expected a floating dtype (float32 or float64), got " +
                          std::string(dtype_name(x.dtype())));
@@ -230,7 +233,8 @@ Tensor batch_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, Tens
     for (std::int64_t i = 0; i < rank; ++i)
         if (i != ax) reduced.push_back(i);
 
-    if (training && ax == rank - 1) {
+    synchronized = synchronized && training && distributed::initialized() && distributed::size() > 1;
+    if (training && ax == rank - 1 && !synchronized && x.numel() > 0) {
         for (const auto& [what, t] : {std::pair{"gamma", &gamma}, std::pair{"beta", &beta}}) {
             if (t->defined() && t->dtype() != x.dtype()) {
                 throw DtypeError(std::string("batch_normalization: ") + what + " is " +
@@ -242,10 +246,29 @@ Tensor batch_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, Tens
     }
     Tensor mu, inv_std;  // both [1, …, C, …, 1]
     if (training) {
-        mu = mean(x, reduced, true);
-        const Tensor sigma2 = var(x, reduced, true, /*ddof=*/0);  // biased, as Keras
+        Tensor sigma2;
+        const auto rows = static_cast<double>(x.numel() / channels);
+        if (synchronized) {
+            // The global batch's statistics: per-channel sums over every
+            // rank's rows, weighted in backward by this rank's rows.
+            Tensor total_rows = scalar(rows, float64);
+            distributed::all_reduce(total_rows);
+            const double n = total_rows.item();
+            if (n == 0) throw ValueError("batch_normalization: no rank has rows to normalize");
+            mu = distributed::sum_across_ranks(sum(x, reduced, true), rows) * (1.0 / n);
+            const Tensor centered = x - mu;
+            sigma2 = distributed::sum_across_ranks(sum(centered * centered, reduced, true), rows) * (1.0 / n);
+        } else if (rows == 0) {
+            // An empty batch (a rank's empty shard): an empty output, no statistics.
+            mu = sum(x, reduced, true);
+            sigma2 = mu;
+        } else {
+            mu = mean(x, reduced, true);
+            sigma2 = var(x, reduced, true, /*ddof=*/0);  // biased, as Keras
+        }
         inv_std = rsqrt(sigma2 + epsilon);
         NoGradGuard no_grad;
+        if (!synchronized && rows == 0) moving_mean = moving_variance = Tensor();  // no statistics to learn from
         // moving ← moving·momentum + batch·(1 − momentum)
         if (moving_mean.defined()) moving_mean.mul_(momentum).add_(reshape(mu.detach(), {channels}), 1.0 - momentum);
         if (moving_variance.defined()) {
@@ -276,6 +299,7 @@ const Options<BatchNormalization>& BatchNormalization::options() {
                                     .add("epsilon", &B::epsilon_, require::non_negative)
                                     .add("center", &B::center_, OptionKind::before_build)
                                     .add("scale", &B::scale_, OptionKind::before_build)
+                                    .add("synchronized", &B::synchronized_)
                                     .add("beta_initializer", &B::beta_initializer_)
                                     .add("gamma_initializer", &B::gamma_initializer_)
                                     .add("moving_mean_initializer", &B::moving_mean_initializer_)
@@ -324,7 +348,7 @@ Tensor BatchNormalization::forward(const Tensor& x, bool training) {
     const bool use_batch_statistics = training && trainable();
     return functional::batch_norm(x, scale_ ? weight("gamma") : Tensor(), center_ ? weight("beta") : Tensor(),
                                   weight("moving_mean"), weight("moving_variance"), use_batch_statistics, momentum_,
-                                  epsilon_, axis_);
+                                  epsilon_, axis_, synchronized_);
 }
 
 std::vector<Tensor> BatchNormalization::losses() const {

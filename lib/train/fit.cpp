@@ -166,13 +166,14 @@ History fit(nn::Module& model, const Tensor& x_all, const Tensor& y_all, FitOpti
             for (const CallbackPtr& cb : options.callbacks) cb->on_batch_begin(b, ctx);
             Totals step_totals(options.metrics);
             optimizer.zero_grad();
-            // A rank whose shard of the last global batch is empty only
-            // joins the averaging (with weight 0).
+            // A rank whose shard of the last global batch is empty still runs
+            // forward and backward, for the collectives of synchronized batch
+            // normalization; its gradients carry weight 0 in the averaging.
+            const Tensor pred = model(it->x, true);
+            Tensor loss = options.loss(it->y, pred);
+            for (const Tensor& penalty : model.losses()) loss = loss + penalty.to(loss.dtype());
+            loss.backward();
             if (n > 0) {
-                const Tensor pred = model(it->x, true);
-                Tensor loss = options.loss(it->y, pred);
-                for (const Tensor& penalty : model.losses()) loss = loss + penalty.to(loss.dtype());
-                loss.backward();
                 NoGradGuard no_grad;
                 step_totals.add(loss.item(), it->y, pred.detach(), n);
             }

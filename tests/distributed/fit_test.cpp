@@ -7,6 +7,7 @@
 
 #include "../test_helpers.hpp"
 #include "mpi_session.hpp"
+#include "xgrad/nn/batch_norm.hpp"
 #include "xgrad/nn/dense.hpp"
 #include "xgrad/nn/regularizers.hpp"
 #include "xgrad/nn/sequential.hpp"
@@ -164,6 +165,34 @@ BOOST_AUTO_TEST_CASE(a_stop_asked_for_on_one_rank_stops_every_rank) {
     const train::History h = train::fit(model, x, y, o);
     BOOST_TEST(opt->iterations() == 2);  // batches 0 and 1 of the first epoch
     BOOST_TEST(h.size() == 1u);
+}
+
+/// Dense → BatchNormalization → Dense in float64, the same initial weights on every rank.
+Sequential bn_classifier(bool synchronized) {
+    manual_seed(13);
+    Sequential model{Dense(8), BatchNormalization().synchronized(synchronized).momentum(0.9), Dense(3, "softmax")};
+    model.to(float64);
+    model.ensure_built({-1, 4});
+    return model;
+}
+
+// 65 samples, 16 per rank: global batches 32, 32 and 1, so on two ranks the
+// last step has one row on rank 0 and none on rank 1 (which still joins the
+// statistics' all-reduces).
+BOOST_AUTO_TEST_CASE(synchronized_batch_norm_trains_as_one_process) {
+    const auto [x, y] = samples(65, 14);
+    Sequential alone = bn_classifier(false);
+    train::fit(alone, x, y, options(sgd(alone), 2, 16 * dist::size(), false));
+    Sequential together = bn_classifier(true);
+    train::fit(together, x, y, options(sgd(together), 2, 16, true));
+    check_same_weights(alone, together);  // moving statistics included
+    BOOST_TEST(!xgrad_test::allclose(together[1]->weight("moving_mean"), bn_classifier(true)[1]->weight("moving_mean"),
+                                     1e-3, 1e-3));
+    if (dist::size() < 2) return;
+    // Local statistics (each rank its own rows) are a different computation.
+    Sequential local = bn_classifier(false);
+    train::fit(local, x, y, options(sgd(local), 2, 16, true));
+    BOOST_TEST(!xgrad_test::allclose(local[1]->weight("moving_mean"), alone[1]->weight("moving_mean"), 1e-6, 1e-6));
 }
 
 // A checkpoint written by a distributed run holds no rank count: here each

@@ -281,4 +281,30 @@ BOOST_AUTO_TEST_CASE(clone_has_independent_statistics) {
     BOOST_TEST(values(bn.weight("moving_mean"))[0] == 0.0398, tt::tolerance(1e-5));
 }
 
+// A rank's empty shard in data-parallel training: an empty output, no
+// statistics learned, and gradients (zeros) for gamma and beta.
+BOOST_AUTO_TEST_CASE(empty_batch_leaves_the_statistics_alone) {
+    BatchNormalization bn;
+    bn.ensure_built({-1, 2});
+    const Tensor x = zeros({0, 2}).requires_grad_();
+    const Tensor y = bn(x, true);
+    BOOST_TEST(y.shape() == Shape({0, 2}));
+    sum(y).backward();
+    BOOST_TEST(values(bn.weight("moving_mean")) == std::vector<double>({0, 0}), tt::per_element());
+    BOOST_TEST(values(bn.weight("moving_variance")) == std::vector<double>({1, 1}), tt::per_element());
+    BOOST_TEST(values(bn.weight("gamma").grad()) == std::vector<double>({0, 0}), tt::per_element());
+}
+
+// synchronized is saved with the layer; on one process (no MPI session
+// here) the layer computes what the ordinary one does.
+BOOST_AUTO_TEST_CASE(synchronized_option) {
+    BatchNormalization sync;
+    sync.synchronized(true);
+    BOOST_TEST(sync.config().at("synchronized") == "true");
+    BOOST_TEST(static_cast<const BatchNormalization&>(*BatchNormalization::from_config(sync.config())).synchronized());
+    BatchNormalization plain;
+    BOOST_TEST(allclose(sync(batch(), true), plain(batch(), true), 0, 0));
+    BOOST_TEST(allclose(sync.weight("moving_variance"), plain.weight("moving_variance"), 0, 0));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -100,5 +100,20 @@ Tensor all_gather(const Tensor& t);
 /// Returns when every rank has called it.
 void barrier();
 
+/// The elementwise sum of `x` over all ranks, differentiable (op
+/// "sum_across_ranks"): the building block of synchronized batch
+/// normalization. Every rank must run its forward and, when x requires
+/// grad, its backward, in the same order.
+///
+/// Backward: the gradient reaching rank r's x is Σ_s w_s·g_s / w_r, with g_s
+/// rank s's output gradient and w = `weight`. That is the exact gradient of
+/// the data-parallel objective Σ_r w_r·L_r / Σ w once average_gradients()
+/// has weighted rank r's gradients by w_r: pass the rank's sample count (or
+/// anything proportional to it, such as its rows). A rank with weight 0
+/// (no samples this step) gets a zero gradient; with equal weights the
+/// backward is the plain sum of the gradients. Without MPI, or on one rank,
+/// the identity.
+Tensor sum_across_ranks(const Tensor& x, double weight = 1.0);
+
 }  // namespace distributed
 }  // namespace xgrad

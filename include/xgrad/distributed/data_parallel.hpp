@@ -14,10 +14,13 @@
 ///         optimizer.step();                                // clipping sees the averaged gradient
 ///     }
 ///
-/// With per-sample-mean losses and no batch statistics (no batch norm, or
-/// batch norm in inference mode), this is the step one process takes on the
-/// whole global batch, to float rounding: each rank's gradient is weighted
-/// by its sample count, so an uneven last batch averages correctly too.
+/// With per-sample-mean losses and no batch statistics (no batch norm, batch
+/// norm in inference mode, or BatchNormalization().synchronized(true)), this
+/// is the step one process takes on the whole global batch, to float
+/// rounding: each rank's gradient is weighted by its sample count, so an
+/// uneven last batch averages correctly too. With synchronized batch
+/// normalization every rank must run forward and backward each step, also
+/// on an empty batch (its all-reduces need every rank), as fit() does.
 ///
 /// Thread safety: as the collectives (one call at a time per process), and
 /// the model must not be used by other threads meanwhile.

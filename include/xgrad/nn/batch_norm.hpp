@@ -15,6 +15,15 @@
 ///     moving_var  ← moving_var  · momentum + σ² · (1 − momentum)
 /// Inference: y = γ · (x − moving_mean) / √(moving_var + ε) + β.
 ///
+/// Synchronized (Keras' synchronized=True, PyTorch's SyncBatchNorm): in
+/// data-parallel training μ and σ² are those of the global batch, summed
+/// across the ranks (distributed::sum_across_ranks), so 2 ranks × 16 rows
+/// normalize and learn as 1 process × 32; every rank must run the layer's
+/// forward and backward each step (fit does, even on an empty shard). Two
+/// small all-reduces per layer forward, two per backward. On one rank, or
+/// without MPI, it is the ordinary layer. An empty batch (0 rows) leaves
+/// the moving statistics alone.
+///
 /// Differences from PyTorch's BatchNorm1d/2d, which users porting code trip on:
 ///  - PyTorch's momentum 0.1 weights the *new* batch statistic: it equals
 ///    Keras' momentum 0.9 (= 1 − 0.1). Keras' default 0.99 averages over ~100 batches.
@@ -47,9 +56,11 @@ namespace functional {
 /// "batch_normalization".
 ///
 ///     Tensor y = functional::batch_norm(x, gamma, beta, mm, mv, /*training=*/true);
+/// synchronized: in training, batch statistics over all ranks' batches
+/// (see above; every rank must call it).
 Tensor batch_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, Tensor moving_mean,
                   Tensor moving_variance, bool training, double momentum = 0.99, double epsilon = 1e-3,
-                  std::int64_t axis = -1);
+                  std::int64_t axis = -1, bool synchronized = false);
 
 }  // namespace functional
 
@@ -74,6 +85,8 @@ public:
     BatchNormalization& momentum(double momentum) { return set(&BatchNormalization::momentum_, momentum); }
     /// Added to the variance before the square root, ≥ 0 (default 1e-3).
     BatchNormalization& epsilon(double epsilon) { return set(&BatchNormalization::epsilon_, epsilon); }
+    /// Batch statistics over all ranks in data-parallel training (default false).
+    BatchNormalization& synchronized(bool on) { return set(&BatchNormalization::synchronized_, on); }
     /// Learn an offset beta (default true). Set before the layer is built.
     BatchNormalization& center(bool on) { return set(&BatchNormalization::center_, on); }
     /// Learn a scale gamma (default true). Set before the layer is built.
@@ -110,6 +123,7 @@ public:
     double epsilon() const noexcept { return epsilon_; }
     bool center() const noexcept { return center_; }
     bool scale() const noexcept { return scale_; }
+    bool synchronized() const noexcept { return synchronized_; }
 
     /// Creates gamma, beta, moving_mean, moving_variance of shape [input_shape[axis]].
     void build(const Shape& input_shape) override;
@@ -128,6 +142,7 @@ private:
     double epsilon_ = 1e-3;
     bool center_ = true;
     bool scale_ = true;
+    bool synchronized_ = false;
     InitializerRef beta_initializer_ = "zeros";
     InitializerRef gamma_initializer_ = "ones";
     InitializerRef moving_mean_initializer_ = "zeros";

@@ -57,12 +57,14 @@ inline double current_rss_mib() {
 }
 
 /// Prints the result line; peak RSS is read here, at the end of the run.
-inline void report(const WorkloadArgs& args, const char* engine, double seconds, double loss, const std::string& threads) {
+/// `extra` (e.g. " ranks=2") is appended to the line.
+inline void report(const WorkloadArgs& args, const char* engine, double seconds, double loss, const std::string& threads,
+                   const std::string& extra = "") {
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
     const double peak_rss_mib = static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
-    std::printf("workload=%s engine=%s seconds=%.3f peak_rss_mib=%.0f loss=%.4f threads=%s\n", args.workload.c_str(),
-                engine, seconds, peak_rss_mib, loss, threads.c_str());
+    std::printf("workload=%s engine=%s seconds=%.3f peak_rss_mib=%.0f loss=%.4f threads=%s%s\n", args.workload.c_str(),
+                engine, seconds, peak_rss_mib, loss, threads.c_str(), extra.c_str());
 }
 
 }  // namespace bench

@@ -17,8 +17,14 @@
 // With --epochs N > 1 it trains N epochs (seconds and loss are the whole
 // run's) and prints `epoch=E rss_mib=R` after each. With --monitor N a
 // train::GradientMonitor records every N steps (its cost, for the README).
+// Under mpirun it trains data-parallel with the recipe's global batch split
+// over the ranks (batch 32 on 2 ranks: 16 each; batch normalization
+// synchronized, so the recipe is unchanged), and rank 0 prints the line
+// with ` ranks=N` (tools/bench/distributed).
 #include <chrono>
 #include <cstdlib>
+#include <functional>
+#include <optional>
 #include <string>
 
 #include "workload_cli.hpp"
@@ -29,6 +35,9 @@ using namespace xgrad;
 int main(int argc, char** argv) {
     const auto args = bench::parse_args(argc, argv);
     if (!args) return 2;
+    std::optional<distributed::Session> session;
+    if (std::getenv("OMPI_COMM_WORLD_SIZE") || std::getenv("PMI_SIZE")) session.emplace(&argc, &argv);
+    const int ranks = session ? distributed::size() : 1;
     const std::string& workload = args->workload;
     const std::int64_t limit = args->limit;
 
@@ -59,6 +68,14 @@ int main(int argc, char** argv) {
         return {rescaled(models::mlp()), 256};  // mlp_b256
     };
     const auto [model, batch_size] = make();
+    if (ranks > 1) {
+        // Batch statistics over the global batch, as on one process.
+        const std::function<void(nn::Module&)> synchronize = [&](nn::Module& m) {
+            if (auto* bn = dynamic_cast<nn::BatchNormalization*>(&m)) bn->synchronized(true);
+            for (const nn::ModulePtr& child : m.children()) synchronize(*child);
+        };
+        synchronize(*model);
+    }
     std::shared_ptr<optim::Optimizer> optimizer;
     if (workload == "mlp_b256") optimizer = std::make_shared<optim::Adam>(*model);
     else optimizer = std::make_shared<optim::SGD>(*model, workload == "selu100" ? 0.001 : 0.01);
@@ -66,7 +83,8 @@ int main(int argc, char** argv) {
     train::FitOptions options;
     options.loss = "sparse_categorical_crossentropy";
     options.optimizer = optimizer;
-    options.batch_size = batch_size;
+    options.batch_size = batch_size / ranks;
+    options.distributed = ranks > 1;
     options.epochs = args->epochs;
     options.verbose = 0;
     if (args->epochs > 1) {  // memory over a longer run: RSS after each epoch
@@ -84,6 +102,8 @@ int main(int argc, char** argv) {
     const train::History history = train::fit(*model, x, y, options);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const std::string threads = std::to_string(num_threads());
-    bench::report(*args, "xgrad", seconds, history["loss"].back(), threads);
+    if (session && distributed::rank() != 0) return 0;
+    bench::report(*args, "xgrad", seconds, history["loss"].back(), threads,
+                  session ? " ranks=" + std::to_string(ranks) : std::string());
     return 0;
 }

@@ -167,6 +167,24 @@ BOOST_AUTO_TEST_CASE(a_stop_asked_for_on_one_rank_stops_every_rank) {
     BOOST_TEST(h.size() == 1u);
 }
 
+// Two parameter groups (the first layer at a tenth of the learning rate)
+// with global-norm clipping over both: clipped after averaging, as alone.
+BOOST_AUTO_TEST_CASE(parameter_groups_and_global_clipping_as_on_one_process) {
+    const auto [x, y] = samples(69, 15);
+    const auto grouped_sgd = [](Sequential& m) {
+        auto opt = std::make_shared<optim::SGD>(optim::ParamGroup(m[1]),
+                                                optim::SGDOptions().learning_rate(0.5).global_clipnorm(0.3));
+        opt->add_param_group(optim::ParamGroup(m[0]).lr_scale(0.1));
+        return opt;
+    };
+    Sequential alone = classifier(16);
+    dist::broadcast_parameters(alone);
+    train::fit(alone, x, y, options(grouped_sgd(alone), 2, 16 * dist::size(), false));
+    Sequential together = classifier(16);
+    train::fit(together, x, y, options(grouped_sgd(together), 2, 16, true));
+    check_same_weights(alone, together);
+}
+
 /// Dense → BatchNormalization → Dense in float64, the same initial weights on every rank.
 Sequential bn_classifier(bool synchronized) {
     manual_seed(13);

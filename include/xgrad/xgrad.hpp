@@ -14,6 +14,7 @@
 #include "xgrad/core/tensor.hpp"
 #include "xgrad/core/threads.hpp"
 #include "xgrad/ops/activation.hpp"
+#include "xgrad/ops/convolution.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/indexing.hpp"
 #include "xgrad/ops/linalg.hpp"

@@ -1,0 +1,90 @@
+#pragma once
+/// \file
+/// 2-D convolution and the window extraction it is built from.
+///
+///     Tensor y = conv2d(x, kernel, bias, {.strides = {2, 2}, .padding = "same"});   // x [N, H, W, C]
+///
+/// Layouts follow Keras: images channels-last [N, H, W, C] by default (or
+/// PyTorch's channels-first [N, C, H, W] with data_format), kernels always
+/// [kh, kw, C / groups, filters] (PyTorch stores [filters, C / groups, kh, kw]:
+/// permute({2, 3, 1, 0}) converts one).
+///
+/// Output size per spatial axis, for input size n, window k, stride s,
+/// dilation d and padding p_before + p_after:
+///     out = floor((n + p_before + p_after − d·(k − 1) − 1) / s) + 1
+/// "valid" pads nothing; "same" gives out = ceil(n / s) and pads
+/// max((out − 1)·s + d·(k − 1) + 1 − n, 0) in total, the odd one after
+/// (bottom/right), as Keras, TensorFlow and PyTorch's padding="same".
+///
+/// conv2d is composite: im2col gathers each output position's window into a
+/// row, one matrix product per group applies the kernel, so the gradients
+/// (of any order) come from im2col's and matmul's rules.
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+#include "xgrad/core/tensor.hpp"
+
+namespace xgrad {
+
+/// Where the channels are: Keras' default channels_last [N, H, W, C], or
+/// PyTorch's channels_first [N, C, H, W].
+enum class DataFormat { channels_last, channels_first };
+
+/// Zero padding of the two spatial axes: "valid", "same", or explicit rows
+/// and columns per side.
+struct Padding2d {
+    enum class Mode { valid, same, explicit_sizes };
+    Mode mode = Mode::valid;
+    std::int64_t top = 0, bottom = 0, left = 0, right = 0;
+
+    Padding2d() = default;
+    /// "valid" or "same" (ValueError otherwise).
+    Padding2d(std::string_view name);  // NOLINT: implicit, as Keras' padding="same"
+    Padding2d(const char* name) : Padding2d(std::string_view(name)) {}  // NOLINT
+    /// `rows` above and below, `cols` left and right.
+    Padding2d(std::int64_t rows, std::int64_t cols) : Padding2d(rows, rows, cols, cols) {}
+    Padding2d(std::int64_t top, std::int64_t bottom, std::int64_t left, std::int64_t right);
+};
+
+/// The window geometry shared by im2col, col2im and conv2d.
+struct Window2d {
+    std::array<std::int64_t, 2> size{1, 1};      // kh, kw
+    std::array<std::int64_t, 2> strides{1, 1};
+    std::array<std::int64_t, 2> dilation{1, 1};
+    Padding2d padding{};
+};
+
+/// Windows of x [N, H, W, C] as rows: [N, Ho, Wo, kh·kw·C], each row the
+/// window's values in (row, column, channel) order; positions outside the
+/// image read `pad_value`. Op "im2col"; its gradient is col2im.
+Tensor im2col(const Tensor& x, const Window2d& window, double pad_value = 0.0);
+/// The adjoint of im2col: sums each row of cols [N, Ho, Wo, kh·kw·C] back
+/// into the window positions of an image of `image_shape` [N, H, W, C]
+/// (padding dropped). Op "col2im"; its gradient is im2col.
+Tensor col2im(const Tensor& cols, const Shape& image_shape, const Window2d& window);
+
+struct Conv2dOptions {
+    std::array<std::int64_t, 2> strides{1, 1};
+    Padding2d padding{};  // "valid" (default), "same" or explicit
+    std::array<std::int64_t, 2> dilation{1, 1};
+    /// Input channels and filters split into `groups` independent
+    /// convolutions (groups = C: depthwise).
+    std::int64_t groups = 1;
+    DataFormat data_format = DataFormat::channels_last;
+};
+
+/// 2-D convolution (cross-correlation, as Keras and PyTorch):
+///     y[n, i, j, f] = Σ_{a, b, c} x[n, i·sh + a·dh − top, j·sw + b·dw − left, g·Cg + c] · kernel[a, b, c, f] + bias[f]
+/// for filter f of group g = f / (filters / groups). x [N, H, W, C] (or
+/// [N, C, H, W]), kernel [kh, kw, C / groups, filters], bias [filters] or
+/// undefined; floating dtypes, all alike. Op "conv2d" (composite).
+/// ShapeError naming the shapes when they do not fit; ValueError for
+/// strides, dilation or groups below 1.
+Tensor conv2d(const Tensor& x, const Tensor& kernel, const Tensor& bias = Tensor(), const Conv2dOptions& options = {});
+
+/// The output size of `window` along spatial axis `axis` (0 rows, 1
+/// columns) for input size `n` (0 when the window does not fit).
+std::int64_t window_output_size(std::int64_t n, const Window2d& window, int axis);
+
+}  // namespace xgrad

@@ -1,0 +1,222 @@
+// 2-D convolution: im2col and col2im (each the other's gradient, both
+// linear), and conv2d composed from them with one matmul per group.
+//
+//   im2col  cols[n, i, j, (a, b, c)] = x[n, i·sh + a·dh − top, j·sw + b·dw − left, c]   (pad_value outside)
+//           dx = col2im(g)
+//   col2im  x[n, r, s, c] = Σ cols[n, i, j, (a, b, c)] over the windows covering (r, s)
+//           dcols = im2col(g)
+//   conv2d  y = im2col(x) · kernel[(a, b, c), f] (+ bias), per group
+#include "xgrad/ops/convolution.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "xgrad/autograd/node.hpp"
+#include "xgrad/ops/elementwise.hpp"
+#include "xgrad/ops/linalg.hpp"
+#include "xgrad/ops/registry.hpp"
+#include "xgrad/ops/shape_ops.hpp"
+
+namespace xgrad {
+
+Padding2d::Padding2d(std::string_view name) {
+    if (name == "valid") mode = Mode::valid;
+    else if (name == "same") mode = Mode::same;
+    else throw ValueError("padding: expected \"valid\", \"same\" or explicit sizes, got \"" + std::string(name) + "\"");
+}
+
+Padding2d::Padding2d(std::int64_t top, std::int64_t bottom, std::int64_t left, std::int64_t right)
+    : mode(Mode::explicit_sizes), top(top), bottom(bottom), left(left), right(right) {
+    if (top < 0 || bottom < 0 || left < 0 || right < 0) {
+        throw ValueError("padding: sizes must be >= 0, got " + std::to_string(top) + ", " + std::to_string(bottom) +
+                         ", " + std::to_string(left) + ", " + std::to_string(right));
+    }
+}
+
+namespace {
+
+/// Padding before and after along spatial axis `axis` for input size n.
+std::array<std::int64_t, 2> padding_of(std::int64_t n, const Window2d& w, int axis) {
+    const Padding2d& p = w.padding;
+    switch (p.mode) {
+        case Padding2d::Mode::valid: return {0, 0};
+        case Padding2d::Mode::explicit_sizes: return axis == 0 ? std::array{p.top, p.bottom} : std::array{p.left, p.right};
+        case Padding2d::Mode::same: break;
+    }
+    const std::int64_t s = w.strides[axis], span = w.dilation[axis] * (w.size[axis] - 1) + 1;
+    const std::int64_t out = (n + s - 1) / s;
+    const std::int64_t total = std::max<std::int64_t>((out - 1) * s + span - n, 0);
+    return {total / 2, total - total / 2};
+}
+
+/// An image [N, H, W, C] and the windows over it.
+struct Geometry {
+    std::int64_t n, h, w, c;             // image
+    std::int64_t kh, kw, sh, sw, dh, dw;  // window
+    std::int64_t top, left;               // padding before
+    std::int64_t ho, wo;                  // output positions
+    std::int64_t row() const { return kh * kw * c; }
+};
+
+std::string window_text(const Window2d& w) {
+    return std::to_string(w.size[0]) + "x" + std::to_string(w.size[1]) + " window (strides " +
+           std::to_string(w.strides[0]) + "," + std::to_string(w.strides[1]) + ", dilation " +
+           std::to_string(w.dilation[0]) + "," + std::to_string(w.dilation[1]) + ")";
+}
+
+Geometry geometry(const char* op, const Shape& image, const Window2d& w) {
+    for (int a = 0; a < 2; ++a) {
+        if (w.size[a] < 1 || w.strides[a] < 1 || w.dilation[a] < 1)
+            throw ValueError(std::string(op) + ": window sizes, strides and dilation must be >= 1, got a " +
+                             window_text(w));
+    }
+    if (image.size() != 4)
+        throw ShapeError(std::string(op) + ": expected an image batch [N, H, W, C], got " + to_string(image));
+    const auto [top, bottom] = padding_of(image[1], w, 0);
+    const auto [left, right] = padding_of(image[2], w, 1);
+    const Geometry g{image[0], image[1], image[2], image[3], w.size[0], w.size[1], w.strides[0], w.strides[1],
+                     w.dilation[0], w.dilation[1], top, left, window_output_size(image[1], w, 0),
+                     window_output_size(image[2], w, 1)};
+    if (g.ho < 1 || g.wo < 1) {
+        throw ShapeError(std::string(op) + ": the " + window_text(w) + " does not fit in input " + to_string(image) +
+                         " padded by " + std::to_string(top) + "," + std::to_string(bottom) + " rows and " +
+                         std::to_string(left) + "," + std::to_string(right) + " columns");
+    }
+    return g;
+}
+
+/// Visits every (output position, window slot) pair whose image pixel lies
+/// inside the image: fn(row_offset, pixel_offset) in elements, one per slot
+/// of C channels; outside(row_offset) for slots in the padding.
+template <class Inside, class Outside>
+void for_each_slot(const Geometry& g, Inside&& inside, Outside&& outside) {
+    const std::int64_t row = g.row();
+    for (std::int64_t n = 0; n < g.n; ++n)
+        for (std::int64_t i = 0; i < g.ho; ++i)
+            for (std::int64_t j = 0; j < g.wo; ++j) {
+                const std::int64_t base = ((n * g.ho + i) * g.wo + j) * row;
+                for (std::int64_t a = 0; a < g.kh; ++a) {
+                    const std::int64_t r = i * g.sh + a * g.dh - g.top;
+                    for (std::int64_t b = 0; b < g.kw; ++b) {
+                        const std::int64_t s = j * g.sw + b * g.dw - g.left;
+                        const std::int64_t slot = base + (a * g.kw + b) * g.c;
+                        if (r >= 0 && r < g.h && s >= 0 && s < g.w) inside(slot, ((n * g.h + r) * g.w + s) * g.c);
+                        else outside(slot);
+                    }
+                }
+            }
+}
+
+void check_image(const char* op, const char* what, const Tensor& t) {
+    if (!is_floating(t.dtype()))
+        throw DtypeError(std::string(op) + ": " + what + " must be float32 or float64, got " +
+                         std::string(dtype_name(t.dtype())));
+    if (t.rank() != 4)
+        throw ShapeError(std::string(op) + ": " + what + " must be 4-D, got " + to_string(t.shape()));
+}
+
+}  // namespace
+
+std::int64_t window_output_size(std::int64_t n, const Window2d& window, int axis) {
+    const auto [before, after] = padding_of(n, window, axis);
+    const std::int64_t span = window.dilation[axis] * (window.size[axis] - 1) + 1;
+    const std::int64_t padded = n + before + after;
+    return padded < span ? 0 : (padded - span) / window.strides[axis] + 1;
+}
+
+Tensor im2col(const Tensor& x, const Window2d& window, double pad_value) {
+    check_image("im2col", "input", x);
+    const Geometry g = geometry("im2col", x.shape(), window);
+    Tensor cols({g.n, g.ho, g.wo, g.row()}, x.dtype());
+    visit_floating(x.dtype(), "im2col", [&](auto tag) {
+        using T = decltype(tag);
+        const T* in = x.data<T>();
+        T* out = cols.data<T>();
+        const auto pad = static_cast<T>(pad_value);
+        const auto bytes = static_cast<std::size_t>(g.c) * sizeof(T);
+        for_each_slot(
+            g, [&](std::int64_t slot, std::int64_t pixel) { std::memcpy(out + slot, in + pixel, bytes); },
+            [&](std::int64_t slot) { std::fill_n(out + slot, g.c, pad); });
+    });
+    record("im2col", cols, {&x}, [shape = x.shape(), window](const Tensor& grad, InputGrads& dx) {
+        if (dx.needs(0)) dx[0] = col2im(grad, shape, window);
+    });
+    return cols;
+}
+
+Tensor col2im(const Tensor& cols, const Shape& image_shape, const Window2d& window) {
+    check_image("col2im", "columns", cols);
+    const Geometry g = geometry("col2im", image_shape, window);
+    const Shape expected{g.n, g.ho, g.wo, g.row()};
+    if (cols.shape() != expected) {
+        throw ShapeError("col2im: columns " + to_string(cols.shape()) + " do not match the " + window_text(window) +
+                         " over image " + to_string(image_shape) + ", which gives " + to_string(expected));
+    }
+    Tensor image = zeros(image_shape, cols.dtype());
+    visit_floating(cols.dtype(), "col2im", [&](auto tag) {
+        using T = decltype(tag);
+        const T* in = cols.data<T>();
+        T* out = image.data<T>();
+        for_each_slot(
+            g,
+            [&](std::int64_t slot, std::int64_t pixel) {
+                for (std::int64_t c = 0; c < g.c; ++c) out[pixel + c] += in[slot + c];
+            },
+            [](std::int64_t) {});
+    });
+    record("col2im", image, {&cols}, [window](const Tensor& grad, InputGrads& dx) {
+        if (dx.needs(0)) dx[0] = im2col(grad, window);
+    });
+    return image;
+}
+
+Tensor conv2d(const Tensor& x, const Tensor& kernel, const Tensor& bias, const Conv2dOptions& options) {
+    check_image("conv2d", "input", x);
+    check_image("conv2d", "kernel", kernel);
+    if (kernel.dtype() != x.dtype() || (bias.defined() && bias.dtype() != x.dtype())) {
+        throw DtypeError("conv2d: input, kernel and bias must have one dtype, got " + std::string(dtype_name(x.dtype())) +
+                         ", " + std::string(dtype_name(kernel.dtype())) +
+                         (bias.defined() ? ", " + std::string(dtype_name(bias.dtype())) : std::string()));
+    }
+    if (options.data_format == DataFormat::channels_first) {
+        Conv2dOptions last = options;
+        last.data_format = DataFormat::channels_last;
+        return permute(conv2d(permute(x, {0, 2, 3, 1}), kernel, bias, last), {0, 3, 1, 2});
+    }
+    const std::int64_t groups = options.groups;
+    const std::int64_t channels = x.shape()[3], filters = kernel.shape()[3];
+    if (groups < 1) throw ValueError("conv2d: groups must be >= 1, got " + std::to_string(groups));
+    if (channels % groups != 0 || filters % groups != 0 || kernel.shape()[2] * groups != channels) {
+        throw ShapeError("conv2d: kernel " + to_string(kernel.shape()) + " [kh, kw, C / groups, filters] does not fit input " +
+                         to_string(x.shape()) + " [N, H, W, C] with groups " + std::to_string(groups) +
+                         " (C and filters must divide by groups, and C / groups = " +
+                         std::to_string(channels / groups) + " must be the kernel's third dimension)");
+    }
+    if (bias.defined() && (bias.rank() != 1 || bias.shape()[0] != filters)) {
+        throw ShapeError("conv2d: bias must have shape [" + std::to_string(filters) + "] (one per filter), got " +
+                         to_string(bias.shape()));
+    }
+    const Window2d window{{kernel.shape()[0], kernel.shape()[1]}, options.strides, options.dilation, options.padding};
+    const std::int64_t per_group = channels / groups, filters_per_group = filters / groups;
+    std::vector<Tensor> outputs;
+    Shape out_shape;
+    for (std::int64_t g = 0; g < groups; ++g) {
+        const Tensor xg = groups == 1 ? x : slice(x, 3, g * per_group, (g + 1) * per_group);
+        const Tensor kg = groups == 1 ? kernel : slice(kernel, 3, g * filters_per_group, (g + 1) * filters_per_group);
+        const Tensor cols = im2col(xg, window);
+        const std::int64_t rows = cols.numel() / cols.shape()[3];
+        out_shape = {cols.shape()[0], cols.shape()[1], cols.shape()[2], filters};
+        outputs.push_back(matmul(reshape(cols, {rows, cols.shape()[3]}), reshape(kg, {cols.shape()[3], filters_per_group})));
+    }
+    Tensor y = reshape(groups == 1 ? outputs[0] : concat(outputs, 1), out_shape);
+    if (bias.defined()) y = y + bias;
+    return y;
+}
+
+XGRAD_REGISTER_OP(im2col, differentiable);
+XGRAD_REGISTER_OP(col2im, differentiable);
+XGRAD_REGISTER_OP(conv2d, differentiable);  // composite
+
+}  // namespace xgrad

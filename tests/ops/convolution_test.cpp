@@ -1,0 +1,186 @@
+// conv2d, im2col and col2im: values from hand computations and from a
+// direct six-loop convolution, output sizes, layouts, groups, gradients.
+#include "../test_helpers.hpp"
+#include "xgrad/ops/convolution.hpp"
+#include "xgrad/ops/reduction.hpp"
+#include "xgrad/ops/shape_ops.hpp"
+
+using namespace xgrad;
+using xgrad_test::allclose;
+using xgrad_test::values;
+using Fn = std::vector<Tensor>;
+namespace tt = boost::test_tools;
+
+namespace {
+
+/// 1..h·w as one single-channel image [1, h, w, 1].
+Tensor counting_image(std::int64_t h, std::int64_t w) {
+    return reshape(arange(1.0, static_cast<double>(h * w) + 1, 1.0, float64), {1, h, w, 1});
+}
+
+/// The definition, loop by loop (channels-last, explicit padding before).
+Tensor direct_conv2d(const Tensor& x, const Tensor& k, const Tensor& bias, std::int64_t sh, std::int64_t sw,
+                     std::int64_t dh, std::int64_t dw, std::int64_t top, std::int64_t left, std::int64_t ho,
+                     std::int64_t wo, std::int64_t groups) {
+    const auto& xs = x.shape();
+    const auto& ks = k.shape();
+    const std::int64_t cg = ks[2], filters = ks[3], fg = filters / groups;
+    const auto xv = values(x), kv = values(k);
+    std::vector<double> out(static_cast<std::size_t>(xs[0] * ho * wo * filters));
+    for (std::int64_t n = 0; n < xs[0]; ++n)
+        for (std::int64_t i = 0; i < ho; ++i)
+            for (std::int64_t j = 0; j < wo; ++j)
+                for (std::int64_t f = 0; f < filters; ++f) {
+                    double acc = bias.defined() ? values(bias)[f] : 0.0;
+                    const std::int64_t g = f / fg;
+                    for (std::int64_t a = 0; a < ks[0]; ++a)
+                        for (std::int64_t b = 0; b < ks[1]; ++b)
+                            for (std::int64_t c = 0; c < cg; ++c) {
+                                const std::int64_t r = i * sh + a * dh - top, s = j * sw + b * dw - left;
+                                if (r < 0 || r >= xs[1] || s < 0 || s >= xs[2]) continue;
+                                acc += xv[((n * xs[1] + r) * xs[2] + s) * xs[3] + g * cg + c] *
+                                       kv[((a * ks[1] + b) * cg + c) * filters + f];
+                            }
+                    out[((n * ho + i) * wo + j) * filters + f] = acc;
+                }
+    return from_vector(out, {xs[0], ho, wo, filters});
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(ops_convolution)
+
+// 1 2 3        kernel 1 1  → 1+2+4+5  2+3+5+6     12 16
+// 4 5 6               1 1    4+5+7+8  5+6+8+9  =  24 28
+// 7 8 9
+BOOST_AUTO_TEST_CASE(valid_convolution_by_hand) {
+    const Tensor y = conv2d(counting_image(3, 3), ones({2, 2, 1, 1}, float64));
+    BOOST_TEST(y.shape() == Shape({1, 2, 2, 1}));
+    BOOST_TEST(values(y) == std::vector<double>({12, 16, 24, 28}), tt::per_element());
+    // A bias is added to every position; dilation 2 makes the 2x2 kernel read the corners: 1 + 3 + 7 + 9.
+    const Tensor corners = conv2d(counting_image(3, 3), ones({2, 2, 1, 1}, float64), full({1}, 0.5, float64),
+                                  {.dilation = {2, 2}});
+    BOOST_TEST(values(corners) == std::vector<double>({20.5}), tt::per_element());
+}
+
+// "same" keeps ceil(n / stride) positions and pads the odd row/column after:
+// 4x4 image, 3x3 ones, stride 2 → 2x2; total padding (2−1)·2 + 3 − 4 = 1,
+// all of it after, so the windows start at rows/columns 0 and 2.
+BOOST_AUTO_TEST_CASE(same_padding_and_strides) {
+    const Tensor x = counting_image(4, 4);
+    const Tensor y = conv2d(x, ones({3, 3, 1, 1}, float64), Tensor(), {.strides = {2, 2}, .padding = "same"});
+    BOOST_TEST(y.shape() == Shape({1, 2, 2, 1}));
+    // rows 0-2 x cols 0-2: 1+2+3+5+6+7+9+10+11 = 54; cols 2-3 (+pad): 3+4+7+8+11+12 = 45;
+    // rows 2-3 x cols 0-2: 9+10+11+13+14+15 = 72; rows 2-3 x cols 2-3: 11+12+15+16 = 54.
+    BOOST_TEST(values(y) == std::vector<double>({54, 45, 72, 54}), tt::per_element());
+    // Stride 1: same size, one row/column of zeros on each side; the corner sees 1+2+5+6.
+    const Tensor s1 = conv2d(x, ones({3, 3, 1, 1}, float64), Tensor(), {.padding = "same"});
+    BOOST_TEST(s1.shape() == Shape({1, 4, 4, 1}));
+    BOOST_TEST(values(s1)[0] == 14.0);
+    // Explicit padding: one row above only.
+    const Tensor above = conv2d(x, ones({2, 2, 1, 1}, float64), Tensor(), {.padding = Padding2d(1, 0, 0, 0)});
+    BOOST_TEST(above.shape() == Shape({1, 4, 3, 1}));
+    BOOST_TEST(values(above)[0] == 3.0);  // 0 + 0 + 1 + 2
+    BOOST_TEST(window_output_size(28, {.size = {7, 7}, .padding = "same"}, 0) == 28);
+    BOOST_TEST(window_output_size(28, {.size = {2, 2}, .strides = {2, 2}}, 1) == 14);
+    BOOST_TEST(window_output_size(5, {.size = {3, 3}, .strides = {2, 2}, .dilation = {2, 2}}, 0) == 1);
+}
+
+// Random shapes and options against the six-loop definition.
+BOOST_AUTO_TEST_CASE(matches_the_direct_definition) {
+    Generator g(21);
+    struct Case {
+        std::int64_t n, h, w, c, kh, kw, filters, sh, sw, dh, dw, groups;
+        Padding2d padding;
+    };
+    const Case cases[] = {
+        {2, 7, 6, 3, 3, 3, 4, 1, 1, 1, 1, 1, "valid"},   {2, 7, 6, 3, 3, 2, 4, 2, 1, 1, 1, 1, "same"},
+        {1, 9, 8, 4, 3, 3, 6, 2, 2, 2, 1, 2, "same"},    {1, 6, 6, 4, 2, 2, 4, 1, 1, 1, 1, 4, Padding2d(1, 2)},
+        {3, 5, 5, 2, 1, 1, 3, 2, 2, 1, 1, 1, "valid"},   {1, 8, 7, 6, 3, 3, 6, 3, 2, 1, 2, 3, Padding2d(2, 0, 1, 3)},
+    };
+    for (const Case& k : cases) {
+        const Tensor x = normal({k.n, k.h, k.w, k.c}, 0.0, 1.0, float64, g);
+        const Tensor kernel = normal({k.kh, k.kw, k.c / k.groups, k.filters}, 0.0, 1.0, float64, g);
+        const Tensor bias = normal({k.filters}, 0.0, 1.0, float64, g);
+        const Conv2dOptions o{.strides = {k.sh, k.sw}, .padding = k.padding, .dilation = {k.dh, k.dw}, .groups = k.groups};
+        const Tensor y = conv2d(x, kernel, bias, o);
+        const Window2d w{{k.kh, k.kw}, {k.sh, k.sw}, {k.dh, k.dw}, k.padding};
+        const std::int64_t ho = window_output_size(k.h, w, 0), wo = window_output_size(k.w, w, 1);
+        // The padding before, as "same" resolves it: half the total, rounded down.
+        const auto before = [&](std::int64_t n, int axis) {
+            if (k.padding.mode == Padding2d::Mode::explicit_sizes) return axis == 0 ? k.padding.top : k.padding.left;
+            if (k.padding.mode == Padding2d::Mode::valid) return std::int64_t{0};
+            const std::int64_t s = axis == 0 ? k.sh : k.sw, span = (axis == 0 ? k.dh * (k.kh - 1) : k.dw * (k.kw - 1)) + 1;
+            return std::max<std::int64_t>(((n + s - 1) / s - 1) * s + span - n, 0) / 2;
+        };
+        const Tensor expected = direct_conv2d(x, kernel, bias, k.sh, k.sw, k.dh, k.dw, before(k.h, 0), before(k.w, 1),
+                                              ho, wo, k.groups);
+        BOOST_TEST(allclose(y, expected, 1e-12, 1e-12));
+        // channels_first: the same numbers, permuted.
+        const Tensor first = conv2d(permute(x, {0, 3, 1, 2}), kernel, bias,
+                                    {.strides = o.strides, .padding = o.padding, .dilation = o.dilation,
+                                     .groups = o.groups, .data_format = DataFormat::channels_first});
+        BOOST_TEST(allclose(first, permute(expected, {0, 3, 1, 2}), 1e-12, 1e-12));
+    }
+    // float32 too.
+    const Tensor x = normal({2, 5, 5, 3}, 0.0, 1.0, float32, g), kernel = normal({3, 3, 3, 2}, 0.0, 1.0, float32, g);
+    const Tensor expected = direct_conv2d(x.to(float64), kernel.to(float64), Tensor(), 1, 1, 1, 1, 1, 1, 5, 5, 1);
+    BOOST_TEST(allclose(conv2d(x, kernel, Tensor(), {.padding = "same"}).to(float64), expected, 1e-5, 1e-5));
+}
+
+// im2col's rows are the windows in (row, column, channel) order, padding
+// reading pad_value; col2im adds each row back: a pixel covered by m
+// windows gets m times its value from col2im(im2col(x)).
+BOOST_AUTO_TEST_CASE(im2col_and_col2im_by_hand) {
+    const Tensor x = counting_image(3, 3);
+    const Window2d w{.size = {2, 2}, .padding = Padding2d(0, 1, 0, 1)};
+    const Tensor cols = im2col(x, w, -1.0);
+    BOOST_TEST(cols.shape() == Shape({1, 3, 3, 4}));
+    const auto v = values(cols);
+    BOOST_TEST(std::vector<double>(v.begin(), v.begin() + 4) == std::vector<double>({1, 2, 4, 5}), tt::per_element());
+    BOOST_TEST(std::vector<double>(v.end() - 4, v.end()) == std::vector<double>({9, -1, -1, -1}), tt::per_element());
+    const Tensor back = col2im(im2col(x, w), x.shape(), w);
+    // Coverage counts of a 3x3 image by 2x2 windows at every position (padding after): 1 2 2 / 2 4 4 / 2 4 4.
+    BOOST_TEST(values(back) == std::vector<double>({1, 4, 6, 8, 20, 24, 14, 32, 36}), tt::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(gradchecks) {
+    Generator g(5);
+    const Tensor x = normal({2, 5, 4, 4}, 0.0, 1.0, float64, g);
+    const Tensor kernel = normal({3, 2, 2, 6}, 0.0, 1.0, float64, g);
+    const Tensor bias = normal({6}, 0.0, 1.0, float64, g);
+    const auto conv = [](const Fn& v) {
+        return conv2d(v[0], v[1], v[2], {.strides = {2, 1}, .padding = "same", .dilation = {1, 2}, .groups = 2});
+    };
+    CHECK_GRADCHECK("conv2d", conv, {x, kernel, bias});
+    CHECK_GRADGRADCHECK("conv2d", conv, {x, kernel, bias});
+    const auto first = [](const Fn& v) {
+        return conv2d(v[0], v[1], Tensor(), {.padding = Padding2d(1, 0), .data_format = DataFormat::channels_first});
+    };
+    CHECK_GRADCHECK("conv2d", first, {permute(x, {0, 3, 1, 2}), normal({2, 2, 4, 3}, 0.0, 1.0, float64, g)});
+    const Window2d w{.size = {2, 3}, .strides = {1, 2}, .padding = "same"};
+    CHECK_GRADCHECK("im2col", [w](const Fn& v) { return im2col(v[0], w, 0.5); }, {x});
+    CHECK_GRADGRADCHECK("im2col", [w](const Fn& v) { return im2col(v[0], w) * im2col(v[0], w); }, {x});
+    const Tensor cols = normal(im2col(x, w).shape(), 0.0, 1.0, float64, g);
+    CHECK_GRADCHECK("col2im", [w, shape = x.shape()](const Fn& v) { return col2im(v[0], shape, w); }, {cols});
+}
+
+BOOST_AUTO_TEST_CASE(errors_name_the_shapes) {
+    const Tensor x = zeros({1, 5, 5, 3});
+    CHECK_THROWS_WITH(conv2d(x, zeros({3, 3, 2, 4})), ShapeError,
+                      "kernel [3,3,2,4] [kh, kw, C / groups, filters] does not fit input [1,5,5,3]");
+    CHECK_THROWS_WITH(conv2d(x, zeros({3, 3, 1, 4}), Tensor(), {.groups = 3}), ShapeError, "with groups 3");
+    CHECK_THROWS_WITH(conv2d(x, zeros({7, 7, 3, 4})), ShapeError, "does not fit in input [1,5,5,3]");
+    CHECK_THROWS_WITH(conv2d(x, zeros({3, 3, 3, 4}), zeros({3})), ShapeError, "bias must have shape [4]");
+    CHECK_THROWS_WITH(conv2d(x, zeros({3, 3, 3, 4}, float64)), DtypeError, "must have one dtype");
+    CHECK_THROWS_WITH(conv2d(zeros({5, 5, 3}), zeros({3, 3, 3, 4})), ShapeError, "input must be 4-D, got [5,5,3]");
+    CHECK_THROWS_WITH(conv2d(x, zeros({3, 3, 3, 4}), Tensor(), {.strides = {0, 1}}), ValueError,
+                      "strides and dilation must be >= 1");
+    CHECK_THROWS_WITH(conv2d(x, zeros({3, 3, 3, 4}), Tensor(), {.groups = 0}), ValueError, "groups must be >= 1");
+    CHECK_THROWS_WITH(Padding2d("full"), ValueError, "expected \"valid\", \"same\" or explicit sizes, got \"full\"");
+    CHECK_THROWS_WITH(Padding2d(-1, 0), ValueError, "sizes must be >= 0");
+    CHECK_THROWS_WITH(col2im(zeros({1, 2, 2, 4}), {1, 3, 3, 1}, {.size = {2, 2}, .strides = {2, 2}}), ShapeError,
+                      "which gives [1,1,1,4]");
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -19,6 +19,7 @@
 #include "xgrad/ops/indexing.hpp"
 #include "xgrad/ops/linalg.hpp"
 #include "xgrad/ops/math.hpp"
+#include "xgrad/ops/pooling.hpp"
 #include "xgrad/ops/reduction.hpp"
 #include "xgrad/ops/registry.hpp"
 #include "xgrad/ops/shape_ops.hpp"

@@ -37,20 +37,6 @@ Padding2d::Padding2d(std::int64_t top, std::int64_t bottom, std::int64_t left, s
 
 namespace {
 
-/// Padding before and after along spatial axis `axis` for input size n.
-std::array<std::int64_t, 2> padding_of(std::int64_t n, const Window2d& w, int axis) {
-    const Padding2d& p = w.padding;
-    switch (p.mode) {
-        case Padding2d::Mode::valid: return {0, 0};
-        case Padding2d::Mode::explicit_sizes: return axis == 0 ? std::array{p.top, p.bottom} : std::array{p.left, p.right};
-        case Padding2d::Mode::same: break;
-    }
-    const std::int64_t s = w.strides[axis], span = w.dilation[axis] * (w.size[axis] - 1) + 1;
-    const std::int64_t out = (n + s - 1) / s;
-    const std::int64_t total = std::max<std::int64_t>((out - 1) * s + span - n, 0);
-    return {total / 2, total - total / 2};
-}
-
 /// An image [N, H, W, C] and the windows over it.
 struct Geometry {
     std::int64_t n, h, w, c;             // image
@@ -74,8 +60,8 @@ Geometry geometry(const char* op, const Shape& image, const Window2d& w) {
     }
     if (image.size() != 4)
         throw ShapeError(std::string(op) + ": expected an image batch [N, H, W, C], got " + to_string(image));
-    const auto [top, bottom] = padding_of(image[1], w, 0);
-    const auto [left, right] = padding_of(image[2], w, 1);
+    const auto [top, bottom] = window_padding(image[1], w, 0);
+    const auto [left, right] = window_padding(image[2], w, 1);
     const Geometry g{image[0], image[1], image[2], image[3], w.size[0], w.size[1], w.strides[0], w.strides[1],
                      w.dilation[0], w.dilation[1], top, left, window_output_size(image[1], w, 0),
                      window_output_size(image[2], w, 1)};
@@ -119,8 +105,21 @@ void check_image(const char* op, const char* what, const Tensor& t) {
 
 }  // namespace
 
+std::array<std::int64_t, 2> window_padding(std::int64_t n, const Window2d& w, int axis) {
+    const Padding2d& p = w.padding;
+    switch (p.mode) {
+        case Padding2d::Mode::valid: return {0, 0};
+        case Padding2d::Mode::explicit_sizes: return axis == 0 ? std::array{p.top, p.bottom} : std::array{p.left, p.right};
+        case Padding2d::Mode::same: break;
+    }
+    const std::int64_t s = w.strides[axis], span = w.dilation[axis] * (w.size[axis] - 1) + 1;
+    const std::int64_t out = (n + s - 1) / s;
+    const std::int64_t total = std::max<std::int64_t>((out - 1) * s + span - n, 0);
+    return {total / 2, total - total / 2};
+}
+
 std::int64_t window_output_size(std::int64_t n, const Window2d& window, int axis) {
-    const auto [before, after] = padding_of(n, window, axis);
+    const auto [before, after] = window_padding(n, window, axis);
     const std::int64_t span = window.dilation[axis] * (window.size[axis] - 1) + 1;
     const std::int64_t padded = n + before + after;
     return padded < span ? 0 : (padded - span) / window.strides[axis] + 1;

@@ -86,5 +86,8 @@ Tensor conv2d(const Tensor& x, const Tensor& kernel, const Tensor& bias = Tensor
 /// The output size of `window` along spatial axis `axis` (0 rows, 1
 /// columns) for input size `n` (0 when the window does not fit).
 std::int64_t window_output_size(std::int64_t n, const Window2d& window, int axis);
+/// The padding {before, after} that `window` applies along spatial axis
+/// `axis` to input size `n` ("same" resolved as above).
+std::array<std::int64_t, 2> window_padding(std::int64_t n, const Window2d& window, int axis);
 
 }  // namespace xgrad

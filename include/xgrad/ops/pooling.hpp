@@ -1,0 +1,43 @@
+#pragma once
+/// \file
+/// 2-D pooling over windows of images [N, H, W, C] (or [N, C, H, W] with
+/// DataFormat::channels_first), with the window geometry of conv2d
+/// (xgrad/ops/convolution.hpp).
+///
+///     Tensor y = max_pool2d(x, {.pool_size = {2, 2}});    // strides default to the pool size, as Keras
+///
+/// Differences from PyTorch users meet:
+///  - Keras' strides default to pool_size (PyTorch's kernel_size: the same).
+///  - avg_pool2d divides by the pixels inside the image (Keras/TensorFlow with
+///    padding "same"); PyTorch's AvgPool2d counts the zero padding too unless
+///    count_include_pad=False.
+#include <array>
+#include <cstdint>
+#include <optional>
+
+#include "xgrad/ops/convolution.hpp"
+
+namespace xgrad {
+
+struct Pool2dOptions {
+    std::array<std::int64_t, 2> pool_size{2, 2};
+    /// Default: pool_size.
+    std::optional<std::array<std::int64_t, 2>> strides{};
+    Padding2d padding{};  // "valid" (default), "same" or explicit
+    DataFormat data_format = DataFormat::channels_last;
+};
+
+/// The largest value of each window and channel; padding never wins. The
+/// gradient goes to the first largest pixel in the window (row-major), as
+/// PyTorch's; a NaN wins. Composite (the winners' positions, then gather),
+/// so gradients of any order exist. Op "max_pool2d".
+Tensor max_pool2d(const Tensor& x, const Pool2dOptions& options = {});
+/// The mean of each window and channel over the pixels inside the image.
+/// Composite (im2col, sum, division). Op "avg_pool2d".
+Tensor avg_pool2d(const Tensor& x, const Pool2dOptions& options = {});
+/// Mean (or max) over the spatial axes: [N, C], or [N, 1, 1, C] /
+/// [N, C, 1, 1] with keepdims (Keras' GlobalAveragePooling2D, GlobalMaxPooling2D).
+Tensor global_avg_pool2d(const Tensor& x, DataFormat data_format = DataFormat::channels_last, bool keepdims = false);
+Tensor global_max_pool2d(const Tensor& x, DataFormat data_format = DataFormat::channels_last, bool keepdims = false);
+
+}  // namespace xgrad

@@ -1,0 +1,102 @@
+// max_pool2d, avg_pool2d and global pooling: hand-computed values, padding
+// rules, where the gradient goes, layouts, gradchecks, errors.
+#include <cmath>
+#include <limits>
+
+#include "../test_helpers.hpp"
+#include "xgrad/ops/pooling.hpp"
+#include "xgrad/ops/reduction.hpp"
+#include "xgrad/ops/shape_ops.hpp"
+
+using namespace xgrad;
+using xgrad_test::allclose;
+using xgrad_test::values;
+using Fn = std::vector<Tensor>;
+namespace tt = boost::test_tools;
+
+namespace {
+
+/// 1..h·w as one single-channel image [1, h, w, 1].
+Tensor counting_image(std::int64_t h, std::int64_t w) {
+    return reshape(arange(1.0, static_cast<double>(h * w) + 1, 1.0, float64), {1, h, w, 1});
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(ops_pooling)
+
+//  1  2  3  4
+//  5  6  7  8     2x2 pools, strides 2 (the default): max 6 8 14 16,
+//  9 10 11 12     mean 3.5 5.5 11.5 13.5
+// 13 14 15 16
+BOOST_AUTO_TEST_CASE(values_by_hand) {
+    const Tensor x = counting_image(4, 4);
+    BOOST_TEST(values(max_pool2d(x)) == std::vector<double>({6, 8, 14, 16}), tt::per_element());
+    BOOST_TEST(values(avg_pool2d(x)) == std::vector<double>({3.5, 5.5, 11.5, 13.5}), tt::per_element());
+    BOOST_TEST(max_pool2d(x).shape() == Shape({1, 2, 2, 1}));
+    // Stride 1: 3x3 outputs.
+    BOOST_TEST(max_pool2d(x, {.strides = std::array<std::int64_t, 2>{1, 1}}).shape() == Shape({1, 3, 3, 1}));
+    // "same" on 5x5 with 2x2 pools, strides 2: 3x3 outputs, the padding after,
+    // so the last row/column of windows hold one real row/column.
+    const Tensor y = max_pool2d(counting_image(5, 5), {.padding = "same"});
+    BOOST_TEST(values(y) == std::vector<double>({7, 9, 10, 17, 19, 20, 22, 24, 25}), tt::per_element());
+    // The mean counts only pixels inside the image (Keras): 3x3 pools, stride 1, "same" on 3x3.
+    const Tensor m = avg_pool2d(counting_image(3, 3), {.pool_size = {3, 3}, .strides = std::array<std::int64_t, 2>{1, 1},
+                                                       .padding = "same"});
+    // corner (1+2+4+5)/4 = 3, edge (1+2+3+4+5+6)/6 = 3.5, centre 45/9 = 5
+    BOOST_TEST(values(m) == std::vector<double>({3, 3.5, 4, 4.5, 5, 5.5, 6, 6.5, 7}), tt::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(global_pooling) {
+    const Tensor x = reshape(arange(1.0, 25.0, 1.0, float64), {2, 3, 2, 2});  // [N, H, W, C]
+    // Image 0, channel 0: 1, 3, 5, 7, 9, 11 → mean 6, max 11; channel 1: 2..12 → 7, 12.
+    BOOST_TEST(values(global_avg_pool2d(x)) == std::vector<double>({6, 7, 18, 19}), tt::per_element());
+    BOOST_TEST(values(global_max_pool2d(x)) == std::vector<double>({11, 12, 23, 24}), tt::per_element());
+    BOOST_TEST(global_avg_pool2d(x, DataFormat::channels_last, true).shape() == Shape({2, 1, 1, 2}));
+    const Tensor first = permute(x, {0, 3, 1, 2});
+    BOOST_TEST(allclose(global_avg_pool2d(first, DataFormat::channels_first), global_avg_pool2d(x), 0, 0));
+    BOOST_TEST(global_max_pool2d(first, DataFormat::channels_first, true).shape() == Shape({2, 2, 1, 1}));
+}
+
+// The gradient of a max goes to the window's first largest pixel (PyTorch's
+// rule), a NaN wins, and the channels-first layout gives the same numbers.
+BOOST_AUTO_TEST_CASE(max_gradient_goes_to_the_first_winner) {
+    Tensor ties = zeros({1, 2, 2, 1}, float64).requires_grad_();
+    sum(max_pool2d(ties)).backward();
+    BOOST_TEST(values(ties.grad()) == std::vector<double>({1, 0, 0, 0}), tt::per_element());
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const Tensor with_nan = tensor({{1.0, nan}, {3.0, 2.0}}, float64);
+    BOOST_TEST(std::isnan(values(max_pool2d(reshape(with_nan, {1, 2, 2, 1})))[0]));
+    Generator g(3);
+    const Tensor x = normal({2, 5, 6, 3}, 0.0, 1.0, float64, g);
+    const Pool2dOptions o{.pool_size = {3, 2}, .padding = "same"};
+    Pool2dOptions of = o;
+    of.data_format = DataFormat::channels_first;
+    BOOST_TEST(allclose(max_pool2d(permute(x, {0, 3, 1, 2}), of), permute(max_pool2d(x, o), {0, 3, 1, 2}), 0, 0));
+    BOOST_TEST(allclose(avg_pool2d(permute(x, {0, 3, 1, 2}), of), permute(avg_pool2d(x, o), {0, 3, 1, 2}), 1e-15, 1e-15));
+}
+
+BOOST_AUTO_TEST_CASE(gradchecks) {
+    Generator g(4);
+    const Tensor x = normal({2, 5, 4, 3}, 0.0, 1.0, float64, g);
+    const Pool2dOptions same{.pool_size = {2, 3}, .strides = std::array<std::int64_t, 2>{2, 1}, .padding = "same"};
+    CHECK_GRADCHECK("max_pool2d", [same](const Fn& v) { return max_pool2d(v[0], same); }, {x});
+    CHECK_GRADGRADCHECK("max_pool2d", [same](const Fn& v) { return max_pool2d(v[0] * v[0], same); }, {x});
+    CHECK_GRADCHECK("avg_pool2d", [same](const Fn& v) { return avg_pool2d(v[0], same); }, {x});
+    CHECK_GRADGRADCHECK("avg_pool2d", [same](const Fn& v) { return avg_pool2d(v[0] * v[0], same); }, {x});
+    const Pool2dOptions first{.padding = Padding2d(1, 0), .data_format = DataFormat::channels_first};
+    CHECK_GRADCHECK("avg_pool2d", [first](const Fn& v) { return avg_pool2d(v[0], first); }, {permute(x, {0, 3, 1, 2})});
+    CHECK_GRADCHECK("max_pool2d", [first](const Fn& v) { return max_pool2d(v[0], first); }, {permute(x, {0, 3, 1, 2})});
+}
+
+BOOST_AUTO_TEST_CASE(errors) {
+    const Tensor x = zeros({1, 3, 3, 2});
+    CHECK_THROWS_WITH(max_pool2d(x, {.pool_size = {4, 4}}), ShapeError, "the 4x4 pool does not fit in input [1,3,3,2]");
+    CHECK_THROWS_WITH(avg_pool2d(x, {.pool_size = {0, 2}}), ValueError, "pool sizes and strides must be >= 1");
+    CHECK_THROWS_WITH(max_pool2d(x, {.padding = Padding2d(2, 0, 0, 0)}), ValueError,
+                      "a window lies entirely in the padding");
+    CHECK_THROWS_WITH(max_pool2d(zeros({3, 3, 2})), ShapeError, "input must be 4-D, got [3,3,2]");
+    CHECK_THROWS_WITH(global_avg_pool2d(zeros({1, 3, 3, 2}, int64)), DtypeError, "must be float32 or float64");
+}
+
+BOOST_AUTO_TEST_SUITE_END()

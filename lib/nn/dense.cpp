@@ -1,5 +1,6 @@
 #include "xgrad/nn/dense.hpp"
 
+#include "kernel_bias.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/linalg.hpp"
 #include "xgrad/ops/reduction.hpp"
@@ -55,18 +56,11 @@ Shape Dense::output_shape(const Shape& input_shape) {
 }
 
 std::vector<Tensor> Dense::losses() const {
-    std::vector<Tensor> out;
-    if (!built()) return out;
-    if (kernel_regularizer_) out.push_back((*kernel_regularizer_)(weight("kernel")));
-    if (bias_regularizer_ && use_bias_) out.push_back((*bias_regularizer_)(weight("bias")));
-    return out;
+    return detail::kernel_bias_losses(*this, kernel_regularizer_, bias_regularizer_, use_bias_);
 }
 
 void Dense::apply_constraints() {
-    // Keras constrains trainable variables only: a frozen kernel stays as it is.
-    if (!built() || !trainable()) return;
-    if (kernel_constraint_) (*kernel_constraint_).apply(weight("kernel"));
-    if (bias_constraint_ && use_bias_) (*bias_constraint_).apply(weight("bias"));
+    detail::apply_kernel_bias_constraints(*this, kernel_constraint_, bias_constraint_, use_bias_);
 }
 
 }  // namespace xgrad::nn

@@ -5,6 +5,7 @@
 #include "../test_helpers.hpp"
 #include "io_test_util.hpp"
 #include "xgrad/io/model.hpp"
+#include "xgrad/nn/reshape.hpp"
 #include "xgrad/io/safetensors.hpp"
 #include "xgrad/optim/sgd.hpp"
 #include "xgrad/train/fit.hpp"
@@ -85,7 +86,22 @@ std::map<std::string, Config> layer_samples() {
         {"Activation", {{"activation", "selu"}}},
         {"Softmax", {{"axis", "-1"}}},
         {"Rescaling", {{"scale", "0.5"}, {"offset", "-1"}}},
+        {"Reshape", {{"target_shape", "[2,2]"}}},
+        {"Conv2D",
+         {{"filters", "4"}, {"kernel_size", "[2,3]"}, {"strides", "[1,2]"}, {"padding", "same"}, {"groups", "2"},
+          {"dilation_rate", "[1,1]"}, {"activation", "tanh"}, {"kernel_initializer", "random_normal"},
+          {"kernel_initializer.stddev", "0.3"}, {"kernel_regularizer", "l2"}, {"kernel_regularizer.l2", "0.01"},
+          {"bias_constraint", "max_norm"}, {"bias_constraint.max_value", "0.2"}}},
+        {"MaxPooling2D", {{"pool_size", "[2,2]"}, {"strides", "[1,1]"}, {"padding", "same"}}},
+        {"AveragePooling2D", {{"pool_size", "[3,3]"}, {"strides", "[2,2]"}, {"padding", "same"}}},
+        {"GlobalMaxPooling2D", {{"keepdims", "true"}}},
+        {"GlobalAveragePooling2D", {{"data_format", "channels_first"}}},
     };
+}
+
+/// Layers that take images [N, H, W, C]: tested between a Reshape to 4x4x2 and a Flatten.
+bool takes_images(const std::string& type) {
+    return type == "Conv2D" || type.ends_with("Pooling2D");
 }
 
 std::vector<double> loss_values(const Module& m) {
@@ -110,7 +126,11 @@ BOOST_AUTO_TEST_CASE(every_registered_layer_round_trips_all_its_options) {
             BOOST_TEST((factory(c, {})->config() == c));
 
             manual_seed(7);
-            Sequential model{Dense(4, "linear").input_shape({6}), AnyModule(layer), Dense(3, "softmax")};
+            const bool image = takes_images(type);
+            Sequential model = image ? Sequential{Dense(32, "linear").input_shape({6}), Reshape({4, 4, 2}),
+                                                  AnyModule(layer), Flatten(), Dense(3, "softmax")}
+                                     : Sequential{Dense(4, "linear").input_shape({6}), AnyModule(layer),
+                                                  Dense(3, "softmax")};
             const Tensor x = randn({5, 6});
             model(x, true);
             std::vector<Tensor> w = model.get_weights();
@@ -119,7 +139,7 @@ BOOST_AUTO_TEST_CASE(every_registered_layer_round_trips_all_its_options) {
             TempDir dir;
             io::save(model, dir.file("m"));
             const ModulePtr loaded = io::load(dir.file("m"));
-            const ModulePtr twin = loaded->children()[1];
+            const ModulePtr twin = loaded->children()[image ? 2 : 1];
             BOOST_TEST((twin->config() == c));
             BOOST_TEST(loss_values(*twin) == loss_values(*layer), boost::test_tools::per_element());
             model.eval();

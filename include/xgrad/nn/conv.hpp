@@ -1,0 +1,93 @@
+#pragma once
+/// \file
+/// Conv2D (Keras' layers.Conv2D): y = activation(conv2d(x, kernel) + bias),
+/// images channels-last [N, H, W, C] by default, kernel [kh, kw, C / groups,
+/// filters] (Keras' layout), Keras' defaults (strides 1, "valid",
+/// glorot_uniform kernel, zeros bias).
+///
+///     Conv2D(64, 7, "relu").padding("same")            // the book's first layer
+///     Conv2D(32, {3, 5}).strides({2, 2}).groups(4).data_format("channels_first")
+///
+/// Parameters: kh·kw·(C / groups)·filters + filters (Keras' count). The
+/// computation is ops::conv2d (xgrad/ops/convolution.hpp).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "xgrad/nn/activations.hpp"
+#include "xgrad/nn/constraints.hpp"
+#include "xgrad/nn/init.hpp"
+#include "xgrad/nn/layer.hpp"
+#include "xgrad/nn/regularizers.hpp"
+#include "xgrad/ops/convolution.hpp"
+
+namespace xgrad::nn {
+
+class Conv2D : public Layer<Conv2D> {
+public:
+    /// `filters` outputs per position from a kernel_size × kernel_size window.
+    Conv2D(std::int64_t filters, std::int64_t kernel_size, ActivationFn activation = {},
+           InitializerRef kernel_initializer = "glorot_uniform");
+    /// A {kh, kw} window.
+    Conv2D(std::int64_t filters, std::vector<std::int64_t> kernel_size, ActivationFn activation = {},
+           InitializerRef kernel_initializer = "glorot_uniform");
+
+    /// {sh, sw} (default {1, 1}).
+    Conv2D& strides(std::vector<std::int64_t> s) { return set(&Conv2D::strides_, std::move(s)); }
+    /// "valid" (default) or "same".
+    Conv2D& padding(std::string p) { return set(&Conv2D::padding_, std::move(p)); }
+    /// "channels_last" (default, [N, H, W, C]) or "channels_first" ([N, C, H, W]).
+    Conv2D& data_format(std::string f) { return set(&Conv2D::data_format_, std::move(f)); }
+    /// {dh, dw} (default {1, 1}).
+    Conv2D& dilation_rate(std::vector<std::int64_t> d) { return set(&Conv2D::dilation_rate_, std::move(d)); }
+    /// Channels and filters in `g` independent groups (default 1). Set before the layer is built.
+    Conv2D& groups(std::int64_t g) { return set(&Conv2D::groups_, g); }
+    /// Whether to add a bias (default true). Set before the layer is built.
+    Conv2D& use_bias(bool on) { return set(&Conv2D::use_bias_, on); }
+    Conv2D& bias_initializer(InitializerRef init) { return set(&Conv2D::bias_initializer_, std::move(init)); }
+    Conv2D& kernel_regularizer(RegularizerRef r) { return set(&Conv2D::kernel_regularizer_, std::move(r)); }
+    Conv2D& bias_regularizer(RegularizerRef r) { return set(&Conv2D::bias_regularizer_, std::move(r)); }
+    Conv2D& kernel_constraint(ConstraintRef c) { return set(&Conv2D::kernel_constraint_, std::move(c)); }
+    Conv2D& bias_constraint(ConstraintRef c) { return set(&Conv2D::bias_constraint_, std::move(c)); }
+
+    std::int64_t filters() const noexcept { return filters_; }
+    const std::vector<std::int64_t>& kernel_size() const noexcept { return kernel_size_; }
+    /// The options as ops::conv2d takes them (ValueError naming the layer for invalid ones).
+    Conv2dOptions conv_options() const;
+
+    /// Creates kernel [kh, kw, C / groups, filters] and bias [filters].
+    void build(const Shape& input_shape) override;
+    Tensor forward(const Tensor& x, bool training) override;
+    /// filters, kernel_size, strides, padding, data_format, dilation_rate,
+    /// groups, activation, use_bias, initializers, regularizers, constraints (Keras' names).
+    static const Options<Conv2D>& options();
+    Shape output_shape(const Shape& input_shape) override;
+    std::vector<Tensor> losses() const override;
+    void apply_constraints() override;
+
+private:
+    std::int64_t filters_ = 1;
+    std::vector<std::int64_t> kernel_size_{1, 1};
+    std::vector<std::int64_t> strides_{1, 1};
+    std::string padding_ = "valid";
+    std::string data_format_ = "channels_last";
+    std::vector<std::int64_t> dilation_rate_{1, 1};
+    std::int64_t groups_ = 1;
+    ActivationFn activation_;
+    bool use_bias_ = true;
+    InitializerRef kernel_initializer_ = "glorot_uniform";
+    InitializerRef bias_initializer_ = "zeros";
+    RegularizerRef kernel_regularizer_;
+    RegularizerRef bias_regularizer_;
+    ConstraintRef kernel_constraint_;
+    ConstraintRef bias_constraint_;
+};
+
+/// "channels_last" / "channels_first" as a DataFormat (ValueError naming
+/// `who` otherwise): shared by the image layers.
+DataFormat parse_data_format(const std::string& name, const std::string& who);
+/// A pair from Keras' one-or-two-number form ({3} → {3, 3}); ValueError
+/// naming `who` and `what` unless 1 or 2 positive numbers.
+std::array<std::int64_t, 2> parse_pair(const std::vector<std::int64_t>& v, const std::string& who, const char* what);
+
+}  // namespace xgrad::nn

@@ -1,0 +1,171 @@
+// The image layers: Conv2D, the pooling layers and Reshape: weights and
+// Keras' parameter counts, output shapes, values against the ops, options,
+// saving, errors, and a small CNN that learns.
+#include "../io/io_test_util.hpp"
+#include "../test_helpers.hpp"
+#include "xgrad/io/model.hpp"
+#include "xgrad/nn/conv.hpp"
+#include "xgrad/nn/dense.hpp"
+#include "xgrad/nn/dropout.hpp"
+#include "xgrad/nn/flatten.hpp"
+#include "xgrad/nn/pooling.hpp"
+#include "xgrad/nn/reshape.hpp"
+#include "xgrad/nn/sequential.hpp"
+#include "xgrad/ops/activation.hpp"
+#include "xgrad/ops/reduction.hpp"
+#include "xgrad/ops/shape_ops.hpp"
+#include "xgrad/optim/adam.hpp"
+#include "xgrad/train/fit.hpp"
+
+using namespace xgrad;
+using namespace xgrad::nn;
+using xgrad_test::allclose;
+using xgrad_test::values;
+namespace tt = boost::test_tools;
+
+namespace {
+
+/// The book's Fashion-MNIST CNN (Hands-On ML, ch. 14), on [N, 28, 28] images.
+Sequential book_cnn() {
+    return Sequential{Reshape({28, 28, 1}).input_shape({28, 28}),
+                      Conv2D(64, 7, "relu").padding("same"),
+                      MaxPooling2D(),
+                      Conv2D(128, 3, "relu").padding("same"),
+                      Conv2D(128, 3, "relu").padding("same"),
+                      MaxPooling2D(),
+                      Conv2D(256, 3, "relu").padding("same"),
+                      Conv2D(256, 3, "relu").padding("same"),
+                      MaxPooling2D(),
+                      Flatten(),
+                      Dense(128, "relu"),
+                      Dropout(0.5),
+                      Dense(64, "relu"),
+                      Dropout(0.5),
+                      Dense(10, "softmax")};
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(nn_conv)
+
+BOOST_AUTO_TEST_CASE(conv2d_layer_weights_and_forward) {
+    manual_seed(1);
+    Conv2D conv(4, {3, 2}, "relu");
+    conv.strides({2, 1}).padding("same");
+    conv.ensure_built({-1, 7, 5, 3});
+    BOOST_TEST(conv.weight("kernel").shape() == Shape({3, 2, 3, 4}));
+    BOOST_TEST(conv.weight("bias").shape() == Shape({4}));
+    BOOST_TEST(conv.count_params() == 3 * 2 * 3 * 4 + 4);
+    BOOST_TEST(conv.output_shape({-1, 7, 5, 3}) == Shape({-1, 4, 5, 4}));
+    const Tensor x = normal({2, 7, 5, 3});
+    const Tensor expected = relu(conv2d(x, conv.weight("kernel"), conv.weight("bias"), conv.conv_options()));
+    BOOST_TEST(allclose(conv(x, false), expected, 0, 0));
+    BOOST_TEST(conv(x, false).shape() == Shape({2, 4, 5, 4}));
+    // groups and channels_first: the kernel holds C / groups input channels.
+    Conv2D grouped(6, 3);
+    grouped.groups(3).data_format("channels_first").use_bias(false);
+    grouped.ensure_built({-1, 6, 8, 8});
+    BOOST_TEST(grouped.weight("kernel").shape() == Shape({3, 3, 2, 6}));
+    BOOST_TEST(grouped.count_params() == 108);
+    BOOST_TEST(grouped.output_shape({-1, 6, 8, 8}) == Shape({-1, 6, 6, 6}));
+}
+
+// Keras' summary of the book's CNN: 1,413,834 parameters.
+BOOST_AUTO_TEST_CASE(book_cnn_parameter_counts) {
+    Sequential model = book_cnn();
+    model.ensure_built({-1, 28, 28});
+    BOOST_TEST(model.count_params() == 1413834);
+    const std::string summary = model.summary();
+    for (const char* count : {"3,200", "73,856", "147,584", "295,168", "590,080", "295,040", "8,256", "650"})
+        BOOST_TEST(summary.find(count) != std::string::npos, "summary lacks " << count << ":\n" << summary);
+    BOOST_TEST(model.output_shape({-1, 28, 28}) == Shape({-1, 10}));
+    BOOST_TEST(model[8]->output_shape({-1, 7, 7, 256}) == Shape({-1, 3, 3, 256}));
+}
+
+BOOST_AUTO_TEST_CASE(pooling_layers) {
+    const Tensor x = reshape(arange(1.0, 17.0, 1.0, float64), {1, 4, 4, 1});
+    MaxPooling2D max_pool;
+    BOOST_TEST(values(max_pool(x, false)) == std::vector<double>({6, 8, 14, 16}), tt::per_element());
+    BOOST_TEST(max_pool.count_params() == 0);
+    AveragePooling2D avg({3, 3});
+    avg.strides({1, 1}).padding("same");
+    BOOST_TEST(avg(x, false).shape() == Shape({1, 4, 4, 1}));
+    BOOST_TEST(values(avg(x, false))[0] == 3.5);  // (1 + 2 + 5 + 6) / 4
+    BOOST_TEST(avg.output_shape({-1, 4, 4, 1}) == Shape({-1, 4, 4, 1}));
+    GlobalAveragePooling2D gap;
+    BOOST_TEST(values(gap(x, false)) == std::vector<double>({8.5}), tt::per_element());
+    BOOST_TEST(gap.output_shape({-1, 4, 4, 3}) == Shape({-1, 3}));
+    GlobalMaxPooling2D gmp;
+    gmp.keepdims(true).data_format("channels_first");
+    BOOST_TEST(gmp.output_shape({-1, 3, 4, 4}) == Shape({-1, 3, 1, 1}));
+    BOOST_TEST(max_pool.output_shape({-1, 5, 5, 2}) == Shape({-1, 2, 2, 2}));
+}
+
+BOOST_AUTO_TEST_CASE(reshape_layer) {
+    Reshape r({-1, 2});
+    BOOST_TEST(r(zeros({3, 4, 2}), false).shape() == Shape({3, 4, 2}));
+    BOOST_TEST(r.output_shape({-1, 8}) == Shape({-1, 4, 2}));
+    CHECK_THROWS_WITH(Reshape({3, 3})(zeros({2, 8}), false), ShapeError,
+                      "cannot reshape input [2,8] (8 values per sample) to [3,3]");
+}
+
+// A CNN with every image layer and option saves and loads bit for bit.
+BOOST_AUTO_TEST_CASE(save_and_load_round_trip) {
+    manual_seed(2);
+    Sequential model{Reshape({1, 8, 8}).input_shape({64}),
+                     Conv2D(4, {3, 3}, "elu").data_format("channels_first").padding("same"),
+                     AveragePooling2D().data_format("channels_first"),
+                     Conv2D(4, 2).data_format("channels_first").groups(2).strides({1, 2}).dilation_rate({1, 1}),
+                     GlobalMaxPooling2D().data_format("channels_first"),
+                     Dense(3)};
+    model.ensure_built({-1, 64});
+    const Tensor x = normal({5, 64});
+    xgrad_test::TempDir dir;
+    io::save(model, dir.file("cnn"));
+    const ModulePtr loaded = io::load(dir.file("cnn"));
+    BOOST_TEST(allclose((*loaded)(x, false), model(x, false), 0, 0));
+    BOOST_TEST(loaded->count_params() == model.count_params());
+    const auto config = static_cast<const Sequential&>(*loaded)[3]->config();
+    BOOST_TEST(config.at("groups") == "2");
+    BOOST_TEST(config.at("strides") == "[1,2]");
+}
+
+BOOST_AUTO_TEST_CASE(options_errors_name_the_layer) {
+    CHECK_THROWS_WITH(Conv2D(8, {3, 3, 3}).ensure_built({-1, 5, 5, 1}), ValueError,
+                      "kernel_size must be one or two positive numbers, got [3,3,3]");
+    CHECK_THROWS_WITH(Conv2D(8, 3).padding("full").ensure_built({-1, 5, 5, 1}), ValueError,
+                      "padding must be \"valid\" or \"same\", got \"full\"");
+    CHECK_THROWS_WITH(Conv2D(8, 3).groups(3).ensure_built({-1, 5, 5, 4}), ShapeError,
+                      "input channels (4) and filters (8) must be positive and divide by groups (3)");
+    CHECK_THROWS_WITH(Conv2D(8, 3).data_format("NHWC").ensure_built({-1, 5, 5, 4}), ValueError,
+                      "data_format must be \"channels_last\" or \"channels_first\", got \"NHWC\"");
+    CHECK_THROWS_WITH(Conv2D(8, 3).ensure_built({-1, 5, 5}), ShapeError, "expected images [batch, H, W, C]");
+    CHECK_THROWS_WITH(Conv2D(0, 3), ValueError, "filters must be positive");
+    CHECK_THROWS_WITH(MaxPooling2D({2, 2}).strides({0})(zeros({1, 4, 4, 1}), false), ValueError,
+                      "strides must be one or two positive numbers, got [0]");
+}
+
+// 8x8 noise images with one half brighter, the class saying which: a small
+// CNN learns it in a few epochs.
+BOOST_AUTO_TEST_CASE(a_small_cnn_learns) {
+    manual_seed(3);
+    Generator g(4);
+    const Tensor y = randint({256}, 0, 2, g);
+    const Tensor left_half = reshape(concat({ones({4}), zeros({4})}, 0), {1, 1, 8, 1});
+    const Tensor class_one = reshape(y.to(float32), {256, 1, 1, 1});
+    const Tensor bright = class_one * left_half + (1.0 - class_one) * (1.0 - left_half);
+    const Tensor x = uniform({256, 8, 8, 1}, 0.0, 1.0, float32, g) * 0.5 + bright * 0.5;
+    Sequential model{Conv2D(8, 3, "relu").padding("same"), MaxPooling2D(), Conv2D(8, 3, "relu"), Flatten(),
+                     Dense(2, "softmax")};
+    train::FitOptions options;
+    options.loss = "sparse_categorical_crossentropy";
+    options.optimizer = std::make_shared<optim::Adam>(model, 0.01);
+    options.metrics = {"accuracy"};
+    options.epochs = 8;
+    options.verbose = 0;
+    const train::History h = train::fit(model, x, y, options);
+    BOOST_TEST(h["loss"].back() < 0.5 * h["loss"].front());
+    BOOST_TEST(h["accuracy"].back() > 0.85);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -31,6 +31,12 @@ for n in "3,136" "235,500" "1,200" "30,100" "1,010" "Total params: 271,346" "Tra
   grep -q "$n" <<<"$summary" || fail "summary lacks $n"
 done
 
+cnn=$("$xgrad" summary --model cnn)
+for n in "320" "18,496" "401,536" "1,290" "Total params: 421,642"; do
+  grep -q "$n" <<<"$cnn" || fail "cnn summary lacks $n"
+done
+grep -q "Total params: 1,413,834" <<<"$("$xgrad" summary --model book-cnn)" || fail "book-cnn parameter count"
+
 out=$("$xgrad" train --model mlp --optimizer adam --epochs 2 --limit 2000 --batch-size 64 \
       --history "$scratch/h.csv" --plot "$scratch/h.svg" --verbose 2)
 grep -q "Epoch 2/2" <<<"$out" || fail "no epoch lines: $out"

@@ -7,7 +7,10 @@
 // PyTorch's idiom (cheaper than Keras' softmax-then-log). Prints the same
 // one-line format as xgrad_workloads. Built with -Dbench_libtorch=enabled.
 //
-//   libtorch_workloads bn_mlp|mlp_b256|selu100 [--limit N]
+// The cnn workload runs channels-first [N, 1, 28, 28], PyTorch's layout
+// (glorot_uniform kernels: xavier_uniform_ computes the same fans).
+//
+//   libtorch_workloads bn_mlp|mlp_b256|selu100|cnn [--limit N]
 #include <torch/torch.h>
 
 #include <chrono>
@@ -40,6 +43,15 @@ torch::nn::Linear dense(std::int64_t in, std::int64_t out, double scale) {
 /// Keras' glorot_uniform output layer.
 torch::nn::Linear output(std::int64_t in) {
     torch::nn::Linear layer(in, 10);
+    torch::NoGradGuard no_grad;
+    torch::nn::init::xavier_uniform_(layer->weight);
+    torch::nn::init::zeros_(layer->bias);
+    return layer;
+}
+
+/// A 3x3 "same" convolution with Keras' glorot_uniform kernel and zero bias.
+torch::nn::Conv2d conv3x3(std::int64_t in, std::int64_t out) {
+    torch::nn::Conv2d layer(torch::nn::Conv2dOptions(in, out, 3).padding(1));
     torch::NoGradGuard no_grad;
     torch::nn::init::xavier_uniform_(layer->weight);
     torch::nn::init::zeros_(layer->bias);
@@ -86,6 +98,18 @@ int main(int argc, char** argv) {
                                       output(100));
         batch_size = 256;
         lr = 0.001;
+    } else if (workload == "cnn") {
+        x = x.reshape({-1, 1, 28, 28});
+        torch::nn::Linear hidden(64 * 7 * 7, 128), out = output(128);
+        {
+            torch::NoGradGuard no_grad;
+            torch::nn::init::xavier_uniform_(hidden->weight);
+            torch::nn::init::zeros_(hidden->bias);
+        }
+        model = torch::nn::Sequential(conv3x3(1, 32), torch::nn::ReLU(), torch::nn::MaxPool2d(2), conv3x3(32, 64),
+                                      torch::nn::ReLU(), torch::nn::MaxPool2d(2), torch::nn::Flatten(), hidden,
+                                      torch::nn::ReLU(), torch::nn::Dropout(0.5), out);
+        lr = 0.001;
     } else {  // selu100
         x = (x - x.mean(0)) / (x.std(0, false) + 1e-7);
         model = torch::nn::Sequential(dense(784, 100, 1.0), torch::nn::SELU());
@@ -97,7 +121,7 @@ int main(int argc, char** argv) {
         lr = 0.001;
     }
     std::unique_ptr<torch::optim::Optimizer> optimizer;
-    if (workload == "mlp_b256")
+    if (workload == "mlp_b256" || workload == "cnn")
         optimizer = std::make_unique<torch::optim::Adam>(model->parameters(), torch::optim::AdamOptions(lr).eps(1e-7));
     else
         optimizer = std::make_unique<torch::optim::SGD>(model->parameters(), torch::optim::SGDOptions(lr));

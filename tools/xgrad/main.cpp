@@ -34,8 +34,9 @@ commands:
 model options (train and summary):
   --model NAME          bn-mlp (default: the notebook's batch-norm MLP),
                         mlp (300-100 MLP), selu100 (100 SELU layers,
-                        standardized inputs)
-  --activation NAME     hidden activation (default relu; selu100 ignores it)
+                        standardized inputs), cnn (2 conv + 2 pool layers),
+                        book-cnn (the book's 5-conv CNN; slow on a CPU)
+  --activation NAME     hidden activation (default relu; selu100 and the CNNs ignore it)
   --init NAME           kernel initializer (default he_normal)
 
 train options:
@@ -89,7 +90,9 @@ nn::Sequential build_model(const cli::Options& o) {
     if (name == "bn-mlp") return models::batch_norm_mlp(activation, init);
     if (name == "mlp") return models::mlp(activation, init);
     if (name == "selu100") return models::selu_deep(100, 100);
-    throw cli::UsageError("unknown model '" + name + "' (choose bn-mlp, mlp or selu100)");
+    if (name == "cnn") return models::small_cnn();
+    if (name == "book-cnn") return models::book_cnn();
+    throw cli::UsageError("unknown model '" + name + "' (choose bn-mlp, mlp, selu100, cnn or book-cnn)");
 }
 
 constexpr std::int64_t max_epochs = 1'000'000;

@@ -4,9 +4,9 @@
 #include "../io/io_test_util.hpp"
 #include "../test_helpers.hpp"
 #include "xgrad/io/model.hpp"
+#include "xgrad/models/cnn.hpp"
 #include "xgrad/nn/conv.hpp"
 #include "xgrad/nn/dense.hpp"
-#include "xgrad/nn/dropout.hpp"
 #include "xgrad/nn/flatten.hpp"
 #include "xgrad/nn/pooling.hpp"
 #include "xgrad/nn/reshape.hpp"
@@ -23,28 +23,6 @@ using xgrad_test::allclose;
 using xgrad_test::values;
 namespace tt = boost::test_tools;
 
-namespace {
-
-/// The book's Fashion-MNIST CNN (Hands-On ML, ch. 14), on [N, 28, 28] images.
-Sequential book_cnn() {
-    return Sequential{Reshape({28, 28, 1}).input_shape({28, 28}),
-                      Conv2D(64, 7, "relu").padding("same"),
-                      MaxPooling2D(),
-                      Conv2D(128, 3, "relu").padding("same"),
-                      Conv2D(128, 3, "relu").padding("same"),
-                      MaxPooling2D(),
-                      Conv2D(256, 3, "relu").padding("same"),
-                      Conv2D(256, 3, "relu").padding("same"),
-                      MaxPooling2D(),
-                      Flatten(),
-                      Dense(128, "relu"),
-                      Dropout(0.5),
-                      Dense(64, "relu"),
-                      Dropout(0.5),
-                      Dense(10, "softmax")};
-}
-
-}  // namespace
 
 BOOST_AUTO_TEST_SUITE(nn_conv)
 
@@ -72,7 +50,7 @@ BOOST_AUTO_TEST_CASE(conv2d_layer_weights_and_forward) {
 
 // Keras' summary of the book's CNN: 1,413,834 parameters.
 BOOST_AUTO_TEST_CASE(book_cnn_parameter_counts) {
-    Sequential model = book_cnn();
+    Sequential model = models::book_cnn();  // Hands-On ML, ch. 14
     model.ensure_built({-1, 28, 28});
     BOOST_TEST(model.count_params() == 1413834);
     const std::string summary = model.summary();

@@ -13,7 +13,9 @@
 #include <string>
 #include <vector>
 
+#include "core/thread_pool.hpp"
 #include "xgrad/autograd/node.hpp"
+#include "xgrad/core/threads.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/linalg.hpp"
 #include "xgrad/ops/registry.hpp"
@@ -73,13 +75,14 @@ Geometry geometry(const char* op, const Shape& image, const Window2d& w) {
     return g;
 }
 
-/// Visits every (output position, window slot) pair whose image pixel lies
-/// inside the image: fn(row_offset, pixel_offset) in elements, one per slot
-/// of C channels; outside(row_offset) for slots in the padding.
+/// Visits every (output position, window slot) pair of images [first, last):
+/// inside(slot_offset, pixel_offset) in elements, one per slot of C
+/// channels, when the pixel lies inside the image; outside(slot_offset) for
+/// slots in the padding.
 template <class Inside, class Outside>
-void for_each_slot(const Geometry& g, Inside&& inside, Outside&& outside) {
+void for_each_slot(const Geometry& g, std::int64_t first, std::int64_t last, Inside&& inside, Outside&& outside) {
     const std::int64_t row = g.row();
-    for (std::int64_t n = 0; n < g.n; ++n)
+    for (std::int64_t n = first; n < last; ++n)
         for (std::int64_t i = 0; i < g.ho; ++i)
             for (std::int64_t j = 0; j < g.wo; ++j) {
                 const std::int64_t base = ((n * g.ho + i) * g.wo + j) * row;
@@ -93,6 +96,14 @@ void for_each_slot(const Geometry& g, Inside&& inside, Outside&& outside) {
                     }
                 }
             }
+}
+
+/// Runs images(first, last) over [0, N) in parallel chunks of images (each
+/// image's rows and pixels are its own) when the work is large enough.
+template <class F> void over_images(const Geometry& g, F&& images) {
+    const std::int64_t tasks = std::min<std::int64_t>(g.n, 4 * num_threads());
+    if (tasks <= 1 || g.n * g.ho * g.wo * g.row() < (std::int64_t{1} << 15)) return images(0, g.n);
+    detail::parallel_for(tasks, [&](std::int64_t t) { images(g.n * t / tasks, g.n * (t + 1) / tasks); });
 }
 
 void check_image(const char* op, const char* what, const Tensor& t) {
@@ -135,9 +146,11 @@ Tensor im2col(const Tensor& x, const Window2d& window, double pad_value) {
         T* out = cols.data<T>();
         const auto pad = static_cast<T>(pad_value);
         const auto bytes = static_cast<std::size_t>(g.c) * sizeof(T);
-        for_each_slot(
-            g, [&](std::int64_t slot, std::int64_t pixel) { std::memcpy(out + slot, in + pixel, bytes); },
-            [&](std::int64_t slot) { std::fill_n(out + slot, g.c, pad); });
+        over_images(g, [&](std::int64_t first, std::int64_t last) {
+            for_each_slot(
+                g, first, last, [&](std::int64_t slot, std::int64_t pixel) { std::memcpy(out + slot, in + pixel, bytes); },
+                [&](std::int64_t slot) { std::fill_n(out + slot, g.c, pad); });
+        });
     });
     record("im2col", cols, {&x}, [shape = x.shape(), window](const Tensor& grad, InputGrads& dx) {
         if (dx.needs(0)) dx[0] = col2im(grad, shape, window);
@@ -158,12 +171,14 @@ Tensor col2im(const Tensor& cols, const Shape& image_shape, const Window2d& wind
         using T = decltype(tag);
         const T* in = cols.data<T>();
         T* out = image.data<T>();
-        for_each_slot(
-            g,
-            [&](std::int64_t slot, std::int64_t pixel) {
-                for (std::int64_t c = 0; c < g.c; ++c) out[pixel + c] += in[slot + c];
-            },
-            [](std::int64_t) {});
+        over_images(g, [&](std::int64_t first, std::int64_t last) {
+            for_each_slot(
+                g, first, last,
+                [&](std::int64_t slot, std::int64_t pixel) {
+                    for (std::int64_t c = 0; c < g.c; ++c) out[pixel + c] += in[slot + c];
+                },
+                [](std::int64_t) {});
+        });
     });
     record("col2im", image, {&cols}, [window](const Tensor& grad, InputGrads& dx) {
         if (dx.needs(0)) dx[0] = im2col(grad, window);

@@ -9,7 +9,10 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <vector>
 
+#include "core/thread_pool.hpp"
+#include "xgrad/core/threads.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/indexing.hpp"
 #include "xgrad/ops/reduction.hpp"
@@ -37,7 +40,8 @@ template <class F> Tensor in_channels_last(const Tensor& x, DataFormat format, F
 }
 
 /// For each output position and channel, the row-major index (r·W + s) of
-/// the window's first largest pixel: [N, Ho·Wo, C] int64.
+/// the window's first largest pixel: [N, Ho·Wo, C] int64. Channels innermost
+/// (contiguous in x), images in parallel.
 template <class T>
 Tensor window_winners(const Tensor& x, const Window2d& w, std::int64_t ho, std::int64_t wo, std::int64_t top,
                       std::int64_t left) {
@@ -45,30 +49,44 @@ Tensor window_winners(const Tensor& x, const Window2d& w, std::int64_t ho, std::
     Tensor winners({n, ho * wo, c}, int64);
     const T* in = x.data<T>();
     auto* out = winners.data<std::int64_t>();
-    for (std::int64_t b = 0; b < n; ++b)
-        for (std::int64_t i = 0; i < ho; ++i)
-            for (std::int64_t j = 0; j < wo; ++j)
-                for (std::int64_t ch = 0; ch < c; ++ch) {
-                    T best = -std::numeric_limits<T>::infinity();
-                    std::int64_t at = -1;
+    const auto images = [&](std::int64_t first, std::int64_t last) {
+        std::vector<T> best(static_cast<std::size_t>(c));
+        for (std::int64_t b = first; b < last; ++b)
+            for (std::int64_t i = 0; i < ho; ++i)
+                for (std::int64_t j = 0; j < wo; ++j) {
+                    std::int64_t* at = out + ((b * ho + i) * wo + j) * c;
+                    bool first_pixel = true;
                     for (std::int64_t a = 0; a < w.size[0]; ++a) {
                         const std::int64_t r = i * w.strides[0] + a - top;
                         if (r < 0 || r >= h) continue;
                         for (std::int64_t k = 0; k < w.size[1]; ++k) {
                             const std::int64_t s = j * w.strides[1] + k - left;
                             if (s < 0 || s >= width) continue;
-                            const T v = in[((b * h + r) * width + s) * c + ch];
-                            if (at < 0 || v > best || (std::isnan(v) && !std::isnan(best))) {
-                                best = v;
-                                at = r * width + s;
+                            const T* pixel = in + ((b * h + r) * width + s) * c;
+                            const std::int64_t index = r * width + s;
+                            if (first_pixel) {
+                                std::copy_n(pixel, c, best.data());
+                                std::fill_n(at, c, index);
+                                first_pixel = false;
+                                continue;
+                            }
+                            for (std::int64_t ch = 0; ch < c; ++ch) {
+                                const T v = pixel[ch];
+                                if (v > best[ch] || (std::isnan(v) && !std::isnan(best[ch]))) {
+                                    best[ch] = v;
+                                    at[ch] = index;
+                                }
                             }
                         }
                     }
-                    if (at < 0)
+                    if (first_pixel)
                         throw ValueError("max_pool2d: a window lies entirely in the padding (input " +
                                          to_string(x.shape()) + "); use less padding than the pool size");
-                    out[((b * ho + i) * wo + j) * c + ch] = at;
                 }
+    };
+    const std::int64_t tasks = std::min<std::int64_t>(n, 4 * num_threads());
+    if (tasks <= 1 || x.numel() < (std::int64_t{1} << 15)) images(0, n);
+    else detail::parallel_for(tasks, [&](std::int64_t t) { images(n * t / tasks, n * (t + 1) / tasks); });
     return winners;
 }
 

@@ -394,6 +394,35 @@ std::vector<Tensor> chunk(const Tensor& x, std::int64_t sections, std::int64_t a
                  static_cast<std::int64_t>(a));
 }
 
+Tensor pad(const Tensor& x, const std::vector<std::array<std::int64_t, 2>>& widths, double value) {
+    if (widths.size() != x.rank()) {
+        throw ShapeError("pad: expected one {before, after} pair per dimension of " + to_string(x.shape()) + ", got " +
+                         std::to_string(widths.size()));
+    }
+    Tensor out = x;
+    for (std::size_t d = 0; d < widths.size(); ++d) {
+        const auto [before, after] = widths[d];
+        if (before < 0 || after < 0)
+            throw ValueError("pad: widths must be >= 0, got {" + std::to_string(before) + ", " + std::to_string(after) +
+                             "} for dimension " + std::to_string(d));
+        if (before == 0 && after == 0) continue;
+        std::vector<Tensor> parts;
+        Shape block = out.shape();
+        if (before > 0) {
+            block[d] = before;
+            parts.push_back(full(block, value, x.dtype()));
+        }
+        parts.push_back(out);
+        if (after > 0) {
+            block[d] = after;
+            parts.push_back(full(block, value, x.dtype()));
+        }
+        out = concat(parts, static_cast<std::int64_t>(d));
+    }
+    return out;
+}
+
+XGRAD_REGISTER_OP(pad, differentiable);  // composite
 XGRAD_REGISTER_OP(reshape, differentiable);
 XGRAD_REGISTER_OP(permute, differentiable);
 XGRAD_REGISTER_OP(expand, differentiable);

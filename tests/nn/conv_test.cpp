@@ -5,6 +5,7 @@
 #include "../test_helpers.hpp"
 #include "xgrad/io/model.hpp"
 #include "xgrad/models/cnn.hpp"
+#include "xgrad/nn/batch_norm.hpp"
 #include "xgrad/nn/conv.hpp"
 #include "xgrad/nn/dense.hpp"
 #include "xgrad/nn/flatten.hpp"
@@ -12,6 +13,7 @@
 #include "xgrad/nn/reshape.hpp"
 #include "xgrad/nn/sequential.hpp"
 #include "xgrad/ops/activation.hpp"
+#include "xgrad/ops/math.hpp"
 #include "xgrad/ops/reduction.hpp"
 #include "xgrad/ops/shape_ops.hpp"
 #include "xgrad/optim/adam.hpp"
@@ -77,6 +79,24 @@ BOOST_AUTO_TEST_CASE(pooling_layers) {
     gmp.keepdims(true).data_format("channels_first");
     BOOST_TEST(gmp.output_shape({-1, 3, 4, 4}) == Shape({-1, 3, 1, 1}));
     BOOST_TEST(max_pool.output_shape({-1, 5, 5, 2}) == Shape({-1, 2, 2, 2}));
+}
+
+// Batch normalization of images: statistics per channel over batch, rows
+// and columns (axis −1 channels-last, axis 1 channels-first), as Keras.
+BOOST_AUTO_TEST_CASE(batch_norm_over_image_channels) {
+    Generator g(8);
+    const Tensor x = normal({4, 3, 5, 2}, 1.0, 2.0, float64, g);
+    BatchNormalization last;
+    last.epsilon(0.0);
+    last.to(float64);
+    const Tensor y = last(x, true);
+    const Tensor expected = (x - mean(x, {0, 1, 2}, true)) / sqrt(var(x, {0, 1, 2}, true));
+    BOOST_TEST(allclose(y, expected, 1e-12, 1e-12));
+    BatchNormalization first;
+    first.axis(1).epsilon(0.0);
+    first.to(float64);
+    BOOST_TEST(allclose(first(permute(x, {0, 3, 1, 2}), true), permute(expected, {0, 3, 1, 2}), 1e-12, 1e-12));
+    BOOST_TEST(first.weight("moving_mean").shape() == Shape({2}));
 }
 
 BOOST_AUTO_TEST_CASE(reshape_layer) {

@@ -305,4 +305,19 @@ BOOST_AUTO_TEST_CASE(second_order) {
                         {randn({2, 2}), randn({2, 2})});
 }
 
+// [[1, 2], [3, 4]] padded by one row above and two columns after with 9.
+BOOST_AUTO_TEST_CASE(pad_values_gradients_errors) {
+    const Tensor x = tensor({{1, 2}, {3, 4}}, float64);
+    const Tensor y = pad(x, {{1, 0}, {0, 2}}, 9.0);
+    BOOST_TEST(y.shape() == Shape({3, 4}));
+    BOOST_TEST(values(y) == std::vector<double>({9, 9, 9, 9, 1, 2, 9, 9, 3, 4, 9, 9}), boost::test_tools::per_element());
+    BOOST_TEST(xgrad_test::allclose(pad(x, {{0, 0}, {0, 0}}), x, 0, 0));
+    const Tensor images = randn({2, 3, 2, 2}, float64);
+    const auto fn = [](const Fn& v) { return pad(v[0], {{0, 0}, {1, 2}, {2, 1}, {0, 0}}, 0.5); };
+    CHECK_GRADCHECK("pad", fn, {images});
+    CHECK_GRADGRADCHECK("pad", [](const Fn& v) { return pad(v[0] * v[0], {{1, 0}, {0, 1}, {0, 0}, {2, 0}}); }, {images});
+    CHECK_THROWS_WITH(pad(x, {{1, 1}}), ShapeError, "one {before, after} pair per dimension of [2,2], got 1");
+    CHECK_THROWS_WITH(pad(x, {{0, 0}, {-1, 0}}), ValueError, "widths must be >= 0, got {-1, 0} for dimension 1");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -3,6 +3,7 @@
 /// Shape manipulation. Tensors are contiguous, so reshape/flatten/squeeze/
 /// unsqueeze share the data; transpose, permute, expand, slice, concat, stack
 /// and split copy.
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -40,6 +41,11 @@ Tensor stack(const std::vector<Tensor>& tensors, std::int64_t axis = 0);
 /// Splits into pieces of the given sizes along `axis` (sizes must add up).
 std::vector<Tensor> split(const Tensor& x, const std::vector<std::int64_t>& sizes,
                           std::int64_t axis = 0);
+/// Pads with `value`: widths[d] = {before, after} elements along dimension
+/// d (NumPy's np.pad pairs; one per dimension, all >= 0). Composite (concat
+/// of constant blocks): gradients of any order. Op "pad".
+///     pad(images, {{0, 0}, {1, 1}, {1, 1}, {0, 0}})   // one zero pixel around [N, H, W, C]
+Tensor pad(const Tensor& x, const std::vector<std::array<std::int64_t, 2>>& widths, double value = 0.0);
 /// Splits into `sections` equal pieces along `axis` (PyTorch's chunk; a
 /// separate name so `split(x, {2})` always means sizes).
 std::vector<Tensor> chunk(const Tensor& x, std::int64_t sections, std::int64_t axis = 0);

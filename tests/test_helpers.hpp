@@ -62,6 +62,11 @@ inline bool allclose(const xgrad::Tensor& a, const xgrad::Tensor& b, double rtol
 
 inline std::vector<double> values(const xgrad::Tensor& t) { return t.to_vector<double>(); }
 
+/// 1..h·w in float64 as one single-channel image [1, h, w, 1] (the image tests' hand computations).
+inline xgrad::Tensor counting_image(std::int64_t h, std::int64_t w) {
+    return xgrad::arange(1.0, static_cast<double>(h * w) + 1, 1.0, xgrad::float64).reshape({1, h, w, 1});
+}
+
 }  // namespace xgrad_test
 
 using XgradTapReporter = xgrad_test::TapReporter;

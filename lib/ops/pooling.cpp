@@ -128,6 +128,7 @@ Tensor avg_pool2d(const Tensor& x, const Pool2dOptions& options) {
         const auto [ho, wo] = output_size("avg_pool2d", xl.shape(), w);
         const std::int64_t n = xl.shape()[0], c = xl.shape()[3], k = w.size[0] * w.size[1];
         const Tensor sums = sum(reshape(im2col(xl, w), {n, ho, wo, k, c}), {3});
+        if (w.padding.mode == Padding2d::Mode::valid) return sums / static_cast<double>(k);
         // The pixels of each window inside the image: the windows over an image of ones.
         const Tensor inside = im2col(ones({1, xl.shape()[1], xl.shape()[2], 1}, xl.dtype()), w);
         return sums / sum(inside, {3}, true);

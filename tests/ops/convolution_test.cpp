@@ -7,16 +7,12 @@
 
 using namespace xgrad;
 using xgrad_test::allclose;
+using xgrad_test::counting_image;
 using xgrad_test::values;
 using Fn = std::vector<Tensor>;
 namespace tt = boost::test_tools;
 
 namespace {
-
-/// 1..h·w as one single-channel image [1, h, w, 1].
-Tensor counting_image(std::int64_t h, std::int64_t w) {
-    return reshape(arange(1.0, static_cast<double>(h * w) + 1, 1.0, float64), {1, h, w, 1});
-}
 
 /// The definition, loop by loop (channels-last, explicit padding before).
 Tensor direct_conv2d(const Tensor& x, const Tensor& k, const Tensor& bias, std::int64_t sh, std::int64_t sw,

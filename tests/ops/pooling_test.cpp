@@ -10,18 +10,10 @@
 
 using namespace xgrad;
 using xgrad_test::allclose;
+using xgrad_test::counting_image;
 using xgrad_test::values;
 using Fn = std::vector<Tensor>;
 namespace tt = boost::test_tools;
-
-namespace {
-
-/// 1..h·w as one single-channel image [1, h, w, 1].
-Tensor counting_image(std::int64_t h, std::int64_t w) {
-    return reshape(arange(1.0, static_cast<double>(h * w) + 1, 1.0, float64), {1, h, w, 1});
-}
-
-}  // namespace
 
 BOOST_AUTO_TEST_SUITE(ops_pooling)
 

@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
     const auto args = bench::parse_args(argc, argv);
     if (!args) return 2;
     std::optional<distributed::Session> session;
-    if (std::getenv("OMPI_COMM_WORLD_SIZE") || std::getenv("PMI_SIZE")) session.emplace(&argc, &argv);
+    if (distributed::launched_by_mpirun()) session.emplace(&argc, &argv);
     const int ranks = session ? distributed::size() : 1;
     const std::string& workload = args->workload;
     const std::int64_t limit = args->limit;

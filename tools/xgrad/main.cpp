@@ -136,11 +136,6 @@ int run_summary(const cli::Options& o) {
     return 0;
 }
 
-/// Whether mpirun (Open MPI's, or a PMI launcher) started this process.
-bool launched_by_mpirun() {
-    return std::getenv("OMPI_COMM_WORLD_SIZE") || std::getenv("PMI_SIZE") || std::getenv("PMIX_RANK");
-}
-
 int run_train(const cli::Options& o) {
     o.check_known({"model", "activation", "init", "optimizer", "lr", "clipvalue", "clipnorm", "global-clipnorm",
                    "epochs", "batch-size", "seed", "limit", "data", "history", "plot", "verbose", "diagnose",
@@ -314,7 +309,7 @@ int main(int argc, char** argv) {
     std::optional<distributed::Session> session;
     try {
         const cli::Options o = cli::Options::parse(argc, argv);
-        if (o.command == "train" && launched_by_mpirun()) session.emplace(&argc, &argv);
+        if (o.command == "train" && distributed::launched_by_mpirun()) session.emplace(&argc, &argv);
         if (o.command == "help" || o.has("help")) {
             std::cout << usage;
             return 0;

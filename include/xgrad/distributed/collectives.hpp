@@ -53,6 +53,10 @@ namespace distributed {
 
 /// Whether xgrad was built with MPI.
 bool available() noexcept;
+/// Whether an MPI launcher (Open MPI's mpirun, or a PMI launcher such as
+/// srun) started this process: programs that also run alone call init()
+/// only then (a plain start would pay for a one-process MPI_Init).
+bool launched_by_mpirun() noexcept;
 /// Initializes MPI (argc/argv may be null) unless already initialized, by
 /// xgrad or by the program. Without MPI: marks the single process as started.
 void init(int* argc = nullptr, char*** argv = nullptr);

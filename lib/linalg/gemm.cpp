@@ -62,13 +62,13 @@
 
 #include <cblas.h>
 #include <dnnl.h>
-#include <omp.h>
 
 #include <algorithm>
 #include <climits>
 #include <string>
 
 #include "core/thread_pool.hpp"
+#include "linalg/single_threaded_omp.hpp"
 #include "xgrad/core/error.hpp"
 #include "xgrad/core/threads.hpp"
 
@@ -85,22 +85,6 @@ constexpr std::int64_t kSmallFlops = 64;
 constexpr std::int64_t kParallelFlops = std::int64_t{1} << 17;
 // Smallest block of C rows / columns given to one thread.
 constexpr std::int64_t kMinRows = 8, kMinColumns = 16;
-
-// oneDNN's OpenMP thread count is 1 for this scope, on this thread only.
-class SingleThreadedOmp {
-public:
-    SingleThreadedOmp() : previous_(omp_get_max_threads()) {
-        if (previous_ != 1) omp_set_num_threads(1);
-    }
-    ~SingleThreadedOmp() {
-        if (previous_ != 1) omp_set_num_threads(previous_);
-    }
-    SingleThreadedOmp(const SingleThreadedOmp&) = delete;
-    SingleThreadedOmp& operator=(const SingleThreadedOmp&) = delete;
-
-private:
-    int previous_;
-};
 
 // A block of C for one backend call: rows [row, row + m) and columns [col, col + n).
 struct Block {

@@ -5,7 +5,8 @@
 //           dx = col2im(g)
 //   col2im  x[n, r, s, c] = Σ cols[n, i, j, (a, b, c)] over the windows covering (r, s)
 //           dcols = im2col(g)
-//   conv2d  y = im2col(x) · kernel[(a, b, c), f] (+ bias), per group
+//   conv2d  y = im2col(x) · kernel[(a, b, c), f] (+ bias), per group; float32 on
+//           oneDNN's primitives where it has JIT code (ops/convolution_dnnl.cpp)
 #include "xgrad/ops/convolution.hpp"
 
 #include <algorithm>
@@ -14,10 +15,12 @@
 #include <vector>
 
 #include "core/thread_pool.hpp"
+#include "ops/convolution_dnnl.hpp"
 #include "xgrad/autograd/node.hpp"
 #include "xgrad/core/threads.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/linalg.hpp"
+#include "xgrad/ops/reduction.hpp"
 #include "xgrad/ops/registry.hpp"
 #include "xgrad/ops/shape_ops.hpp"
 
@@ -186,6 +189,96 @@ Tensor col2im(const Tensor& cols, const Shape& image_shape, const Window2d& wind
     return image;
 }
 
+namespace {
+
+/// conv2d from im2col and one matmul per group: any dtype, any order of gradient.
+Tensor composite_conv2d(const Tensor& x, const Tensor& kernel, const Tensor& bias, const Window2d& window,
+                        std::int64_t groups) {
+    const std::int64_t per_group = x.shape()[3] / groups, filters = kernel.shape()[3];
+    const std::int64_t filters_per_group = filters / groups;
+    std::vector<Tensor> outputs;
+    Shape out_shape;
+    for (std::int64_t g = 0; g < groups; ++g) {
+        const Tensor xg = groups == 1 ? x : slice(x, 3, g * per_group, (g + 1) * per_group);
+        const Tensor kg = groups == 1 ? kernel : slice(kernel, 3, g * filters_per_group, (g + 1) * filters_per_group);
+        const Tensor cols = im2col(xg, window);
+        const std::int64_t rows = cols.numel() / cols.shape()[3];
+        out_shape = {cols.shape()[0], cols.shape()[1], cols.shape()[2], filters};
+        outputs.push_back(matmul(reshape(cols, {rows, cols.shape()[3]}), reshape(kg, {cols.shape()[3], filters_per_group})));
+    }
+    Tensor y = reshape(groups == 1 ? outputs[0] : concat(outputs, 1), out_shape);
+    if (bias.defined()) y = y + bias;
+    return y;
+}
+
+/// The gradients of conv2d composed from differentiable ops (per group,
+/// dx = col2im(g · kernelᵀ), dkernel = im2col(x)ᵀ · g), for backward passes
+/// that build a graph (create_graph).
+void composite_conv2d_gradients(const Tensor& x, const Tensor& kernel, const Tensor& grad, const Window2d& window,
+                                std::int64_t groups, InputGrads& dx) {
+    const std::int64_t per_group = x.shape()[3] / groups, filters_per_group = kernel.shape()[3] / groups;
+    const std::int64_t rows = grad.numel() / grad.shape()[3], window_size = kernel.numel() / kernel.shape()[3];
+    std::vector<Tensor> image_grads, kernel_grads;
+    for (std::int64_t g = 0; g < groups; ++g) {
+        const Tensor xg = groups == 1 ? x : slice(x, 3, g * per_group, (g + 1) * per_group);
+        const Tensor kg = groups == 1 ? kernel : slice(kernel, 3, g * filters_per_group, (g + 1) * filters_per_group);
+        const Tensor gg = groups == 1 ? grad : slice(grad, 3, g * filters_per_group, (g + 1) * filters_per_group);
+        const Tensor grad_rows = reshape(gg, {rows, filters_per_group});
+        if (dx.needs(0)) {
+            const Tensor cols = matmul(grad_rows, transpose(reshape(kg, {window_size, filters_per_group}), 0, 1));
+            const Shape& gs = grad.shape();
+            image_grads.push_back(col2im(reshape(cols, {gs[0], gs[1], gs[2], window_size}), xg.shape(), window));
+        }
+        if (dx.needs(1)) {
+            const Tensor cols = reshape(im2col(xg, window), {rows, window_size});
+            kernel_grads.push_back(reshape(matmul(transpose(cols, 0, 1), grad_rows), kg.shape()));
+        }
+    }
+    if (dx.needs(0)) dx[0] = groups == 1 ? image_grads[0] : concat(image_grads, 3);
+    if (dx.needs(1)) dx[1] = groups == 1 ? kernel_grads[0] : concat(kernel_grads, 3);
+    if (dx.needs(2)) dx[2] = sum(grad, {0, 1, 2});
+}
+
+detail::ConvShape conv_shape(const Tensor& x, const Tensor& kernel, const Tensor& bias, const Window2d& window,
+                             std::int64_t groups) {
+    const Geometry g = geometry("conv2d", x.shape(), window);
+    const auto [top, bottom] = window_padding(g.h, window, 0);
+    const auto [left, right] = window_padding(g.w, window, 1);
+    return {g.n,  g.h,  g.w,  g.c,  kernel.shape()[3], g.kh, g.kw,  groups, g.sh,  g.sw,
+            g.dh, g.dw, top, bottom, left,            right, g.ho, g.wo,  bias.defined()};
+}
+
+/// conv2d on oneDNN's float32 primitives (ops/convolution_dnnl.hpp).
+Tensor dnnl_conv2d(const Tensor& x, const Tensor& kernel, const Tensor& bias, const detail::ConvShape& shape,
+                   const Window2d& window) {
+    Tensor y({shape.n, shape.ho, shape.wo, shape.filters}, Dtype::float32);
+    detail::dnnl_convolution_forward(shape, x.data<float>(), kernel.data<float>(),
+                                     bias.defined() ? bias.data<float>() : nullptr, y.data<float>());
+    record("conv2d", y, {&x, &kernel, &bias},
+           [sx = SavedTensor(x), sk = SavedTensor(kernel), shape, window](const Tensor& g, InputGrads& dx) {
+               const Tensor x = sx.get(), kernel = sk.get();
+               if (is_grad_enabled() || g.dtype() != Dtype::float32) {
+                   composite_conv2d_gradients(x, kernel, g, window, shape.groups, dx);
+                   return;
+               }
+               if (dx.needs(0)) {
+                   dx[0] = Tensor(x.shape(), Dtype::float32);
+                   detail::dnnl_convolution_backward_data(shape, g.data<float>(), kernel.data<float>(), dx[0].data<float>());
+               }
+               if (dx.needs(1) || dx.needs(2)) {
+                   Tensor dkernel(kernel.shape(), Dtype::float32);
+                   Tensor dbias = dx.needs(2) ? Tensor({shape.filters}, Dtype::float32) : Tensor();
+                   detail::dnnl_convolution_backward_weights(shape, x.data<float>(), g.data<float>(), dkernel.data<float>(),
+                                                             dbias.defined() ? dbias.data<float>() : nullptr);
+                   if (dx.needs(1)) dx[1] = dkernel;
+                   if (dx.needs(2)) dx[2] = dbias;
+               }
+           });
+    return y;
+}
+
+}  // namespace
+
 Tensor conv2d(const Tensor& x, const Tensor& kernel, const Tensor& bias, const Conv2dOptions& options) {
     check_image("conv2d", "input", x);
     check_image("conv2d", "kernel", kernel);
@@ -213,20 +306,11 @@ Tensor conv2d(const Tensor& x, const Tensor& kernel, const Tensor& bias, const C
                          to_string(bias.shape()));
     }
     const Window2d window{{kernel.shape()[0], kernel.shape()[1]}, options.strides, options.dilation, options.padding};
-    const std::int64_t per_group = channels / groups, filters_per_group = filters / groups;
-    std::vector<Tensor> outputs;
-    Shape out_shape;
-    for (std::int64_t g = 0; g < groups; ++g) {
-        const Tensor xg = groups == 1 ? x : slice(x, 3, g * per_group, (g + 1) * per_group);
-        const Tensor kg = groups == 1 ? kernel : slice(kernel, 3, g * filters_per_group, (g + 1) * filters_per_group);
-        const Tensor cols = im2col(xg, window);
-        const std::int64_t rows = cols.numel() / cols.shape()[3];
-        out_shape = {cols.shape()[0], cols.shape()[1], cols.shape()[2], filters};
-        outputs.push_back(matmul(reshape(cols, {rows, cols.shape()[3]}), reshape(kg, {cols.shape()[3], filters_per_group})));
+    if (x.dtype() == Dtype::float32) {
+        const detail::ConvShape shape = conv_shape(x, kernel, bias, window, groups);
+        if (detail::dnnl_convolution_available(shape)) return dnnl_conv2d(x, kernel, bias, shape, window);
     }
-    Tensor y = reshape(groups == 1 ? outputs[0] : concat(outputs, 1), out_shape);
-    if (bias.defined()) y = y + bias;
-    return y;
+    return composite_conv2d(x, kernel, bias, window, groups);
 }
 
 XGRAD_REGISTER_OP(im2col, differentiable);

@@ -1,7 +1,8 @@
-// 2-D pooling, composed from differentiable ops:
+// 2-D pooling:
 //   max_pool2d  y[n, p, c] = x[n, w(n, p, c), c]  with w the first largest
-//               pixel of window p (found here, a constant), i.e. a gather;
-//               dx = scatter_add of g at the winners
+//               pixel of window p, found in the same pass as y;
+//               dx = g added at the winners (a scatter_add; composed from
+//               that op when the backward pass builds a graph)
 //   avg_pool2d  y = Σ_window im2col(x) / (pixels of the window inside the image)
 #include "xgrad/ops/pooling.hpp"
 
@@ -13,6 +14,7 @@
 
 #include "core/thread_pool.hpp"
 #include "xgrad/core/threads.hpp"
+#include "xgrad/autograd/node.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/indexing.hpp"
 #include "xgrad/ops/reduction.hpp"
@@ -39,22 +41,30 @@ template <class F> Tensor in_channels_last(const Tensor& x, DataFormat format, F
     return permute(pool(permute(x, {0, 2, 3, 1})), {0, 3, 1, 2});
 }
 
-/// For each output position and channel, the row-major index (r·W + s) of
-/// the window's first largest pixel: [N, Ho·Wo, C] int64. Channels innermost
-/// (contiguous in x), images in parallel.
+/// A max pooling's forward pass: the window maxima and, per output value,
+/// the row-major index (r·W + s) of the window's first largest pixel.
+struct MaxPoolResult {
+    Tensor values;                      // [N, Ho, Wo, C]
+    std::vector<std::int32_t> winners;  // [N, Ho·Wo, C]
+};
+
+/// One pass over x, channels innermost (contiguous, branch-free so the
+/// compiler vectorizes it), images in parallel.
 template <class T>
-Tensor window_winners(const Tensor& x, const Window2d& w, std::int64_t ho, std::int64_t wo, std::int64_t top,
-                      std::int64_t left) {
+MaxPoolResult max_pool_forward(const Tensor& x, const Window2d& w, std::int64_t ho, std::int64_t wo, std::int64_t top,
+                               std::int64_t left) {
     const std::int64_t n = x.shape()[0], h = x.shape()[1], width = x.shape()[2], c = x.shape()[3];
-    Tensor winners({n, ho * wo, c}, int64);
+    MaxPoolResult result{Tensor({n, ho, wo, c}, x.dtype()), std::vector<std::int32_t>(static_cast<std::size_t>(n * ho * wo * c))};
     const T* in = x.data<T>();
-    auto* out = winners.data<std::int64_t>();
+    T* out = result.values.data<T>();
+    std::int32_t* winners = result.winners.data();
     const auto images = [&](std::int64_t first, std::int64_t last) {
-        std::vector<T> best(static_cast<std::size_t>(c));
         for (std::int64_t b = first; b < last; ++b)
             for (std::int64_t i = 0; i < ho; ++i)
                 for (std::int64_t j = 0; j < wo; ++j) {
-                    std::int64_t* at = out + ((b * ho + i) * wo + j) * c;
+                    const std::int64_t offset = ((b * ho + i) * wo + j) * c;
+                    T* best = out + offset;
+                    std::int32_t* at = winners + offset;
                     bool first_pixel = true;
                     for (std::int64_t a = 0; a < w.size[0]; ++a) {
                         const std::int64_t r = i * w.strides[0] + a - top;
@@ -63,19 +73,19 @@ Tensor window_winners(const Tensor& x, const Window2d& w, std::int64_t ho, std::
                             const std::int64_t s = j * w.strides[1] + k - left;
                             if (s < 0 || s >= width) continue;
                             const T* pixel = in + ((b * h + r) * width + s) * c;
-                            const std::int64_t index = r * width + s;
+                            const auto index = static_cast<std::int32_t>(r * width + s);
                             if (first_pixel) {
-                                std::copy_n(pixel, c, best.data());
+                                std::copy_n(pixel, c, best);
                                 std::fill_n(at, c, index);
                                 first_pixel = false;
                                 continue;
                             }
                             for (std::int64_t ch = 0; ch < c; ++ch) {
-                                const T v = pixel[ch];
-                                if (v > best[ch] || (std::isnan(v) && !std::isnan(best[ch]))) {
-                                    best[ch] = v;
-                                    at[ch] = index;
-                                }
+                                const T v = pixel[ch], current = best[ch];
+                                // Larger, or the first NaN (v != v) over a number.
+                                const bool take = v > current || (v != v && current == current);
+                                best[ch] = take ? v : current;
+                                at[ch] = take ? index : at[ch];
                             }
                         }
                     }
@@ -87,7 +97,28 @@ Tensor window_winners(const Tensor& x, const Window2d& w, std::int64_t ho, std::
     const std::int64_t tasks = std::min<std::int64_t>(n, 4 * num_threads());
     if (tasks <= 1 || x.numel() < (std::int64_t{1} << 15)) images(0, n);
     else detail::parallel_for(tasks, [&](std::int64_t t) { images(n * t / tasks, n * (t + 1) / tasks); });
-    return winners;
+    return result;
+}
+
+/// max_pool2d's gradient: each output's gradient added at its winner.
+template <class T>
+Tensor max_pool_backward(const Tensor& g, const Shape& image, const std::vector<std::int32_t>& winners) {
+    const std::int64_t n = image[0], pixels = image[1] * image[2], c = image[3], outputs = g.numel() / (n * c);
+    Tensor dx = zeros(image, g.dtype());
+    const T* grad = g.data<T>();
+    T* out = dx.data<T>();
+    const auto images = [&](std::int64_t first, std::int64_t last) {
+        for (std::int64_t b = first; b < last; ++b)
+            for (std::int64_t p = 0; p < outputs; ++p) {
+                const std::int64_t offset = (b * outputs + p) * c;
+                T* target = out + b * pixels * c;
+                for (std::int64_t ch = 0; ch < c; ++ch) target[winners[offset + ch] * c + ch] += grad[offset + ch];
+            }
+    };
+    const std::int64_t tasks = std::min<std::int64_t>(n, 4 * num_threads());
+    if (tasks <= 1 || g.numel() < (std::int64_t{1} << 15)) images(0, n);
+    else detail::parallel_for(tasks, [&](std::int64_t t) { images(n * t / tasks, n * (t + 1) / tasks); });
+    return dx;
 }
 
 /// {Ho, Wo}, after checking the window (ValueError) and that it fits (ShapeError).
@@ -113,11 +144,27 @@ Tensor max_pool2d(const Tensor& x, const Pool2dOptions& options) {
     return in_channels_last(x, options.data_format, [&](const Tensor& xl) {
         const auto [ho, wo] = output_size("max_pool2d", xl.shape(), w);
         const std::int64_t top = window_padding(xl.shape()[1], w, 0)[0], left = window_padding(xl.shape()[2], w, 1)[0];
-        const Tensor winners = visit_floating(xl.dtype(), "max_pool2d", [&](auto tag) {
-            return window_winners<decltype(tag)>(xl, w, ho, wo, top, left);
+        MaxPoolResult pooled = visit_floating(xl.dtype(), "max_pool2d", [&](auto tag) {
+            return max_pool_forward<decltype(tag)>(xl, w, ho, wo, top, left);
         });
-        const std::int64_t n = xl.shape()[0], c = xl.shape()[3];
-        return reshape(gather(reshape(xl, {n, xl.shape()[1] * xl.shape()[2], c}), 1, winners), {n, ho, wo, c});
+        record("max_pool2d", pooled.values, {&xl},
+               [image = xl.shape(), winners = std::move(pooled.winners)](const Tensor& g, InputGrads& dx) {
+                   if (!is_grad_enabled()) {
+                       dx[0] = visit_floating(g.dtype(), "max_pool2d", [&](auto tag) {
+                           return max_pool_backward<decltype(tag)>(g, image, winners);
+                       });
+                       return;
+                   }
+                   // A graph of the gradient is wanted (create_graph): the same sum as scatter_add,
+                   // linear in g, so its own gradient is a gather at the winners.
+                   const std::int64_t n = image[0], c = image[3];
+                   const Shape rows{n, static_cast<std::int64_t>(winners.size()) / (n * c), c};
+                   std::vector<std::int64_t> index(winners.begin(), winners.end());
+                   dx[0] = reshape(scatter_add(zeros({n, image[1] * image[2], c}, g.dtype()), 1, from_vector(index, rows),
+                                               reshape(g, rows)),
+                                   image);
+               });
+        return pooled.values;
     });
 }
 
@@ -145,7 +192,7 @@ Tensor global_max_pool2d(const Tensor& x, DataFormat data_format, bool keepdims)
     return data_format == DataFormat::channels_last ? max(x, {1, 2}, keepdims) : max(x, {2, 3}, keepdims);
 }
 
-XGRAD_REGISTER_OP(max_pool2d, differentiable);  // composite
+XGRAD_REGISTER_OP(max_pool2d, differentiable);
 XGRAD_REGISTER_OP(avg_pool2d, differentiable);  // composite
 
 }  // namespace xgrad

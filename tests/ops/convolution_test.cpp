@@ -1,6 +1,8 @@
 // conv2d, im2col and col2im: values from hand computations and from a
 // direct six-loop convolution, output sizes, layouts, groups, gradients.
 #include "../test_helpers.hpp"
+#include "xgrad/autograd/engine.hpp"
+#include "xgrad/core/threads.hpp"
 #include "xgrad/ops/convolution.hpp"
 #include "xgrad/ops/reduction.hpp"
 #include "xgrad/ops/shape_ops.hpp"
@@ -41,6 +43,15 @@ Tensor direct_conv2d(const Tensor& x, const Tensor& k, const Tensor& bias, std::
                 }
     return from_vector(out, {xs[0], ho, wo, filters});
 }
+
+/// A convolution's shapes and options.
+struct Case {
+    std::int64_t n, h, w, c, kh, kw, filters, sh, sw, dh, dw, groups;
+    Padding2d padding;
+    Conv2dOptions options() const {
+        return {.strides = {sh, sw}, .padding = padding, .dilation = {dh, dw}, .groups = groups};
+    }
+};
 
 }  // namespace
 
@@ -85,10 +96,6 @@ BOOST_AUTO_TEST_CASE(same_padding_and_strides) {
 // Random shapes and options against the six-loop definition.
 BOOST_AUTO_TEST_CASE(matches_the_direct_definition) {
     Generator g(21);
-    struct Case {
-        std::int64_t n, h, w, c, kh, kw, filters, sh, sw, dh, dw, groups;
-        Padding2d padding;
-    };
     const Case cases[] = {
         {2, 7, 6, 3, 3, 3, 4, 1, 1, 1, 1, 1, "valid"},   {2, 7, 6, 3, 3, 2, 4, 2, 1, 1, 1, 1, "same"},
         {1, 9, 8, 4, 3, 3, 6, 2, 2, 2, 1, 2, "same"},    {1, 6, 6, 4, 2, 2, 4, 1, 1, 1, 1, 4, Padding2d(1, 2)},
@@ -98,7 +105,7 @@ BOOST_AUTO_TEST_CASE(matches_the_direct_definition) {
         const Tensor x = normal({k.n, k.h, k.w, k.c}, 0.0, 1.0, float64, g);
         const Tensor kernel = normal({k.kh, k.kw, k.c / k.groups, k.filters}, 0.0, 1.0, float64, g);
         const Tensor bias = normal({k.filters}, 0.0, 1.0, float64, g);
-        const Conv2dOptions o{.strides = {k.sh, k.sw}, .padding = k.padding, .dilation = {k.dh, k.dw}, .groups = k.groups};
+        const Conv2dOptions o = k.options();
         const Tensor y = conv2d(x, kernel, bias, o);
         const Window2d w{{k.kh, k.kw}, {k.sh, k.sw}, {k.dh, k.dw}, k.padding};
         const std::int64_t ho = window_output_size(k.h, w, 0), wo = window_output_size(k.w, w, 1);
@@ -122,6 +129,65 @@ BOOST_AUTO_TEST_CASE(matches_the_direct_definition) {
     const Tensor x = normal({2, 5, 5, 3}, 0.0, 1.0, float32, g), kernel = normal({3, 3, 3, 2}, 0.0, 1.0, float32, g);
     const Tensor expected = direct_conv2d(x.to(float64), kernel.to(float64), Tensor(), 1, 1, 1, 1, 1, 1, 5, 5, 1);
     BOOST_TEST(allclose(conv2d(x, kernel, Tensor(), {.padding = "same"}).to(float64), expected, 1e-5, 1e-5));
+}
+
+// float32 runs on oneDNN's primitives (the recorded op is "conv2d" itself,
+// not the composite's last op); its values and all three gradients match the
+// float64 composite, with 1 and 2 threads (2 splits the batch 2 + 3).
+BOOST_AUTO_TEST_CASE(onednn_float32_matches_the_float64_composite) {
+    Generator g(8);
+    const Case cases[] = {
+        {5, 14, 14, 8, 3, 3, 16, 1, 1, 1, 1, 1, "same"},  {5, 9, 8, 4, 3, 3, 6, 2, 2, 2, 1, 2, "same"},
+        {5, 8, 7, 6, 3, 3, 6, 3, 2, 1, 2, 3, Padding2d(2, 0, 1, 3)}, {5, 12, 12, 1, 7, 7, 8, 1, 1, 1, 1, 1, "same"},
+        {5, 6, 6, 4, 2, 2, 4, 1, 1, 1, 1, 4, "valid"},
+    };
+    const int previous = num_threads();
+    for (const int threads : {1, 2}) {
+        set_num_threads(threads);
+        for (const Case& k : cases) {
+            const Conv2dOptions o = k.options();
+            Tensor x64 = normal({k.n, k.h, k.w, k.c}, 0.0, 1.0, float64, g);
+            Tensor k64 = normal({k.kh, k.kw, k.c / k.groups, k.filters}, 0.0, 1.0, float64, g);
+            Tensor b64 = normal({k.filters}, 0.0, 1.0, float64, g);
+            Tensor x = x64.to(float32).requires_grad_(), kernel = k64.to(float32).requires_grad_(),
+                   bias = b64.to(float32).requires_grad_();
+            const Tensor y = conv2d(x, kernel, bias, o);
+            BOOST_TEST(std::string(y.impl()->grad_fn->name()) == "conv2d");
+            const Tensor y64 = conv2d(x64, k64, b64, o);
+            BOOST_TEST(allclose(y.to(float64), y64, 1e-4, 1e-4));
+            // Gradients of Σ y·u for a random u, against the composite's.
+            const Tensor u64 = normal(y64.shape(), 0.0, 1.0, float64, g);
+            const auto d = grad({y}, {x, kernel, bias}, {u64.to(float32)});
+            const auto d64 = grad({conv2d(x64.requires_grad_(), k64.requires_grad_(), b64.requires_grad_(), o)},
+                                  {x64, k64, b64}, {u64});
+            for (std::size_t i = 0; i < 3; ++i) BOOST_TEST(allclose(d[i].to(float64), d64[i], 1e-3, 1e-3));
+        }
+    }
+    set_num_threads(previous);
+    // channels_first takes the same path through permutes.
+    const Tensor x = normal({3, 4, 10, 10}, 0.0, 1.0, float32, g), kernel = normal({3, 3, 4, 8}, 0.0, 1.0, float32, g);
+    const Conv2dOptions first{.padding = "same", .data_format = DataFormat::channels_first};
+    BOOST_TEST(allclose(conv2d(x, kernel, Tensor(), first).to(float64),
+                        conv2d(x.to(float64), kernel.to(float64), Tensor(), first), 1e-4, 1e-4));
+}
+
+// A backward pass that builds a graph (create_graph) composes conv2d's
+// gradients from ops, so float32 second derivatives match float64's:
+// d/dkernel Σ (dy/dx · u)² through the oneDNN forward.
+BOOST_AUTO_TEST_CASE(onednn_path_has_second_derivatives) {
+    Generator g(9);
+    const Conv2dOptions o{.strides = {2, 1}, .padding = "same", .groups = 2};
+    const Tensor x64 = normal({2, 6, 6, 4}, 0.0, 1.0, float64, g), k64 = normal({3, 3, 2, 6}, 0.0, 1.0, float64, g);
+    const Tensor u64 = normal(conv2d(x64, k64, Tensor(), o).shape(), 0.0, 1.0, float64, g);
+    const auto second = [&](Tensor x, Tensor kernel, const Tensor& u) {
+        x.requires_grad_();
+        kernel.requires_grad_();
+        const Tensor y = conv2d(x, kernel, Tensor(), o);
+        const Tensor dx = grad({y}, {x}, {u}, {.create_graph = true})[0];
+        return grad({sum(dx * dx)}, {kernel})[0];
+    };
+    BOOST_TEST(allclose(second(x64.to(float32), k64.to(float32), u64.to(float32)).to(float64), second(x64, k64, u64),
+                        1e-3, 1e-3));
 }
 
 // im2col's rows are the windows in (row, column, channel) order, padding

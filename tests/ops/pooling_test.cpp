@@ -1,9 +1,11 @@
 // max_pool2d, avg_pool2d and global pooling: hand-computed values, padding
 // rules, where the gradient goes, layouts, gradchecks, errors.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include "../test_helpers.hpp"
+#include "xgrad/core/threads.hpp"
 #include "xgrad/ops/pooling.hpp"
 #include "xgrad/ops/reduction.hpp"
 #include "xgrad/ops/shape_ops.hpp"
@@ -66,6 +68,38 @@ BOOST_AUTO_TEST_CASE(max_gradient_goes_to_the_first_winner) {
     of.data_format = DataFormat::channels_first;
     BOOST_TEST(allclose(max_pool2d(permute(x, {0, 3, 1, 2}), of), permute(max_pool2d(x, o), {0, 3, 1, 2}), 0, 0));
     BOOST_TEST(allclose(avg_pool2d(permute(x, {0, 3, 1, 2}), of), permute(avg_pool2d(x, o), {0, 3, 1, 2}), 1e-15, 1e-15));
+}
+
+// The float32 pass over 40 channels (vector lanes and a remainder): a NaN
+// in a window's last pixel still wins in its channel only; 1 and 2 threads
+// give the same values and gradient bit for bit.
+BOOST_AUTO_TEST_CASE(float32_nan_and_threads) {
+    Generator g(6);
+    Tensor x = normal({8, 12, 12, 40}, 0.0, 1.0, float32, g);
+    x.data<float>()[((1 * 12 + 3) * 12 + 5) * 40 + 17] = std::numeric_limits<float>::quiet_NaN();
+    const int previous = num_threads();
+    std::vector<std::vector<double>> outputs, gradients;
+    for (const int threads : {1, 2}) {
+        set_num_threads(threads);
+        Tensor leaf = x.detach().requires_grad_();
+        const Tensor y = max_pool2d(leaf);
+        sum(y * y).backward();
+        outputs.push_back(values(y));
+        gradients.push_back(values(leaf.grad()));
+    }
+    set_num_threads(previous);
+    const auto& y = outputs[0];
+    BOOST_TEST(std::count_if(y.begin(), y.end(), [](double v) { return std::isnan(v); }) == 1);
+    BOOST_TEST(std::isnan(y[((1 * 6 + 1) * 6 + 2) * 40 + 17]));  // pixel (3, 5) is window (1, 2)'s last
+    for (std::size_t i = 0; i < y.size(); ++i) {
+        if (std::isnan(y[i])) continue;
+        BOOST_TEST_REQUIRE(outputs[1][i] == y[i]);
+    }
+    BOOST_TEST(values(x).size() == gradients[1].size());
+    for (std::size_t i = 0; i < gradients[0].size(); ++i) {
+        if (std::isnan(gradients[0][i])) BOOST_TEST_REQUIRE(std::isnan(gradients[1][i]));
+        else BOOST_TEST_REQUIRE(gradients[1][i] == gradients[0][i]);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(gradchecks) {

@@ -52,9 +52,43 @@ Weights train_wide(std::uint64_t seed) {
     return train_on_random_data(model, sgd, seed, 512, 128, 4, 1, 64);
 }
 
+/// A convolutional model: its float32 convolutions run on oneDNN primitives
+/// that both threads share from one cache, each batch split in two chunks.
+Weights train_conv(std::uint64_t seed) {
+    manual_seed(seed);
+    Sequential model{Reshape({6, 6, 2}).input_shape({72}), Conv2D(8, 3, "relu").padding("same"), MaxPooling2D(),
+                     Flatten(), Dense(3, "softmax")};
+    auto adam = std::make_shared<optim::Adam>(optim::ParamGroup(model));
+    return train_on_random_data(model, adam, seed, 256, 72, 3, 2, 32);
+}
+
+/// train(1) and train(2) run at the same time, in two threads.
+std::pair<Weights, Weights> in_two_threads(Weights (*train)(std::uint64_t)) {
+    Weights a, b;
+    std::thread ta([&] { a = train(1); });
+    std::thread tb([&] { b = train(2); });
+    ta.join();
+    tb.join();
+    return {a, b};
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(train_threads)
+
+BOOST_AUTO_TEST_CASE(two_convolutional_models_in_two_threads) {
+    const int previous = num_threads();
+    set_num_threads(2);
+    const auto expected_a = train_conv(1), expected_b = train_conv(2);
+    const auto [got_a, got_b] = in_two_threads(train_conv);
+    set_num_threads(previous);
+    BOOST_TEST_REQUIRE(got_a.size() == 4u);  // Conv2D 2 + Dense 2
+    BOOST_TEST(expected_a[0] != expected_b[0]);
+    for (std::size_t i = 0; i < expected_a.size(); ++i) {
+        BOOST_TEST(got_a[i] == expected_a[i], boost::test_tools::tolerance(1e-5) << boost::test_tools::per_element());
+        BOOST_TEST(got_b[i] == expected_b[i], boost::test_tools::tolerance(1e-5) << boost::test_tools::per_element());
+    }
+}
 
 BOOST_AUTO_TEST_CASE(two_threads_share_the_pool) {
     // Both training threads ask xgrad's 2-thread pool to split their products:
@@ -64,11 +98,7 @@ BOOST_AUTO_TEST_CASE(two_threads_share_the_pool) {
     const int previous = num_threads();
     set_num_threads(2);
     const auto expected_a = train_wide(1), expected_b = train_wide(2);
-    Weights got_a, got_b;
-    std::thread ta([&] { got_a = train_wide(1); });
-    std::thread tb([&] { got_b = train_wide(2); });
-    ta.join();
-    tb.join();
+    const auto [got_a, got_b] = in_two_threads(train_wide);
     set_num_threads(previous);
     BOOST_TEST_REQUIRE(got_a.size() == 6u);
     for (std::size_t i = 0; i < expected_a.size(); ++i) {
@@ -82,11 +112,7 @@ BOOST_AUTO_TEST_CASE(two_models_in_two_threads_match_sequential_runs) {
     BOOST_TEST_REQUIRE(expected_a.size() == 8u);  // Dense 2 + BatchNormalization 4 + Dense 2
     BOOST_TEST(expected_a[0] != expected_b[0]);  // different seeds, different models
     for (int round = 0; round < 3; ++round) {
-        Weights got_a, got_b;
-        std::thread ta([&] { got_a = train_one(1); });
-        std::thread tb([&] { got_b = train_one(2); });
-        ta.join();
-        tb.join();
+        const auto [got_a, got_b] = in_two_threads(train_one);
         BOOST_TEST_CONTEXT("round " << round) {
             for (std::size_t i = 0; i < expected_a.size(); ++i) {
                 BOOST_TEST(got_a[i] == expected_a[i], boost::test_tools::per_element());

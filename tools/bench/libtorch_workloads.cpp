@@ -10,7 +10,7 @@
 // The cnn workload runs channels-first [N, 1, 28, 28], PyTorch's layout
 // (glorot_uniform kernels: xavier_uniform_ computes the same fans).
 //
-//   libtorch_workloads bn_mlp|mlp_b256|selu100|cnn [--limit N]
+//   libtorch_workloads bn_mlp|mlp_b256|selu100|cnn|book_cnn [--limit N]
 #include <torch/torch.h>
 
 #include <chrono>
@@ -40,18 +40,18 @@ torch::nn::Linear dense(std::int64_t in, std::int64_t out, double scale) {
     return layer;
 }
 
-/// Keras' glorot_uniform output layer.
-torch::nn::Linear output(std::int64_t in) {
-    torch::nn::Linear layer(in, 10);
+/// Keras' glorot_uniform Dense layer (10 outputs: the output layer).
+torch::nn::Linear output(std::int64_t in, std::int64_t out = 10) {
+    torch::nn::Linear layer(in, out);
     torch::NoGradGuard no_grad;
     torch::nn::init::xavier_uniform_(layer->weight);
     torch::nn::init::zeros_(layer->bias);
     return layer;
 }
 
-/// A 3x3 "same" convolution with Keras' glorot_uniform kernel and zero bias.
-torch::nn::Conv2d conv3x3(std::int64_t in, std::int64_t out) {
-    torch::nn::Conv2d layer(torch::nn::Conv2dOptions(in, out, 3).padding(1));
+/// A k x k "same" convolution (odd k) with Keras' glorot_uniform kernel and zero bias.
+torch::nn::Conv2d conv(std::int64_t in, std::int64_t out, std::int64_t k = 3) {
+    torch::nn::Conv2d layer(torch::nn::Conv2dOptions(in, out, k).padding(k / 2));
     torch::NoGradGuard no_grad;
     torch::nn::init::xavier_uniform_(layer->weight);
     torch::nn::init::zeros_(layer->bias);
@@ -100,15 +100,17 @@ int main(int argc, char** argv) {
         lr = 0.001;
     } else if (workload == "cnn") {
         x = x.reshape({-1, 1, 28, 28});
-        torch::nn::Linear hidden(64 * 7 * 7, 128), out = output(128);
-        {
-            torch::NoGradGuard no_grad;
-            torch::nn::init::xavier_uniform_(hidden->weight);
-            torch::nn::init::zeros_(hidden->bias);
-        }
-        model = torch::nn::Sequential(conv3x3(1, 32), torch::nn::ReLU(), torch::nn::MaxPool2d(2), conv3x3(32, 64),
-                                      torch::nn::ReLU(), torch::nn::MaxPool2d(2), torch::nn::Flatten(), hidden,
-                                      torch::nn::ReLU(), torch::nn::Dropout(0.5), out);
+        model = torch::nn::Sequential(conv(1, 32), torch::nn::ReLU(), torch::nn::MaxPool2d(2), conv(32, 64),
+                                      torch::nn::ReLU(), torch::nn::MaxPool2d(2), torch::nn::Flatten(),
+                                      output(64 * 7 * 7, 128), torch::nn::ReLU(), torch::nn::Dropout(0.5), output(128));
+        lr = 0.001;
+    } else if (workload == "book_cnn") {
+        x = x.reshape({-1, 1, 28, 28});
+        model = torch::nn::Sequential(
+            conv(1, 64, 7), torch::nn::ReLU(), torch::nn::MaxPool2d(2), conv(64, 128), torch::nn::ReLU(), conv(128, 128),
+            torch::nn::ReLU(), torch::nn::MaxPool2d(2), conv(128, 256), torch::nn::ReLU(), conv(256, 256), torch::nn::ReLU(),
+            torch::nn::MaxPool2d(2), torch::nn::Flatten(), output(256 * 3 * 3, 128), torch::nn::ReLU(),
+            torch::nn::Dropout(0.5), output(128, 64), torch::nn::ReLU(), torch::nn::Dropout(0.5), output(64));
         lr = 0.001;
     } else {  // selu100
         x = (x - x.mean(0)) / (x.std(0, false) + 1e-7);
@@ -121,7 +123,7 @@ int main(int argc, char** argv) {
         lr = 0.001;
     }
     std::unique_ptr<torch::optim::Optimizer> optimizer;
-    if (workload == "mlp_b256" || workload == "cnn")
+    if (workload == "mlp_b256" || workload == "cnn" || workload == "book_cnn")
         optimizer = std::make_unique<torch::optim::Adam>(model->parameters(), torch::optim::AdamOptions(lr).eps(1e-7));
     else
         optimizer = std::make_unique<torch::optim::SGD>(model->parameters(), torch::optim::SGDOptions(lr));

@@ -15,7 +15,7 @@
 namespace bench {
 
 /// The workloads both programs run.
-inline constexpr const char* kWorkloads[] = {"bn_mlp", "mlp_b256", "selu100", "cnn"};
+inline constexpr const char* kWorkloads[] = {"bn_mlp", "mlp_b256", "selu100", "cnn", "book_cnn"};
 
 struct WorkloadArgs {
     std::string workload;
@@ -40,7 +40,7 @@ inline std::optional<WorkloadArgs> parse_args(int argc, char** argv) {
         else known = false;
     }
     if (known && args.limit > 0 && args.epochs > 0 && args.monitor >= 0) return args;
-    std::fprintf(stderr, "usage: %s bn_mlp|mlp_b256|selu100|cnn [--limit N] [--epochs N] [--monitor N]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s bn_mlp|mlp_b256|selu100|cnn|book_cnn [--limit N] [--epochs N] [--monitor N]\n", argv[0]);
     return std::nullopt;
 }
 

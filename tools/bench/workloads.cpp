@@ -13,8 +13,10 @@
 //             inputs; SGD lr 0.001, batch 32
 //   cnn       [uint8 images → Rescaling(1/255)] models::small_cnn (2 × Conv2D 3x3 same + max
 //             pooling, Dense(128), Dropout(0.5), Dense(10, softmax)); Adam, batch 32
+//   book_cnn  [uint8 images → Rescaling(1/255)] models::book_cnn (Conv2D 7x7 64 and 4 × Conv2D
+//             3x3 128-256, 3 max poolings, Dense 128 and 64 with Dropout(0.5)); Adam, batch 32
 //
-//   xgrad_workloads bn_mlp|mlp_b256|selu100|cnn [--limit N] [--epochs N] [--monitor N]
+//   xgrad_workloads bn_mlp|mlp_b256|selu100|cnn|book_cnn [--limit N] [--epochs N] [--monitor N]
 //
 // With --epochs N > 1 it trains N epochs (seconds and loss are the whole
 // run's) and prints `epoch=E rss_mib=R` after each. With --monitor N a
@@ -64,6 +66,7 @@ int main(int argc, char** argv) {
     auto make = [&]() -> std::pair<std::shared_ptr<nn::Sequential>, std::int64_t> {
         if (workload == "bn_mlp") return {rescaled(models::batch_norm_mlp()), 32};
         if (workload == "cnn") return {rescaled(models::small_cnn()), 32};
+        if (workload == "book_cnn") return {rescaled(models::book_cnn()), 32};
         if (workload == "selu100") {
             x = data::Standardizer(x)(x);
             return {std::make_shared<nn::Sequential>(models::selu_deep()), 32};
@@ -80,7 +83,8 @@ int main(int argc, char** argv) {
         synchronize(*model);
     }
     std::shared_ptr<optim::Optimizer> optimizer;
-    if (workload == "mlp_b256" || workload == "cnn") optimizer = std::make_shared<optim::Adam>(*model);
+    if (workload == "mlp_b256" || workload == "cnn" || workload == "book_cnn")
+        optimizer = std::make_shared<optim::Adam>(*model);
     else optimizer = std::make_shared<optim::SGD>(*model, workload == "selu100" ? 0.001 : 0.01);
 
     train::FitOptions options;

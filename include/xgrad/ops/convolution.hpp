@@ -16,9 +16,12 @@
 /// max((out − 1)·s + d·(k − 1) + 1 − n, 0) in total, the odd one after
 /// (bottom/right), as Keras, TensorFlow and PyTorch's padding="same".
 ///
-/// conv2d is composite: im2col gathers each output position's window into a
-/// row, one matrix product per group applies the kernel, so the gradients
-/// (of any order) come from im2col's and matmul's rules.
+/// float32 convolutions run on oneDNN's JIT primitives (created once per
+/// shape and kept; the batch split over xgrad's threads), with both backward
+/// passes on oneDNN too. float64, shapes oneDNN has only reference code for,
+/// and backward passes that build a graph (create_graph) use the composite:
+/// im2col gathers each output position's window into a row and one matrix
+/// product per group applies the kernel, so gradients of any order exist.
 #include <array>
 #include <cstdint>
 #include <string_view>
@@ -78,7 +81,7 @@ struct Conv2dOptions {
 ///     y[n, i, j, f] = Σ_{a, b, c} x[n, i·sh + a·dh − top, j·sw + b·dw − left, g·Cg + c] · kernel[a, b, c, f] + bias[f]
 /// for filter f of group g = f / (filters / groups). x [N, H, W, C] (or
 /// [N, C, H, W]), kernel [kh, kw, C / groups, filters], bias [filters] or
-/// undefined; floating dtypes, all alike. Op "conv2d" (composite).
+/// undefined; floating dtypes, all alike. Op "conv2d".
 /// ShapeError naming the shapes when they do not fit; ValueError for
 /// strides, dilation or groups below 1.
 Tensor conv2d(const Tensor& x, const Tensor& kernel, const Tensor& bias = Tensor(), const Conv2dOptions& options = {});

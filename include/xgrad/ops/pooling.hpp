@@ -29,8 +29,10 @@ struct Pool2dOptions {
 
 /// The largest value of each window and channel; padding never wins. The
 /// gradient goes to the first largest pixel in the window (row-major), as
-/// PyTorch's; a NaN wins. Composite (the winners' positions, then gather),
-/// so gradients of any order exist. Op "max_pool2d".
+/// PyTorch's; a NaN wins (oneDNN's max pooling drops NaNs, so xgrad keeps its
+/// own vectorized pass). Values and winners come from one pass over x; the
+/// backward adds the gradient at the winners, as a scatter_add op when it
+/// builds a graph, so gradients of any order exist. Op "max_pool2d".
 Tensor max_pool2d(const Tensor& x, const Pool2dOptions& options = {});
 /// The mean of each window and channel over the pixels inside the image.
 /// Composite (im2col, sum, division). Op "avg_pool2d".

@@ -1,5 +1,5 @@
-// xgrad_bench: matmul throughput, per-op autograd overhead and a 100-layer MLP
-// pass, printed as a markdown table. `meson compile -C build bench` runs it.
+// xgrad_bench: matmul throughput, per-op autograd overhead, a 100-layer MLP
+// pass and convolution layers, printed as markdown tables. `meson compile -C build bench` runs it.
 //
 // Timing: every number is the best of several samples after a warm-up call;
 // a sample repeats the work until it lasts >= ~20 ms (so the clock's
@@ -196,6 +196,63 @@ void mlp_section() {
     std::printf("\n(%.1f GFLOP/s of GEMM work in the linear -> tanh pass.)\n", gemm_flops / fused * 1e-9);
 }
 
+// ---- (d) convolution and pooling -------------------------------------------------------------
+
+void conv_section() {
+    std::printf("\n### (d) conv2d \"same\", batch 32, float32, forward + backward (dx when not the first layer, "
+                "dkernel, dbias)\n\n");
+    std::printf("| %-36s | %12s | %12s | %13s | %9s | %6s |\n", "layer [H, W, C] -> filters", "oneDNN ms",
+                "im2col ms", "oneDNN/im2col", "GFLOP/s", "%peak");
+    std::printf("|%s|%s|%s|%s|%s|%s|\n", std::string(38, '-').c_str(), std::string(14, '-').c_str(),
+                std::string(14, '-').c_str(), std::string(15, '-').c_str(), std::string(11, '-').c_str(),
+                std::string(8, '-').c_str());
+    struct ConvLayer {
+        const char* name;
+        std::int64_t size, channels, k, filters;
+    };
+    const ConvLayer layers[] = {{"[28,28,1] -> 32, 3x3 (small CNN 1)", 28, 1, 3, 32},
+                                {"[14,14,32] -> 64 (small CNN 2)", 14, 32, 3, 64},
+                                {"[28,28,1] -> 64, 7x7 (book CNN 1)", 28, 1, 7, 64},
+                                {"[14,14,64] -> 128 (book CNN 2)", 14, 64, 3, 128},
+                                {"[7,7,128] -> 256 (book CNN 4)", 7, 128, 3, 256}};
+    for (const ConvLayer& l : layers) {
+        const bool first = l.channels == 1;  // the images: no gradient wanted
+        Tensor x = randn({32, l.size, l.size, l.channels}), kernel = randn({l.k, l.k, l.channels, l.filters}) * 0.1,
+               bias = zeros({l.filters});
+        if (!first) x.requires_grad_();
+        kernel.requires_grad_();
+        bias.requires_grad_();
+        const Tensor dy = randn({32, l.size, l.size, l.filters});
+        const Window2d window{{l.k, l.k}, {1, 1}, {1, 1}, "same"};
+        const auto step = [&](const Tensor& y) {
+            y.backward(dy);
+            x.zero_grad();
+            kernel.zero_grad();
+            bias.zero_grad();
+        };
+        const double onednn = best_time([&] { step(conv2d(x, kernel, bias, {.padding = "same"})); });
+        // The composite conv2d falls back to: one row per window, one product.
+        const double composite = best_time([&] {
+            const Tensor cols = im2col(x, window);
+            const std::int64_t rows = cols.numel() / cols.shape()[3];
+            step(reshape(matmul(reshape(cols, {rows, cols.shape()[3]}), reshape(kernel, {cols.shape()[3], l.filters})),
+                         {32, l.size, l.size, l.filters}) +
+                 bias);
+        });
+        const double flops = 2.0 * 32 * l.size * l.size * l.filters * l.k * l.k * l.channels * (first ? 2 : 3);
+        const double gf = flops / onednn * 1e-9;
+        std::printf("| %-36s | %12.3f | %12.3f | %13.2f | %9.1f | %5.0f%% |\n", l.name, onednn * 1e3, composite * 1e3,
+                    onednn / composite, gf, 100.0 * gf / peak_gflops);
+    }
+    Tensor x = randn({32, 28, 28, 32}).requires_grad_();
+    const Tensor dy = randn({32, 14, 14, 32});
+    const double pool = best_time([&] {
+        max_pool2d(x).backward(dy);
+        x.zero_grad();
+    });
+    std::printf("\nmax_pool2d 2x2 on [32,28,28,32], forward + backward: %.3f ms.\n", pool * 1e3);
+}
+
 }  // namespace
 
 int main() {
@@ -215,6 +272,7 @@ int main() {
     matmul_section();
     overhead_section();
     mlp_section();
+    conv_section();
     std::printf("\n- load average at end: %s; total bench time %.1f s\n", load_average().c_str(),
                 std::chrono::duration<double>(Clock::now() - start).count());
     return 0;

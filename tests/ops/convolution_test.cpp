@@ -183,7 +183,9 @@ BOOST_AUTO_TEST_CASE(onednn_path_has_second_derivatives) {
         x.requires_grad_();
         kernel.requires_grad_();
         const Tensor y = conv2d(x, kernel, Tensor(), o);
-        const Tensor dx = grad({y}, {x}, {u}, {.create_graph = true})[0];
+        GradOptions graph;
+        graph.create_graph = true;
+        const Tensor dx = grad({y}, {x}, {u}, graph)[0];
         return grad({sum(dx * dx)}, {kernel})[0];
     };
     BOOST_TEST(allclose(second(x64.to(float32), k64.to(float32), u64.to(float32)).to(float64), second(x64, k64, u64),

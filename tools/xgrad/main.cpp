@@ -52,6 +52,11 @@ train options:
   --limit N             train on the first N training images only (quick runs)
   --data DIR            dataset folder (default $XGRAD_DATA or
                         /usr/share/datasets/fashion-mnist)
+  --data-npz FILE       train on your own arrays instead: an .npz (np.savez)
+                        holding x_train [N, ...] and y_train [N] (integer
+                        class labels), optionally x_test and y_test; the last
+                        10% of the training rows validate. The model is the
+                        300-100 Dense MLP (--model mlp) sized to the arrays.
   --history FILE        write the per-epoch history as CSV
   --plot FILE           write the learning curves as SVG
   --diagnose [FILE]     watch gradient health (train::GradientMonitor): a
@@ -93,6 +98,73 @@ nn::Sequential build_model(const cli::Options& o) {
     if (name == "cnn") return models::small_cnn();
     if (name == "book-cnn") return models::book_cnn();
     throw cli::UsageError("unknown model '" + name + "' (choose bn-mlp, mlp, selu100, cnn or book-cnn)");
+}
+
+/// What run_train trains on, validates with and tests on.
+struct TrainingData {
+    data::Dataset train, valid, test;
+    std::int64_t classes = 10;
+};
+
+/// Fashion-MNIST: the first 55,000 training images train, the last 5,000 validate.
+TrainingData fashion_mnist_data(const cli::Options& o, bool standardize) {
+    const auto fm = o.has("data") ? data::fashion_mnist::load(o.get("data", "")) : data::fashion_mnist::load();
+    auto [train, valid] = data::split_at(fm.train(), 55000);
+    TrainingData d{train, valid, fm.test()};
+    if (standardize) {
+        // The notebook standardizes inputs for the self-normalizing net (statistics from training data only).
+        const data::Standardizer standardizer(train.x());
+        d.train = data::Dataset(standardizer(train.x()), train.y());
+        d.valid = data::Dataset(standardizer(valid.x()), valid.y());
+        d.test = data::Dataset(standardizer(fm.test().x()), fm.test().y());
+    }
+    return d;
+}
+
+/// --data-npz FILE: x_train and y_train, optionally x_test and y_test; the
+/// last 10% of the training rows validate. Features become float32.
+TrainingData npz_data(const std::string& path) {
+    const auto arrays = data::read_npz(path);
+    const auto array = [&](const std::string& key) {
+        const auto found = arrays.find(key);
+        if (found != arrays.end()) return found->second;
+        std::string keys;
+        for (const auto& [name, t] : arrays) keys += (keys.empty() ? "" : ", ") + name;
+        throw ValueError(path + ": no array '" + key + "' (it holds: " + (keys.empty() ? "none" : keys) + ")");
+    };
+    std::int64_t classes = 0;
+    const auto dataset = [&](const std::string& x_key, const std::string& y_key) {
+        const Tensor x = array(x_key), y = array(y_key);
+        if (x.rank() < 2)
+            throw ShapeError(path + ": " + x_key + " must be [samples, features...], got " + to_string(x.shape()));
+        if (y.rank() != 1 || y.size(0) != x.size(0))
+            throw ShapeError(path + ": " + y_key + " must be [" + std::to_string(x.size(0)) + "] (one label per row of " +
+                             x_key + "), got " + to_string(y.shape()));
+        if (y.dtype() != int64 && y.dtype() != uint8)
+            throw DtypeError(path + ": " + y_key + " must hold integer class labels, got " +
+                             std::string(dtype_name(y.dtype())));
+        const Tensor labels = y.to(int64);
+        for (const std::int64_t v : labels.to_vector<std::int64_t>()) {
+            if (v < 0) throw ValueError(path + ": " + y_key + " holds the negative label " + std::to_string(v));
+            classes = std::max(classes, v + 1);
+        }
+        return data::Dataset(x.to(float32), labels);
+    };
+    const data::Dataset full = dataset("x_train", "y_train");
+    if (full.size() < 2) throw ValueError(path + ": x_train needs at least 2 rows (one to train, one to validate)");
+    auto [train, valid] = data::split_at(full, full.size() - std::max<std::int64_t>(1, full.size() / 10));
+    const bool has_test = arrays.contains("x_test") || arrays.contains("y_test");
+    const data::Dataset test = has_test ? dataset("x_test", "y_test") : data::Dataset();
+    if (classes < 2) throw ValueError(path + ": the labels name fewer than 2 classes");
+    return {train, valid, test, classes};
+}
+
+/// The 300-100 MLP for inputs shaped like one row of `x` and `classes` outputs.
+nn::Sequential dense_model(const Tensor& x, std::int64_t classes, const cli::Options& o) {
+    const std::string activation = o.get("activation", "relu"), init = o.get("init", "he_normal");
+    return nn::Sequential{nn::Flatten(Shape(std::span(x.shape().begin() + 1, x.shape().end()))),
+                          nn::Dense(300, activation, init), nn::Dense(100, activation, init),
+                          nn::Dense(classes, "softmax")};
 }
 
 constexpr std::int64_t max_epochs = 1'000'000;
@@ -138,8 +210,12 @@ int run_summary(const cli::Options& o) {
 
 int run_train(const cli::Options& o) {
     o.check_known({"model", "activation", "init", "optimizer", "lr", "clipvalue", "clipnorm", "global-clipnorm",
-                   "epochs", "batch-size", "seed", "limit", "data", "history", "plot", "verbose", "diagnose",
-                   "diagnose-every"});
+                   "epochs", "batch-size", "seed", "limit", "data", "data-npz", "history", "plot", "verbose",
+                   "diagnose", "diagnose-every"});
+    const bool npz = o.has("data-npz");
+    if (npz && o.has("data")) throw cli::UsageError("--data and --data-npz cannot be combined");
+    if (npz && o.get("model", "mlp") != "mlp")
+        throw cli::UsageError("--data-npz trains the Dense MLP (--model mlp), not --model " + o.get("model", ""));
     // Every flag is checked before the dataset is loaded.
     const auto seed = static_cast<std::uint64_t>(o.get_int("seed", 42, 0, max_count));
     const std::int64_t epochs = o.get_int("epochs", 2, 1, max_epochs);
@@ -157,21 +233,19 @@ int run_train(const cli::Options& o) {
         std::printf("data-parallel on %d ranks: %lld samples per rank per step (global batch %lld)\n",
                     distributed::size(), static_cast<long long>(batch_size),
                     static_cast<long long>(batch_size * distributed::size()));
-    manual_seed(seed);
-    nn::Sequential model = build_model(o);
     const bool selu = o.get("model", "bn-mlp") == "selu100";
-    const std::shared_ptr<optim::Optimizer> optimizer = cli::make_optimizer(o, model, selu ? 0.001 : -1.0);
-
-    const auto data = o.has("data") ? data::fashion_mnist::load(o.get("data", "")) : data::fashion_mnist::load();
-    auto [train, valid] = data::split_at(data.train(), 55000);
-    Tensor x_train = train.x(), x_valid = valid.x(), x_test = data.x_test;
-    if (selu) {
-        // The notebook standardizes inputs for the self-normalizing net (statistics from training data only).
-        const data::Standardizer standardize(x_train);
-        x_train = standardize(x_train);
-        x_valid = standardize(x_valid);
-        x_test = standardize(x_test);
-    }
+    const cli::OptimizerFactory make_optimizer = cli::optimizer_factory(o, selu ? 0.001 : -1.0);
+    // The built-in models are built before the data loads (a bad --model, --activation or --init
+    // costs nothing); the --data-npz model needs the arrays' shapes first.
+    std::optional<TrainingData> data;
+    const auto npz_model = [&] {
+        data = npz_data(o.get("data-npz", ""));
+        return dense_model(data->train.x(), data->classes, o);
+    };
+    manual_seed(seed);
+    nn::Sequential model = npz ? npz_model() : build_model(o);
+    if (!data) data = fashion_mnist_data(o, selu);
+    const std::shared_ptr<optim::Optimizer> optimizer = make_optimizer(model);
 
     train::FitOptions fit;
     fit.loss = "sparse_categorical_crossentropy";
@@ -182,7 +256,7 @@ int run_train(const cli::Options& o) {
     fit.seed = seed;
     fit.limit_samples = limit;
     fit.verbose = static_cast<int>(verbose);
-    fit.validation_data = {{x_valid, valid.y()}};
+    fit.validation_data = {{data->valid.x(), data->valid.y()}};
     fit.distributed = data_parallel;
     std::shared_ptr<train::GradientMonitor> monitor;
     if (o.has("diagnose")) {
@@ -195,7 +269,7 @@ int run_train(const cli::Options& o) {
     };
     train::History history;
     try {
-        history = fit_or_fail(model, x_train, train.y(), fit, "train");
+        history = fit_or_fail(model, data->train.x(), data->train.y(), fit, "train");
     } catch (const Error&) {
         // A run that diverged is when the diagnosis matters most.
         if (monitor && writer) {
@@ -208,11 +282,12 @@ int run_train(const cli::Options& o) {
     if (writer && o.has("history")) history.write_csv(o.get("history", ""));
     if (writer && o.has("plot")) history.write_svg(o.get("plot", ""));
 
+    if (data->test.empty()) return 0;
     train::EvaluateOptions eval;
     eval.loss = fit.loss;
     eval.metrics = fit.metrics;
     eval.distributed = data_parallel;
-    const train::Logs test = train::evaluate(model, x_test, data.y_test, eval);
+    const train::Logs test = train::evaluate(model, data->test.x(), data->test.y(), eval);
     if (writer) std::printf("test accuracy: %.4f  test loss: %.4f\n", test.at("accuracy"), test.at("loss"));
     return 0;
 }

@@ -68,6 +68,8 @@ void Options::check_known(std::initializer_list<const char*> known) const {
 
 }  // namespace xgrad::cli
 
+#include <type_traits>
+
 #include <xgrad/optim/adagrad.hpp>
 #include <xgrad/optim/adam.hpp>
 #include <xgrad/optim/rmsprop.hpp>
@@ -91,26 +93,30 @@ template <class Opts> Opts with_common(const Options& o, Opts opts, double defau
 
 }  // namespace
 
-std::shared_ptr<optim::Optimizer> make_optimizer(const Options& o, nn::Module& model, double default_lr) {
+OptimizerFactory optimizer_factory(const Options& o, double default_lr) {
     const std::string name = o.get("optimizer", "sgd");
-    const optim::ParamGroup params(model);
-    if (name == "sgd") return std::make_shared<optim::SGD>(params, with_common(o, optim::SGDOptions(), default_lr));
+    // Each options object is made (and its flags checked) now; the optimizer when the model exists.
+    const auto make = [](auto opts, auto tag) -> OptimizerFactory {
+        using Optimizer = typename decltype(tag)::type;
+        return [opts](nn::Module& model) { return std::make_shared<Optimizer>(optim::ParamGroup(model), opts); };
+    };
+    if (name == "sgd") return make(with_common(o, optim::SGDOptions(), default_lr), std::type_identity<optim::SGD>());
     if (name == "momentum")
-        return std::make_shared<optim::SGD>(params, with_common(o, optim::SGDOptions().momentum(0.9), default_lr));
+        return make(with_common(o, optim::SGDOptions().momentum(0.9), default_lr), std::type_identity<optim::SGD>());
     if (name == "nesterov")
-        return std::make_shared<optim::SGD>(
-            params, with_common(o, optim::SGDOptions().momentum(0.9).nesterov(true), default_lr));
+        return make(with_common(o, optim::SGDOptions().momentum(0.9).nesterov(true), default_lr),
+                    std::type_identity<optim::SGD>());
     if (name == "adagrad")
-        return std::make_shared<optim::Adagrad>(params, with_common(o, optim::AdagradOptions(), default_lr));
+        return make(with_common(o, optim::AdagradOptions(), default_lr), std::type_identity<optim::Adagrad>());
     if (name == "rmsprop")
-        return std::make_shared<optim::RMSprop>(params, with_common(o, optim::RMSpropOptions(), default_lr));
-    if (name == "adam") return std::make_shared<optim::Adam>(params, with_common(o, optim::AdamOptions(), default_lr));
+        return make(with_common(o, optim::RMSpropOptions(), default_lr), std::type_identity<optim::RMSprop>());
+    if (name == "adam") return make(with_common(o, optim::AdamOptions(), default_lr), std::type_identity<optim::Adam>());
     if (name == "adamw")
-        return std::make_shared<optim::AdamW>(params, with_common(o, optim::AdamWOptions(), default_lr));
+        return make(with_common(o, optim::AdamWOptions(), default_lr), std::type_identity<optim::AdamW>());
     if (name == "adamax")
-        return std::make_shared<optim::Adamax>(params, with_common(o, optim::AdamaxOptions(), default_lr));
+        return make(with_common(o, optim::AdamaxOptions(), default_lr), std::type_identity<optim::Adamax>());
     if (name == "nadam")
-        return std::make_shared<optim::Nadam>(params, with_common(o, optim::NadamOptions(), default_lr));
+        return make(with_common(o, optim::NadamOptions(), default_lr), std::type_identity<optim::Nadam>());
     throw UsageError("unknown optimizer '" + name +
                      "' (choose sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, adamax, nadam)");
 }

@@ -3,6 +3,7 @@
 // errors that name the bad flag.
 #include <initializer_list>
 #include <map>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -35,8 +36,11 @@ struct Options {
     void check_known(std::initializer_list<const char*> known) const;
 };
 
-/// The optimizer named by --optimizer with --lr and clipping flags, over the
-/// model's trainable parameters. `default_lr` < 0 means the optimizer's Keras default.
-std::shared_ptr<optim::Optimizer> make_optimizer(const Options& o, nn::Module& model, double default_lr);
+/// Makes the optimizer named by --optimizer, with --lr and the clipping
+/// flags, over a model's trainable parameters.
+using OptimizerFactory = std::function<std::shared_ptr<optim::Optimizer>(nn::Module&)>;
+/// Checks the optimizer flags now (UsageError), before any data is read.
+/// `default_lr` < 0 means the optimizer's Keras default.
+OptimizerFactory optimizer_factory(const Options& o, double default_lr);
 
 }  // namespace xgrad::cli

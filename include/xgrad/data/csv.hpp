@@ -1,0 +1,50 @@
+#pragma once
+/// \file
+/// Numeric CSV files with a header row, e.g. a table exported from pandas:
+///
+///     sepal_length,sepal_width,species
+///     5.1,3.5,setosa
+///
+///     auto table = data::read_csv("iris.csv", {.label_column = "species"});
+///     // table.x float32 [rows, 2], table.y int64 [rows], table.classes {"setosa", …}
+///
+/// Fields are separated by `delimiter`; a field may be quoted ("…", with ""
+/// for a quote inside, and may then hold the delimiter or a newline, as RFC
+/// 4180 and Python's csv module write); "\r\n" line ends are accepted and
+/// empty lines skipped. Feature values are parsed as numbers (nan and inf
+/// included) into float32. The label column holds whole numbers (used as
+/// they are, also when written 1.000e+00 as np.savetxt does) or text (the
+/// distinct names sorted, y their indices, as scikit-learn's LabelEncoder).
+///
+/// Every problem throws xgrad::IoError starting with the file's name and
+/// naming the line and column: an empty or non-numeric value, a row with
+/// too few or too many fields, an unterminated quote, a duplicate or
+/// missing column name, a file without data rows.
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "xgrad/core/tensor.hpp"
+
+namespace xgrad::data {
+
+struct CsvOptions {
+    /// The column holding the labels; empty: every column is a feature.
+    std::string label_column{};
+    char delimiter = ',';
+};
+
+struct CsvTable {
+    Tensor x;                                 ///< float32 [rows, features]
+    Tensor y;                                 ///< int64 [rows]; undefined without a label column
+    std::vector<std::string> feature_names;   ///< the header's names of x's columns
+    std::vector<std::string> classes;         ///< text labels' names (y indexes them); empty for integer labels
+};
+
+/// Reads a CSV file.
+CsvTable read_csv(const std::filesystem::path& path, const CsvOptions& options = {});
+/// Parses CSV text; `name` starts error messages.
+CsvTable parse_csv(std::string_view text, const std::string& name, const CsvOptions& options = {});
+
+}  // namespace xgrad::data

@@ -1,0 +1,70 @@
+// CSV tables: values, label columns (integers, numbers NumPy writes, text),
+// quoting, line ends, and errors naming the line and column.
+#include "../test_helpers.hpp"
+
+using namespace xgrad;
+using xgrad_test::values;
+namespace tt = boost::test_tools;
+
+BOOST_AUTO_TEST_SUITE(data_csv)
+
+BOOST_AUTO_TEST_CASE(features_and_text_labels) {
+    const std::string text =
+        "sepal length,\"width, cm\",species\r\n"
+        "5.1,3.5,setosa\r\n"
+        "\r\n"
+        "6.2, -2.5e-1 ,\"virginica\"\r\n"
+        "4.9,+nan,versicolor\r\n"
+        "7,inf,setosa";
+    const auto t = data::parse_csv(text, "iris.csv", {.label_column = "species"});
+    BOOST_TEST(t.feature_names == std::vector<std::string>({"sepal length", "width, cm"}), tt::per_element());
+    BOOST_TEST(t.x.shape() == Shape({4, 2}));
+    const auto x = values(t.x);
+    BOOST_TEST(x[0] == 5.1f);
+    BOOST_TEST(x[3] == -0.25);
+    BOOST_TEST(std::isnan(x[5]));
+    BOOST_TEST(std::isinf(x[7]));
+    // Text labels: the sorted names, y their indices.
+    BOOST_TEST(t.classes == std::vector<std::string>({"setosa", "versicolor", "virginica"}), tt::per_element());
+    BOOST_TEST(t.y.to_vector<std::int64_t>() == std::vector<std::int64_t>({0, 2, 1, 0}), tt::per_element());
+    // Without a label column every column is a feature (the text one then fails).
+    CHECK_THROWS_WITH(data::parse_csv(text, "iris.csv"), IoError,
+                      "iris.csv: line 2, column 'species': not a number: 'setosa'");
+}
+
+BOOST_AUTO_TEST_CASE(file_written_by_numpy) {
+    // np.savetxt: rows [0.5i, i², i % 2] with full-precision exponents.
+    const auto t = data::read_csv(std::string(XGRAD_NUMPY_FILES) + "/numpy_table.csv", {.label_column = "label"});
+    BOOST_TEST(t.x.shape() == Shape({4, 2}));
+    BOOST_TEST(values(t.x) == std::vector<double>({0, 0, 0.5, 1, 1, 4, 1.5, 9}), tt::per_element());
+    BOOST_TEST(t.classes.empty());
+    BOOST_TEST(t.y.to_vector<std::int64_t>() == std::vector<std::int64_t>({0, 1, 0, 1}), tt::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(quotes_and_delimiters) {
+    const auto t = data::parse_csv("a;\"b\"\"q\"\n1;\"2\"\n", "q.csv", {.delimiter = ';'});
+    BOOST_TEST(t.feature_names == std::vector<std::string>({"a", "b\"q"}), tt::per_element());
+    BOOST_TEST(values(t.x) == std::vector<double>({1, 2}), tt::per_element());
+    BOOST_TEST(!t.y.defined());
+    // A quoted label may span lines; the next row's line number counts them.
+    CHECK_THROWS_WITH(data::parse_csv("x,y\n1,\"two\nlines\"\n2\n", "m.csv", {.label_column = "y"}), IoError,
+                      "m.csv: line 4 has 1 fields, the header 2");
+}
+
+BOOST_AUTO_TEST_CASE(errors_name_line_and_column) {
+    CHECK_THROWS_WITH(data::parse_csv("", "e.csv"), IoError, "e.csv: empty file");
+    CHECK_THROWS_WITH(data::parse_csv("a,b\n", "e.csv"), IoError, "no data rows after the header");
+    CHECK_THROWS_WITH(data::parse_csv("a,a\n1,2\n", "e.csv"), IoError, "column 'a' appears twice");
+    CHECK_THROWS_WITH(data::parse_csv("a,,c\n1,2,3\n", "e.csv"), IoError, "has an empty column name");
+    CHECK_THROWS_WITH(data::parse_csv("a,b\n1,2\n3,4,5\n", "e.csv"), IoError, "line 3 has 3 fields, the header 2");
+    CHECK_THROWS_WITH(data::parse_csv("a,b\n1,\n", "e.csv"), IoError, "line 2, column 'b': empty value");
+    CHECK_THROWS_WITH(data::parse_csv("a,b\n1,2x\n", "e.csv"), IoError, "line 2, column 'b': not a number: '2x'");
+    CHECK_THROWS_WITH(data::parse_csv("a,b\n1,\"2\n", "e.csv"), IoError, "unterminated quote opened on line 2");
+    CHECK_THROWS_WITH(data::parse_csv("a,b\n1,2\n", "e.csv", {.label_column = "label"}), IoError,
+                      "no column 'label' (the header has: a, b)");
+    CHECK_THROWS_WITH(data::parse_csv("a,label\n1,\n", "e.csv", {.label_column = "label"}), IoError,
+                      "line 2, column 'label': empty label");
+    CHECK_THROWS_WITH(data::read_csv("/nonexistent/t.csv"), IoError, "/nonexistent/t.csv: cannot open");
+}
+
+BOOST_AUTO_TEST_SUITE_END()

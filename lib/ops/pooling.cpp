@@ -142,7 +142,8 @@ Tensor max_pool2d(const Tensor& x, const Pool2dOptions& options) {
     check_input("max_pool2d", x);
     const Window2d w = window_of(options);
     return in_channels_last(x, options.data_format, [&](const Tensor& xl) {
-        const auto [ho, wo] = output_size("max_pool2d", xl.shape(), w);
+        const auto out = output_size("max_pool2d", xl.shape(), w);
+        const std::int64_t ho = out[0], wo = out[1];  // plain names: clang 14 cannot capture structured bindings
         const std::int64_t top = window_padding(xl.shape()[1], w, 0)[0], left = window_padding(xl.shape()[2], w, 1)[0];
         MaxPoolResult pooled = visit_floating(xl.dtype(), "max_pool2d", [&](auto tag) {
             return max_pool_forward<decltype(tag)>(xl, w, ho, wo, top, left);

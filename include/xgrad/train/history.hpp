@@ -28,8 +28,10 @@ public:
     /// any, stays whole: the text goes to a temporary file, fsynced and
     /// renamed over it, as model files are).
     void write_csv(const std::string& path) const;
-    /// An SVG image: one panel per quantity (loss, accuracy, …), training and
-    /// validation curves per epoch, for a browser.
+    /// An SVG image for a browser: one panel per quantity (loss, accuracy, …)
+    /// with its training and validation curves on the same axes, whole-epoch
+    /// ticks (0-based, as epochs()), round value ticks, the legend above the
+    /// plot, tick labels in each panel's own margins.
     std::string to_svg() const;
     /// Writes to_svg() to `path`, as write_csv().
     void write_svg(const std::string& path) const;

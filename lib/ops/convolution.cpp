@@ -306,7 +306,7 @@ Tensor conv2d(const Tensor& x, const Tensor& kernel, const Tensor& bias, const C
                          to_string(bias.shape()));
     }
     const Window2d window{{kernel.shape()[0], kernel.shape()[1]}, options.strides, options.dilation, options.padding};
-    if (x.dtype() == Dtype::float32) {
+    if (x.dtype() == Dtype::float32 && x.shape()[0] > 0) {  // an empty batch (a rank's empty shard): composite
         const detail::ConvShape shape = conv_shape(x, kernel, bias, window, groups);
         if (detail::dnnl_convolution_available(shape)) return dnnl_conv2d(x, kernel, bias, shape, window);
     }

@@ -103,7 +103,7 @@ MaxPoolResult max_pool_forward(const Tensor& x, const Window2d& w, std::int64_t 
 /// max_pool2d's gradient: each output's gradient added at its winner.
 template <class T>
 Tensor max_pool_backward(const Tensor& g, const Shape& image, const std::vector<std::int32_t>& winners) {
-    const std::int64_t n = image[0], pixels = image[1] * image[2], c = image[3], outputs = g.numel() / (n * c);
+    const std::int64_t n = image[0], pixels = image[1] * image[2], c = image[3], outputs = g.shape()[1] * g.shape()[2];
     Tensor dx = zeros(image, g.dtype());
     const T* grad = g.data<T>();
     T* out = dx.data<T>();
@@ -159,7 +159,7 @@ Tensor max_pool2d(const Tensor& x, const Pool2dOptions& options) {
                    // A graph of the gradient is wanted (create_graph): the same sum as scatter_add,
                    // linear in g, so its own gradient is a gather at the winners.
                    const std::int64_t n = image[0], c = image[3];
-                   const Shape rows{n, static_cast<std::int64_t>(winners.size()) / (n * c), c};
+                   const Shape rows{n, g.shape()[1] * g.shape()[2], c};
                    std::vector<std::int64_t> index(winners.begin(), winners.end());
                    dx[0] = reshape(scatter_add(zeros({n, image[1] * image[2], c}, g.dtype()), 1, from_vector(index, rows),
                                                reshape(g, rows)),

@@ -164,6 +164,12 @@ BOOST_AUTO_TEST_CASE(onednn_float32_matches_the_float64_composite) {
         }
     }
     set_num_threads(previous);
+    // An empty batch (a rank's empty shard in data-parallel training): no output rows, zero kernel gradient.
+    Tensor kernel0 = normal({3, 3, 2, 4}, 0.0, 1.0, float32, g).requires_grad_();
+    const Tensor empty = conv2d(zeros({0, 5, 5, 2}), kernel0, Tensor(), {.padding = "same"});
+    BOOST_TEST(empty.shape() == Shape({0, 5, 5, 4}));
+    sum(empty).backward();
+    BOOST_TEST(values(kernel0.grad()) == std::vector<double>(72, 0.0), tt::per_element());
     // channels_first takes the same path through permutes.
     const Tensor x = normal({3, 4, 10, 10}, 0.0, 1.0, float32, g), kernel = normal({3, 3, 4, 8}, 0.0, 1.0, float32, g);
     const Conv2dOptions first{.padding = "same", .data_format = DataFormat::channels_first};

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "../test_helpers.hpp"
+#include "xgrad/autograd/engine.hpp"
 #include "xgrad/core/threads.hpp"
 #include "xgrad/ops/pooling.hpp"
 #include "xgrad/ops/reduction.hpp"
@@ -88,6 +89,15 @@ BOOST_AUTO_TEST_CASE(float32_nan_and_threads) {
         gradients.push_back(values(leaf.grad()));
     }
     set_num_threads(previous);
+    // An empty batch: no rows out, an empty gradient back (also through a graph).
+    Tensor empty = zeros({0, 4, 4, 3}).requires_grad_();
+    const Tensor pooled = max_pool2d(empty);
+    BOOST_TEST(pooled.shape() == Shape({0, 2, 2, 3}));
+    GradOptions graph;
+    graph.create_graph = true;
+    BOOST_TEST(grad({sum(pooled)}, {empty}, {}, graph)[0].shape() == Shape({0, 4, 4, 3}));
+    sum(max_pool2d(empty)).backward();
+    BOOST_TEST(empty.grad().shape() == Shape({0, 4, 4, 3}));
     const auto& y = outputs[0];
     BOOST_TEST(std::count_if(y.begin(), y.end(), [](double v) { return std::isnan(v); }) == 1);
     BOOST_TEST(std::isnan(y[((1 * 6 + 1) * 6 + 2) * 40 + 17]));  // pixel (3, 5) is window (1, 2)'s last

@@ -34,6 +34,8 @@ namespace detail {
 template <class D> class FunctionNode;
 }
 
+/// Per-call state shared by a Function's forward and backward: saved tensors
+/// and values (PyTorch's `ctx`).
 class FunctionContext {
 public:
     /// Keeps tensors for backward (inputs or outputs of forward).
@@ -91,8 +93,14 @@ public:
 
 }  // namespace detail
 
+/// CRTP base of a user-defined differentiable op: Derived supplies static
+/// forward(FunctionContext&, ...) and backward(FunctionContext&, grads), like
+/// PyTorch's torch.autograd.Function.
 template <class Derived> class Function {
 public:
+    /// Runs Derived::forward on `args` with recording off and returns its result;
+    /// when recording is on and a Tensor argument requires grad, the result gets
+    /// a node whose backward calls Derived::backward.
     template <class... Args> static auto apply(Args&&... args) {
         auto node = detail::make_pooled<detail::FunctionNode<Derived>>();
         std::vector<const Tensor*> inputs;

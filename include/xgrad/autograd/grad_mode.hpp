@@ -5,6 +5,7 @@ namespace xgrad {
 
 /// True when ops record autograd history on this thread (the default).
 bool is_grad_enabled() noexcept;
+/// Turns history recording on or off for this thread (prefer the guards below).
 void set_grad_enabled(bool enabled) noexcept;
 
 /// RAII: disables recording for its scope (inference, optimizer updates).
@@ -22,6 +23,7 @@ private:
 /// RAII: sets recording to `enabled` for its scope.
 class GradModeGuard {
 public:
+    /// Sets recording to `enabled`; the destructor restores the previous mode.
     explicit GradModeGuard(bool enabled) noexcept : previous_(is_grad_enabled()) {
         set_grad_enabled(enabled);
     }

@@ -19,32 +19,36 @@
 
 namespace xgrad {
 
+/// The function under check: maps the input tensors to one output tensor.
 using TensorFunction = std::function<Tensor(const std::vector<Tensor>&)>;
 
+/// Step and tolerances of gradcheck() and gradgradcheck().
 struct GradcheckOptions {
-    double eps = 1e-6;
-    double atol = 1e-5;
-    double rtol = 1e-3;
+    double eps = 1e-6;   ///< Finite-difference step added to and subtracted from each element.
+    double atol = 1e-5;  ///< Absolute tolerance.
+    double rtol = 1e-3;  ///< Tolerance relative to |numeric|.
     /// Seed of the random projection v.
     std::uint64_t seed = 1234;
 };
 
 /// The comparison for one input.
 struct GradcheckInputReport {
-    std::size_t input = 0;
-    double max_abs_error = 0;
-    double max_rel_error = 0;
-    std::int64_t worst_index = -1;  // flat index of the element furthest out of tolerance
-    double analytic = 0;            // both values at worst_index
-    double numeric = 0;
-    bool ok = true;
+    std::size_t input = 0;          ///< Position of the input in the `inputs` argument.
+    double max_abs_error = 0;       ///< Largest |analytic - numeric| over its elements.
+    double max_rel_error = 0;       ///< Largest |analytic - numeric| / |numeric| over its elements.
+    std::int64_t worst_index = -1;  ///< flat index of the element furthest out of tolerance
+    double analytic = 0;            ///< both values at worst_index: this one is the gradient from backward,
+    double numeric = 0;             ///< this one the central-difference estimate.
+    bool ok = true;                 ///< Whether every element is within tolerance.
 };
 
+/// Outcome of gradcheck() or gradgradcheck(); converts to bool (true when passed).
 struct GradcheckResult {
-    bool ok = true;
-    std::vector<GradcheckInputReport> inputs;  // one per floating input
+    bool ok = true;                            ///< Whether every input passed.
+    std::vector<GradcheckInputReport> inputs;  ///< one per floating input
     /// Names each failing input, its worst element and both values; empty when ok.
     std::string message;
+    /// Same as ok.
     explicit operator bool() const noexcept { return ok; }
 };
 
@@ -56,6 +60,7 @@ GradcheckResult gradcheck(const TensorFunction& fn, const std::vector<Tensor>& i
 GradcheckResult gradgradcheck(const TensorFunction& fn, const std::vector<Tensor>& inputs,
                               const GradcheckOptions& options = {});
 
+/// Prints "gradcheck passed" or "gradcheck failed: " followed by the message.
 std::ostream& operator<<(std::ostream& os, const GradcheckResult& r);
 
 }  // namespace xgrad

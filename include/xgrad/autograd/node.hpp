@@ -23,9 +23,10 @@ namespace xgrad {
 /// Where a gradient flows: into a node's input slot, or into a leaf's .grad.
 /// Both null means the input needs no gradient.
 struct Edge {
-    std::shared_ptr<Node> node;
-    std::shared_ptr<detail::TensorImpl> leaf;
-    std::uint32_t input_nr = 0;  // which output of `node` the input was
+    std::shared_ptr<Node> node;                ///< The node that produced the input, if it has history.
+    std::shared_ptr<detail::TensorImpl> leaf;  ///< The leaf tensor the input is, otherwise.
+    std::uint32_t input_nr = 0;  ///< which output of `node` the input was
+    /// False when both are null (the input needs no gradient).
     bool valid() const noexcept { return node || leaf; }
 };
 
@@ -54,10 +55,15 @@ public:
     /// Frees what backward needed (saved tensors). Called after backward unless retained.
     virtual void release_saved() noexcept = 0;
 
+    /// Number of inputs the op was recorded with (one Edge each).
     std::size_t num_inputs() const noexcept { return next_edges_.size(); }
+    /// Number of outputs the op produced (1 for record()).
     std::uint32_t num_outputs() const noexcept { return num_outputs_; }
+    /// Whether input i requires grad, i.e. its edge is valid().
     bool needs_input_grad(std::size_t i) const noexcept { return next_edges_[i].valid(); }
+    /// One edge per input, in recording order.
     std::span<const Edge> next_edges() const noexcept { return next_edges_; }
+    /// True once a backward without retain_graph has freed the saved tensors.
     bool released() const noexcept { return released_; }
 
 protected:
@@ -95,10 +101,14 @@ private:
 class SavedTensor {
 public:
     SavedTensor() = default;
+    /// Saves an input (or any tensor that is not this op's output), remembering its version.
     explicit SavedTensor(const Tensor& t) : tensor_(t), version_(t.defined() ? t.version() : 0) {}
+    /// Saves output `output_nr` of the op being recorded, without holding its history.
     static SavedTensor output(const Tensor& out, std::uint32_t output_nr = 0);
 
+    /// The saved tensor; AutogradError if it was modified in place or the graph was freed.
     Tensor get() const;
+    /// False when nothing, or an undefined tensor, was saved.
     bool defined() const noexcept { return tensor_.defined(); }
 
 private:
@@ -119,8 +129,11 @@ inline bool needs_grad(std::initializer_list<const Tensor*> inputs) noexcept {
 /// Slots for the gradients of a recorded op's inputs, in the order given to record().
 class InputGrads {
 public:
+    /// Wraps the gradient slots of `node`'s inputs (both must outlive it).
     InputGrads(std::span<Tensor> slots, const Node& node) noexcept : slots_(slots), node_(node) {}
+    /// Whether input i needs a gradient; slot i may be left undefined when not.
     bool needs(std::size_t i) const noexcept { return node_.needs_input_grad(i); }
+    /// The slot that receives the gradient of input i.
     Tensor& operator[](std::size_t i) noexcept { return slots_[i]; }
 
 private:

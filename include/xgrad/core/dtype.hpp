@@ -20,10 +20,10 @@ namespace xgrad {
 /// int64 holds labels and indices; uint8 stores raw data (see above).
 enum class Dtype : std::uint8_t { float32, float64, int64, uint8 };
 
-inline constexpr Dtype float32 = Dtype::float32;
-inline constexpr Dtype float64 = Dtype::float64;
-inline constexpr Dtype int64 = Dtype::int64;
-inline constexpr Dtype uint8 = Dtype::uint8;
+inline constexpr Dtype float32 = Dtype::float32;  ///< Shorthand for Dtype::float32 (`xgrad::float32`).
+inline constexpr Dtype float64 = Dtype::float64;  ///< Shorthand for Dtype::float64.
+inline constexpr Dtype int64 = Dtype::int64;      ///< Shorthand for Dtype::int64.
+inline constexpr Dtype uint8 = Dtype::uint8;      ///< Shorthand for Dtype::uint8.
 
 /// "float32", "float64", "int64" or "uint8".
 constexpr std::string_view dtype_name(Dtype d) noexcept {
@@ -48,11 +48,25 @@ constexpr std::size_t itemsize(Dtype d) noexcept {
 /// True for float32 and float64.
 constexpr bool is_floating(Dtype d) noexcept { return d == Dtype::float32 || d == Dtype::float64; }
 
+/// Maps a C++ element type to its Dtype in `value`; undefined for other types.
 template <class T> struct dtype_of;
+/// float is stored as float32.
 template <> struct dtype_of<float> { static constexpr Dtype value = Dtype::float32; };
+/// double is stored as float64.
 template <> struct dtype_of<double> { static constexpr Dtype value = Dtype::float64; };
+/// std::int64_t is stored as int64.
 template <> struct dtype_of<std::int64_t> { static constexpr Dtype value = Dtype::int64; };
+/// std::uint8_t is stored as uint8.
 template <> struct dtype_of<std::uint8_t> { static constexpr Dtype value = Dtype::uint8; };
+/// \var dtype_of<float>::value
+/// Dtype::float32.
+/// \var dtype_of<double>::value
+/// Dtype::float64.
+/// \var dtype_of<std::int64_t>::value
+/// Dtype::int64.
+/// \var dtype_of<std::uint8_t>::value
+/// Dtype::uint8.
+
 /// The Dtype of C++ type T (float, double, std::int64_t or std::uint8_t).
 template <class T> inline constexpr Dtype dtype_v = dtype_of<T>::value;
 

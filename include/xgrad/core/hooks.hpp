@@ -56,8 +56,10 @@ private:
 class HookHandle {
 public:
     HookHandle() = default;
+    /// Refers to hook `id` of `list`; register_hook() and the Module hook functions make these.
     HookHandle(std::weak_ptr<detail::HookListBase> list, std::uint64_t id) noexcept
         : list_(std::move(list)), id_(id) {}
+    /// Takes the hook out of its list, if both still exist, and detaches the handle.
     void remove() noexcept {
         if (auto list = list_.lock()) list->remove(id_);
         list_.reset();

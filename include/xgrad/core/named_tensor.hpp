@@ -15,8 +15,8 @@ namespace xgrad {
 
 /// A tensor with its hierarchical name ("dense_1.kernel").
 struct NamedTensor {
-    std::string name;
-    Tensor tensor;
+    std::string name;  ///< Dot-separated path in the module tree ("dense_1.kernel").
+    Tensor tensor;     ///< The parameter or buffer itself: a handle sharing its data, not a copy.
 };
 
 /// Parameters that may change between steps (layers frozen or unfrozen),

@@ -11,8 +11,11 @@
 
 namespace xgrad {
 
+/// A stream of random numbers of its own, like torch.Generator; pass one to
+/// the sampling functions below to keep them independent of the default.
 class Generator {
 public:
+    /// Starts the stream from `seed` (42 by default, as the default generator).
     explicit Generator(std::uint64_t seed = 42) { manual_seed(seed); }
     /// Restarts the stream from `seed`.
     void manual_seed(std::uint64_t seed);
@@ -28,11 +31,13 @@ public:
 
     /// The full state, to save in checkpoints and restore bit for bit.
     struct State {
-        std::array<std::uint64_t, 4> s;
-        bool has_spare;
-        double spare;
+        std::array<std::uint64_t, 4> s;  ///< The xoshiro256** state words.
+        bool has_spare;                  ///< Whether normal() holds a second Box-Muller value.
+        double spare;                    ///< That value, returned by the next normal().
     };
+    /// A snapshot of the current state.
     State state() const noexcept { return {s_, has_spare_, spare_}; }
+    /// Restores a state from state(); the stream continues exactly from there.
     void set_state(const State& st) noexcept {
         s_ = st.s;
         has_spare_ = st.has_spare;

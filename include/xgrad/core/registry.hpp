@@ -19,6 +19,8 @@
 
 namespace xgrad {
 
+/// A thread-safe table of entries of type T by name, e.g. the functions or
+/// factories a config string such as "glorot_uniform" resolves to.
 template <class T> class Registry {
 public:
     /// `what` names the kind of entry in errors: "unknown initializer 'x' (known: …)".
@@ -58,6 +60,7 @@ public:
         for (const auto& entry : entries_) known += (known.empty() ? "" : ", ") + entry.first;
         throw ValueError("unknown " + what_ + " '" + std::string(name) + "' (known: " + known + ")");
     }
+    /// Whether an entry called `name` exists.
     bool contains(std::string_view name) const {
         std::lock_guard lock(mutex_);
         return entries_.find(name) != entries_.end();

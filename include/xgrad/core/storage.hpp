@@ -10,6 +10,8 @@
 
 namespace xgrad {
 
+/// The memory behind a tensor: a buffer shared by the tensor and its views,
+/// with the version counter that detects in-place writes.
 class Storage {
 public:
     /// An uninitialized buffer of `nbytes` bytes from the cache.
@@ -21,12 +23,15 @@ public:
     Storage(const Storage&) = delete;
     Storage& operator=(const Storage&) = delete;
 
+    /// Start of the buffer (64-byte aligned when it came from the cache).
     void* data() const noexcept { return data_; }
+    /// Size of the buffer in bytes.
     std::size_t nbytes() const noexcept { return nbytes_; }
 
     /// Bumped by every in-place write; autograd compares it with the value it
     /// saw when it saved a tensor for backward.
     std::uint32_t version() const noexcept { return version_; }
+    /// Records an in-place write (increments version()).
     void bump_version() noexcept { ++version_; }
 
 private:

@@ -56,6 +56,8 @@ struct TensorImpl {
 };
 }  // namespace detail
 
+/// A shared handle to an n-dimensional array (torch.Tensor): copies share the
+/// data, and floating tensors may record autograd history.
 class Tensor {
 public:
     /// An undefined tensor (no data): `defined()` is false.
@@ -65,14 +67,19 @@ public:
     /// Wraps an existing implementation (used by the library internals).
     explicit Tensor(std::shared_ptr<detail::TensorImpl> impl) noexcept : impl_(std::move(impl)) {}
 
+    /// False for a default-constructed (undefined) tensor; other members throw on one.
     bool defined() const noexcept { return impl_ != nullptr; }
 
     // ---- shape and type -------------------------------------------------
+    /// The dimensions, outermost first.
     const Shape& shape() const { return checked().shape; }
     /// Size of dimension `axis` (negative counts from the end).
     std::int64_t size(std::int64_t axis) const;
+    /// Number of dimensions (0 for a scalar).
     std::size_t rank() const { return checked().shape.size(); }
+    /// Number of elements: the product of the dimensions.
     std::int64_t numel() const { return checked().numel; }
+    /// The element type.
     Dtype dtype() const { return checked().dtype; }
 
     // ---- raw data ---------------------------------------------------------
@@ -81,11 +88,13 @@ public:
         check_dtype(dtype_v<T>);
         return static_cast<T*>(impl_->storage->data());
     }
+    /// Untyped pointer to the contiguous row-major data, of any dtype.
     void* raw_data() const { return checked().storage->data(); }
     /// The values as a vector of T (converted from the tensor's dtype).
     template <class T> std::vector<T> to_vector() const;
     /// The single value of a one-element tensor (ValueError otherwise).
     double item() const;
+    /// item() cast to T.
     template <class T> T item() const { return static_cast<T>(item()); }
 
     // ---- copies and conversions ---------------------------------------------
@@ -100,6 +109,8 @@ public:
     Tensor contiguous() const { return *this; }
 
     // ---- autograd -----------------------------------------------------------------
+    /// True when backward computes a gradient for this tensor (a leaf marked with
+    /// requires_grad_(), or the floating result of a recorded op).
     bool requires_grad() const { return checked().requires_grad; }
     /// Marks a leaf as needing gradients (floating dtypes only).
     Tensor& requires_grad_(bool flag = true);
@@ -107,6 +118,8 @@ public:
     bool is_leaf() const { return checked().grad_fn == nullptr; }
     /// The accumulated gradient (undefined until a backward pass reaches it).
     Tensor grad() const;
+    /// Replaces the accumulated gradient with `g` (shared, not copied; same shape,
+    /// else ShapeError; undefined clears it).
     void set_grad(const Tensor& g);
     /// Drops the accumulated gradient ("no gradient yet", not zero).
     void zero_grad();
@@ -135,22 +148,32 @@ public:
     // ---- in-place updates (for optimizers; not recorded by autograd) ----------
     /// Counter of in-place writes to the underlying storage.
     std::uint32_t version() const { return checked().storage->version(); }
+    /// Sets every element to `value` (converted to the dtype).
     Tensor& fill_(double value);
+    /// Sets every element to 0.
     Tensor& zero_() { return fill_(0.0); }
     /// Copies `src` (same shape; converted to this dtype) into this tensor.
     Tensor& copy_(const Tensor& src);
+    /// this += alpha · other (same shape, else ShapeError; converted to this dtype).
     Tensor& add_(const Tensor& other, double alpha = 1.0);
+    /// this *= factor.
     Tensor& mul_(double factor);
 
     // ---- common ops as methods (the free functions are the full API) --------------
+    /// Same data, new shape; one dimension may be -1 (inferred). See xgrad::reshape.
     Tensor reshape(const Shape& shape) const;
+    /// Same as reshape() (tensors are always contiguous). Kept for PyTorch users.
     Tensor view(const Shape& shape) const { return reshape(shape); }
+    /// All dimensions merged into one: shape {numel()}.
     Tensor flatten() const;
+    /// Sum of all elements, as a 0-d tensor.
     Tensor sum() const;
+    /// Mean of all elements, as a 0-d tensor.
     Tensor mean() const;
     /// Transpose of a 2-D tensor.
     Tensor t() const;
 
+    /// The shared implementation (null when undefined); for library internals.
     const std::shared_ptr<detail::TensorImpl>& impl() const noexcept { return impl_; }
     /// True when both handles share one implementation.
     bool is_same(const Tensor& other) const noexcept { return impl_ == other.impl_; }
@@ -169,16 +192,23 @@ private:
 // ---- creation -------------------------------------------------------------------
 /// Uninitialized data.
 Tensor empty(const Shape& shape, Dtype dtype = float32);
+/// All elements 0.
 Tensor zeros(const Shape& shape, Dtype dtype = float32);
+/// All elements 1.
 Tensor ones(const Shape& shape, Dtype dtype = float32);
+/// All elements `value` (converted to `dtype`).
 Tensor full(const Shape& shape, double value, Dtype dtype = float32);
+/// zeros() with the shape and dtype of `t`.
 Tensor zeros_like(const Tensor& t);
+/// ones() with the shape and dtype of `t`.
 Tensor ones_like(const Tensor& t);
+/// full() with the shape and dtype of `t`.
 Tensor full_like(const Tensor& t, double value);
 /// A 0-d tensor holding `value`.
 Tensor scalar(double value, Dtype dtype = float32);
 /// [start, stop) with `step`, like numpy.arange.
 Tensor arange(double start, double stop, double step = 1.0, Dtype dtype = float32);
+/// 0, 1, …, stop-1; int64 by default.
 Tensor arange(std::int64_t stop, Dtype dtype = int64);
 /// `count` evenly spaced values from start to stop inclusive.
 Tensor linspace(double start, double stop, std::int64_t count, Dtype dtype = float32);
@@ -189,10 +219,15 @@ Tensor eye(std::int64_t n, std::int64_t m = -1, Dtype dtype = float32);
 /// `{2}` is a one-element list, so `{{1}, {2}}` is a 2 x 1 column.
 class NestedList {
 public:
+    /// A number (implicit, so literals nest).
     NestedList(double value) : value_(value), is_number_(true) {}
+    /// A list of numbers or of further lists.
     NestedList(std::initializer_list<NestedList> items) : items_(items) {}
+    /// True for a number, false for a list.
     bool is_number() const noexcept { return is_number_; }
+    /// The number; 0 for a list.
     double value() const noexcept { return value_; }
+    /// The elements of a list; empty for a number.
     const std::vector<NestedList>& items() const noexcept { return items_; }
 
 private:
@@ -207,6 +242,7 @@ Tensor tensor(const NestedList& values, Dtype dtype = float32);
 
 /// Copies `values` into a tensor of `shape` (dtype from T). ShapeError if the counts differ.
 template <class T> Tensor from_vector(std::span<const T> values, const Shape& shape);
+/// As above, from a std::vector.
 template <class T> Tensor from_vector(const std::vector<T>& values, const Shape& shape) {
     return from_vector<T>(std::span<const T>(values), shape);
 }

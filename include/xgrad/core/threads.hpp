@@ -2,8 +2,9 @@
 /// \file
 /// How many threads xgrad uses inside one op.
 ///
-/// xgrad parallelizes large ops (matrix products today) over a pool of its
-/// own: the calling thread plus num_threads() − 1 workers. Idle workers spin
+/// xgrad parallelizes large ops (matrix products, convolutions, pooling,
+/// im2col) over a pool of its own: the calling thread plus
+/// num_threads() − 1 workers. Idle workers spin
 /// for about a millisecond, so back-to-back small ops hand work over without
 /// a wake-up, then sleep. The BLAS libraries underneath (oneDNN, OpenBLAS)
 /// run single-threaded inside it, so threads never multiply.

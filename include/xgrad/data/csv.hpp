@@ -29,12 +29,14 @@
 
 namespace xgrad::data {
 
+/// Options of read_csv() and parse_csv().
 struct CsvOptions {
     /// The column holding the labels; empty: every column is a feature.
     std::string label_column{};
-    char delimiter = ',';
+    char delimiter = ',';  ///< The field separator (e.g. ';' or a tab).
 };
 
+/// A parsed CSV file: features, labels and the names found in it.
 struct CsvTable {
     Tensor x;                                 ///< float32 [rows, features]
     Tensor y;                                 ///< int64 [rows]; undefined without a label column

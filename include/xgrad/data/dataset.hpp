@@ -33,11 +33,13 @@ Tensor gather_rows(const Tensor& t, std::span<const std::int64_t> rows);
 /// One batch: samples x [B, ...] and targets y [B, ...] (undefined when the
 /// dataset has no targets).
 struct Batch {
-    Tensor x;
-    Tensor y;
+    Tensor x;  ///< Samples [B, ...].
+    Tensor y;  ///< Targets [B, ...]; undefined without targets.
+    /// Number of samples B (0 when x is undefined).
     std::int64_t size() const { return x.defined() ? x.size(0) : 0; }
 };
 
+/// Samples x and optional targets y sharing their first dimension; copies share the tensors.
 class Dataset {
 public:
     /// An empty dataset (size 0, x undefined).
@@ -49,15 +51,20 @@ public:
 
     /// Number of samples: x.size(0).
     std::int64_t size() const { return x_.defined() ? x_.size(0) : 0; }
+    /// True when size() is 0.
     bool empty() const { return size() == 0; }
+    /// Samples [N, ...] (undefined for an empty dataset).
     const Tensor& x() const { return x_; }
+    /// Targets [N, ...]; undefined when the dataset has none.
     const Tensor& y() const { return y_; }
+    /// Whether y is defined.
     bool has_targets() const { return y_.defined(); }
 
     /// Samples `rows`, in that order (repeats allowed), copied: one gather each for x and y.
     Batch get(std::span<const std::int64_t> rows) const;
     /// The samples at a 1-D int64 `index` tensor, in that order.
     Dataset subset(const Tensor& index) const;
+    /// The samples `rows`, in that order, copied into a new dataset.
     Dataset subset(std::span<const std::int64_t> rows) const;
     /// Samples start..stop-1, sharing this dataset's memory (no copy);
     /// negative values count from the end (Python's [start:stop]);
@@ -85,6 +92,7 @@ std::pair<Dataset, Dataset> validation_split(const Dataset& d, double fraction);
 /// labels are kept. ValueError for repeated classes, DtypeError/ShapeError
 /// for labels that are not int64 [N].
 Dataset filter_classes(const Dataset& d, std::span<const std::int64_t> classes, bool remap = true);
+/// As above, for a braced list: filter_classes(d, {5, 6}).
 inline Dataset filter_classes(const Dataset& d, std::initializer_list<std::int64_t> classes, bool remap = true) {
     return filter_classes(d, std::span<const std::int64_t>(classes.begin(), classes.size()), remap);
 }

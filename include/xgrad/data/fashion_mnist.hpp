@@ -29,7 +29,9 @@ struct TrainTestData {
     /// Name of each label value (index = label).
     std::vector<std::string> class_names;
 
+    /// (x_train, y_train) as a Dataset, sharing the tensors.
     Dataset train() const { return Dataset(x_train, y_train); }
+    /// (x_test, y_test) as a Dataset, sharing the tensors.
     Dataset test() const { return Dataset(x_test, y_test); }
 };
 

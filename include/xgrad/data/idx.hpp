@@ -57,13 +57,14 @@ std::string_view idx_type_name(IdxType type) noexcept;
 
 /// The content of an IDX file, values kept as stored.
 struct IdxArray {
-    IdxType type = IdxType::uint8;
+    IdxType type = IdxType::uint8;  ///< The element type from the header.
     /// The dimensions from the header, e.g. [60000,28,28].
     Shape shape;
     /// The data section exactly as in the file: numel · idx_itemsize(type)
     /// bytes, big-endian for multi-byte types.
     std::vector<std::uint8_t> bytes;
 
+    /// Number of values: the product of the dimensions.
     std::int64_t numel() const noexcept { return shape.numel(); }
     /// The magic number of the header: 0x00000803 for MNIST images.
     std::uint32_t magic() const noexcept;

@@ -26,6 +26,7 @@
 
 namespace xgrad::data {
 
+/// Options of DataLoader (PyTorch's DataLoader and DistributedSampler arguments).
 struct DataLoaderOptions {
     /// Samples per batch (Keras' default 32); must be >= 1.
     std::int64_t batch_size = 32;
@@ -44,7 +45,7 @@ struct DataLoaderOptions {
     /// drops a short last global batch. With MPI: num_shards =
     /// distributed::size(), shard = distributed::rank().
     std::int64_t num_shards = 1;
-    std::int64_t shard = 0;
+    std::int64_t shard = 0;  ///< This loader's shard, 0 <= shard < num_shards.
 };
 
 /// The batches of one epoch. Shares its dataset handles and its order with
@@ -58,23 +59,27 @@ class Epoch {
     };
 
 public:
+    /// Input iterator over an epoch's batches; each batch is gathered when first dereferenced.
     class iterator {
     public:
-        using iterator_category = std::input_iterator_tag;
-        using value_type = Batch;
-        using difference_type = std::ptrdiff_t;
-        using pointer = const Batch*;
-        using reference = const Batch&;
+        using iterator_category = std::input_iterator_tag;  ///< Single pass.
+        using value_type = Batch;                            ///< A batch.
+        using difference_type = std::ptrdiff_t;              ///< Distance in batches.
+        using pointer = const Batch*;                        ///< Pointer to the current batch.
+        using reference = const Batch&;                      ///< The current batch.
 
         iterator() = default;
         /// The batch (gathered on first access).
         const Batch& operator*() const;
+        /// Member access to the batch (gathered on first access).
         const Batch* operator->() const { return &**this; }
+        /// Moves to the next batch.
         iterator& operator++() {
             ++index_;
             loaded_ = false;
             return *this;
         }
+        /// Moves to the next batch; returns the iterator as it was.
         iterator operator++(int) {
             iterator old = *this;
             ++*this;
@@ -82,6 +87,7 @@ public:
         }
         /// Position in the epoch (0-based batch number).
         std::int64_t index() const { return index_; }
+        /// Equal when at the same batch position.
         friend bool operator==(const iterator& a, const iterator& b) { return a.index_ == b.index_; }
 
     private:
@@ -102,7 +108,9 @@ public:
     Batch operator[](std::int64_t i) const;
     /// The sample order of this epoch (all samples, including any dropped tail).
     const std::vector<std::int64_t>& order() const { return state_->order; }
+    /// The first batch.
     iterator begin() const { return iterator(state_, 0); }
+    /// Past the last batch.
     iterator end() const { return iterator(nullptr, state_->num_batches); }
 
 private:
@@ -111,20 +119,25 @@ private:
     std::shared_ptr<const State> state_;
 };
 
+/// A Dataset in mini-batches (PyTorch's DataLoader), reshuffled per epoch when asked.
 class DataLoader {
 public:
     /// ValueError for batch_size < 1.
     explicit DataLoader(Dataset dataset, DataLoaderOptions options = {});
+    /// Over Dataset(x, y).
     DataLoader(Tensor x, Tensor y, DataLoaderOptions options = {})
         : DataLoader(Dataset(std::move(x), std::move(y)), options) {}
 
+    /// The dataset batched.
     const Dataset& dataset() const { return dataset_; }
+    /// The options given at construction.
     const DataLoaderOptions& options() const { return options_; }
 
     /// Batches per epoch: ceil(N / batch_size), or floor with drop_last
     /// (55000 samples, 32 per batch: 1719, the last of 24; 1718 with drop_last);
     /// with shards, of N / (batch_size · num_shards).
     std::int64_t num_batches() const;
+    /// Same as num_batches().
     std::int64_t size() const { return num_batches(); }
     /// Size of batch i of any epoch (batch_size, or the remainder for the
     /// last one; with shards, this shard's part).
@@ -140,9 +153,11 @@ public:
     /// see set_epoch()), so `for (const Batch& b : loader)` twice is two
     /// epochs in two different orders (when shuffling).
     Epoch::iterator begin();
+    /// Past the last batch of the epoch begin() started.
     Epoch::iterator end() const { return Epoch::iterator(nullptr, num_batches()); }
     /// The epoch the next begin() starts.
     std::int64_t next_epoch() const { return next_epoch_; }
+    /// Makes the next begin() start epoch e (PyTorch's DistributedSampler.set_epoch), e.g. when resuming.
     void set_epoch(std::int64_t e) { next_epoch_ = e; }
 
 private:

@@ -40,10 +40,12 @@ public:
     /// shape (ShapeError otherwise); the result has x's dtype, computed in
     /// double then rounded.
     Tensor transform(const Tensor& x) const;
+    /// Same as transform(x).
     Tensor operator()(const Tensor& x) const { return transform(x); }
     /// The same dataset with x standardized (y shared).
     Dataset transform(const Dataset& d) const { return Dataset(transform(d.x()), d.y()); }
 
+    /// Whether statistics were computed (false for a default-constructed one).
     bool fitted() const { return mean_.defined(); }
     /// float64 [1, features...] (keepdims, as the notebook's X_means).
     const Tensor& mean() const { return mean_; }

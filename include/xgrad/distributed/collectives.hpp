@@ -62,10 +62,13 @@ bool launched_by_mpirun() noexcept;
 void init(int* argc = nullptr, char*** argv = nullptr);
 /// Finalizes MPI if init() initialized it (not when the program did).
 void finalize();
+/// Whether collectives can be called now: MPI initialized (by xgrad or the
+/// program) and not yet finalized; without MPI, init() called and finalize() not.
 bool initialized() noexcept;
-/// This process's rank in [0, size()), and the number of processes.
+/// This process's rank in [0, size()).
 /// DistributedError before init().
 int rank();
+/// The number of processes (1 without MPI). DistributedError before init().
 int size();
 
 /// Ends every rank's process now: prints "xgrad: rank R: <reason>" to
@@ -76,6 +79,7 @@ int size();
 /// aborted, in seconds (0: forever). Default 600, or the environment's
 /// XGRAD_DISTRIBUTED_TIMEOUT when init() runs. ValueError when negative.
 void set_timeout(double seconds);
+/// The current collective timeout in seconds (0: forever); see set_timeout().
 double timeout() noexcept;
 
 /// init() on construction, finalize() on destruction, except while an
@@ -83,6 +87,7 @@ double timeout() noexcept;
 /// the process end, stops the other ranks instead of this one waiting for them.
 class Session {
 public:
+    /// Calls init(argc, argv).
     explicit Session(int* argc = nullptr, char*** argv = nullptr) { init(argc, argv); }
     ~Session() {
         if (std::uncaught_exceptions() == 0) finalize();
@@ -91,6 +96,8 @@ public:
     Session& operator=(const Session&) = delete;
 };
 
+/// How all_reduce() combines the ranks' tensors: elementwise sum, or mean
+/// (floating dtypes only).
 enum class ReduceOp { sum, mean };
 
 /// Replaces `t` on every rank by the elementwise sum (or mean, floating

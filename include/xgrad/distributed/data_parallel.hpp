@@ -36,6 +36,7 @@ namespace xgrad::distributed {
 /// (in state_dict order; the models must have the same structure).
 void broadcast_parameters(nn::Module& model, int root = 0);
 
+/// Options of average_gradients().
 struct GradientAveraging {
     /// Gradients travel in buckets of about this many bytes (one all-reduce
     /// each), per dtype.

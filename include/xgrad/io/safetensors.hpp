@@ -39,8 +39,8 @@ namespace xgrad::io {
 
 /// The contents of a safetensors file.
 struct TensorFile {
-    std::map<std::string, Tensor> tensors;
-    std::map<std::string, std::string> metadata;  // the header's "__metadata__"
+    std::map<std::string, Tensor> tensors;        ///< By name, as in the header.
+    std::map<std::string, std::string> metadata;  ///< The header's "__metadata__".
 };
 
 /// The largest header accepted by the loader (bytes).

@@ -114,10 +114,12 @@ Tensor sparse_categorical_crossentropy(const Tensor& labels, const Tensor& y_pre
 /// Copying is cheap; the callable returns the reduced loss.
 class Loss {
 public:
+    /// The loss function: the reduced loss of a batch.
     using Fn = std::function<Tensor(const Tensor& y_true, const Tensor& y_pred)>;
 
     /// Looks `name` up with get_loss() (ValueError listing the known names).
     Loss(const char* name);
+    /// Looks `name` up with get_loss(), as the `const char*` constructor.
     Loss(const std::string& name) : Loss(name.c_str()) {}
     /// ValueError for an empty function.
     Loss(std::string name, Fn fn) : name_(std::move(name)), fn_(std::move(fn)) {
@@ -131,6 +133,8 @@ public:
 
     /// The canonical name ("mean_squared_error" for "mse"), or "custom".
     const std::string& name() const noexcept { return name_; }
+    /// Calls the loss function on a batch: the reduced loss (0-d for the
+    /// built-in losses unless their reduction is Reduction::none).
     Tensor operator()(const Tensor& y_true, const Tensor& y_pred) const { return fn_(y_true, y_pred); }
 
 private:
@@ -141,26 +145,42 @@ private:
 /// Keras-style configured losses (slice into a Loss without losing anything).
 class MeanSquaredError : public Loss {
 public:
+    /// mean_squared_error with `reduction`, named "mean_squared_error".
     explicit MeanSquaredError(Reduction reduction = Reduction::mean);
 };
+/// mean_absolute_error as a Loss (Keras' MeanAbsoluteError).
 class MeanAbsoluteError : public Loss {
 public:
+    /// mean_absolute_error with `reduction`, named "mean_absolute_error".
     explicit MeanAbsoluteError(Reduction reduction = Reduction::mean);
 };
+/// huber as a Loss (Keras' Huber).
 class Huber : public Loss {
 public:
+    /// huber with `delta` and `reduction`, named "huber"; ValueError at
+    /// construction unless δ > 0.
     explicit Huber(double delta = 1.0, Reduction reduction = Reduction::mean);
 };
+/// binary_crossentropy as a Loss (Keras' BinaryCrossentropy).
 class BinaryCrossentropy : public Loss {
 public:
+    /// binary_crossentropy on probabilities, or on logits with `from_logits`;
+    /// named "binary_crossentropy".
     explicit BinaryCrossentropy(bool from_logits = false, Reduction reduction = Reduction::mean);
 };
+/// categorical_crossentropy as a Loss (Keras' CategoricalCrossentropy).
 class CategoricalCrossentropy : public Loss {
 public:
+    /// categorical_crossentropy on probabilities, or on logits with
+    /// `from_logits`; named "categorical_crossentropy".
     explicit CategoricalCrossentropy(bool from_logits = false, Reduction reduction = Reduction::mean);
 };
+/// sparse_categorical_crossentropy as a Loss (Keras'
+/// SparseCategoricalCrossentropy; PyTorch's CrossEntropyLoss with from_logits = true).
 class SparseCategoricalCrossentropy : public Loss {
 public:
+    /// sparse_categorical_crossentropy on probabilities, or on logits with
+    /// `from_logits`; named "sparse_categorical_crossentropy".
     explicit SparseCategoricalCrossentropy(bool from_logits = false, Reduction reduction = Reduction::mean);
 };
 

@@ -46,15 +46,18 @@ Tensor binary_accuracy(const Tensor& y_true, const Tensor& y_pred, double thresh
 /// last dimension is 1 while y_pred's is larger; categorical_accuracy otherwise.
 class Metric {
 public:
+    /// The metric function: the 0-d value of a batch.
     using Fn = std::function<Tensor(const Tensor& y_true, const Tensor& y_pred)>;
 
     /// Looks `name` up with get_metric() (ValueError listing the known names).
     Metric(const char* name);
+    /// Looks `name` up with get_metric(), as the `const char*` constructor.
     Metric(const std::string& name) : Metric(name.c_str()) {}
     /// ValueError for an empty function.
     Metric(std::string name, Fn fn) : name_(std::move(name)), fn_(std::move(fn)) {
         if (!fn_) throw ValueError("metric '" + name_ + "': empty function");
     }
+    /// Any callable Tensor(const Tensor& y_true, const Tensor& y_pred); named "custom".
     template <class F>
         requires std::is_invocable_r_v<Tensor, F, const Tensor&, const Tensor&> &&
                  (!std::is_convertible_v<F, std::string>) && (!std::is_base_of_v<Metric, F>)
@@ -62,6 +65,7 @@ public:
 
     /// The canonical name ("accuracy" for "acc"), or "custom".
     const std::string& name() const noexcept { return name_; }
+    /// The metric of y_pred against y_true for one batch: a 0-d tensor.
     Tensor operator()(const Tensor& y_true, const Tensor& y_pred) const { return fn_(y_true, y_pred); }
 
 private:
@@ -95,6 +99,7 @@ public:
     double result() const noexcept { return weight_ > 0 ? total_ / weight_ : 0.0; }
     /// Total weight seen so far.
     double count() const noexcept { return weight_; }
+    /// Forgets every update: back to total weight 0 (Keras' reset_state()).
     void reset() noexcept { total_ = 0, weight_ = 0; }
 
 private:

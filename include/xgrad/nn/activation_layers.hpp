@@ -38,14 +38,21 @@ Tensor relu(const Tensor& x, double negative_slope, std::optional<double> max_va
 class ReLU : public Layer<ReLU> {
 public:
     ReLU() = default;
+    /// Slope below the threshold, ≥ 0 (default 0).
     ReLU& negative_slope(double v);
+    /// Upper bound of the output, ≥ 0 (default none: unbounded).
     ReLU& max_value(std::optional<double> v);
+    /// Inputs up to it map to negative_slope·(x − threshold); ≥ 0 (default 0).
     ReLU& threshold(double v);
+    /// Slope below the threshold (default 0).
     double negative_slope() const noexcept { return negative_slope_; }
+    /// Upper bound of the output; none when unbounded (the default).
     std::optional<double> max_value() const noexcept { return max_value_; }
+    /// Input value where the linear part starts (default 0).
     double threshold() const noexcept { return threshold_; }
 
     Tensor forward(const Tensor& x, bool training) override;
+    /// negative_slope, max_value, threshold (Keras' names).
     static const Options<ReLU>& options();
     Shape output_shape(const Shape& input_shape) override { return input_shape; }
 
@@ -62,10 +69,13 @@ private:
 ///     LeakyReLU(0.2)
 class LeakyReLU : public Layer<LeakyReLU> {
 public:
+    /// ValueError if negative_slope < 0.
     explicit LeakyReLU(double negative_slope = 0.3);
+    /// Slope for x ≤ 0 (default 0.3).
     double negative_slope() const noexcept { return negative_slope_; }
 
     Tensor forward(const Tensor& x, bool training) override;
+    /// negative_slope (Keras' name).
     static const Options<LeakyReLU>& options();
     Shape output_shape(const Shape& input_shape) override { return input_shape; }
 
@@ -86,14 +96,17 @@ private:
 class PReLU : public Layer<PReLU> {
 public:
     PReLU() = default;
+    /// Initializer of "alpha" (default "zeros").
     PReLU& alpha_initializer(InitializerRef init) { return set(&PReLU::alpha_initializer_, std::move(init)); }
     /// Set before the layer is built.
     PReLU& shared_axes(std::vector<std::int64_t> axes) { return set(&PReLU::shared_axes_, std::move(axes)); }
+    /// Axes (1-based) sharing one alpha; empty (the default) for one alpha per unit.
     const std::vector<std::int64_t>& shared_axes() const noexcept { return shared_axes_; }
 
     /// Registers "alpha" of shape input_shape[1:] (1 along shared axes).
     void build(const Shape& input_shape) override;
     Tensor forward(const Tensor& x, bool training) override;
+    /// alpha_initializer, shared_axes (Keras' names).
     static const Options<PReLU>& options();
     Shape output_shape(const Shape& input_shape) override { return input_shape; }
 
@@ -105,10 +118,13 @@ private:
 /// ELU layer: x if x > 0 else alpha·(e^x − 1), alpha default 1.
 class ELU : public Layer<ELU> {
 public:
+    /// `alpha` scales the negative part.
     explicit ELU(double alpha = 1.0);
+    /// Scale of the negative part (default 1); the output saturates at −alpha.
     double alpha() const noexcept { return alpha_; }
 
     Tensor forward(const Tensor& x, bool training) override;
+    /// alpha (Keras' name).
     static const Options<ELU>& options();
     Shape output_shape(const Shape& input_shape) override { return input_shape; }
 
@@ -130,10 +146,13 @@ public:
     explicit RReLU(double lower = 1.0 / 8, double upper = 1.0 / 3);
     /// Draws the slopes from `gen` (which must outlive the layer and its clones).
     RReLU& generator(Generator& gen) { return gen_ = &gen, *this; }
+    /// Lower bound of the random slopes (default 1/8).
     double lower() const noexcept { return lower_; }
+    /// Upper bound of the random slopes (default 1/3).
     double upper() const noexcept { return upper_; }
 
     Tensor forward(const Tensor& x, bool training) override;
+    /// lower, upper (PyTorch's names).
     static const Options<RReLU>& options();
     Shape output_shape(const Shape& input_shape) override { return input_shape; }
 
@@ -149,10 +168,13 @@ private:
 ///     Activation([](const Tensor& x) { return leaky_relu(x, 0.2); })
 class Activation : public Layer<Activation> {
 public:
+    /// Applies `fn` (default "linear", the identity).
     explicit Activation(ActivationFn fn = {});
+    /// The activation applied.
     const ActivationFn& activation() const noexcept { return fn_; }
 
     Tensor forward(const Tensor& x, bool training) override;
+    /// activation, saved by name (Keras' name).
     static const Options<Activation>& options();
     Shape output_shape(const Shape& input_shape) override { return input_shape; }
 
@@ -163,10 +185,13 @@ private:
 /// Softmax layer: e^(x − max) / Σ e^(x − max) along `axis` (default −1, the last).
 class Softmax : public Layer<Softmax> {
 public:
+    /// Normalizes along `axis`; negative counts from the end.
     explicit Softmax(std::int64_t axis = -1);
+    /// The axis normalized over (default −1, the last); ShapeError in forward() if out of range.
     std::int64_t axis() const noexcept { return axis_; }
 
     Tensor forward(const Tensor& x, bool training) override;
+    /// axis (Keras' name).
     static const Options<Softmax>& options();
     Shape output_shape(const Shape& input_shape) override { return input_shape; }
 

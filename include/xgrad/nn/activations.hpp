@@ -29,6 +29,7 @@ Tensor selu(const Tensor& x);
 Tensor gelu(const Tensor& x, bool approximate = false);
 /// x·σ(x).
 Tensor silu(const Tensor& x);
+/// Same as silu(x) (Keras' other name for it).
 inline Tensor swish(const Tensor& x) { return silu(x); }
 /// x·tanh(softplus(x)).
 Tensor mish(const Tensor& x);
@@ -53,20 +54,27 @@ Tensor rrelu(const Tensor& x, bool training, double lower = 1.0 / 8, double uppe
 class ActivationFn {
 public:
     ActivationFn() : ActivationFn("linear") {}
+    /// A registered activation by name, as get_activation() (ValueError for an unknown name).
     ActivationFn(const char* name);
+    /// A registered activation by name, as get_activation() (ValueError for an unknown name).
     ActivationFn(const std::string& name) : ActivationFn(name.c_str()) {}
+    /// A callable stored under `name`; it can be saved only if that name is registered.
     ActivationFn(std::string name, std::function<Tensor(const Tensor&)> fn)
         : name_(std::move(name)), fn_(std::move(fn)) {}
     /// A plain function: `Dense(3, selu)` (also picks an overload set's
     /// one-argument member, e.g. `relu`).
     ActivationFn(Tensor (*fn)(const Tensor&)) : name_("custom"), fn_(fn) {}
+    /// Any other callable Tensor(const Tensor&), e.g. a lambda; named "custom", so it cannot be saved.
     template <class F>
         requires std::is_invocable_r_v<Tensor, F, const Tensor&> &&
                  (!std::is_convertible_v<F, std::string>)
     ActivationFn(F f) : name_("custom"), fn_(std::move(f)) {}
 
+    /// Applies the activation to x.
     Tensor operator()(const Tensor& x) const { return fn_(x); }
+    /// The registry name, or "custom" for a callable given without a name.
     const std::string& name() const noexcept { return name_; }
+    /// True for the identity "linear", which Dense and Conv2D then skip.
     bool is_linear() const noexcept { return name_ == "linear"; }
 
 private:
@@ -85,7 +93,9 @@ void register_activation(std::string name, std::function<Tensor(const Tensor&)> 
 
 /// Stored by name; an unnamed callable or an unregistered name cannot be saved (ValueError).
 template <> struct ConfigCodec<ActivationFn> {
+    /// Writes fn's name under `key`; ValueError for "custom" or an unregistered name.
     static void encode(Config& c, const std::string& key, const ActivationFn& fn);
+    /// Looks up the name under `key` with get_activation(); false if the key is absent.
     static bool decode(const Config& c, const std::string& key, ActivationFn& out);
 };
 

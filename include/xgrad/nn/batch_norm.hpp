@@ -95,12 +95,15 @@ public:
     BatchNormalization& beta_initializer(InitializerRef init) {
         return set(&BatchNormalization::beta_initializer_, std::move(init));
     }
+    /// Initializer of gamma (default "ones").
     BatchNormalization& gamma_initializer(InitializerRef init) {
         return set(&BatchNormalization::gamma_initializer_, std::move(init));
     }
+    /// Initializer of moving_mean (default "zeros").
     BatchNormalization& moving_mean_initializer(InitializerRef init) {
         return set(&BatchNormalization::moving_mean_initializer_, std::move(init));
     }
+    /// Initializer of moving_variance (default "ones").
     BatchNormalization& moving_variance_initializer(InitializerRef init) {
         return set(&BatchNormalization::moving_variance_initializer_, std::move(init));
     }
@@ -108,21 +111,30 @@ public:
     BatchNormalization& beta_regularizer(RegularizerRef r) {
         return set(&BatchNormalization::beta_regularizer_, std::move(r));
     }
+    /// Penalty on gamma (default none).
     BatchNormalization& gamma_regularizer(RegularizerRef r) {
         return set(&BatchNormalization::gamma_regularizer_, std::move(r));
     }
+    /// Constraint on beta (default none).
     BatchNormalization& beta_constraint(ConstraintRef c) {
         return set(&BatchNormalization::beta_constraint_, std::move(c));
     }
+    /// Constraint on gamma (default none).
     BatchNormalization& gamma_constraint(ConstraintRef c) {
         return set(&BatchNormalization::gamma_constraint_, std::move(c));
     }
 
+    /// The channel axis as set (default −1; negative counts from the end).
     std::int64_t axis() const noexcept { return axis_; }
+    /// Weight of the old value in the moving averages (default 0.99).
     double momentum() const noexcept { return momentum_; }
+    /// Added to the variance before the square root (default 1e-3).
     double epsilon() const noexcept { return epsilon_; }
+    /// Whether the layer learns an offset beta (default true).
     bool center() const noexcept { return center_; }
+    /// Whether the layer learns a scale gamma (default true).
     bool scale() const noexcept { return scale_; }
+    /// Whether batch statistics are taken over all ranks (default false).
     bool synchronized() const noexcept { return synchronized_; }
 
     /// Creates gamma, beta, moving_mean, moving_variance of shape [input_shape[axis]].

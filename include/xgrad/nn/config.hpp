@@ -30,6 +30,7 @@
 
 namespace xgrad::nn {
 
+/// Option key → value text, sorted by key (see above).
 using Config = std::map<std::string, std::string>;
 
 /// Reads and writes an option of type V under `key`. decode() returns false
@@ -53,29 +54,41 @@ template <class N> bool decode_number(const Config& c, const std::string& key, N
 }
 }  // namespace detail
 
+/// A number, as the shortest text that reads back to the same double.
 template <> struct ConfigCodec<double> {
+    /// `v` as the shortest text that reads back to it ("0.05").
     static std::string text(double v) {
         char buf[64];
         const auto r = std::to_chars(buf, buf + sizeof buf, v);
         return std::string(buf, r.ptr);
     }
+    /// Stores text(v) under `key`.
     static void encode(Config& c, const std::string& key, double v) { c[key] = text(v); }
+    /// Reads `key`: false when absent, ValueError unless the whole value is a number.
     static bool decode(const Config& c, const std::string& key, double& out) {
         return detail::decode_number(c, key, out, "a number");
     }
 };
 
+/// An integer, in decimal.
 template <> struct ConfigCodec<std::int64_t> {
+    /// `v` in decimal.
     static std::string text(std::int64_t v) { return std::to_string(v); }
+    /// Stores text(v) under `key`.
     static void encode(Config& c, const std::string& key, std::int64_t v) { c[key] = text(v); }
+    /// Reads `key`: false when absent, ValueError unless the whole value is an integer.
     static bool decode(const Config& c, const std::string& key, std::int64_t& out) {
         return detail::decode_number(c, key, out, "an integer");
     }
 };
 
+/// A flag, as "true" or "false".
 template <> struct ConfigCodec<bool> {
+    /// "true" or "false".
     static std::string text(bool v) { return v ? "true" : "false"; }
+    /// Stores text(v) under `key`.
     static void encode(Config& c, const std::string& key, bool v) { c[key] = text(v); }
+    /// Reads `key`: false when absent, ValueError for anything but "true" and "false".
     static bool decode(const Config& c, const std::string& key, bool& out) {
         const auto it = c.find(key);
         if (it == c.end()) return false;
@@ -85,9 +98,13 @@ template <> struct ConfigCodec<bool> {
     }
 };
 
+/// A string, stored as is.
 template <> struct ConfigCodec<std::string> {
+    /// `v` in single quotes, for messages.
     static std::string text(const std::string& v) { return "'" + v + "'"; }
+    /// Stores `v` unchanged under `key`.
     static void encode(Config& c, const std::string& key, const std::string& v) { c[key] = v; }
+    /// Reads `key` as is; false when absent.
     static bool decode(const Config& c, const std::string& key, std::string& out) {
         const auto it = c.find(key);
         if (it == c.end()) return false;
@@ -98,10 +115,13 @@ template <> struct ConfigCodec<std::string> {
 
 /// Absent key = no value.
 template <> struct ConfigCodec<std::optional<double>> {
+    /// The number as ConfigCodec<double> prints it, or "none".
     static std::string text(const std::optional<double>& v) { return v ? ConfigCodec<double>::text(*v) : "none"; }
+    /// Stores the number under `key`, or nothing for no value.
     static void encode(Config& c, const std::string& key, const std::optional<double>& v) {
         if (v) ConfigCodec<double>::encode(c, key, *v);
     }
+    /// Reads `key` as a number: false when absent (`out` unchanged), ValueError when malformed.
     static bool decode(const Config& c, const std::string& key, std::optional<double>& out) {
         double v = 0;
         if (!ConfigCodec<double>::decode(c, key, v)) return false;
@@ -112,6 +132,7 @@ template <> struct ConfigCodec<std::optional<double>> {
 
 /// "[1,2,3]"
 template <> struct ConfigCodec<std::vector<std::int64_t>> {
+    /// The integers, comma-separated without spaces, in brackets.
     static std::string text(const std::vector<std::int64_t>& v) {
         std::string s = "[";
         for (std::size_t i = 0; i < v.size(); ++i) {
@@ -120,7 +141,9 @@ template <> struct ConfigCodec<std::vector<std::int64_t>> {
         }
         return s + "]";
     }
+    /// Stores text(v) under `key`.
     static void encode(Config& c, const std::string& key, const std::vector<std::int64_t>& v) { c[key] = text(v); }
+    /// Reads `key` in that form ("[]" for an empty list): false when absent, ValueError for anything else.
     static bool decode(const Config& c, const std::string& key, std::vector<std::int64_t>& out);
 };
 
@@ -198,15 +221,24 @@ template <class Ref, auto registry> struct ObjectCodec : NestedCodec {
 /// empty. Saved through the kind's `registry()`.
 template <class T, auto registry> class OptionalRef {
 public:
+    /// A shared, immutable T.
     using Ptr = std::shared_ptr<const T>;
+    /// Empty: no object.
     OptionalRef() = default;
+    /// The object registered under `name`, with its default parameters
+    /// (ValueError listing the known names otherwise).
     OptionalRef(const char* name) : ptr_(registry().get(name)(Config{})) {}
+    /// Shares `ptr`; a null `ptr` gives an empty handle.
     OptionalRef(Ptr ptr) : ptr_(std::move(ptr)) {}
+    /// A shared copy of the T object `object`.
     template <class O>
         requires std::is_base_of_v<T, std::decay_t<O>>
     OptionalRef(O&& object) : ptr_(std::make_shared<std::decay_t<O>>(std::forward<O>(object))) {}
+    /// Whether it holds an object.
     explicit operator bool() const noexcept { return ptr_ != nullptr; }
+    /// The object; the handle must not be empty.
     const T& operator*() const noexcept { return *ptr_; }
+    /// The shared pointer, null when empty.
     const Ptr& ptr() const noexcept { return ptr_; }
 
 private:

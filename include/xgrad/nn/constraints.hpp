@@ -13,6 +13,7 @@
 
 namespace xgrad::nn {
 
+/// Base of weight constraints: apply() rewrites a weight in place after each optimizer step.
 class Constraint {
 public:
     virtual ~Constraint() = default;
@@ -23,17 +24,19 @@ public:
     /// Its parameters (default none).
     virtual Config config() const { return {}; }
 };
+/// A shared, immutable constraint.
 using ConstraintPtr = std::shared_ptr<const Constraint>;
 
 /// Keras' MaxNorm: w · clip(‖w‖, 0, max_value) / (1e-7 + ‖w‖), norms taken
 /// along `axis` (0: each unit's incoming weights of a [in, out] kernel).
 struct MaxNorm final : Constraint {
+    /// Keras' defaults: max_value 2, axis 0.
     explicit MaxNorm(double max_value = 2.0, std::int64_t axis = 0) : max_value(max_value), axis(axis) {}
     void apply(Tensor& w) const override;
     std::string name() const override { return "max_norm"; }
     Config config() const override;
-    double max_value;
-    std::int64_t axis;
+    double max_value;   ///< Largest norm allowed; longer vectors are scaled down to it.
+    std::int64_t axis;  ///< Axis along which norms are taken (0 for a Dense kernel's incoming weights).
 };
 
 /// Constraints by name: max_norm (factories from a config).

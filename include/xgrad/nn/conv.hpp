@@ -23,6 +23,7 @@
 
 namespace xgrad::nn {
 
+/// 2-D convolution layer (Keras' Conv2D; PyTorch's nn.Conv2d, but channels-last by default).
 class Conv2D : public Layer<Conv2D> {
 public:
     /// `filters` outputs per position from a kernel_size × kernel_size window.
@@ -44,13 +45,20 @@ public:
     Conv2D& groups(std::int64_t g) { return set(&Conv2D::groups_, g); }
     /// Whether to add a bias (default true). Set before the layer is built.
     Conv2D& use_bias(bool on) { return set(&Conv2D::use_bias_, on); }
+    /// Initializer of the bias (default "zeros").
     Conv2D& bias_initializer(InitializerRef init) { return set(&Conv2D::bias_initializer_, std::move(init)); }
+    /// Penalty on the kernel, added to losses() (default none).
     Conv2D& kernel_regularizer(RegularizerRef r) { return set(&Conv2D::kernel_regularizer_, std::move(r)); }
+    /// Penalty on the bias, added to losses() (default none).
     Conv2D& bias_regularizer(RegularizerRef r) { return set(&Conv2D::bias_regularizer_, std::move(r)); }
+    /// Constraint applied to the kernel after each optimizer step (default none).
     Conv2D& kernel_constraint(ConstraintRef c) { return set(&Conv2D::kernel_constraint_, std::move(c)); }
+    /// Constraint applied to the bias after each optimizer step (default none).
     Conv2D& bias_constraint(ConstraintRef c) { return set(&Conv2D::bias_constraint_, std::move(c)); }
 
+    /// Number of output channels.
     std::int64_t filters() const noexcept { return filters_; }
+    /// The window {kh, kw} as given (a single number is stored as {k, k}).
     const std::vector<std::int64_t>& kernel_size() const noexcept { return kernel_size_; }
     /// The options as ops::conv2d takes them (ValueError naming the layer for invalid ones).
     Conv2dOptions conv_options() const;

@@ -66,6 +66,7 @@ template <detail::FixedName Type, detail::FixedName option, const Requirement& r
           Tensor (*apply)(const Tensor&, double, bool, Generator&)>
 class NoiseLayer final : public Layer<NoiseLayer<Type, option, requirement, apply>> {
 public:
+    /// `amount` is the layer's one option (rate or stddev); ValueError if out of range.
     explicit NoiseLayer(double amount) { this->set(&NoiseLayer::amount_, amount); }
     /// Gives the layer its own random stream seeded with `seed` (restarts it
     /// when called again; a clone() continues from a copy of it). Default:
@@ -76,11 +77,13 @@ public:
     }
     /// The rate (Dropout, AlphaDropout) or stddev (GaussianNoise).
     double amount() const noexcept { return amount_; }
+    /// The fraction of units dropped (Dropout and AlphaDropout only).
     double rate() const noexcept
         requires(std::string_view(option.text) == "rate")
     {
         return amount_;
     }
+    /// The standard deviation of the noise (GaussianNoise only).
     double stddev() const noexcept
         requires(std::string_view(option.text) == "stddev")
     {
@@ -91,6 +94,7 @@ public:
         return apply(x, amount_, training, generator_ ? *generator_ : default_generator());
     }
     Shape output_shape(const Shape& input_shape) override { return input_shape; }
+    /// Its one option, rate or stddev (Keras' names); required in a config.
     static const Options<NoiseLayer>& options() {
         static const auto options = Options<NoiseLayer>(Type.text, [] { return std::make_shared<NoiseLayer>(0.0); })
                                         .add(option.text, &NoiseLayer::amount_, OptionKind::required, requirement);

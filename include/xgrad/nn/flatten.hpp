@@ -6,9 +6,11 @@
 
 namespace xgrad::nn {
 
+/// Flattens all but the batch dimension (Keras' Flatten, PyTorch's nn.Flatten); no weights.
 class Flatten : public Layer<Flatten> {
 public:
     Flatten() = default;
+    /// Also declares the input shape (without the batch dimension), as input_shape().
     explicit Flatten(Shape input_shape) : Layer(std::move(input_shape)) {}
     Tensor forward(const Tensor& x, bool training) override;
     /// No options.

@@ -46,13 +46,17 @@ void register_layer(std::string type_name, LayerFactory factory);
 
 /// A condition on a numeric option, checked by every setter and by from_config().
 struct Requirement {
-    const char* text;  // "must be positive"
-    bool (*holds)(double);
+    const char* text;  ///< The condition in error messages: "must be positive"
+    bool (*holds)(double);  ///< Whether a value meets it.
 };
 namespace require {
+/// v > 0, e.g. units or filters.
 inline constexpr Requirement positive{"must be positive", [](double v) { return v > 0; }};
+/// v >= 0.
 inline constexpr Requirement non_negative{"must be >= 0", [](double v) { return v >= 0; }};
+/// 0 <= v <= 1.
 inline constexpr Requirement unit_interval{"must be in [0, 1]", [](double v) { return v >= 0 && v <= 1; }};
+/// 0 <= v < 1, e.g. a dropout rate.
 inline constexpr Requirement rate{"must be in [0, 1)", [](double v) { return v >= 0 && v < 1; }};
 }  // namespace require
 
@@ -83,13 +87,16 @@ public:
         fields_.push_back(std::make_shared<Field<V>>(std::move(key), kind, member, std::move(requirements)));
         return *this;
     }
+    /// The same with one requirement.
     template <class V> Options& add(std::string key, V T::*member, Requirement requirement) {
         return add(std::move(key), member, OptionKind::plain, {requirement});
     }
+    /// The same with a kind and one requirement.
     template <class V> Options& add(std::string key, V T::*member, OptionKind kind, Requirement requirement) {
         return add(std::move(key), member, kind, std::vector<Requirement>{requirement});
     }
 
+    /// The layer's type name: its Module::type_name() and layer_registry() key.
     const std::string& type_name() const noexcept { return type_name_; }
 
     /// Every option of `layer` (Module::config()).
@@ -195,13 +202,17 @@ public:
         this->set_input_shape(std::move(shape));
         return static_cast<Derived&>(*this);
     }
+    /// Every option in Derived::options()' table (Options::config).
     Config config() const override { return Derived::options().config(static_cast<const Derived&>(*this)); }
     /// A new layer from a config (see Options::from_config).
     static std::shared_ptr<Derived> from_config(const Config& config) { return Derived::options().from_config(config); }
 
 protected:
+    /// Takes the type name from Derived::options(); `input_shape` as Keras'
+    /// input_shape (without the batch dimension).
     explicit Layer(std::optional<Shape> input_shape = std::nullopt)
         : Cloneable<Derived>(Derived::options().type_name(), std::move(input_shape)) {}
+    /// Copies as Module's copy constructor does (used by clone()).
     Layer(const Layer&) = default;
 
     /// Stores `value` in `member` after checking it against the option table.
@@ -225,7 +236,9 @@ template <class T> LayerFactory factory_of() {
 
 }  // namespace xgrad::nn
 
+/// Pastes `a` and `b` without expanding them; use XGRAD_LAYER_CONCAT.
 #define XGRAD_LAYER_CONCAT2(a, b) a##b
+/// Pastes `a` and `b` after expanding them (a unique name from __COUNTER__).
 #define XGRAD_LAYER_CONCAT(a, b) XGRAD_LAYER_CONCAT2(a, b)
 /// Registers layer type `Type` (a Layer<Type>) for io::load(), at load time.
 #define XGRAD_REGISTER_LAYER(Type)                                                          \

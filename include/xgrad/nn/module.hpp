@@ -60,6 +60,7 @@
 namespace xgrad::nn {
 
 class Module;
+/// How modules are held and shared (a layer in two models is one object).
 using ModulePtr = std::shared_ptr<Module>;
 class Initializer;
 
@@ -84,6 +85,9 @@ ModulePtr cloned(const ModulePtr& original);
 
 using xgrad::NamedTensor;
 
+/// The base of every layer and model: registered weights, buffers and
+/// children, with hierarchical names, train/eval mode, freezing, cloning
+/// and config() for saving (see the file comment).
 class Module : public std::enable_shared_from_this<Module> {
 public:
     virtual ~Module() = default;
@@ -98,6 +102,9 @@ public:
     /// Runs with an explicit mode, which also holds for every module called
     /// inside: `model(x, true)` keeps dropout on at inference (MC Dropout).
     Tensor operator()(const Tensor& x, bool training) { return call(x, training); }
+    /// What both operator() overloads run: builds the module for `x`'s shape
+    /// if needed, runs forward(x, training) with `training` as the mode of
+    /// every module it reaches, then the hooks.
     Tensor call(const Tensor& x, bool training);
 
     // ---- hooks --------------------------------------------------------------------
@@ -120,6 +127,7 @@ public:
     /// Creates the weights for inputs of shape `input_shape` ([batch, ...];
     /// the batch size is ignored). Called once; the default creates nothing.
     virtual void build(const Shape& input_shape);
+    /// Whether build() has run (on the first call, or through ensure_built()).
     bool built() const noexcept { return built_; }
     /// Builds for `input_shape` unless already built.
     void ensure_built(const Shape& input_shape);
@@ -136,6 +144,7 @@ public:
     /// "batch_normalization"). Sequential makes it unique within the model
     /// (dense, dense_1, …) when it adds a layer that is in no model yet.
     const std::string& name() const noexcept { return name_; }
+    /// Renames the module (ValueError for an empty name); returns it for chaining.
     Module& set_name(std::string name);
     /// The class name shown by summary(): "Dense", "BatchNormalization", …
     const std::string& type_name() const noexcept { return type_name_; }
@@ -159,7 +168,9 @@ public:
     /// Layers look their weights up here rather than caching handles, so a
     /// clone() or load swaps them everywhere at once.
     const Tensor& weight(std::string_view name) const;
+    /// The same, mutable.
     Tensor& weight(std::string_view name);
+    /// Whether this module itself (not a child) has a weight or buffer called `name`.
     bool has_weight(std::string_view name) const;
     /// Registers a child under `name` (no '.', unique among this module's
     /// children and weights): its weights' keys start with "name.". Returns
@@ -171,6 +182,7 @@ public:
         add_child(std::move(name), child);
         return child;
     }
+    /// The same for a layer value, moved (or copied) into a new shared_ptr.
     template <class M>
         requires std::derived_from<std::decay_t<M>, Module>
     std::shared_ptr<std::decay_t<M>> register_module(std::string name, M&& layer) {
@@ -193,6 +205,7 @@ public:
     std::vector<Tensor> non_trainable_parameters() const;
     /// Hierarchical names: {"dense_1.kernel", tensor}, parameters and buffers.
     std::vector<NamedTensor> named_parameters() const;
+    /// The buffers alone, by hierarchical name ("batch_normalization.moving_mean").
     std::vector<NamedTensor> named_buffers() const;
     /// Every saved tensor (parameters then buffers) by hierarchical name.
     std::map<std::string, Tensor> state_dict() const;
@@ -215,6 +228,7 @@ public:
     // ---- mode and freezing ----------------------------------------------------------------
     /// Training mode for this module and its children (Dropout, BatchNormalization).
     void train(bool on = true);
+    /// Inference mode for this module and its children: train(false).
     void eval() { train(false); }
     /// The mode a call uses now: inside model(x, training), that flag (for
     /// every module the call reaches); otherwise this module's train()/eval() mode.
@@ -223,9 +237,11 @@ public:
     /// weights get no gradients and optimizers skip them. Effective at once,
     /// without rebuilding.
     void set_trainable(bool trainable);
+    /// This module's set_trainable() flag: false once frozen.
     bool trainable() const noexcept { return trainable_; }
 
     // ---- structure ---------------------------------------------------------------------
+    /// The direct child modules, in registration order.
     const std::vector<ModulePtr>& children() const noexcept { return children_; }
     /// The names the children were registered under, in children() order.
     const std::vector<std::string>& child_names() const noexcept { return child_names_; }
@@ -244,21 +260,27 @@ public:
     virtual ModulePtr clone() const = 0;
 
     // ---- saving ------------------------------------------------------------------------
+    /// The option map of config.hpp (nn::Config).
+    using Config = nn::Config;
     /// The layer's options (config.hpp), e.g. Dense: {"units": "100",
     /// "activation": "relu", …}. io::save() stores it with the type name, and
     /// the factory in nn::layer_registry() for type_name() rebuilds the layer
     /// from it. Layers derived from nn::Layer get it from their option table
     /// (layer.hpp). Name, trainable flag, declared input shape, dtype and
     /// children are saved by io::save() itself. Default: no options.
-    using Config = nn::Config;
     virtual Config config() const { return {}; }
     /// The input shape ([batch, …]) the module was built with by ensure_built(), if any.
     const std::optional<Shape>& build_input_shape() const noexcept { return build_input_shape_; }
 
 protected:
+    /// A module of class `type_name` ("BatchNormalization"), named after it in
+    /// snake_case ("batch_normalization"); `input_shape` as set_input_shape().
     explicit Module(std::string type_name, std::optional<Shape> input_shape = std::nullopt);
+    /// Copies names, modes, flags and weight values (into new storage) and
+    /// clones the children as clone() does; hooks are not copied.
     Module(const Module& other);
     Module& operator=(const Module&) = delete;
+    /// Moves everything: weights, children, hooks.
     Module(Module&&) = default;
 
     /// Unregisters the last child (Sequential::pop).
@@ -307,6 +329,7 @@ private:
 template <class Derived> class Cloneable : public Module {
 public:
     using Module::Module;
+    /// A deep copy made by Derived's copy constructor (see Module::clone()).
     ModulePtr clone() const override {
         detail::CloneScope scope;
         return std::make_shared<Derived>(static_cast<const Derived&>(*this));
@@ -319,18 +342,27 @@ public:
 template <class M> class Child {
 public:
     Child() = default;
+    /// Holds `module`, e.g. the result of register_module().
     Child(std::shared_ptr<M> module) : ptr_(std::move(module)) {}
+    /// Inside a clone(), points at the copy of `other`'s child; elsewhere at the same child.
     Child(const Child& other) : ptr_(std::static_pointer_cast<M>(detail::cloned(other.ptr_))) {}
+    /// Repoints the handle as the copy constructor does.
     Child& operator=(const Child& other) {
         ptr_ = std::static_pointer_cast<M>(detail::cloned(other.ptr_));
         return *this;
     }
+    /// Moves the handle; it keeps pointing at the same child, even inside a clone().
     Child(Child&&) noexcept = default;
+    /// Moves the handle, as the move constructor does.
     Child& operator=(Child&&) noexcept = default;
 
+    /// Member access on the child: `fc_->units()`.
     M* operator->() const noexcept { return ptr_.get(); }
+    /// The child, e.g. to call it: `(*fc_)(x)`.
     M& operator*() const noexcept { return *ptr_; }
+    /// The shared pointer to the child (null for an empty handle).
     const std::shared_ptr<M>& ptr() const noexcept { return ptr_; }
+    /// Whether it points at a child.
     explicit operator bool() const noexcept { return static_cast<bool>(ptr_); }
 
 private:

@@ -18,6 +18,7 @@
 
 namespace xgrad::nn {
 
+/// The reduction a pooling layer applies over each window: the maximum or the mean.
 enum class PoolKind { max, average };
 
 /// MaxPooling2D and AveragePooling2D.
@@ -27,6 +28,7 @@ public:
     explicit Pooling2D(std::vector<std::int64_t> pool_size = {2, 2}) {
         this->set(&Pooling2D::pool_size_, std::move(pool_size));
     }
+    /// {sh, sw}, or one number for both (default: the pool size).
     Pooling2D& strides(std::vector<std::int64_t> s) { return this->set(&Pooling2D::strides_, std::move(s)); }
     /// "valid" (default) or "same".
     Pooling2D& padding(std::string p) { return this->set(&Pooling2D::padding_, std::move(p)); }
@@ -47,7 +49,9 @@ private:
     std::string data_format_ = "channels_last";
 };
 
+/// Keras' MaxPooling2D: the maximum of each window.
 using MaxPooling2D = Pooling2D<PoolKind::max>;
+/// Keras' AveragePooling2D: the mean of each window.
 using AveragePooling2D = Pooling2D<PoolKind::average>;
 
 /// GlobalMaxPooling2D and GlobalAveragePooling2D: [N, C] (or [N, 1, 1, C] /
@@ -70,7 +74,9 @@ private:
     bool keepdims_ = false;
 };
 
+/// Keras' GlobalMaxPooling2D: the maximum over H and W for each channel.
 using GlobalMaxPooling2D = GlobalPooling2D<PoolKind::max>;
+/// Keras' GlobalAveragePooling2D: the mean over H and W for each channel.
 using GlobalAveragePooling2D = GlobalPooling2D<PoolKind::average>;
 
 }  // namespace xgrad::nn

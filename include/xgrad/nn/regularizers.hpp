@@ -16,6 +16,7 @@
 
 namespace xgrad::nn {
 
+/// Base of weight regularizers: a penalty on a weight, added to the training loss.
 class Regularizer {
 public:
     virtual ~Regularizer() = default;
@@ -26,24 +27,29 @@ public:
     /// Its parameters (default none).
     virtual Config config() const { return {}; }
 };
+/// A shared, immutable regularizer.
 using RegularizerPtr = std::shared_ptr<const Regularizer>;
 
 /// l1 · Σ|w| + l2 · Σw² (Keras: no ½ on the l2 term).
 struct L1L2 : Regularizer {
+    /// Both factors default to 0 (no penalty), as Keras' L1L2.
     explicit L1L2(double l1 = 0.0, double l2 = 0.0) : l1(l1), l2(l2) {}
     Tensor operator()(const Tensor& w) const override;
     std::string name() const override { return "l1_l2"; }
     Config config() const override;
-    double l1, l2;
+    /// Factor of the L1 term l1·Σ|w| (0: no L1 term).
+    double l1, l2;  ///< Factor of the L2 term l2·Σw² (0: no L2 term).
 };
 /// l1 · Σ|w|, default 0.01.
 struct L1 final : L1L2 {
+    /// An L1L2 with l2 = 0.
     explicit L1(double l1 = 0.01) : L1L2(l1, 0.0) {}
     std::string name() const override { return "l1"; }
     Config config() const override;
 };
 /// l2 · Σw², default 0.01.
 struct L2 final : L1L2 {
+    /// An L1L2 with l1 = 0.
     explicit L2(double l2 = 0.01) : L1L2(0.0, l2) {}
     std::string name() const override { return "l2"; }
     Config config() const override;

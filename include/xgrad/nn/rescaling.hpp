@@ -17,15 +17,19 @@
 
 namespace xgrad::nn {
 
+/// Multiplies by `scale` and adds `offset` (Keras' Rescaling); no weights, keeps the shape.
 class Rescaling : public Layer<Rescaling> {
 public:
     Rescaling() = default;
+    /// y = x·scale + offset, e.g. Rescaling(1.0 / 255) for pixels in [0, 1].
     explicit Rescaling(double scale, double offset = 0.0);
     Tensor forward(const Tensor& x, bool training) override;
     /// scale (required, as in Keras), offset (default 0).
     static const Options<Rescaling>& options();
     Shape output_shape(const Shape& input_shape) override { return input_shape; }
+    /// The factor x is multiplied by (default 1).
     double scale() const noexcept { return scale_; }
+    /// The value added after scaling (default 0).
     double offset() const noexcept { return offset_; }
 
 private:

@@ -11,6 +11,7 @@
 
 namespace xgrad::nn {
 
+/// Reshapes each sample to target_shape, keeping the batch dimension (Keras' Reshape); no weights.
 class Reshape : public Layer<Reshape> {
 public:
     /// The shape of each sample (without the batch dimension).
@@ -19,6 +20,7 @@ public:
     /// target_shape (required, as in Keras).
     static const Options<Reshape>& options();
     Shape output_shape(const Shape& input_shape) override;
+    /// The shape of each sample as given, possibly with one -1.
     const std::vector<std::int64_t>& target_shape() const noexcept { return target_shape_; }
 
 private:

@@ -24,30 +24,37 @@ namespace xgrad::nn {
 /// independent layer, weights included).
 class AnyModule {
 public:
+    /// Shares an existing layer.
     AnyModule(ModulePtr ptr) : ptr_(std::move(ptr)) {}
+    /// Shares an existing layer held by a pointer to its own type.
     template <class M>
         requires std::is_base_of_v<Module, M>
     AnyModule(std::shared_ptr<M> ptr) : ptr_(std::move(ptr)) {}
+    /// A layer object: a temporary is moved into a new shared_ptr, a named one is cloned.
     template <class M>
         requires std::is_base_of_v<Module, std::decay_t<M>>
     AnyModule(M&& layer) {
         if constexpr (std::is_lvalue_reference_v<M>) ptr_ = layer.clone();
         else ptr_ = std::make_shared<std::decay_t<M>>(std::move(layer));
     }
+    /// The layer (null if given a null pointer, which Sequential::add() rejects).
     const ModulePtr& ptr() const noexcept { return ptr_; }
 
 private:
     ModulePtr ptr_;
 };
 
+/// A model that applies its layers in order (Keras' Sequential, PyTorch's nn.Sequential).
 class Sequential : public Cloneable<Sequential> {
 public:
     Sequential();
+    /// The layers in order, each added with add().
     Sequential(std::initializer_list<AnyModule> layers);
     /// A model over existing layer objects (shared, not copied), e.g. all but the last of another model's.
     template <class It> Sequential(It first, It last) : Sequential() {
         for (; first != last; ++first) add(*first);
     }
+    /// A model over existing layers (shared, not copied).
     explicit Sequential(const std::vector<ModulePtr>& layers) : Sequential(layers.begin(), layers.end()) {}
 
     /// Appends a layer (and builds it if the model's input shape is known).
@@ -63,9 +70,13 @@ public:
         if (!p) throw ValueError("Sequential: layer " + std::to_string(i) + " is a " + (*this)[i]->type_name());
         return p;
     }
+    /// The layers in order (the model's children).
     const std::vector<ModulePtr>& layers() const noexcept { return children(); }
+    /// Number of layers.
     std::size_t size() const noexcept { return children().size(); }
+    /// Iterator to the first layer, for range-for over the layers.
     auto begin() const noexcept { return children().begin(); }
+    /// Iterator past the last layer.
     auto end() const noexcept { return children().end(); }
 
     Tensor forward(const Tensor& x, bool training) override;

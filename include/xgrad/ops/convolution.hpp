@@ -37,25 +37,37 @@ enum class DataFormat { channels_last, channels_first };
 /// Zero padding of the two spatial axes: "valid", "same", or explicit rows
 /// and columns per side.
 struct Padding2d {
+    /// How the padding is chosen: none, Keras' "same", or the explicit sizes below.
     enum class Mode { valid, same, explicit_sizes };
+    /// Default: "valid" (no padding).
     Mode mode = Mode::valid;
+    /// Rows of zeros above the image (used with explicit_sizes; ≥ 0).
     std::int64_t top = 0, bottom = 0, left = 0, right = 0;
+    /// \var bottom
+    /// Rows of zeros below the image (used with explicit_sizes; ≥ 0).
+    /// \var left
+    /// Columns of zeros left of the image (used with explicit_sizes; ≥ 0).
+    /// \var right
+    /// Columns of zeros right of the image (used with explicit_sizes; ≥ 0).
 
     Padding2d() = default;
     /// "valid" or "same" (ValueError otherwise).
     Padding2d(std::string_view name);  // NOLINT: implicit, as Keras' padding="same"
+    /// "valid" or "same", as the string_view constructor (so `.padding = "same"` converts).
     Padding2d(const char* name) : Padding2d(std::string_view(name)) {}  // NOLINT
     /// `rows` above and below, `cols` left and right.
     Padding2d(std::int64_t rows, std::int64_t cols) : Padding2d(rows, rows, cols, cols) {}
+    /// Explicit rows above and below and columns left and right (ValueError
+    /// for a negative size).
     Padding2d(std::int64_t top, std::int64_t bottom, std::int64_t left, std::int64_t right);
 };
 
 /// The window geometry shared by im2col, col2im and conv2d.
 struct Window2d {
-    std::array<std::int64_t, 2> size{1, 1};      // kh, kw
-    std::array<std::int64_t, 2> strides{1, 1};
-    std::array<std::int64_t, 2> dilation{1, 1};
-    Padding2d padding{};
+    std::array<std::int64_t, 2> size{1, 1};      ///< kh, kw
+    std::array<std::int64_t, 2> strides{1, 1};   ///< Step between windows: rows, columns.
+    std::array<std::int64_t, 2> dilation{1, 1};  ///< Spacing of window taps: rows, columns (1: adjacent).
+    Padding2d padding{};                         ///< Zero padding of the image (default "valid").
 };
 
 /// Windows of x [N, H, W, C] as rows: [N, Ho, Wo, kh·kw·C], each row the
@@ -67,13 +79,18 @@ Tensor im2col(const Tensor& x, const Window2d& window, double pad_value = 0.0);
 /// (padding dropped). Op "col2im"; its gradient is im2col.
 Tensor col2im(const Tensor& cols, const Shape& image_shape, const Window2d& window);
 
+/// Options of conv2d, as Keras' Conv2D arguments; the defaults give a
+/// stride-1, unpadded, channels-last convolution.
 struct Conv2dOptions {
+    /// Step between output positions: rows, columns (PyTorch's stride).
     std::array<std::int64_t, 2> strides{1, 1};
-    Padding2d padding{};  // "valid" (default), "same" or explicit
+    Padding2d padding{};  ///< "valid" (default), "same" or explicit
+    /// Spacing of the kernel taps: rows, columns (Keras' dilation_rate).
     std::array<std::int64_t, 2> dilation{1, 1};
     /// Input channels and filters split into `groups` independent
     /// convolutions (groups = C: depthwise).
     std::int64_t groups = 1;
+    /// Layout of x and of the result; kernels are [kh, kw, C / groups, filters] either way.
     DataFormat data_format = DataFormat::channels_last;
 };
 

@@ -38,34 +38,62 @@ Tensor where(const Tensor& mask, const Tensor& a, const Tensor& b);
 
 /// Comparisons: masks of 1 and 0 in the operands' dtype (not differentiable).
 Tensor eq(const Tensor& a, const Tensor& b);
+/// 1 where a != b, else 0.
 Tensor ne(const Tensor& a, const Tensor& b);
+/// 1 where a < b, else 0.
 Tensor lt(const Tensor& a, const Tensor& b);
+/// 1 where a <= b, else 0.
 Tensor le(const Tensor& a, const Tensor& b);
+/// 1 where a > b, else 0.
 Tensor gt(const Tensor& a, const Tensor& b);
+/// 1 where a >= b, else 0.
 Tensor ge(const Tensor& a, const Tensor& b);
 
+/// add(a, b).
 Tensor operator+(const Tensor& a, const Tensor& b);
+/// sub(a, b).
 Tensor operator-(const Tensor& a, const Tensor& b);
+/// mul(a, b).
 Tensor operator*(const Tensor& a, const Tensor& b);
+/// div(a, b).
 Tensor operator/(const Tensor& a, const Tensor& b);
+/// neg(a).
 Tensor operator-(const Tensor& a);
+/// add(a, s).
 Tensor operator+(const Tensor& a, double s);
+/// add(a, −s).
 Tensor operator-(const Tensor& a, double s);
+/// mul(a, s).
 Tensor operator*(const Tensor& a, double s);
+/// div(a, s): a true division by s (not a · (1/s)).
 Tensor operator/(const Tensor& a, double s);
+/// add(a, s).
 Tensor operator+(double s, const Tensor& a);
+/// sub(s, a).
 Tensor operator-(double s, const Tensor& a);
+/// mul(a, s).
 Tensor operator*(double s, const Tensor& a);
+/// div(s, a).
 Tensor operator/(double s, const Tensor& a);
+/// eq(a, b): a 0/1 mask, not a bool.
 Tensor operator==(const Tensor& a, const Tensor& b);
+/// ne(a, b): a 0/1 mask, not a bool.
 Tensor operator!=(const Tensor& a, const Tensor& b);
+/// lt(a, b).
 Tensor operator<(const Tensor& a, const Tensor& b);
+/// le(a, b).
 Tensor operator<=(const Tensor& a, const Tensor& b);
+/// gt(a, b).
 Tensor operator>(const Tensor& a, const Tensor& b);
+/// ge(a, b).
 Tensor operator>=(const Tensor& a, const Tensor& b);
+/// lt(a, s).
 Tensor operator<(const Tensor& a, double s);
+/// le(a, s).
 Tensor operator<=(const Tensor& a, double s);
+/// gt(a, s).
 Tensor operator>(const Tensor& a, double s);
+/// ge(a, s).
 Tensor operator>=(const Tensor& a, double s);
 
 }  // namespace xgrad

@@ -13,6 +13,7 @@ Tensor index_select(const Tensor& x, std::int64_t axis, const Tensor& index);
 /// out[i][j] = x[i][index[i][j]] along `axis` (index has x's rank; PyTorch's gather,
 /// NumPy's take_along_axis).   backward: scatter_add
 Tensor gather(const Tensor& x, std::int64_t axis, const Tensor& index);
+/// gather(x, axis, index) with NumPy's argument order (np.take_along_axis).
 inline Tensor take_along_axis(const Tensor& x, const Tensor& index, std::int64_t axis) {
     return gather(x, axis, index);
 }

@@ -19,11 +19,14 @@
 
 namespace xgrad {
 
+/// Options of max_pool2d and avg_pool2d, as Keras' MaxPooling2D/AveragePooling2D arguments.
 struct Pool2dOptions {
+    /// Window size: rows, columns (Keras' default 2×2; PyTorch's kernel_size).
     std::array<std::int64_t, 2> pool_size{2, 2};
     /// Default: pool_size.
     std::optional<std::array<std::int64_t, 2>> strides{};
-    Padding2d padding{};  // "valid" (default), "same" or explicit
+    Padding2d padding{};  ///< "valid" (default), "same" or explicit
+    /// Layout of x and of the result: channels-last [N, H, W, C] by default.
     DataFormat data_format = DataFormat::channels_last;
 };
 
@@ -40,6 +43,8 @@ Tensor avg_pool2d(const Tensor& x, const Pool2dOptions& options = {});
 /// Mean (or max) over the spatial axes: [N, C], or [N, 1, 1, C] /
 /// [N, C, 1, 1] with keepdims (Keras' GlobalAveragePooling2D, GlobalMaxPooling2D).
 Tensor global_avg_pool2d(const Tensor& x, DataFormat data_format = DataFormat::channels_last, bool keepdims = false);
+/// Max over the spatial axes, shaped as global_avg_pool2d (Keras'
+/// GlobalMaxPooling2D); tied maxima share the gradient equally, as max().
 Tensor global_max_pool2d(const Tensor& x, DataFormat data_format = DataFormat::channels_last, bool keepdims = false);
 
 }  // namespace xgrad

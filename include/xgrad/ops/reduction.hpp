@@ -9,6 +9,7 @@
 
 namespace xgrad {
 
+/// Axes to reduce over: empty for all, negative counting from the end.
 using Axes = std::vector<std::int64_t>;
 
 /// Σ x.                      d = 1 (broadcast back)

@@ -11,11 +11,13 @@
 
 namespace xgrad {
 
+/// Whether an op has a gradient; every differentiable op needs a gradcheck case.
 enum class OpKind { differentiable, not_differentiable };
 
+/// One registered op, as registered_ops() lists it.
 struct OpInfo {
-    std::string name;
-    OpKind kind;
+    std::string name;  ///< The op's name ("conv2d"), its key in op_registry().
+    OpKind kind;       ///< Whether it has a gradient.
 };
 
 /// Every op by name.
@@ -31,6 +33,6 @@ struct OpRegistrar {
 
 }  // namespace xgrad
 
-/// Registers op `name` (an identifier) as ::xgrad::OpKind::kind, at load time.
+/// Registers op `name` (an identifier) as `xgrad::OpKind::kind`, at load time.
 #define XGRAD_REGISTER_OP(name, kind) \
     static const ::xgrad::detail::OpRegistrar xgrad_op_registrar_##name(#name, ::xgrad::OpKind::kind)

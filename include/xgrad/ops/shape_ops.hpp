@@ -27,6 +27,7 @@ Tensor transpose(const Tensor& x, std::int64_t dim0, std::int64_t dim1);
 Tensor permute(const Tensor& x, const std::vector<std::int64_t>& dims);
 /// Broadcasts x to `shape` (NumPy rules).      backward: sum_to_shape
 Tensor expand(const Tensor& x, const Shape& shape);
+/// expand() under NumPy's name (np.broadcast_to).
 inline Tensor broadcast_to(const Tensor& x, const Shape& shape) { return expand(x, shape); }
 /// Sums g over the dimensions that broadcasting added or stretched, giving
 /// `shape`: the one helper that undoes broadcasting in every binary op's backward.

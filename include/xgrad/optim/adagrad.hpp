@@ -17,15 +17,22 @@ namespace xgrad::optim {
 /// initial_accumulator_value (≥ 0, ValueError otherwise).
 GradientTransformPtr scale_by_adagrad(double initial_accumulator_value = 0.1, double epsilon = 1e-7);
 
+/// Options of optim::Adagrad, with Keras' defaults (learning_rate 0.001).
 class AdagradOptions : public OptimizerOptions<AdagradOptions> {
 public:
+    /// The optimizer's name() and error-message prefix.
     static constexpr const char* optimizer_name = "Adagrad";
     /// The chain this optimizer runs (ValueError for invalid options).
     GradientTransformPtr transform() const;
+    /// Keras' defaults: learning_rate 0.001, initial_accumulator_value 0.1, epsilon 1e-7.
     AdagradOptions() : OptimizerOptions(0.001) {}
-    AdagradOptions& initial_accumulator_value(double v) { return initial_accumulator_value_ = v, *this; }  // 0.1
+    /// Starting value of every "accumulator" element, ≥ 0 (default 0.1; PyTorch's is 0).
+    AdagradOptions& initial_accumulator_value(double v) { return initial_accumulator_value_ = v, *this; }
+    /// Starting value of the accumulator (default 0.1).
     double initial_accumulator_value() const noexcept { return initial_accumulator_value_; }
-    AdagradOptions& epsilon(double e) { return epsilon_ = e, *this; }  // 1e-7
+    /// ε added to the accumulator inside the square root (default 1e-7).
+    AdagradOptions& epsilon(double e) { return epsilon_ = e, *this; }
+    /// ε inside the square root (default 1e-7).
     double epsilon() const noexcept { return epsilon_; }
 
 private:
@@ -33,6 +40,7 @@ private:
     double epsilon_ = 1e-7;
 };
 
+/// Keras' Adagrad; state "adagrad.accumulator".
 using Adagrad = NamedOptimizer<AdagradOptions>;
 
 }  // namespace xgrad::optim

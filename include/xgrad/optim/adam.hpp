@@ -44,14 +44,21 @@ GradientTransformPtr scale_by_nadam(double beta_1 = 0.9, double beta_2 = 0.999, 
 template <class Derived>
 class MomentOptions : public OptimizerOptions<Derived> {
 public:
-    Derived& beta_1(double b) { return beta_1_ = b, static_cast<Derived&>(*this); }  // 0.9
+    /// β1, decay rate of the first moment m, in [0, 1) (default 0.9).
+    Derived& beta_1(double b) { return beta_1_ = b, static_cast<Derived&>(*this); }
+    /// β1, the first moment's decay rate (default 0.9).
     double beta_1() const noexcept { return beta_1_; }
-    Derived& beta_2(double b) { return beta_2_ = b, static_cast<Derived&>(*this); }  // 0.999
+    /// β2, decay rate of the second moment v (Adamax: of the norm u), in [0, 1) (default 0.999).
+    Derived& beta_2(double b) { return beta_2_ = b, static_cast<Derived&>(*this); }
+    /// β2, the second moment's decay rate (default 0.999).
     double beta_2() const noexcept { return beta_2_; }
-    Derived& epsilon(double e) { return epsilon_ = e, static_cast<Derived&>(*this); }  // 1e-7
+    /// ε added to the denominator, Keras-style (see above; default 1e-7).
+    Derived& epsilon(double e) { return epsilon_ = e, static_cast<Derived&>(*this); }
+    /// ε of the denominator (default 1e-7).
     double epsilon() const noexcept { return epsilon_; }
 
 protected:
+    /// OptimizerOptions' constructor: the default learning rate (and weight decay).
     using OptimizerOptions<Derived>::OptimizerOptions;
 
 private:
@@ -60,13 +67,18 @@ private:
     double epsilon_ = 1e-7;
 };
 
+/// Options of optim::Adam, with Keras' defaults (learning_rate 0.001).
 class AdamOptions : public MomentOptions<AdamOptions> {
 public:
+    /// The optimizer's name() and error-message prefix.
     static constexpr const char* optimizer_name = "Adam";
     /// The chain this optimizer runs (ValueError for invalid options).
     GradientTransformPtr transform() const;
+    /// Keras' defaults: learning_rate 0.001, no weight decay.
     AdamOptions() : MomentOptions(0.001) {}
-    AdamOptions& amsgrad(bool on) { return amsgrad_ = on, *this; }  // false
+    /// AMSGrad: step with the running maximum v̂ of v (state "velocity_hat"; default false).
+    AdamOptions& amsgrad(bool on) { return amsgrad_ = on, *this; }
+    /// Whether AMSGrad is on (default false).
     bool amsgrad() const noexcept { return amsgrad_; }
 
 private:
@@ -76,39 +88,53 @@ private:
 /// Adam's options with weight_decay 0.004 by default (Keras AdamW).
 class AdamWOptions : public MomentOptions<AdamWOptions> {
 public:
+    /// The optimizer's name() and error-message prefix.
     static constexpr const char* optimizer_name = "AdamW";
     /// The chain this optimizer runs (ValueError for invalid options).
     GradientTransformPtr transform() const;
+    /// Keras' defaults: learning_rate 0.001, weight_decay 0.004.
     AdamWOptions() : MomentOptions(0.001, 0.004) {}
-    AdamWOptions& amsgrad(bool on) { return amsgrad_ = on, *this; }  // false
+    /// AMSGrad: step with the running maximum v̂ of v (state "velocity_hat"; default false).
+    AdamWOptions& amsgrad(bool on) { return amsgrad_ = on, *this; }
+    /// Whether AMSGrad is on (default false).
     bool amsgrad() const noexcept { return amsgrad_; }
 
 private:
     bool amsgrad_ = false;
 };
 
+/// Options of optim::Adamax, with Keras' defaults (learning_rate 0.001; PyTorch's is 0.002).
 class AdamaxOptions : public MomentOptions<AdamaxOptions> {
 public:
+    /// The optimizer's name() and error-message prefix.
     static constexpr const char* optimizer_name = "Adamax";
     /// The chain this optimizer runs (ValueError for invalid options).
     GradientTransformPtr transform() const;
+    /// Keras' defaults: learning_rate 0.001, no weight decay.
     AdamaxOptions() : MomentOptions(0.001) {}
 };
 
+/// Options of optim::Nadam, with Keras' defaults (learning_rate 0.001; PyTorch's is 0.002).
 class NadamOptions : public MomentOptions<NadamOptions> {
 public:
+    /// The optimizer's name() and error-message prefix.
     static constexpr const char* optimizer_name = "Nadam";
     /// The chain this optimizer runs (ValueError for invalid options).
     GradientTransformPtr transform() const;
+    /// Keras' defaults: learning_rate 0.001, no weight decay.
     NadamOptions() : MomentOptions(0.001) {}
 };
 
+/// Keras' Adam (with optional AMSGrad); state "adam.momentum", "adam.velocity".
 using Adam = NamedOptimizer<AdamOptions>;
 
+/// Keras' AdamW: Adam after decoupled weight decay (weight_decay 0.004).
 using AdamW = NamedOptimizer<AdamWOptions>;
 
+/// Keras' Adamax: Adam with the infinity norm in place of the second moment.
 using Adamax = NamedOptimizer<AdamaxOptions>;
 
+/// Keras' Nadam: Adam with Nesterov momentum and a momentum warmup.
 using Nadam = NamedOptimizer<NadamOptions>;
 
 }  // namespace xgrad::optim

@@ -18,15 +18,22 @@ namespace xgrad::optim {
 /// (zeros). β1 in (0, 1] (ValueError otherwise, as Keras). A momentum schedule replaces β1.
 GradientTransformPtr scale_by_lion(double beta_1 = 0.9, double beta_2 = 0.99);
 
+/// Options of optim::Lion, with Keras' defaults (learning_rate 0.001).
 class LionOptions : public OptimizerOptions<LionOptions> {
 public:
+    /// The optimizer's name() and error-message prefix.
     static constexpr const char* optimizer_name = "Lion";
     /// The chain this optimizer runs (ValueError for invalid options).
     GradientTransformPtr transform() const;
+    /// Keras' defaults: learning_rate 0.001, beta_1 0.9, beta_2 0.99.
     LionOptions() : OptimizerOptions(0.001) {}
-    LionOptions& beta_1(double b) { return beta_1_ = b, *this; }  // 0.9
+    /// β1, the interpolation weight of the momentum in the step's sign, in (0, 1] (default 0.9).
+    LionOptions& beta_1(double b) { return beta_1_ = b, *this; }
+    /// β1 of the step's interpolation (default 0.9).
     double beta_1() const noexcept { return beta_1_; }
-    LionOptions& beta_2(double b) { return beta_2_ = b, *this; }  // 0.99
+    /// β2, decay rate of the momentum m (default 0.99).
+    LionOptions& beta_2(double b) { return beta_2_ = b, *this; }
+    /// β2, the momentum's decay rate (default 0.99).
     double beta_2() const noexcept { return beta_2_; }
 
 private:
@@ -34,6 +41,7 @@ private:
     double beta_2_ = 0.99;
 };
 
+/// Keras' Lion: steps of ±η per element; state "lion.momentum".
 using Lion = NamedOptimizer<LionOptions>;
 
 }  // namespace xgrad::optim

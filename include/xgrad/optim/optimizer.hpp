@@ -61,13 +61,17 @@ namespace xgrad::optim {
 /// A learning rate: a number, or a Schedule (any callable double(std::int64_t)).
 class LearningRate {
 public:
+    /// A constant rate (implicit, so a plain number converts).
     LearningRate(double value) : value_(value) {}
+    /// A Schedule: any callable double(std::int64_t) that is not a number
+    /// (ValueError when it is empty, e.g. a default std::function).
     template <class F>
         requires(std::is_invocable_r_v<double, const F&, std::int64_t> && !std::is_arithmetic_v<F> &&
                  !std::is_same_v<std::decay_t<F>, LearningRate>)
     LearningRate(F schedule) : schedule_(std::move(schedule)) {
         if (!schedule_) throw ValueError("LearningRate: empty schedule");
     }
+    /// Whether the rate is a Schedule (else a constant).
     bool is_schedule() const noexcept { return static_cast<bool>(schedule_); }
     /// The rate for the update at 0-based `step`.
     double operator()(std::int64_t step) const { return schedule_ ? schedule_(step) : value_; }
@@ -75,6 +79,12 @@ public:
 private:
     double value_ = 0.0;
     Schedule schedule_;
+};
+
+/// A type that hands its parameters to optimizers (nn::Module).
+template <class M>
+concept ProvidesParameters = requires(M& m) {
+    { m.parameter_source() } -> std::same_as<ParameterSource>;
 };
 
 /// Parameters sharing a learning-rate scale: tensors (named or not), or a
@@ -89,16 +99,11 @@ private:
 /// lr_scale, so set_learning_rate(), schedules and ReduceLROnPlateau move
 /// all groups together and keep their ratios. (PyTorch gives each group an
 /// absolute lr, and its schedulers rescale each one.)
-/// A type that hands its parameters to optimizers (nn::Module).
-template <class M>
-concept ProvidesParameters = requires(M& m) {
-    { m.parameter_source() } -> std::same_as<ParameterSource>;
-};
-
 class ParamGroup {
 public:
     /// Fixed tensors, named "params.0", "params.1", … ("params_2.0" in group 2).
     ParamGroup(std::vector<Tensor> params) : params_(std::move(params)) {}
+    /// Fixed tensors as a braced list, `ParamGroup({w, b})`, named as above.
     ParamGroup(std::initializer_list<Tensor> params) : params_(params) {}
     /// Fixed tensors with the names their state is kept under.
     ParamGroup(std::vector<NamedTensor> params);
@@ -107,15 +112,18 @@ public:
     /// Anything that provides a ParameterSource (nn::Module: its trainable
     /// parameters at each step, its weight constraints after each update).
     template <ProvidesParameters M> ParamGroup(M& source) : ParamGroup(source.parameter_source()) {}
+    /// As ParamGroup(M&), but the group keeps `source` alive (ValueError when null).
     template <ProvidesParameters M>
     ParamGroup(std::shared_ptr<M> source) : ParamGroup(with_owner(std::move(source))) {}
 
     /// This group's learning rate as a multiple of the optimizer's (default 1).
     ParamGroup& lr_scale(double scale) { return lr_scale_ = scale, *this; }
+    /// The multiple of the optimizer's learning rate this group uses (default 1).
     double lr_scale() const noexcept { return lr_scale_; }
 
     /// Whether the parameters come from a live source (else fixed tensors).
     bool is_live() const noexcept { return static_cast<bool>(source_.parameters); }
+    /// The live source (empty for a group of fixed tensors).
     const ParameterSource& source() const noexcept { return source_; }
     /// The fixed tensors (empty for a live group).
     const std::vector<Tensor>& tensors() const noexcept { return params_; }
@@ -137,6 +145,8 @@ private:
     double lr_scale_ = 1.0;
 };
 
+/// The optimizer every built-in one derives from: runs a GradientTransform
+/// (chain) over parameter groups with a learning rate, as described above.
 class Optimizer {
 public:
     /// An optimizer with no parameters yet (see add_param_group()).
@@ -152,13 +162,16 @@ public:
 
     /// The class name: "SGD", "Adam", … ("Optimizer" for a hand-built chain).
     const std::string& name() const noexcept { return name_; }
+    /// The transform run at every step (for the built-in optimizers, a Chain).
     const GradientTransformPtr& transform() const noexcept { return transform_; }
 
     // ---- parameters -------------------------------------------------------------------
     /// Adds parameters, e.g. a pretrained base with a smaller lr_scale. A
     /// tensor in two groups is a ValueError (at the step that meets it).
     Optimizer& add_param_group(ParamGroup group);
+    /// The group added i-th, 0-based (IndexError when out of range).
     const ParamGroup& param_group(std::size_t i) const;
+    /// Groups added so far, the constructor's `params` included.
     std::size_t num_param_groups() const noexcept { return groups_.size(); }
 
     // ---- stepping -----------------------------------------------------------------------
@@ -181,6 +194,7 @@ public:
     void set_learning_rate(double learning_rate);
     /// Replaces the learning rate with a number or a schedule.
     void set_learning_rate(LearningRate learning_rate) { learning_rate_ = std::move(learning_rate); }
+    /// Whether the learning rate is a Schedule (then set_learning_rate(double) is a ValueError).
     bool has_schedule() const noexcept { return learning_rate_.is_schedule(); }
     /// A schedule for the momentum coefficient (SGD/RMSprop momentum, β1 of
     /// the Adam family and Lion), e.g. OneCycle::momentum_schedule(); an
@@ -248,22 +262,28 @@ class OptimizerOptions {
 public:
     /// A number or a Schedule; the default depends on the optimizer.
     Derived& learning_rate(LearningRate lr) { return learning_rate_ = std::move(lr), self(); }
+    /// The learning rate, a number or a Schedule.
     const LearningRate& learning_rate() const noexcept { return learning_rate_; }
     /// Decoupled weight decay θ ← θ − θ·wd·η before each update (Keras'
     /// weight_decay; 0 = none, the default except AdamW's 0.004).
     Derived& weight_decay(double wd) { return weight_decay_ = wd, self(); }
+    /// The decoupled weight decay wd (0 = none).
     double weight_decay() const noexcept { return weight_decay_; }
     /// Clip each gradient element to [−v, v] (default: no clipping).
     Derived& clipvalue(double v) { return clipvalue_ = v, self(); }
+    /// The element-wise clip bound v, if set.
     const std::optional<double>& clipvalue() const noexcept { return clipvalue_; }
     /// Rescale each gradient tensor to norm ≤ c (default: no clipping).
     Derived& clipnorm(double c) { return clipnorm_ = c, self(); }
+    /// The per-tensor norm bound c, if set.
     const std::optional<double>& clipnorm() const noexcept { return clipnorm_; }
     /// Rescale all gradients together to global norm ≤ c (default: no clipping).
     Derived& global_clipnorm(double c) { return global_clipnorm_ = c, self(); }
+    /// The global norm bound c, if set.
     const std::optional<double>& global_clipnorm() const noexcept { return global_clipnorm_; }
 
 protected:
+    /// For a derived options class: its optimizer's default learning rate and weight decay.
     explicit OptimizerOptions(double default_learning_rate, double default_weight_decay = 0.0)
         : learning_rate_(default_learning_rate), weight_decay_(default_weight_decay) {}
 
@@ -284,14 +304,20 @@ private:
 ///     optim::SGD sgd(model, 0.01);                // the learning rate alone
 template <class Options> class NamedOptimizer : public Optimizer {
 public:
+    /// An optimizer with no parameters yet (see add_param_group()), configured
+    /// by `options` (ValueError when they are invalid).
     explicit NamedOptimizer(Options options = {})
         : Optimizer(options.transform(), options.learning_rate(), Options::optimizer_name),
           options_(std::move(options)) {}
+    /// Updates `params` (a Module, tensors or a ParamGroup) as `options` say
+    /// (ValueError when they are invalid).
     explicit NamedOptimizer(ParamGroup params, Options options = {})
         : Optimizer(std::move(params), options.transform(), options.learning_rate(), Options::optimizer_name),
           options_(std::move(options)) {}
+    /// Updates `params` with the default options but `learning_rate` (a number or a Schedule).
     NamedOptimizer(ParamGroup params, LearningRate learning_rate)
         : NamedOptimizer(std::move(params), Options().learning_rate(std::move(learning_rate))) {}
+    /// The options it was built with.
     const Options& options() const noexcept { return options_; }
 
 private:
@@ -303,6 +329,7 @@ private:
 std::vector<GradientTransformPtr> keras_prefix(const std::string& optimizer, std::optional<double> clipvalue,
                                                std::optional<double> clipnorm, std::optional<double> global_clipnorm,
                                                double weight_decay);
+/// keras_prefix() for the clip options and weight decay set in `o`.
 template <class D>
 std::vector<GradientTransformPtr> keras_prefix(const std::string& optimizer, const OptimizerOptions<D>& o) {
     return keras_prefix(optimizer, o.clipvalue(), o.clipnorm(), o.global_clipnorm(), o.weight_decay());

@@ -27,21 +27,34 @@ namespace xgrad::optim {
 
 class Optimizer;
 
+/// Options of PlateauController (and train::ReduceLROnPlateau), with Keras' defaults.
 class PlateauOptions {
 public:
+    /// Whether the monitored value improves by going down (min: losses) or up (max: accuracies).
     enum class Mode { min, max };
-    PlateauOptions& factor(double f) { return factor_ = f, *this; }        // 0.1, in (0, 1)
+    /// The learning rate's multiplier at each reduction, in (0, 1) (default 0.1).
+    PlateauOptions& factor(double f) { return factor_ = f, *this; }
+    /// The multiplier at each reduction (default 0.1).
     double factor() const noexcept { return factor_; }
-    PlateauOptions& patience(int p) { return patience_ = p, *this; }       // 10
+    /// Epochs without improvement before a reduction, ≥ 0 (default 10).
+    PlateauOptions& patience(int p) { return patience_ = p, *this; }
+    /// Epochs without improvement before a reduction (default 10).
     int patience() const noexcept { return patience_; }
-    PlateauOptions& min_delta(double d) { return min_delta_ = d, *this; }  // 1e-4
+    /// The absolute change that counts as an improvement (default 1e-4).
+    PlateauOptions& min_delta(double d) { return min_delta_ = d, *this; }
+    /// The smallest improvement, absolute (default 1e-4).
     double min_delta() const noexcept { return min_delta_; }
-    PlateauOptions& cooldown(int c) { return cooldown_ = c, *this; }       // 0
+    /// Epochs to wait after a reduction before counting again, ≥ 0 (default 0).
+    PlateauOptions& cooldown(int c) { return cooldown_ = c, *this; }
+    /// Epochs of cooldown after a reduction (default 0).
     int cooldown() const noexcept { return cooldown_; }
-    PlateauOptions& min_lr(double lr) { return min_lr_ = lr, *this; }      // 0
+    /// The floor below which the learning rate is never reduced (default 0).
+    PlateauOptions& min_lr(double lr) { return min_lr_ = lr, *this; }
+    /// The learning rate's floor (default 0).
     double min_lr() const noexcept { return min_lr_; }
     /// min for losses (default), max for accuracies.
     PlateauOptions& mode(Mode m) { return mode_ = m, *this; }
+    /// Whether lower (min, the default) or higher (max) values are better.
     Mode mode() const noexcept { return mode_; }
 
 private:
@@ -53,6 +66,8 @@ private:
     Mode mode_ = Mode::min;
 };
 
+/// Keras' ReduceLROnPlateau logic for one optimizer, stepped once per epoch
+/// (see the file comment).
 class PlateauController {
 public:
     /// Controls `optimizer`'s learning rate (the optimizer must outlive this).
@@ -63,9 +78,14 @@ public:
     /// Forgets the best value, the wait and the cooldown (Keras' on_train_begin).
     void reset();
 
+    /// The best monitored value so far (+∞ for min, −∞ for max until the first step).
     double best() const noexcept { return best_; }
+    /// Epochs without improvement counted toward patience (reset by an
+    /// improvement, a reduction and the cooldown).
     int wait() const noexcept { return wait_; }
+    /// Epochs of cooldown left; no reduction while it is > 0.
     int cooldown_counter() const noexcept { return cooldown_counter_; }
+    /// The options it was built with.
     const PlateauOptions& options() const noexcept { return options_; }
 
 private:

@@ -24,19 +24,30 @@ namespace xgrad::optim {
 /// "average_gradient" when centered), zeros.
 GradientTransformPtr scale_by_rms(double rho = 0.9, double epsilon = 1e-7, bool centered = false);
 
+/// Options of optim::RMSprop, with Keras' defaults (learning_rate 0.001).
 class RMSpropOptions : public OptimizerOptions<RMSpropOptions> {
 public:
+    /// The optimizer's name() and error-message prefix.
     static constexpr const char* optimizer_name = "RMSprop";
     /// The chain this optimizer runs (ValueError for invalid options).
     GradientTransformPtr transform() const;
+    /// Keras' defaults: learning_rate 0.001, rho 0.9, momentum 0, epsilon 1e-7, not centered.
     RMSpropOptions() : OptimizerOptions(0.001) {}
-    RMSpropOptions& rho(double r) { return rho_ = r, *this; }  // 0.9
+    /// ρ, decay rate of the mean square v, in [0, 1] (default 0.9; PyTorch's alpha, 0.99).
+    RMSpropOptions& rho(double r) { return rho_ = r, *this; }
+    /// ρ, the mean square's decay rate (default 0.9).
     double rho() const noexcept { return rho_; }
-    RMSpropOptions& momentum(double m) { return momentum_ = m, *this; }  // 0
+    /// μ ≥ 0 of the momentum applied after the learning rate (default 0: no momentum).
+    RMSpropOptions& momentum(double m) { return momentum_ = m, *this; }
+    /// μ, the momentum coefficient (default 0: none).
     double momentum() const noexcept { return momentum_; }
-    RMSpropOptions& epsilon(double e) { return epsilon_ = e, *this; }  // 1e-7
+    /// ε added inside the square root (default 1e-7).
+    RMSpropOptions& epsilon(double e) { return epsilon_ = e, *this; }
+    /// ε inside the square root (default 1e-7).
     double epsilon() const noexcept { return epsilon_; }
-    RMSpropOptions& centered(bool on) { return centered_ = on, *this; }  // false
+    /// Centered RMSprop: divide by an estimate of the variance, v − ḡ² (default false).
+    RMSpropOptions& centered(bool on) { return centered_ = on, *this; }
+    /// Whether the mean square is centered (default false).
     bool centered() const noexcept { return centered_; }
 
 private:
@@ -46,6 +57,7 @@ private:
     bool centered_ = false;
 };
 
+/// Keras' RMSprop: state "rms.velocity" (and momentum when μ > 0).
 using RMSprop = NamedOptimizer<RMSpropOptions>;
 
 }  // namespace xgrad::optim

@@ -35,8 +35,11 @@ using Schedule = std::function<double(std::int64_t step)>;
 ///     ExponentialDecay(0.01, 20, 0.1)(10)  // 0.01 · 0.1^0.5 = 0.0031623
 class ExponentialDecay {
 public:
+    /// η0 = initial_learning_rate, multiplied by decay_rate every decay_steps steps.
     ExponentialDecay(double initial_learning_rate, double decay_steps, double decay_rate);
-    ExponentialDecay& staircase(bool on) { return staircase_ = on, *this; }  // default false
+    /// Floors step / decay_steps, so the rate drops in stairs (default false).
+    ExponentialDecay& staircase(bool on) { return staircase_ = on, *this; }
+    /// The learning rate for the update at 0-based `step`.
     double operator()(std::int64_t step) const;
 
 private:
@@ -50,8 +53,11 @@ private:
 ///     InverseTimeDecay(0.1, 10, 1.0)(10)  // 0.1 / (1 + 1) = 0.05
 class InverseTimeDecay {
 public:
+    /// η0 = initial_learning_rate; the divisor grows by decay_rate every decay_steps steps.
     InverseTimeDecay(double initial_learning_rate, double decay_steps, double decay_rate);
-    InverseTimeDecay& staircase(bool on) { return staircase_ = on, *this; }  // default false
+    /// Floors step / decay_steps, so the rate drops in stairs (default false).
+    InverseTimeDecay& staircase(bool on) { return staircase_ = on, *this; }
+    /// The learning rate for the update at 0-based `step`.
     double operator()(std::int64_t step) const;
 
 private:
@@ -66,7 +72,9 @@ private:
 ///     PiecewiseConstantDecay({5, 15}, {1.0, 0.5, 0.1})  // 1.0 for steps 0..5, 0.5 for 6..15, then 0.1
 class PiecewiseConstantDecay {
 public:
+    /// `values` must be one longer than `boundaries`, and `boundaries` strictly increasing.
     PiecewiseConstantDecay(std::vector<double> boundaries, std::vector<double> values);
+    /// The learning rate for the update at 0-based `step`.
     double operator()(std::int64_t step) const;
 
 private:
@@ -80,10 +88,15 @@ private:
 ///     PolynomialDecay(0.1, 10)(5)  // (0.1 − 1e-4) · 0.5 + 1e-4 = 0.05005
 class PolynomialDecay {
 public:
+    /// η0 = initial_learning_rate, reaching η_end after decay_steps (> 0) steps.
     PolynomialDecay(double initial_learning_rate, double decay_steps);
-    PolynomialDecay& end_learning_rate(double lr) { return end_learning_rate_ = lr, *this; }  // default 1e-4
-    PolynomialDecay& power(double p) { return power_ = p, *this; }                            // default 1
-    PolynomialDecay& cycle(bool on) { return cycle_ = on, *this; }                            // default false
+    /// η_end, the rate from decay_steps on (default 1e-4).
+    PolynomialDecay& end_learning_rate(double lr) { return end_learning_rate_ = lr, *this; }
+    /// The polynomial's exponent; 1 decays linearly (default 1).
+    PolynomialDecay& power(double p) { return power_ = p, *this; }
+    /// Restarts the decay, over longer and longer periods, instead of staying at η_end (default false).
+    PolynomialDecay& cycle(bool on) { return cycle_ = on, *this; }
+    /// The learning rate for the update at 0-based `step`.
     double operator()(std::int64_t step) const;
 
 private:
@@ -102,11 +115,13 @@ private:
 ///     CosineDecay(0.0, 100).warmup(0.1, 10)(5)  // 0.05 (halfway up the warmup)
 class CosineDecay {
 public:
+    /// η0 = initial_learning_rate, decayed over D = decay_steps (> 0) steps.
     CosineDecay(double initial_learning_rate, double decay_steps);
     /// The final learning rate as a fraction of the decay's starting rate (default 0).
     CosineDecay& alpha(double a) { return alpha_ = a, *this; }
     /// Linear warmup from initial_learning_rate to `target` over `steps` steps (default: none).
     CosineDecay& warmup(double target, double steps);
+    /// The learning rate for the update at 0-based `step`.
     double operator()(std::int64_t step) const;
 
 private:
@@ -130,15 +145,24 @@ private:
 ///     OneCycle oc(0.1, 100);  // oc(0) = 0.004, oc(29) = 0.1, oc(99) = 4e-7
 class OneCycle {
 public:
+    /// How the rate moves within a phase (PyTorch's anneal_strategy): cosine or linear.
     enum class Anneal { cos, linear };
+    /// A cycle peaking at max_learning_rate over total_steps (> 0) steps.
     OneCycle(double max_learning_rate, std::int64_t total_steps);
-    OneCycle& pct_start(double p);                                                 // default 0.3
-    OneCycle& div_factor(double d) { return div_factor_ = d, *this; }              // default 25
-    OneCycle& final_div_factor(double d) { return final_div_factor_ = d, *this; }  // default 1e4
-    OneCycle& base_momentum(double m) { return base_momentum_ = m, *this; }        // default 0.85
-    OneCycle& max_momentum(double m) { return max_momentum_ = m, *this; }          // default 0.95
-    OneCycle& anneal(Anneal a) { return anneal_ = a, *this; }                      // default cos
-    OneCycle& three_phase(bool on) { return three_phase_ = on, *this; }            // default false
+    /// Fraction of the steps spent raising the rate, in [0, 1] (default 0.3).
+    OneCycle& pct_start(double p);
+    /// The starting rate is max_learning_rate / div_factor (default 25).
+    OneCycle& div_factor(double d) { return div_factor_ = d, *this; }
+    /// The final rate is the starting rate / final_div_factor (default 1e4).
+    OneCycle& final_div_factor(double d) { return final_div_factor_ = d, *this; }
+    /// The momentum at the rate's peak, its lowest (default 0.85).
+    OneCycle& base_momentum(double m) { return base_momentum_ = m, *this; }
+    /// The momentum at the start and end, its highest (default 0.95).
+    OneCycle& max_momentum(double m) { return max_momentum_ = m, *this; }
+    /// Cosine or linear annealing within each phase (default cos).
+    OneCycle& anneal(Anneal a) { return anneal_ = a, *this; }
+    /// The three-phase cycle described above (default false).
+    OneCycle& three_phase(bool on) { return three_phase_ = on, *this; }
 
     /// The learning rate at `step`.
     double operator()(std::int64_t step) const;

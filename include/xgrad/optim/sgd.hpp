@@ -27,17 +27,22 @@ namespace xgrad::optim {
 /// (StepInfo::momentum) replaces μ.
 GradientTransformPtr scale_by_momentum(double momentum, bool nesterov = false);
 
+/// Options of optim::SGD, with Keras' defaults (learning_rate 0.01).
 class SGDOptions : public OptimizerOptions<SGDOptions> {
 public:
+    /// The optimizer's name() and error-message prefix.
     static constexpr const char* optimizer_name = "SGD";
     /// The chain this optimizer runs (ValueError for invalid options).
     GradientTransformPtr transform() const;
+    /// Keras' defaults: learning_rate 0.01, momentum 0, nesterov false.
     SGDOptions() : OptimizerOptions(0.01) {}
-    /// μ ≥ 0 (ValueError otherwise). Default 0.
+    /// μ in [0, 1] (ValueError otherwise, as Keras). Default 0.
     SGDOptions& momentum(double m) { return momentum_ = m, *this; }
+    /// μ, the momentum coefficient (default 0: plain gradient descent).
     double momentum() const noexcept { return momentum_; }
     /// Nesterov momentum (default false).
     SGDOptions& nesterov(bool on) { return nesterov_ = on, *this; }
+    /// Whether momentum is Nesterov's (default false; ignored when μ = 0).
     bool nesterov() const noexcept { return nesterov_; }
 
 private:
@@ -45,6 +50,7 @@ private:
     bool nesterov_ = false;
 };
 
+/// Keras' SGD: plain, momentum or Nesterov; state "momentum.momentum" when μ ≠ 0.
 using SGD = NamedOptimizer<SGDOptions>;
 
 }  // namespace xgrad::optim

@@ -96,6 +96,7 @@ public:
     /// different slots.
     virtual bool per_parameter() const { return false; }
 };
+/// How transforms are held and passed around: shared, as they hold configuration only.
 using GradientTransformPtr = std::shared_ptr<GradientTransform>;
 
 /// A transform that treats each parameter on its own: implement update_slot().
@@ -103,6 +104,7 @@ using GradientTransformPtr = std::shared_ptr<GradientTransform>;
 class PerParameterTransform : public GradientTransform {
 public:
     void update(std::span<SlotView> slots, std::span<Tensor> global_state, const StepInfo& info) final;
+    /// Rewrites `slot.update` (and `slot.state`) in place for one parameter.
     virtual void update_slot(SlotView& slot, const StepInfo& info) = 0;
     bool per_parameter() const final { return true; }
 };
@@ -118,6 +120,7 @@ GradientTransformPtr make_transform(std::string name, std::function<void(SlotVie
 /// Nested chains are allowed.
 class Chain final : public GradientTransform {
 public:
+    /// The chain of `transforms`, in order (ValueError for a null one).
     explicit Chain(std::vector<GradientTransformPtr> transforms);
     std::string name() const override { return "chain"; }
     std::vector<std::string> slot_state_names() const override;
@@ -129,6 +132,7 @@ public:
     bool reads_learning_rate() const override;
     /// True when every transform of the chain is.
     bool per_parameter() const override;
+    /// The chained transforms, in the order they run.
     const std::vector<GradientTransformPtr>& transforms() const noexcept { return transforms_; }
 
 private:

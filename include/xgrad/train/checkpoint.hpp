@@ -43,11 +43,16 @@ int load_checkpoint(const std::string& path, nn::Module& model, optim::Optimizer
 /// (io::save). A missing monitored value with save_best_only skips the save.
 class ModelCheckpoint : public Callback {
 public:
+    /// `filepath` may contain "{epoch}"; the options below are set by chaining.
     explicit ModelCheckpoint(std::string filepath) : filepath_(std::move(filepath)) {}
-    ModelCheckpoint& monitor(std::string name) { return monitor_ = std::move(name), *this; }  // default "val_loss"
-    ModelCheckpoint& save_best_only(bool on) { return save_best_only_ = on, *this; }           // default false
-    ModelCheckpoint& save_weights_only(bool on) { return save_weights_only_ = on, *this; }     // default false
-    ModelCheckpoint& mode(MonitorMode m) { return mode_ = m, *this; }                         // default automatic
+    /// Logged value to compare; default "val_loss".
+    ModelCheckpoint& monitor(std::string name) { return monitor_ = std::move(name), *this; }
+    /// Save only on improvement; default false.
+    ModelCheckpoint& save_best_only(bool on) { return save_best_only_ = on, *this; }
+    /// Weights only, not the full model; default false.
+    ModelCheckpoint& save_weights_only(bool on) { return save_weights_only_ = on, *this; }
+    /// Whether lower or higher is better; default automatic.
+    ModelCheckpoint& mode(MonitorMode m) { return mode_ = m, *this; }
 
     void on_epoch_end(int epoch, Logs& logs, TrainContext& ctx) override;
     /// The best monitored value so far (NaN before the first).

@@ -48,12 +48,15 @@
 
 namespace xgrad::train {
 
+/// Options of fit(), named after Keras' Model.compile() and Model.fit() arguments.
 struct FitOptions {
+    /// Loss function or its Keras name.
     losses::Loss loss = "mean_squared_error";
-    std::shared_ptr<optim::Optimizer> optimizer;  // required
+    std::shared_ptr<optim::Optimizer> optimizer;  ///< Required.
+    /// Metrics reported in the logs under their names (and "val_" + name).
     std::vector<metrics::Metric> metrics;
-    int epochs = 1;
-    std::int64_t batch_size = 32;
+    int epochs = 1;                ///< Number of epochs (the last epoch + 1 when resuming, as Keras).
+    std::int64_t batch_size = 32;  ///< Samples per batch (per rank when `distributed`).
     /// (x, y) evaluated after each epoch, giving "val_*" entries.
     std::optional<std::pair<Tensor, Tensor>> validation_data;
     /// Fraction of the samples held out for validation: the last ones, before
@@ -64,10 +67,11 @@ struct FitOptions {
     /// of DataLoader(Dataset(x, y), {batch_size, shuffle, seed}).epoch(e),
     /// the order a hand-written loop over that loader sees.
     bool shuffle = true;
-    std::uint64_t seed = 42;
+    std::uint64_t seed = 42;  ///< Seed of the shuffling order.
     /// 0 silent, 1 progress bar (a live bar on a terminal, else a line per
     /// epoch), 2 one line per epoch.
     int verbose = 1;
+    /// Called in order at each hook (see Callback).
     std::vector<CallbackPtr> callbacks;
     /// Epoch to start from (resuming); epochs is the last epoch + 1, as Keras.
     int initial_epoch = 0;
@@ -85,12 +89,13 @@ struct FitOptions {
 /// Trains `model` on (x, y); returns the per-epoch History.
 History fit(nn::Module& model, const Tensor& x, const Tensor& y, FitOptions options);
 
+/// Options of evaluate() (Keras' Model.evaluate() arguments).
 struct EvaluateOptions {
-    losses::Loss loss = "mean_squared_error";
-    std::vector<metrics::Metric> metrics;
-    std::int64_t batch_size = 32;
-    int verbose = 0;
-    std::ostream* out = nullptr;
+    losses::Loss loss = "mean_squared_error";  ///< Loss function or its Keras name.
+    std::vector<metrics::Metric> metrics;       ///< Metrics reported under their names.
+    std::int64_t batch_size = 32;               ///< Samples per batch (per rank when `distributed`).
+    int verbose = 0;                            ///< 0 silent, else as FitOptions::verbose.
+    std::ostream* out = nullptr;                ///< Where progress goes (stdout when null).
     /// Each rank evaluates its shard and the sums are combined: every rank
     /// gets the values over all of (x, y). Only rank 0 prints.
     bool distributed = false;

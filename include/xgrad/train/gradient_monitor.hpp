@@ -67,55 +67,65 @@ struct DiagnosisThresholds {
     /// Update ratios: a layer whose ‖Δw‖/‖w‖ lies outside [low, high]
     /// (~1e-3 is the usual healthy figure, Karpathy's rule of thumb).
     double update_ratio_low = 1e-5;
-    double update_ratio_high = 1e-1;
+    double update_ratio_high = 1e-1;  ///< Upper end of that range.
 };
 
+/// Options of GradientMonitor.
 struct GradientMonitorOptions {
     /// Record every N-th step (steps counted from 0 across epochs; step 0 is recorded).
     std::int64_t every = 1;
-    DiagnosisThresholds thresholds{};
+    DiagnosisThresholds thresholds{};  ///< The rules diagnose() applies.
     /// Under fit(): print the table and diagnosis at the end of each epoch to
     /// `out` (std::cout when null).
     bool print_each_epoch = true;
-    std::ostream* out = nullptr;
+    std::ostream* out = nullptr;  ///< Stream for print_each_epoch (std::cout when null).
 };
 
 /// One weight's figures at one recorded step.
 struct WeightStats {
-    std::string name;  // the layer's own name for it ("kernel")
-    double grad_norm = std::numeric_limits<double>::quiet_NaN();
-    double update_ratio = std::numeric_limits<double>::quiet_NaN();
+    std::string name;  ///< The layer's own name for it ("kernel").
+    double grad_norm = std::numeric_limits<double>::quiet_NaN();     ///< ‖∂L/∂w‖; NaN without a gradient.
+    double update_ratio = std::numeric_limits<double>::quiet_NaN();  ///< ‖Δw‖/‖w‖ of the step.
 };
 
 /// One layer's figures at one recorded step; NaN where a figure does not
 /// apply (no dead units without a ReLU-family activation, no gradient
 /// without trainable weights, …).
 struct LayerStats {
+    /// Mean of the layer's output over all its elements.
     double activation_mean = std::numeric_limits<double>::quiet_NaN();
+    /// Standard deviation of the layer's output over all its elements.
     double activation_std = std::numeric_limits<double>::quiet_NaN();
+    /// Fraction of units zero for every sample (ReLU-family activations only).
     double dead_fraction = std::numeric_limits<double>::quiet_NaN();
+    /// Fraction of saturated outputs (sigmoid, tanh, softmax only).
     double saturated_fraction = std::numeric_limits<double>::quiet_NaN();
+    /// ‖∂L/∂output‖ over the whole batch.
     double output_grad_norm = std::numeric_limits<double>::quiet_NaN();
+    /// Norm of all the layer's trainable weights' gradients together.
     double grad_norm = std::numeric_limits<double>::quiet_NaN();
+    /// ‖Δw‖/‖w‖ of the step over all the layer's trainable weights together.
     double update_ratio = std::numeric_limits<double>::quiet_NaN();
     /// A NaN or infinity in the layer's output, output gradient, weight gradients or weights.
     bool non_finite = false;
-    std::vector<WeightStats> weights;
+    std::vector<WeightStats> weights;  ///< Per trainable weight, in the layer's order.
 };
 
+/// Everything recorded at one step.
 struct StepRecord {
-    std::int64_t step = 0;
-    double loss = std::numeric_limits<double>::quiet_NaN();  // NaN when not given
-    std::vector<LayerStats> layers;                           // in layers() order
+    std::int64_t step = 0;  ///< The step's index, counted from 0 across epochs.
+    double loss = std::numeric_limits<double>::quiet_NaN();  ///< NaN when not given.
+    std::vector<LayerStats> layers;                           ///< In layers() order.
 };
 
 /// One statement of the diagnosis.
 struct Finding {
+    /// The problem found (see DiagnosisThresholds), or healthy.
     enum class Kind { healthy, vanishing, exploding, dead_units, saturation, update_ratio };
-    Kind kind = Kind::healthy;
+    Kind kind = Kind::healthy;  ///< What was found.
     /// The layers concerned, as indices into layers() (−1 when none).
     int first_layer = -1;
-    int last_layer = -1;
+    int last_layer = -1;  ///< Last layer concerned, inclusive (−1 when none).
     /// A sentence with the layer range and the evidence.
     std::string message;
 };
@@ -125,13 +135,15 @@ const char* to_string(Finding::Kind kind) noexcept;
 
 /// One monitored layer.
 struct MonitoredLayer {
-    std::string name;        // hierarchical ("dense_3", "encoder.fc")
-    std::string type;        // type_name() ("Dense")
-    std::string activation;  // as read from the layer ("relu"), or empty
+    std::string name;        ///< Hierarchical ("dense_3", "encoder.fc").
+    std::string type;        ///< type_name() ("Dense").
+    std::string activation;  ///< As read from the layer ("relu"), or empty.
 };
 
+/// Records per-layer gradient-health figures and diagnoses them (see the file comment).
 class GradientMonitor : public Callback {
 public:
+    /// ValueError if `every` < 1 or saturation_margin is not in (0, 0.5).
     explicit GradientMonitor(GradientMonitorOptions options = {});
     ~GradientMonitor() override;
     GradientMonitor(const GradientMonitor&) = delete;
@@ -152,7 +164,9 @@ public:
     void on_epoch_end(int epoch, Logs& logs, TrainContext& ctx) override;
 
     // ---- results --------------------------------------------------------------------------
+    /// The layers seen so far, in the order of the forward pass.
     const std::vector<MonitoredLayer>& layers() const noexcept { return layers_; }
+    /// One record per recorded step, oldest first.
     const std::vector<StepRecord>& records() const noexcept { return records_; }
     /// The diagnosis from the latest record (and the trend since the first):
     /// one Finding per problem, or one "healthy" finding; empty before the
@@ -162,16 +176,18 @@ public:
     void print(std::ostream& out) const;
     /// Every record in long format: step,layer,metric,value (metrics
     /// activation_mean, activation_std, dead_fraction, saturated_fraction,
-    /// output_grad_norm, grad_norm, update_ratio, grad_norm.<weight>,
-    /// update_ratio.<weight>, and loss with an empty layer). NaN figures are
+    /// output_grad_norm, grad_norm, update_ratio, `grad_norm.<weight>`,
+    /// `update_ratio.<weight>`, and loss with an empty layer). NaN figures are
     /// left out. write_csv() writes it to a temporary file renamed over `path`
     /// (IoError on failure; a previous file stays whole).
     std::string to_csv() const;
+    /// Writes to_csv() to `path` (see to_csv()).
     void write_csv(const std::string& path) const;
     /// An SVG for a browser: a heatmap of layer depth × recorded step of
     /// ‖∂L/∂output‖ (log scale), and line plots of the update ratio per layer
     /// (log scale, 1e-3 marked). write_svg() writes it as write_csv() does.
     std::string to_svg() const;
+    /// Writes to_svg() to `path`, replacing it atomically as write_csv() does.
     void write_svg(const std::string& path) const;
 
 private:

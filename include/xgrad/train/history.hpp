@@ -9,9 +9,11 @@
 
 namespace xgrad::train {
 
+/// Per-epoch values recorded by fit(), as Keras' History.
 class History {
 public:
-    /// Appends one epoch's values (every key must be present each epoch).
+    /// Appends one epoch's values. A key missing from an epoch, or first seen
+    /// after some epochs, reads NaN for those epochs.
     void append(int epoch, const std::map<std::string, double>& logs);
 
     /// Per-key series, e.g. history().at("val_loss").
@@ -20,6 +22,7 @@ public:
     const std::vector<double>& operator[](const std::string& key) const;
     /// Epoch numbers (0-based, as Keras' History.epoch).
     const std::vector<int>& epochs() const noexcept { return epochs_; }
+    /// Number of epochs recorded.
     std::size_t size() const noexcept { return epochs_.size(); }
 
     /// "epoch,accuracy,loss,val_accuracy,val_loss" then one row per epoch.

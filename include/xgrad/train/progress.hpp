@@ -15,6 +15,7 @@
 
 namespace xgrad::train {
 
+/// One epoch's progress line (Keras' Progbar), as fit() and evaluate() print it.
 class ProgressBar {
 public:
     /// `live`: redraw in place (a terminal); else print only at the end.

@@ -24,6 +24,30 @@ std::array<std::int64_t, 2> parse_pair(const std::vector<std::int64_t>& v, const
     return {v.front(), v.back()};
 }
 
+Padding2d parse_padding(const std::string& padding, const std::string& who) {
+    if (padding != "valid" && padding != "same")
+        throw ValueError(who + ": padding must be \"valid\" or \"same\", got \"" + padding + "\"");
+    return Padding2d(padding);
+}
+
+std::size_t image_spatial_axis(const Shape& input_shape, DataFormat format, const std::string& who) {
+    if (input_shape.size() != 4) {
+        throw ShapeError(who + ": expected images [batch, H, W, C] (or [batch, C, H, W] channels_first), got " +
+                         to_string(input_shape));
+    }
+    return format == DataFormat::channels_last ? 1 : 2;
+}
+
+Shape windowed_shape(const Shape& input_shape, const Window2d& window, DataFormat format, const std::string& who) {
+    const std::size_t h = image_spatial_axis(input_shape, format, who);
+    Shape out = input_shape;
+    for (int axis = 0; axis < 2; ++axis) {
+        const std::int64_t n = input_shape[h + static_cast<std::size_t>(axis)];
+        out[h + static_cast<std::size_t>(axis)] = n < 0 ? -1 : window_output_size(n, window, axis);
+    }
+    return out;
+}
+
 Conv2D::Conv2D(std::int64_t filters, std::int64_t kernel_size, ActivationFn activation, InitializerRef kernel_initializer)
     : Conv2D(filters, std::vector<std::int64_t>{kernel_size, kernel_size}, std::move(activation),
              std::move(kernel_initializer)) {}
@@ -63,9 +87,7 @@ Conv2dOptions Conv2D::conv_options() const {
     Conv2dOptions o;
     o.strides = parse_pair(strides_, who, "strides");
     o.dilation = parse_pair(dilation_rate_, who, "dilation_rate");
-    if (padding_ != "valid" && padding_ != "same")
-        throw ValueError(who + ": padding must be \"valid\" or \"same\", got \"" + padding_ + "\"");
-    o.padding = Padding2d(padding_);
+    o.padding = parse_padding(padding_, who);
     o.groups = groups_;
     o.data_format = parse_data_format(data_format_, who);
     return o;
@@ -75,10 +97,7 @@ void Conv2D::build(const Shape& input_shape) {
     const std::string who = name() + " (Conv2D)";
     const Conv2dOptions o = conv_options();
     const auto [kh, kw] = parse_pair(kernel_size_, who, "kernel_size");
-    if (input_shape.size() != 4) {
-        throw ShapeError(who + ": expected images [batch, H, W, C] (or [batch, C, H, W] channels_first), got " +
-                         to_string(input_shape));
-    }
+    image_spatial_axis(input_shape, o.data_format, who);  // 4-D, else ShapeError
     const std::int64_t channels = input_shape[o.data_format == DataFormat::channels_last ? 3 : 1];
     if (channels <= 0 || channels % groups_ != 0 || filters_ % groups_ != 0) {
         throw ShapeError(who + ": input channels (" + std::to_string(channels) + ") and filters (" +
@@ -96,18 +115,10 @@ Tensor Conv2D::forward(const Tensor& x, bool) {
 
 Shape Conv2D::output_shape(const Shape& input_shape) {
     const std::string who = name() + " (Conv2D)";
-    if (input_shape.size() != 4) throw ShapeError(who + ": expected a 4-D input shape, got " + to_string(input_shape));
     const Conv2dOptions o = conv_options();
-    const auto [kh, kw] = parse_pair(kernel_size_, who, "kernel_size");
-    const Window2d w{{kh, kw}, o.strides, o.dilation, o.padding};
-    const bool last = o.data_format == DataFormat::channels_last;
-    const std::size_t h = last ? 1 : 2;
-    Shape out = input_shape;
-    for (int axis = 0; axis < 2; ++axis) {
-        const std::int64_t n = input_shape[h + static_cast<std::size_t>(axis)];
-        out[h + static_cast<std::size_t>(axis)] = n < 0 ? -1 : window_output_size(n, w, axis);
-    }
-    out[last ? 3 : 1] = filters_;
+    const Window2d w{parse_pair(kernel_size_, who, "kernel_size"), o.strides, o.dilation, o.padding};
+    Shape out = windowed_shape(input_shape, w, o.data_format, who);
+    out[o.data_format == DataFormat::channels_last ? 3 : 1] = filters_;
     return out;
 }
 

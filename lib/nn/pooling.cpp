@@ -11,15 +11,6 @@ const char* type_of(PoolKind kind, bool global) {
     return kind == PoolKind::max ? "MaxPooling2D" : "AveragePooling2D";
 }
 
-/// The spatial axes of a 4-D shape in `format`, checked.
-std::size_t first_spatial_axis(const Shape& input_shape, DataFormat format, const std::string& who) {
-    if (input_shape.size() != 4) {
-        throw ShapeError(who + ": expected images [batch, H, W, C] (or [batch, C, H, W] channels_first), got " +
-                         to_string(input_shape));
-    }
-    return format == DataFormat::channels_last ? 1 : 2;
-}
-
 }  // namespace
 
 template <PoolKind kind> const Options<Pooling2D<kind>>& Pooling2D<kind>::options() {
@@ -37,9 +28,7 @@ template <PoolKind kind> Pool2dOptions Pooling2D<kind>::pool_options() const {
     Pool2dOptions o;
     o.pool_size = parse_pair(pool_size_, who, "pool_size");
     if (!strides_.empty()) o.strides = parse_pair(strides_, who, "strides");
-    if (padding_ != "valid" && padding_ != "same")
-        throw ValueError(who + ": padding must be \"valid\" or \"same\", got \"" + padding_ + "\"");
-    o.padding = Padding2d(padding_);
+    o.padding = parse_padding(padding_, who);
     o.data_format = parse_data_format(data_format_, who);
     return o;
 }
@@ -50,14 +39,8 @@ template <PoolKind kind> Tensor Pooling2D<kind>::forward(const Tensor& x, bool) 
 
 template <PoolKind kind> Shape Pooling2D<kind>::output_shape(const Shape& input_shape) {
     const Pool2dOptions o = pool_options();
-    const std::size_t h = first_spatial_axis(input_shape, o.data_format, this->name() + " (" + type_of(kind, false) + ")");
     const Window2d w{o.pool_size, o.strides.value_or(o.pool_size), {1, 1}, o.padding};
-    Shape out = input_shape;
-    for (int axis = 0; axis < 2; ++axis) {
-        const std::int64_t n = input_shape[h + static_cast<std::size_t>(axis)];
-        out[h + static_cast<std::size_t>(axis)] = n < 0 ? -1 : window_output_size(n, w, axis);
-    }
-    return out;
+    return windowed_shape(input_shape, w, o.data_format, this->name() + " (" + type_of(kind, false) + ")");
 }
 
 template <PoolKind kind> const Options<GlobalPooling2D<kind>>& GlobalPooling2D<kind>::options() {
@@ -75,7 +58,7 @@ template <PoolKind kind> Tensor GlobalPooling2D<kind>::forward(const Tensor& x, 
 template <PoolKind kind> Shape GlobalPooling2D<kind>::output_shape(const Shape& input_shape) {
     const std::string who = this->name() + " (" + type_of(kind, true) + ")";
     const DataFormat format = parse_data_format(data_format_, who);
-    const std::size_t h = first_spatial_axis(input_shape, format, who);
+    const std::size_t h = image_spatial_axis(input_shape, format, who);
     if (keepdims_) {
         Shape out = input_shape;
         out[h] = out[h + 1] = 1;

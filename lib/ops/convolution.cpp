@@ -14,10 +14,9 @@
 #include <string>
 #include <vector>
 
-#include "core/thread_pool.hpp"
 #include "ops/convolution_dnnl.hpp"
+#include "ops/over_images.hpp"
 #include "xgrad/autograd/node.hpp"
-#include "xgrad/core/threads.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/linalg.hpp"
 #include "xgrad/ops/reduction.hpp"
@@ -46,7 +45,7 @@ namespace {
 struct Geometry {
     std::int64_t n, h, w, c;             // image
     std::int64_t kh, kw, sh, sw, dh, dw;  // window
-    std::int64_t top, left;               // padding before
+    std::int64_t top, bottom, left, right;  // padding
     std::int64_t ho, wo;                  // output positions
     std::int64_t row() const { return kh * kw * c; }
 };
@@ -68,7 +67,7 @@ Geometry geometry(const char* op, const Shape& image, const Window2d& w) {
     const auto [top, bottom] = window_padding(image[1], w, 0);
     const auto [left, right] = window_padding(image[2], w, 1);
     const Geometry g{image[0], image[1], image[2], image[3], w.size[0], w.size[1], w.strides[0], w.strides[1],
-                     w.dilation[0], w.dilation[1], top, left, window_output_size(image[1], w, 0),
+                     w.dilation[0], w.dilation[1], top, bottom, left, right, window_output_size(image[1], w, 0),
                      window_output_size(image[2], w, 1)};
     if (g.ho < 1 || g.wo < 1) {
         throw ShapeError(std::string(op) + ": the " + window_text(w) + " does not fit in input " + to_string(image) +
@@ -99,14 +98,6 @@ void for_each_slot(const Geometry& g, std::int64_t first, std::int64_t last, Ins
                     }
                 }
             }
-}
-
-/// Runs images(first, last) over [0, N) in parallel chunks of images (each
-/// image's rows and pixels are its own) when the work is large enough.
-template <class F> void over_images(const Geometry& g, F&& images) {
-    const std::int64_t tasks = std::min<std::int64_t>(g.n, 4 * num_threads());
-    if (tasks <= 1 || g.n * g.ho * g.wo * g.row() < (std::int64_t{1} << 15)) return images(0, g.n);
-    detail::parallel_for(tasks, [&](std::int64_t t) { images(g.n * t / tasks, g.n * (t + 1) / tasks); });
 }
 
 void check_image(const char* op, const char* what, const Tensor& t) {
@@ -149,7 +140,7 @@ Tensor im2col(const Tensor& x, const Window2d& window, double pad_value) {
         T* out = cols.data<T>();
         const auto pad = static_cast<T>(pad_value);
         const auto bytes = static_cast<std::size_t>(g.c) * sizeof(T);
-        over_images(g, [&](std::int64_t first, std::int64_t last) {
+        detail::over_images(g.n, g.n * g.ho * g.wo * g.row(), [&](std::int64_t first, std::int64_t last) {
             for_each_slot(
                 g, first, last, [&](std::int64_t slot, std::int64_t pixel) { std::memcpy(out + slot, in + pixel, bytes); },
                 [&](std::int64_t slot) { std::fill_n(out + slot, g.c, pad); });
@@ -174,7 +165,7 @@ Tensor col2im(const Tensor& cols, const Shape& image_shape, const Window2d& wind
         using T = decltype(tag);
         const T* in = cols.data<T>();
         T* out = image.data<T>();
-        over_images(g, [&](std::int64_t first, std::int64_t last) {
+        detail::over_images(g.n, g.n * g.ho * g.wo * g.row(), [&](std::int64_t first, std::int64_t last) {
             for_each_slot(
                 g, first, last,
                 [&](std::int64_t slot, std::int64_t pixel) {
@@ -191,22 +182,32 @@ Tensor col2im(const Tensor& cols, const Shape& image_shape, const Window2d& wind
 
 namespace {
 
+/// Group `g` of `groups` along the channel axis (t itself when there is one group).
+Tensor group_of(const Tensor& t, std::int64_t g, std::int64_t groups) {
+    if (groups == 1) return t;
+    const std::int64_t size = t.shape()[3] / groups;
+    return slice(t, 3, g * size, (g + 1) * size);
+}
+
+/// Group tensors joined back along the channel axis.
+Tensor join_groups(const std::vector<Tensor>& parts, std::int64_t axis) {
+    return parts.size() == 1 ? parts[0] : concat(parts, axis);
+}
+
 /// conv2d from im2col and one matmul per group: any dtype, any order of gradient.
 Tensor composite_conv2d(const Tensor& x, const Tensor& kernel, const Tensor& bias, const Window2d& window,
                         std::int64_t groups) {
-    const std::int64_t per_group = x.shape()[3] / groups, filters = kernel.shape()[3];
-    const std::int64_t filters_per_group = filters / groups;
+    const std::int64_t filters = kernel.shape()[3], filters_per_group = filters / groups;
     std::vector<Tensor> outputs;
     Shape out_shape;
     for (std::int64_t g = 0; g < groups; ++g) {
-        const Tensor xg = groups == 1 ? x : slice(x, 3, g * per_group, (g + 1) * per_group);
-        const Tensor kg = groups == 1 ? kernel : slice(kernel, 3, g * filters_per_group, (g + 1) * filters_per_group);
-        const Tensor cols = im2col(xg, window);
+        const Tensor cols = im2col(group_of(x, g, groups), window);
         const std::int64_t rows = cols.numel() / cols.shape()[3];
         out_shape = {cols.shape()[0], cols.shape()[1], cols.shape()[2], filters};
-        outputs.push_back(matmul(reshape(cols, {rows, cols.shape()[3]}), reshape(kg, {cols.shape()[3], filters_per_group})));
+        outputs.push_back(matmul(reshape(cols, {rows, cols.shape()[3]}),
+                                 reshape(group_of(kernel, g, groups), {cols.shape()[3], filters_per_group})));
     }
-    Tensor y = reshape(groups == 1 ? outputs[0] : concat(outputs, 1), out_shape);
+    Tensor y = reshape(join_groups(outputs, 1), out_shape);
     if (bias.defined()) y = y + bias;
     return y;
 }
@@ -216,14 +217,12 @@ Tensor composite_conv2d(const Tensor& x, const Tensor& kernel, const Tensor& bia
 /// that build a graph (create_graph).
 void composite_conv2d_gradients(const Tensor& x, const Tensor& kernel, const Tensor& grad, const Window2d& window,
                                 std::int64_t groups, InputGrads& dx) {
-    const std::int64_t per_group = x.shape()[3] / groups, filters_per_group = kernel.shape()[3] / groups;
+    const std::int64_t filters_per_group = kernel.shape()[3] / groups;
     const std::int64_t rows = grad.numel() / grad.shape()[3], window_size = kernel.numel() / kernel.shape()[3];
     std::vector<Tensor> image_grads, kernel_grads;
     for (std::int64_t g = 0; g < groups; ++g) {
-        const Tensor xg = groups == 1 ? x : slice(x, 3, g * per_group, (g + 1) * per_group);
-        const Tensor kg = groups == 1 ? kernel : slice(kernel, 3, g * filters_per_group, (g + 1) * filters_per_group);
-        const Tensor gg = groups == 1 ? grad : slice(grad, 3, g * filters_per_group, (g + 1) * filters_per_group);
-        const Tensor grad_rows = reshape(gg, {rows, filters_per_group});
+        const Tensor xg = group_of(x, g, groups), kg = group_of(kernel, g, groups);
+        const Tensor grad_rows = reshape(group_of(grad, g, groups), {rows, filters_per_group});
         if (dx.needs(0)) {
             const Tensor cols = matmul(grad_rows, transpose(reshape(kg, {window_size, filters_per_group}), 0, 1));
             const Shape& gs = grad.shape();
@@ -234,18 +233,16 @@ void composite_conv2d_gradients(const Tensor& x, const Tensor& kernel, const Ten
             kernel_grads.push_back(reshape(matmul(transpose(cols, 0, 1), grad_rows), kg.shape()));
         }
     }
-    if (dx.needs(0)) dx[0] = groups == 1 ? image_grads[0] : concat(image_grads, 3);
-    if (dx.needs(1)) dx[1] = groups == 1 ? kernel_grads[0] : concat(kernel_grads, 3);
+    if (dx.needs(0)) dx[0] = join_groups(image_grads, 3);
+    if (dx.needs(1)) dx[1] = join_groups(kernel_grads, 3);
     if (dx.needs(2)) dx[2] = sum(grad, {0, 1, 2});
 }
 
 detail::ConvShape conv_shape(const Tensor& x, const Tensor& kernel, const Tensor& bias, const Window2d& window,
                              std::int64_t groups) {
     const Geometry g = geometry("conv2d", x.shape(), window);
-    const auto [top, bottom] = window_padding(g.h, window, 0);
-    const auto [left, right] = window_padding(g.w, window, 1);
-    return {g.n,  g.h,  g.w,  g.c,  kernel.shape()[3], g.kh, g.kw,  groups, g.sh,  g.sw,
-            g.dh, g.dw, top, bottom, left,            right, g.ho, g.wo,  bias.defined()};
+    return {g.n,  g.h,  g.w,      g.c,    kernel.shape()[3], g.kh,    g.kw, groups, g.sh,          g.sw,
+            g.dh, g.dw, g.top, g.bottom, g.left,            g.right, g.ho, g.wo,   bias.defined()};
 }
 
 /// conv2d on oneDNN's float32 primitives (ops/convolution_dnnl.hpp).
@@ -315,6 +312,6 @@ Tensor conv2d(const Tensor& x, const Tensor& kernel, const Tensor& bias, const C
 
 XGRAD_REGISTER_OP(im2col, differentiable);
 XGRAD_REGISTER_OP(col2im, differentiable);
-XGRAD_REGISTER_OP(conv2d, differentiable);  // composite
+XGRAD_REGISTER_OP(conv2d, differentiable);
 
 }  // namespace xgrad

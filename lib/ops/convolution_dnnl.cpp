@@ -12,8 +12,8 @@
 //    costs tens of µs; the JIT code behind a primitive, milliseconds). The
 //    backward primitives are created on first use: inference never pays.
 //  * Kernels stay in xgrad's plain [kh, kw, C / groups, filters] layout; each
-//    call reorders them into the primitive's layout (and the kernel gradient
-//    back), a copy far smaller than the images.
+//    call reorders them once into the primitive's layout (and each chunk's
+//    kernel gradient back), a copy far smaller than the images.
 //  * Threads: the batch is split into one chunk of images per pool thread and
 //    every chunk runs single-threaded (linalg/single_threaded_omp.hpp), as
 //    the GEMM does. The kernel gradient is summed over the chunks.
@@ -54,13 +54,13 @@ const dnnl::engine& cpu_engine() {
     return *engine;
 }
 
-// Per-thread, grow-only, 64-byte aligned buffers: slot 0 scratchpads, slot 1
-// a kernel in a primitive's layout.
+// Per-thread, grow-only, 64-byte aligned buffers, by use.
+enum BufferSlot { kScratchpad, kChunkKernel, kSharedKernel, kBufferSlots };
 struct alignas(64) CacheLine {
     std::byte bytes[64];
 };
-void* thread_buffer(int slot, std::size_t bytes) {
-    thread_local std::vector<CacheLine> buffers[2];
+void* thread_buffer(BufferSlot slot, std::size_t bytes) {
+    thread_local std::vector<CacheLine> buffers[kBufferSlots];
     auto& buffer = buffers[slot];
     const std::size_t lines = (bytes + sizeof(CacheLine) - 1) / sizeof(CacheLine);
     if (buffer.size() < lines) buffer.resize(lines);
@@ -77,7 +77,7 @@ dnnl::primitive_attr user_scratchpad() {
 void run(const dnnl::primitive& primitive, const memory::desc& scratch_desc,
          std::unordered_map<int, memory> args) {
     thread_local dnnl::stream stream(cpu_engine());
-    args.insert({DNNL_ARG_SCRATCHPAD, memory(scratch_desc, cpu_engine(), thread_buffer(0, scratch_desc.get_size()))});
+    args.insert({DNNL_ARG_SCRATCHPAD, memory(scratch_desc, cpu_engine(), thread_buffer(kScratchpad, scratch_desc.get_size()))});
     primitive.execute(stream, args);
     stream.wait();
 }
@@ -111,7 +111,10 @@ template <class Primitive> class OnFirstUse {
 public:
     template <class Descriptor>
     const Pass<Primitive>& get(const Descriptor& pd, const memory::desc& from, const memory::desc& to) {
-        std::call_once(once_, [&] { pass_.emplace(Pass<Primitive>{Primitive(pd), Reorder(from, to)}); });
+        std::call_once(once_, [&] {
+            const SingleThreadedOmp one_thread;  // made for the thread count it runs with: one
+            pass_.emplace(Pass<Primitive>{Primitive(pd), Reorder(from, to)});
+        });
         return *pass_;
     }
 
@@ -232,13 +235,36 @@ memory view(const memory::desc& desc, const float* data) {
     return memory(desc, cpu_engine(), const_cast<float*>(data));  // oneDNN takes void*; inputs are only read
 }
 
-// The kernel in the layout `to` wants: the caller's buffer when it already is.
-memory kernel_for(const Reorder& reorder, const memory::desc& plain, const memory::desc& to, const float* kernel) {
+// The kernel in the layout `to` wants: the caller's buffer when it already
+// is, else a reorder into this thread's buffer `slot`.
+memory kernel_for(const Reorder& reorder, const memory::desc& plain, const memory::desc& to, const float* kernel,
+                  BufferSlot slot) {
     const memory user = view(plain, kernel);
     if (!reorder.primitive) return user;
-    const memory blocked(to, cpu_engine(), thread_buffer(1, to.get_size()));
+    const memory blocked(to, cpu_engine(), thread_buffer(slot, to.get_size()));
     reorder(user, blocked);
     return blocked;
+}
+
+// Runs body(chunk, pass, weights) for every chunk (get_pass(primitives)
+// gives {&pass, its kernel layout}), with the kernel in that layout. The
+// kernel is reordered once, on the calling thread, for all chunks sharing
+// the first chunk's layout (in practice all: they differ only in batch
+// size); a chunk wanting another layout reorders its own.
+template <class GetPass, class Body>
+void with_kernel_per_chunk(const std::vector<Chunk>& parts, const float* kernel, GetPass&& get_pass, Body&& body) {
+    Primitives& first = *parts.front().primitives;
+    const auto& [first_pass, first_layout] = get_pass(first);
+    const memory shared = [&] {
+        const SingleThreadedOmp one_thread;  // OpenMP workers would spin beside the pool's
+        return kernel_for(first_pass->kernel, first.plain_kernel, first_layout, kernel, kSharedKernel);
+    }();
+    for_each_chunk(parts, [&](std::int64_t, const Chunk& part) {
+        Primitives& p = *part.primitives;
+        const auto& [pass, layout] = get_pass(p);
+        body(part, *pass,
+             layout == first_layout ? shared : kernel_for(pass->kernel, p.plain_kernel, layout, kernel, kChunkKernel));
+    });
 }
 
 }  // namespace
@@ -246,10 +272,9 @@ memory kernel_for(const Reorder& reorder, const memory::desc& plain, const memor
 bool dnnl_convolution_available(const ConvShape& s) { return primitives(s) != nullptr; }
 
 void dnnl_convolution_forward(const ConvShape& s, const float* x, const float* kernel, const float* bias, float* y) {
-    for_each_chunk(chunks(s), [&](std::int64_t, const Chunk& part) {
-        Primitives& p = *part.primitives;
-        const auto& pass = p.forward();
-        const memory weights = kernel_for(pass.kernel, p.plain_kernel, p.forward_pd.weights_desc(), kernel);
+    const auto forward = [](Primitives& p) { return std::pair{&p.forward(), p.forward_pd.weights_desc()}; };
+    with_kernel_per_chunk(chunks(s), kernel, forward, [&](const Chunk& part, const auto& pass, const memory& weights) {
+        const Primitives& p = *part.primitives;
         std::unordered_map<int, memory> args{{DNNL_ARG_SRC, view(p.src, x + part.first * s.h * s.w * s.c)},
                                              {DNNL_ARG_WEIGHTS, weights},
                                              {DNNL_ARG_DST, view(p.dst, y + part.first * s.ho * s.wo * s.filters)}};
@@ -259,10 +284,9 @@ void dnnl_convolution_forward(const ConvShape& s, const float* x, const float* k
 }
 
 void dnnl_convolution_backward_data(const ConvShape& s, const float* dy, const float* kernel, float* dx) {
-    for_each_chunk(chunks(s), [&](std::int64_t, const Chunk& part) {
-        Primitives& p = *part.primitives;
-        const auto& pass = p.backward_data();
-        const memory weights = kernel_for(pass.kernel, p.plain_kernel, p.data_pd.weights_desc(), kernel);
+    const auto data = [](Primitives& p) { return std::pair{&p.backward_data(), p.data_pd.weights_desc()}; };
+    with_kernel_per_chunk(chunks(s), kernel, data, [&](const Chunk& part, const auto& pass, const memory& weights) {
+        const Primitives& p = *part.primitives;
         run(pass.primitive, p.data_pd.scratchpad_desc(),
             {{DNNL_ARG_DIFF_DST, view(p.dst, dy + part.first * s.ho * s.wo * s.filters)},
              {DNNL_ARG_WEIGHTS, weights},
@@ -288,7 +312,7 @@ void dnnl_convolution_backward_weights(const ConvShape& s, const float* x, const
         const memory plain = view(p.plain_kernel, kernel_out);
         const memory blocked =
             to_plain.primitive ? memory(p.weights_pd.diff_weights_desc(), cpu_engine(),
-                                        thread_buffer(1, p.weights_pd.diff_weights_desc().get_size()))
+                                        thread_buffer(kChunkKernel, p.weights_pd.diff_weights_desc().get_size()))
                                : plain;
         std::unordered_map<int, memory> args{{DNNL_ARG_SRC, view(p.src, x + part.first * s.h * s.w * s.c)},
                                              {DNNL_ARG_DIFF_DST, view(p.dst, dy + part.first * s.ho * s.wo * s.filters)},

@@ -12,8 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "core/thread_pool.hpp"
-#include "xgrad/core/threads.hpp"
+#include "ops/over_images.hpp"
 #include "xgrad/autograd/node.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/indexing.hpp"
@@ -94,9 +93,7 @@ MaxPoolResult max_pool_forward(const Tensor& x, const Window2d& w, std::int64_t 
                                          to_string(x.shape()) + "); use less padding than the pool size");
                 }
     };
-    const std::int64_t tasks = std::min<std::int64_t>(n, 4 * num_threads());
-    if (tasks <= 1 || x.numel() < (std::int64_t{1} << 15)) images(0, n);
-    else detail::parallel_for(tasks, [&](std::int64_t t) { images(n * t / tasks, n * (t + 1) / tasks); });
+    detail::over_images(n, x.numel(), images);
     return result;
 }
 
@@ -115,9 +112,7 @@ Tensor max_pool_backward(const Tensor& g, const Shape& image, const std::vector<
                 for (std::int64_t ch = 0; ch < c; ++ch) target[winners[offset + ch] * c + ch] += grad[offset + ch];
             }
     };
-    const std::int64_t tasks = std::min<std::int64_t>(n, 4 * num_threads());
-    if (tasks <= 1 || g.numel() < (std::int64_t{1} << 15)) images(0, n);
-    else detail::parallel_for(tasks, [&](std::int64_t t) { images(n * t / tasks, n * (t + 1) / tasks); });
+    detail::over_images(n, g.numel(), images);
     return dx;
 }
 

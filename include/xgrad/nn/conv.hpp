@@ -97,5 +97,14 @@ DataFormat parse_data_format(const std::string& name, const std::string& who);
 /// A pair from Keras' one-or-two-number form ({3} → {3, 3}); ValueError
 /// naming `who` and `what` unless 1 or 2 positive numbers.
 std::array<std::int64_t, 2> parse_pair(const std::vector<std::int64_t>& v, const std::string& who, const char* what);
+/// Keras' "valid" / "same" as a Padding2d (ValueError naming `who` otherwise).
+Padding2d parse_padding(const std::string& padding, const std::string& who);
+/// The index of the first spatial axis (H) of images [batch, H, W, C] (1) or
+/// [batch, C, H, W] (2); ShapeError naming `who` unless `input_shape` is 4-D.
+std::size_t image_spatial_axis(const Shape& input_shape, DataFormat format, const std::string& who);
+/// `input_shape` with H and W replaced by `window`'s output sizes (an
+/// unknown size, -1, stays unknown): the output shape of a windowed layer
+/// before its channels change.
+Shape windowed_shape(const Shape& input_shape, const Window2d& window, DataFormat format, const std::string& who);
 
 }  // namespace xgrad::nn

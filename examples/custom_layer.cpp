@@ -1,7 +1,10 @@
 // A user-defined layer that saves and loads with the built-in ones: declare
 // its options once in options() (they give the validated setter, config()
-// and from_config()) and register it with XGRAD_REGISTER_LAYER.
+// and from_config()) and register it with XGRAD_REGISTER_LAYER; an ONNX
+// exporter registered for its type name lets io::export_onnx() write it.
+#include <cstdint>
 #include <cstdio>
+#include <string>
 #include <filesystem>
 
 #include <xgrad/xgrad.hpp>
@@ -31,6 +34,18 @@ private:
 // Makes io::load() able to rebuild it, at program start.
 XGRAD_REGISTER_LAYER(ScaleShift);
 
+// Its ONNX form, x · factor + offset, in whatever layout the input has
+// (the offset is per feature: the last axis in xgrad's layout).
+const bool scale_shift_exports = [] {
+    io::register_onnx_exporter("ScaleShift", [](nn::Module& layer, io::OnnxGraph& g, const io::OnnxValue& x) {
+        const io::OnnxValue in = g.channels_last(x);
+        const double factor = std::stod(layer.config().at("factor"));
+        const std::string scaled = g.node("Mul", {in.name, g.scalar("factor", factor)});
+        return in.same_layout(g.node("Add", {scaled, g.constant("offset", layer.weight("offset"))}));
+    });
+    return true;
+}();
+
 int main() {
     manual_seed(42);
     nn::Sequential model{nn::Dense(4, "relu").input_shape({3}), ScaleShift(0.5), nn::Dense(2)};
@@ -53,6 +68,10 @@ int main() {
     } catch (const ValueError& e) {
         std::printf("ScaleShift(-1): %s\n", e.what());
     }
+    const auto onnx_path = (std::filesystem::temp_directory_path() / "xgrad_custom_layer.onnx").string();
+    io::export_onnx(*loaded, onnx_path, {1, 3});
+    std::printf("exported to ONNX: %ju bytes\n", static_cast<std::uintmax_t>(std::filesystem::file_size(onnx_path)));
+    std::filesystem::remove(onnx_path);
     const bool same = before.to_vector<float>() == after.to_vector<float>();
     std::printf("same predictions: %s\n", same ? "yes" : "NO");
     return same ? 0 : 1;

@@ -59,6 +59,7 @@
 #include "xgrad/data/numpy.hpp"
 #include "xgrad/data/standardize.hpp"
 #include "xgrad/io/model.hpp"
+#include "xgrad/io/onnx.hpp"
 #include "xgrad/io/safetensors.hpp"
 #include "xgrad/models/chapter11.hpp"
 #include "xgrad/models/cnn.hpp"

@@ -7,7 +7,10 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-"$xgrad" --help | grep -q "usage: xgrad <command>" || fail "--help"
+# (grep reads all of it: with pipefail, grep -q quitting early would fail the writer)
+help=$("$xgrad" --help)
+grep -q "usage: xgrad <command>" <<<"$help" || fail "--help"
+grep -q "export     write a saved model" <<<"$help" || fail "--help lists export"
 
 set +e
 out=$("$xgrad" train --epochz 2 2>&1); code=$?

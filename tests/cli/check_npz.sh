@@ -14,17 +14,7 @@ grep -q "26/26" <<<"$out" || fail "810 training rows in batches of 32 should be 
 acc=$(sed -n 's/^test accuracy: \([0-9.]*\).*/\1/p' <<<"$out")
 python3 -c "import sys; sys.exit(0 if float('$acc') > 0.85 else 1)" || fail "test accuracy $acc (chance 0.33; seeds 1-3 give 0.90-0.91)"
 
-expect_error() {  # code, message, args...
-  local code=$1 message=$2
-  shift 2
-  set +e
-  local got
-  got=$("$xgrad" "$@" 2>&1)
-  local status=$?
-  set -e
-  [[ $status -eq $code ]] || fail "$* exited $status, expected $code: $got"
-  grep -qF -- "$message" <<<"$got" || fail "$* printed: $got (expected: $message)"
-}
+source "$(dirname "$0")/expect_error.sh"
 expect_error 1 "not a zip file" train --data-npz "$files/numpy_f32.npy"
 expect_error 1 "no array 'x_train' (it holds: big)" train --data-npz "$files/numpy_large.npz"
 expect_error 1 "cannot open" train --data-npz "$files/missing.npz"

@@ -5,7 +5,9 @@
 //   xgrad --help
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -30,6 +32,7 @@ commands:
   train      train a model on Fashion-MNIST (first 55,000 images for training,
              the last 5,000 for validation), then print the test accuracy
   summary    print the model's layers and parameter counts
+  export     write a saved model (train --save) as ONNX for other runtimes
 
 model options (train and summary):
   --model NAME          bn-mlp (default: the notebook's batch-norm MLP),
@@ -57,6 +60,9 @@ train options:
                         class labels), optionally x_test and y_test; the last
                         10% of the training rows validate. The model is the
                         300-100 Dense MLP (--model mlp) sized to the arrays.
+  --save FILE           save the trained model (architecture and weights,
+                        safetensors; xgrad export reads it)
+  --onnx FILE           also write the trained model as ONNX
   --history FILE        write the per-epoch history as CSV
   --plot FILE           write the learning curves as SVG
   --diagnose [FILE]     watch gradient health (train::GradientMonitor): a
@@ -73,6 +79,12 @@ train options:
 
   Flags are checked before the dataset is loaded (exit code 2 on a bad one).
   A run whose loss becomes NaN or infinite stops with an error (exit code 1).
+
+export (io::export_onnx: opset 13, batch dimension symbolic, inference form):
+  --model-file FILE     a model saved by `xgrad train --save` or io::save()
+  --onnx FILE           the ONNX file to write
+  --input-shape D,D,..  one input's shape without the batch (default: the
+                        shape the saved model was built for)
 
 transfer (the notebook's transfer learning; see examples/transfer_learning.cpp):
   task A = 8 classes (all but T-shirt/top and Pullover), task B = Pullover vs
@@ -210,7 +222,7 @@ int run_summary(const cli::Options& o) {
 
 int run_train(const cli::Options& o) {
     o.check_known({"model", "activation", "init", "optimizer", "lr", "clipvalue", "clipnorm", "global-clipnorm",
-                   "epochs", "batch-size", "seed", "limit", "data", "data-npz", "history", "plot", "verbose",
+                   "epochs", "batch-size", "seed", "limit", "data", "data-npz", "save", "onnx", "history", "plot", "verbose",
                    "diagnose", "diagnose-every"});
     const bool npz = o.has("data-npz");
     if (npz && o.has("data")) throw cli::UsageError("--data and --data-npz cannot be combined");
@@ -224,6 +236,8 @@ int run_train(const cli::Options& o) {
     const std::int64_t verbose = o.get_int("verbose", 1, 0, 2);
     check_writable(o, "history");
     check_writable(o, "plot");
+    check_writable(o, "save");
+    check_writable(o, "onnx");
     const std::int64_t diagnose_every = o.get_int("diagnose-every", 100, 1, max_count);
     const std::string diagnosis_svg = o.get("diagnose", "");
     if (!diagnosis_svg.empty()) check_writable(o, "diagnose");
@@ -279,6 +293,12 @@ int run_train(const cli::Options& o) {
         throw;
     }
     report();
+    if (writer && o.has("save")) io::save(model, o.get("save", ""));
+    if (writer && o.has("onnx")) {
+        Shape example = *model.build_input_shape();
+        example[0] = 1;
+        io::export_onnx(model, o.get("onnx", ""), example);
+    }
     if (writer && o.has("history")) history.write_csv(o.get("history", ""));
     if (writer && o.has("plot")) history.write_svg(o.get("plot", ""));
 
@@ -289,6 +309,40 @@ int run_train(const cli::Options& o) {
     eval.distributed = data_parallel;
     const train::Logs test = train::evaluate(model, data->test.x(), data->test.y(), eval);
     if (writer) std::printf("test accuracy: %.4f  test loss: %.4f\n", test.at("accuracy"), test.at("loss"));
+    return 0;
+}
+
+int run_export(const cli::Options& o) {
+    o.check_known({"model-file", "onnx", "input-shape"});
+    if (!o.has("model-file")) throw cli::UsageError("export needs --model-file FILE (a model saved by train --save)");
+    if (!o.has("onnx")) throw cli::UsageError("export needs --onnx FILE (the ONNX file to write)");
+    check_writable(o, "onnx");
+    Shape example{1};
+    if (o.has("input-shape")) {
+        const std::string text = o.get("input-shape", "");
+        std::size_t start = 0;
+        while (start <= text.size()) {
+            const std::size_t comma = std::min(text.find(',', start), text.size());
+            const std::string dim = text.substr(start, comma - start);
+            std::int64_t d = 0;
+            const auto r = std::from_chars(dim.data(), dim.data() + dim.size(), d);
+            if (r.ec != std::errc() || r.ptr != dim.data() + dim.size() || d < 1 || d > max_count)
+                throw cli::UsageError("--input-shape '" + text + "': expected positive integers separated by commas");
+            example.push_back(d);
+            start = comma + 1;
+        }
+    }
+    const nn::ModulePtr model = io::load(o.get("model-file", ""));
+    if (!o.has("input-shape")) {
+        if (!model->build_input_shape())
+            throw cli::UsageError("--model-file '" + o.get("model-file", "") +
+                                  "' was saved unbuilt: give --input-shape");
+        example = *model->build_input_shape();
+        example[0] = 1;
+    }
+    io::export_onnx(*model, o.get("onnx", ""), example);
+    std::printf("wrote %s (example input %s; the batch dimension is symbolic)\n", o.get("onnx", "").c_str(),
+                to_string(example).c_str());
     return 0;
 }
 
@@ -395,6 +449,7 @@ int main(int argc, char** argv) {
         }
         if (o.command == "train") return run_train(o);
         if (o.command == "summary") return run_summary(o);
+        if (o.command == "export") return run_export(o);
         if (o.command == "transfer") return run_transfer(o);
         throw cli::UsageError("unknown command '" + o.command + "'");
     } catch (const cli::UsageError& e) {

@@ -60,6 +60,8 @@ public:
     std::int64_t filters() const noexcept { return filters_; }
     /// The window {kh, kw} as given (a single number is stored as {k, k}).
     const std::vector<std::int64_t>& kernel_size() const noexcept { return kernel_size_; }
+    /// The activation applied after the convolution and bias (default linear).
+    const ActivationFn& activation() const noexcept { return activation_; }
     /// The options as ops::conv2d takes them (ValueError naming the layer for invalid ones).
     Conv2dOptions conv_options() const;
 

@@ -63,6 +63,10 @@ public:
     GlobalPooling2D& data_format(std::string f) { return this->set(&GlobalPooling2D::data_format_, std::move(f)); }
     /// Keep the spatial axes with size 1 (default false).
     GlobalPooling2D& keepdims(bool on) { return this->set(&GlobalPooling2D::keepdims_, on); }
+    /// "channels_last" or "channels_first".
+    const std::string& data_format() const noexcept { return data_format_; }
+    /// Whether the spatial axes are kept with size 1.
+    bool keepdims() const noexcept { return keepdims_; }
 
     Tensor forward(const Tensor& x, bool training) override;
     /// data_format, keepdims.

@@ -1,0 +1,120 @@
+// Writes the models the ONNX runtime check (check_onnx.py) runs: for each,
+// NAME.onnx (io::export_onnx), NAME.input (a batch, raw float32) and
+// NAME.expected (xgrad's predictions for it, raw float32), and one line per
+// model in OUTDIR/cases.txt: name, input shape, output shape.
+//   onnx_cases OUTDIR
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "xgrad/xgrad.hpp"
+
+using namespace xgrad;
+
+namespace {
+
+std::string shape_text(const Shape& s) {
+    std::string out;
+    for (const std::int64_t d : s) out += (out.empty() ? "" : ",") + std::to_string(d);
+    return out;
+}
+
+void write_raw(const std::string& path, const Tensor& t) {
+    const Tensor f = t.to(float32);
+    std::ofstream(path, std::ios::binary)
+        .write(static_cast<const char*>(f.raw_data()), static_cast<std::streamsize>(f.numel() * sizeof(float)));
+}
+
+// Layers the notebook's models do not use: every other built-in exporter.
+nn::Sequential layer_zoo() {
+    nn::Sequential model{
+        nn::Rescaling(1.0 / 2, 0.1),
+        nn::Reshape({28, 28, 1}),
+        nn::Conv2D(8, 3, "elu").strides({2, 2}).padding("same"),
+        nn::BatchNormalization(),
+        nn::AveragePooling2D({3, 3}).strides({2, 2}).padding("same"),
+        nn::Conv2D(6, {2, 3}, "tanh").dilation_rate({2, 1}).groups(2),
+        nn::MaxPooling2D({2, 2}).padding("same"),
+        nn::LeakyReLU(0.1),
+        nn::Flatten(),
+        nn::Dense(32, "sigmoid"),
+        nn::PReLU().alpha_initializer("random_normal"),
+        nn::ELU(0.5),
+        nn::Dropout(0.3),
+        nn::Dense(16, "softplus"),
+        nn::RReLU(0.1, 0.3),
+        nn::Activation("swish"),
+        nn::Dense(16),
+        nn::ReLU().negative_slope(0.05),
+        nn::Activation("gelu"),
+        nn::Dense(10),
+        nn::Softmax(),
+    };
+    return model;
+}
+
+// relu6: Clip with its bounds as inputs (opset 11 on), which OpenCV 4.6 cannot read.
+nn::Sequential relu6() {
+    nn::Sequential model{nn::Flatten(), nn::Dense(20), nn::ReLU().max_value(6.0), nn::Dense(10, "softmax")};
+    return model;
+}
+
+// Image layers ending in global pooling and channels-first layers.
+nn::Sequential global_pooling() {
+    nn::Sequential model{
+        nn::Reshape({1, 28, 28}),
+        nn::Conv2D(4, 3, "relu").data_format("channels_first"),
+        nn::MaxPooling2D({2, 2}).data_format("channels_first"),
+        nn::Reshape({4, 13, 13}),
+        nn::Conv2D(5, 3, "sigmoid").padding("same").data_format("channels_first"),
+        nn::GlobalAveragePooling2D().data_format("channels_first"),
+        nn::Dense(10, "softmax"),
+    };
+    return model;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc != 2) {
+        std::fprintf(stderr, "usage: onnx_cases OUTDIR\n");
+        return 2;
+    }
+    const std::string dir = argv[1];
+    struct Case {
+        std::string name;
+        std::function<nn::Sequential()> make;
+    };
+    const std::vector<Case> cases{
+        {"mlp_relu", [] { return models::mlp("relu", "he_normal"); }},
+        {"mlp_leaky_relu", [] { return models::mlp("leaky_relu", "he_normal"); }},
+        {"mlp_elu", [] { return models::mlp("elu", "he_normal"); }},
+        {"batch_norm_mlp", [] { return models::batch_norm_mlp(); }},
+        {"selu_deep", [] { return models::selu_deep(20); }},
+        {"small_cnn", [] { return models::small_cnn(); }},
+        {"book_cnn", [] { return models::book_cnn(); }},
+        {"layer_zoo", layer_zoo},
+        {"global_pooling", global_pooling},
+        {"relu6", relu6},
+    };
+    std::ofstream list(dir + "/cases.txt");
+    manual_seed(7);
+    for (const Case& c : cases) {
+        nn::Sequential model = c.make();
+        const Shape input_shape{8, 28, 28};
+        // Training-mode batches move the batch-norm statistics away from 0 and 1.
+        for (int step = 0; step < 3; ++step) {
+            NoGradGuard no_grad;
+            model(normal(input_shape, 0.5, 1.0), true);
+        }
+        const Tensor x = normal(input_shape, 0.5, 1.0);
+        const Tensor y = model(x, false);
+        io::export_onnx(model, dir + "/" + c.name + ".onnx", {1, 28, 28});
+        write_raw(dir + "/" + c.name + ".input", x);
+        write_raw(dir + "/" + c.name + ".expected", y);
+        list << c.name << ' ' << shape_text(x.shape()) << ' ' << shape_text(y.shape()) << '\n';
+    }
+    return 0;
+}

@@ -172,8 +172,8 @@ TrainingData npz_data(const std::string& path) {
 }
 
 /// The 300-100 MLP for inputs shaped like one row of `x` and `classes` outputs.
-nn::Sequential dense_model(const Tensor& x, std::int64_t classes, const cli::Options& o) {
-    const std::string activation = o.get("activation", "relu"), init = o.get("init", "he_normal");
+nn::Sequential dense_model(const Tensor& x, std::int64_t classes, const nn::ActivationFn& activation,
+                           const nn::InitializerRef& init) {
     return nn::Sequential{nn::Flatten(Shape(std::span(x.shape().begin() + 1, x.shape().end()))),
                           nn::Dense(300, activation, init), nn::Dense(100, activation, init),
                           nn::Dense(classes, "softmax")};
@@ -250,11 +250,14 @@ int run_train(const cli::Options& o) {
     const bool selu = o.get("model", "bn-mlp") == "selu100";
     const cli::OptimizerFactory make_optimizer = cli::optimizer_factory(o, selu ? 0.001 : -1.0);
     // The built-in models are built before the data loads (a bad --model, --activation or --init
-    // costs nothing); the --data-npz model needs the arrays' shapes first.
+    // costs nothing); the --data-npz model needs the arrays' shapes first, so its activation and
+    // initializer are looked up before them.
     std::optional<TrainingData> data;
     const auto npz_model = [&] {
+        const nn::ActivationFn activation = nn::get_activation(o.get("activation", "relu"));
+        const nn::InitializerRef init(o.get("init", "he_normal"));
         data = npz_data(o.get("data-npz", ""));
-        return dense_model(data->train.x(), data->classes, o);
+        return dense_model(data->train.x(), data->classes, activation, init);
     };
     manual_seed(seed);
     nn::Sequential model = npz ? npz_model() : build_model(o);

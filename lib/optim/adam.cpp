@@ -5,6 +5,7 @@
 #include <string>
 
 #include "loops.hpp"
+#include "simd/kernel_table.hpp"
 
 namespace xgrad::optim {
 namespace {
@@ -113,10 +114,7 @@ private:
                     g = m * scale / (detail::vsqrt(vh) + eps);
                 });
             } else {
-                detail::simd_update<T, 3>(n, {pu, pm, pv}, [=](auto& g, auto& m, auto& v) {
-                    moments(g, m, v, c1, c2);
-                    g = m * scale / (detail::vsqrt(v) + eps);
-                });
+                simd::kernels_of<T>().adam(pu, pm, pv, n, c1, c2, scale, eps);
             }
         });
     }

@@ -142,6 +142,14 @@ template <class T> void adam(T* g, T* m, T* v, std::int64_t n, T c1, T c2, T sca
     for (; i < n; ++i) step(g[i], m[i], v[i]);
 }
 
+template <class T> void add_to(T* p, const T* u, std::int64_t n) {
+    for (std::int64_t i = 0; i < n; ++i) p[i] += u[i];
+}
+
+template <class T> void scale(T* p, std::int64_t n, T factor) {
+    for (std::int64_t i = 0; i < n; ++i) p[i] *= factor;
+}
+
 template <class T> constexpr TypedKernels<T> typed_kernels() {
     TypedKernels<T> k{};
     const auto set_unary = [&k](Unary f, typename TypedKernels<T>::UnaryFn fn) { k.unary[static_cast<int>(f)] = fn; };
@@ -174,6 +182,8 @@ template <class T> constexpr TypedKernels<T> typed_kernels() {
     k.scaled_elu_grad = scaled_elu_grad<T>;
     k.max_pool_step = max_pool_step<T>;
     k.adam = adam<T>;
+    k.add_to = add_to<T>;
+    k.scale = scale<T>;
     return k;
 }
 

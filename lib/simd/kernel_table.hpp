@@ -33,6 +33,10 @@ template <class T> struct TypedKernels {
     void (*max_pool_step)(const T* pixel, T* best, std::int32_t* winner, std::int32_t index, std::int64_t c);
     /// Adam in place: m += (g − m)·c1; v += (g² − v)·c2; g = m·scale/(√v + eps).
     void (*adam)(T* g, T* m, T* v, std::int64_t n, T c1, T c2, T scale, T eps);
+    /// p += u (an optimizer step).
+    void (*add_to)(T* p, const T* u, std::int64_t n);
+    /// p *= factor.
+    void (*scale)(T* p, std::int64_t n, T factor);
 
     UnaryFn operator[](Unary f) const { return unary[static_cast<int>(f)]; }
     BinaryFn operator[](Binary f) const { return binary[static_cast<int>(f)]; }

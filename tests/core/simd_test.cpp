@@ -264,4 +264,19 @@ BOOST_AUTO_TEST_CASE(adam_step) {
         }
 }
 
+BOOST_AUTO_TEST_CASE(optimizer_step_and_scaling_are_exact) {
+    for (const simd::KernelTable* table : supported_tables())
+        for (std::int64_t n : lengths) {
+            const std::vector<double> u = probe_values<double>(n, 3);
+            std::vector<double> p = probe_values<double>(n), scaled = u;
+            const std::vector<double> p0 = p;
+            table->f64.add_to(p.data(), u.data(), n);
+            table->f64.scale(scaled.data(), n, -0.01);
+            for (std::int64_t i = 0; i < n; ++i) {
+                BOOST_TEST(identical(p[i], p0[i] + u[i]), name(*table) << " n=" << n << " i=" << i);
+                BOOST_TEST(identical(scaled[i], u[i] * -0.01), name(*table) << " n=" << n << " i=" << i);
+            }
+        }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

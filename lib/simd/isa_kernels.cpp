@@ -13,9 +13,12 @@
 // GCC 12 reports -Wmaybe-uninitialized (at -O1, -Wuninitialized) inside its
 // own AVX-512 intrinsics (_mm512_undefined_*, GCC bug 105593) wherever xsimd
 // inlines them; the diagnostic state is tracked by location, so silencing it
-// around the include covers exactly those system-header lines.
+// around the include covers exactly those system-header lines (clang has no
+// -Wmaybe-uninitialized).
 #pragma GCC diagnostic push
+#if !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #include <xsimd/xsimd.hpp>
 #pragma GCC diagnostic pop
@@ -150,6 +153,61 @@ template <class T> void scale(T* p, std::int64_t n, T factor) {
     for (std::int64_t i = 0; i < n; ++i) p[i] *= factor;
 }
 
+// Batch normalization: each loop runs over the channels of one row (restrict:
+// vectorized without alias checks), so every per-channel sum adds its rows in
+// order at any vector width.
+template <class T>
+void channel_sums(const T* __restrict x, std::int64_t rows, std::int64_t channels, double* __restrict sum) {
+    for (std::int64_t r = 0; r < rows; ++r)
+        for (std::int64_t c = 0; c < channels; ++c) sum[c] += x[r * channels + c];
+}
+
+template <class T>
+void channel_squared_deviations(const T* __restrict x, const double* __restrict mean, std::int64_t rows,
+                                std::int64_t channels, double* __restrict out) {
+    for (std::int64_t r = 0; r < rows; ++r)
+        for (std::int64_t c = 0; c < channels; ++c) {
+            const double d = x[r * channels + c] - mean[c];
+            out[c] += d * d;
+        }
+}
+
+template <class T>
+void channel_sums_with_products(const T* __restrict g, const T* __restrict h, std::int64_t rows,
+                                std::int64_t channels, double* __restrict sum_g, double* __restrict sum_gh) {
+    for (std::int64_t r = 0; r < rows; ++r)
+        for (std::int64_t c = 0; c < channels; ++c) {
+            const std::int64_t i = r * channels + c;
+            sum_g[c] += g[i];
+            sum_gh[c] += static_cast<double>(g[i]) * h[i];
+        }
+}
+
+template <class T>
+void normalize_rows(const T* __restrict x, const T* __restrict shift, const T* __restrict inv_std,
+                    const T* __restrict scale, const T* __restrict offset, std::int64_t rows, std::int64_t channels,
+                    T* __restrict x_hat, T* __restrict y) {
+    for (std::int64_t r = 0; r < rows; ++r) {
+        const std::int64_t base = r * channels;
+        for (std::int64_t c = 0; c < channels; ++c) {
+            const T h = (x[base + c] - shift[c]) * inv_std[c];
+            x_hat[base + c] = h;
+            y[base + c] = h * scale[c] + offset[c];
+        }
+    }
+}
+
+template <class T>
+void input_gradient_rows(const T* __restrict g, const T* __restrict x_hat, const T* __restrict mean_g,
+                         const T* __restrict mean_gx, const T* __restrict factor, std::int64_t rows,
+                         std::int64_t channels, T* __restrict dx) {
+    for (std::int64_t r = 0; r < rows; ++r) {
+        const std::int64_t base = r * channels;
+        for (std::int64_t c = 0; c < channels; ++c)
+            dx[base + c] = factor[c] * (g[base + c] - mean_g[c] - x_hat[base + c] * mean_gx[c]);
+    }
+}
+
 template <class T> constexpr TypedKernels<T> typed_kernels() {
     TypedKernels<T> k{};
     const auto set_unary = [&k](Unary f, typename TypedKernels<T>::UnaryFn fn) { k.unary[static_cast<int>(f)] = fn; };
@@ -184,6 +242,11 @@ template <class T> constexpr TypedKernels<T> typed_kernels() {
     k.adam = adam<T>;
     k.add_to = add_to<T>;
     k.scale = scale<T>;
+    k.channel_sums = channel_sums<T>;
+    k.channel_squared_deviations = channel_squared_deviations<T>;
+    k.channel_sums_with_products = channel_sums_with_products<T>;
+    k.normalize_rows = normalize_rows<T>;
+    k.input_gradient_rows = input_gradient_rows<T>;
     return k;
 }
 

@@ -38,6 +38,22 @@ template <class T> struct TypedKernels {
     /// p *= factor.
     void (*scale)(T* p, std::int64_t n, T factor);
 
+    // Batch normalization over x [rows, channels], channels last; sums in double.
+    /// sum[c] += Σ_r x[r, c].
+    void (*channel_sums)(const T* x, std::int64_t rows, std::int64_t channels, double* sum);
+    /// out[c] += Σ_r (x[r, c] − mean[c])².
+    void (*channel_squared_deviations)(const T* x, const double* mean, std::int64_t rows, std::int64_t channels,
+                                       double* out);
+    /// sum_g[c] += Σ_r g[r, c]; sum_gh[c] += Σ_r g[r, c]·h[r, c].
+    void (*channel_sums_with_products)(const T* g, const T* h, std::int64_t rows, std::int64_t channels,
+                                       double* sum_g, double* sum_gh);
+    /// x̂ = (x − shift)·inv_std and y = x̂·scale + offset, per channel.
+    void (*normalize_rows)(const T* x, const T* shift, const T* inv_std, const T* scale, const T* offset,
+                           std::int64_t rows, std::int64_t channels, T* x_hat, T* y);
+    /// dx = factor·(g − mean_g − x̂·mean_gx), per channel.
+    void (*input_gradient_rows)(const T* g, const T* x_hat, const T* mean_g, const T* mean_gx, const T* factor,
+                                std::int64_t rows, std::int64_t channels, T* dx);
+
     UnaryFn operator[](Unary f) const { return unary[static_cast<int>(f)]; }
     BinaryFn operator[](Binary f) const { return binary[static_cast<int>(f)]; }
 };

@@ -279,4 +279,59 @@ BOOST_AUTO_TEST_CASE(optimizer_step_and_scaling_are_exact) {
         }
 }
 
+BOOST_AUTO_TEST_CASE(batch_normalization_rows) {
+    // Values of order 1-10: |a − b| ≤ 1e-12·(1 + |b|) allows for FMA contraction at the wider levels.
+    const auto near = [](double a, double b) { return std::abs(a - b) <= 1e-12 * (1 + std::abs(b)); };
+    for (const simd::KernelTable* table : supported_tables())
+        for (std::int64_t channels : {1, 3, 16, 17, 33})
+            for (std::int64_t rows : {1, 5}) {
+                const std::int64_t n = rows * channels;
+                const auto at = [channels](std::int64_t r, std::int64_t c) { return r * channels + c; };
+                std::vector<double> x(static_cast<std::size_t>(n)), g(x.size());
+                for (std::int64_t i = 0; i < n; ++i) {
+                    x[i] = 3 * std::sin(0.7 * i);
+                    g[i] = std::cos(0.3 * i);
+                }
+                const std::size_t nc = static_cast<std::size_t>(channels);
+                std::vector<double> sum(nc, 1.0), mean(nc), deviations(nc, 0.0), sum_g(nc, 0.0), sum_gx(nc, 0.0);
+                table->f64.channel_sums(x.data(), rows, channels, sum.data());  // adds to the 1s
+                for (std::int64_t c = 0; c < channels; ++c) mean[c] = 0.5 * c;
+                table->f64.channel_squared_deviations(x.data(), mean.data(), rows, channels, deviations.data());
+                table->f64.channel_sums_with_products(g.data(), x.data(), rows, channels, sum_g.data(), sum_gx.data());
+                std::vector<double> shift(nc), inv_std(nc), scale(nc), offset(nc), mean_gx(nc);
+                for (std::int64_t c = 0; c < channels; ++c) {
+                    double want_sum = 1, want_dev = 0, want_g = 0, want_gx = 0;
+                    for (std::int64_t r = 0; r < rows; ++r) {
+                        want_sum += x[at(r, c)];
+                        want_dev += (x[at(r, c)] - mean[c]) * (x[at(r, c)] - mean[c]);
+                        want_g += g[at(r, c)];
+                        want_gx += g[at(r, c)] * x[at(r, c)];
+                    }
+                    BOOST_TEST(near(sum[c], want_sum), name(*table) << " sum c=" << c);
+                    BOOST_TEST(near(deviations[c], want_dev), name(*table) << " deviations c=" << c);
+                    BOOST_TEST(near(sum_g[c], want_g), name(*table) << " sum_g c=" << c);
+                    BOOST_TEST(near(sum_gx[c], want_gx), name(*table) << " sum_gx c=" << c);
+                    shift[c] = 0.1 * c;
+                    inv_std[c] = 1.0 / (1 + c);
+                    scale[c] = 2 - 0.1 * c;
+                    offset[c] = 0.5 * c;
+                    mean_gx[c] = 0.25 * c;
+                }
+                std::vector<double> x_hat(x.size()), y(x.size()), dx(x.size());
+                table->f64.normalize_rows(x.data(), shift.data(), inv_std.data(), scale.data(), offset.data(), rows,
+                                          channels, x_hat.data(), y.data());
+                table->f64.input_gradient_rows(g.data(), x.data(), offset.data(), mean_gx.data(), scale.data(), rows,
+                                               channels, dx.data());
+                for (std::int64_t r = 0; r < rows; ++r)
+                    for (std::int64_t c = 0; c < channels; ++c) {
+                        const std::int64_t i = at(r, c);
+                        const double h = (x[i] - shift[c]) * inv_std[c];
+                        BOOST_TEST(near(x_hat[i], h), name(*table) << " x_hat " << r << "," << c);
+                        BOOST_TEST(near(y[i], h * scale[c] + offset[c]), name(*table) << " y " << r << "," << c);
+                        BOOST_TEST(near(dx[i], scale[c] * (g[i] - offset[c] - x[i] * mean_gx[c])),
+                                   name(*table) << " dx " << r << "," << c);
+                    }
+            }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -91,8 +91,9 @@ private:
         double correction2;  // 1 − β2^t
     };
 
-    // m ← m + (g − m)(1 − β1); v ← v + (g² − v)(1 − β2): shared by Adam and
-    // Nadam, for scalars and xsimd batches alike.
+    // m ← m + (g − m)(1 − β1); v ← v + (g² − v)(1 − β2): shared by AMSGrad and
+    // Nadam, for scalars and xsimd batches alike (plain Adam, the common case,
+    // runs the same update in the dispatched simd kernel).
     template <class V, class S> static void moments(const V& g, V& m, V& v, S one_minus_b1, S one_minus_b2) {
         m += (g - m) * one_minus_b1;
         v += (g * g - v) * one_minus_b2;

@@ -12,7 +12,9 @@
 // GCC 12 reports -Wmaybe-uninitialized inside its own AVX-512 intrinsics
 // (GCC bug 105593) wherever xsimd inlines them (see lib/ops/kernels.hpp).
 #pragma GCC diagnostic push
+#if !defined(__clang__)  // clang has no -Wmaybe-uninitialized
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #include <xsimd/xsimd.hpp>
 #pragma GCC diagnostic pop

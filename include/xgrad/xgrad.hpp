@@ -11,6 +11,7 @@
 #include "xgrad/core/error.hpp"
 #include "xgrad/core/random.hpp"
 #include "xgrad/core/shape.hpp"
+#include "xgrad/core/simd.hpp"
 #include "xgrad/core/tensor.hpp"
 #include "xgrad/core/threads.hpp"
 #include "xgrad/ops/activation.hpp"

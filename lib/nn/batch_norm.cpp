@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "simd/kernel_table.hpp"
 #include "xgrad/autograd/grad_mode.hpp"
 #include "xgrad/autograd/node.hpp"
 #include "xgrad/distributed/collectives.hpp"
@@ -49,37 +50,17 @@ struct FusedForward {
     std::vector<double> mean, variance;  // biased batch variance, as Keras
 };
 
-// x̂ = (x − shift)·inv_std and y = x̂·scale + offset, row by row (restrict:
-// the compiler vectorizes over channels without alias checks).
-template <class T>
-void normalize_rows(const T* __restrict x, const T* __restrict shift, const T* __restrict inv_std,
-                    const T* __restrict scale, const T* __restrict offset, std::int64_t rows, std::int64_t channels,
-                    T* __restrict x_hat, T* __restrict y) {
-    for (std::int64_t r = 0; r < rows; ++r) {
-        const std::int64_t base = r * channels;
-        for (std::int64_t c = 0; c < channels; ++c) {
-            const T h = (x[base + c] - shift[c]) * inv_std[c];
-            x_hat[base + c] = h;
-            y[base + c] = h * scale[c] + offset[c];
-        }
-    }
-}
-
 template <class T>
 void fused_forward_kernel(const T* x, const T* gamma, const T* beta, std::int64_t rows, std::int64_t channels,
                           double epsilon, FusedForward& f) {
     std::vector<double>& mean = f.mean;
     std::vector<double>& variance = f.variance;
+    const simd::TypedKernels<T>& kernels = simd::kernels_of<T>();
     mean.assign(static_cast<std::size_t>(channels), 0.0);
     variance.assign(static_cast<std::size_t>(channels), 0.0);
-    for (std::int64_t r = 0; r < rows; ++r)
-        for (std::int64_t c = 0; c < channels; ++c) mean[c] += x[r * channels + c];
+    kernels.channel_sums(x, rows, channels, mean.data());
     for (double& m : mean) m /= static_cast<double>(rows);
-    for (std::int64_t r = 0; r < rows; ++r)
-        for (std::int64_t c = 0; c < channels; ++c) {
-            const double d = x[r * channels + c] - mean[c];
-            variance[c] += d * d;
-        }
+    kernels.channel_squared_deviations(x, mean.data(), rows, channels, variance.data());
     T* inv_std = f.inv_std.data<T>();
     std::vector<T> shift(static_cast<std::size_t>(channels)), scale(static_cast<std::size_t>(channels));
     for (std::int64_t c = 0; c < channels; ++c) {
@@ -90,33 +71,17 @@ void fused_forward_kernel(const T* x, const T* gamma, const T* beta, std::int64_
     }
     std::vector<T> offset(static_cast<std::size_t>(channels), T(0));
     if (beta) std::copy(beta, beta + channels, offset.begin());
-    normalize_rows(x, shift.data(), inv_std, scale.data(), offset.data(), rows, channels, f.x_hat.data<T>(),
-                   f.y.data<T>());
-}
-
-// dx = factor·(g − mean_g − x̂·mean_gx), row by row.
-template <class T>
-void input_gradient_rows(const T* __restrict g, const T* __restrict x_hat, const T* __restrict mean_g,
-                         const T* __restrict mean_gx, const T* __restrict factor, std::int64_t rows,
-                         std::int64_t channels, T* __restrict dx) {
-    for (std::int64_t r = 0; r < rows; ++r) {
-        const std::int64_t base = r * channels;
-        for (std::int64_t c = 0; c < channels; ++c)
-            dx[base + c] = factor[c] * (g[base + c] - mean_g[c] - x_hat[base + c] * mean_gx[c]);
-    }
+    kernels.normalize_rows(x, shift.data(), inv_std, scale.data(), offset.data(), rows, channels, f.x_hat.data<T>(),
+                           f.y.data<T>());
 }
 
 // dβ = Σ g, dγ = Σ g·x̂, dx = γσ⁻¹·(g − mean(g) − x̂·mean(g·x̂)), per channel.
 template <class T>
 void fused_backward_kernel(const T* g, const T* x_hat, const T* inv_std, const T* gamma, std::int64_t rows,
                            std::int64_t channels, T* dx, T* dgamma, T* dbeta) {
+    const simd::TypedKernels<T>& kernels = simd::kernels_of<T>();
     std::vector<double> sum_g(static_cast<std::size_t>(channels), 0.0), sum_gx(static_cast<std::size_t>(channels), 0.0);
-    for (std::int64_t r = 0; r < rows; ++r)
-        for (std::int64_t c = 0; c < channels; ++c) {
-            const std::int64_t i = r * channels + c;
-            sum_g[c] += g[i];
-            sum_gx[c] += static_cast<double>(g[i]) * x_hat[i];
-        }
+    kernels.channel_sums_with_products(g, x_hat, rows, channels, sum_g.data(), sum_gx.data());
     if (dbeta)
         for (std::int64_t c = 0; c < channels; ++c) dbeta[c] = static_cast<T>(sum_g[c]);
     if (dgamma)
@@ -129,7 +94,7 @@ void fused_backward_kernel(const T* g, const T* x_hat, const T* inv_std, const T
         mean_gx[c] = static_cast<T>(sum_gx[c] / static_cast<double>(rows));
         factor[c] = (gamma ? gamma[c] : T(1)) * inv_std[c];
     }
-    input_gradient_rows(g, x_hat, mean_g.data(), mean_gx.data(), factor.data(), rows, channels, dx);
+    kernels.input_gradient_rows(g, x_hat, mean_g.data(), mean_gx.data(), factor.data(), rows, channels, dx);
 }
 
 // The same backward in differentiable ops from x itself (create_graph).

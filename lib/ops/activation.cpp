@@ -10,7 +10,7 @@
 namespace xgrad {
 
 Tensor tanh(const Tensor& x) {
-    Tensor out = detail::unary_floating_simd("tanh", x, [](auto v) { return xsimd::tanh(v); });
+    Tensor out = detail::unary_kernel("tanh", x, simd::Unary::tanh);
     record("tanh", out, {&x}, [y = SavedTensor::output(out)](const Tensor& g, InputGrads& dx) {
         const Tensor t = y.get();
         dx[0] = mul(g, 1.0 - mul(t, t));
@@ -19,11 +19,7 @@ Tensor tanh(const Tensor& x) {
 }
 
 Tensor sigmoid(const Tensor& x) {
-    // 1/(1 + e^-x) never overflows to NaN: e^-x → inf gives 0, e^-x → 0 gives 1.
-    Tensor out = detail::unary_floating_simd("sigmoid", x, [](auto v) {
-        using V = decltype(v);
-        return V(1) / (V(1) + xsimd::exp(-v));
-    });
+    Tensor out = detail::unary_kernel("sigmoid", x, simd::Unary::sigmoid);
     record("sigmoid", out, {&x}, [y = SavedTensor::output(out)](const Tensor& g, InputGrads& dx) {
         const Tensor s = y.get();
         dx[0] = mul(g, mul(s, 1.0 - s));
@@ -32,10 +28,7 @@ Tensor sigmoid(const Tensor& x) {
 }
 
 Tensor relu(const Tensor& x) {
-    Tensor out = detail::unary_floating_simd("relu", x, [](auto v) {
-        using V = decltype(v);
-        return xsimd::max(v, V(0));
-    });
+    Tensor out = detail::unary_kernel("relu", x, simd::Unary::relu);
     record("relu", out, {&x}, [sx = SavedTensor(x)](const Tensor& g, InputGrads& dx) {
         dx[0] = mul(g, sx.get() > 0.0);
     });
@@ -43,10 +36,7 @@ Tensor relu(const Tensor& x) {
 }
 
 Tensor softplus(const Tensor& x) {
-    Tensor out = detail::unary_floating_simd("softplus", x, [](auto v) {
-        using V = decltype(v);
-        return xsimd::max(v, V(0)) + xsimd::log1p(xsimd::exp(-xsimd::abs(v)));
-    });
+    Tensor out = detail::unary_kernel("softplus", x, simd::Unary::softplus);
     record("softplus", out, {&x}, [sx = SavedTensor(x)](const Tensor& g, InputGrads& dx) {
         dx[0] = mul(g, sigmoid(sx.get()));
     });
@@ -54,10 +44,12 @@ Tensor softplus(const Tensor& x) {
 }
 
 Tensor scaled_elu(const Tensor& x, double alpha, double scale) {
-    Tensor out = detail::unary_floating_simd("scaled_elu", x, [alpha, scale](auto v) {
-        using V = decltype(v);
-        // expm1 of min(x, 0): the unused branch never overflows.
-        return detail::choose(v > V(0), V(scale) * v, V(scale * alpha) * xsimd::expm1(xsimd::min(v, V(0))));
+    detail::check_floating("scaled_elu", x);
+    Tensor out(x.shape(), x.dtype());
+    visit_floating(x.dtype(), "scaled_elu", [&](auto tag) {
+        using T = decltype(tag);
+        simd::kernels_of<T>().scaled_elu(x.data<T>(), out.data<T>(), x.numel(), static_cast<T>(scale),
+                                         static_cast<T>(scale * alpha));
     });
     record("scaled_elu", out, {&x}, [sx = SavedTensor(x), alpha, scale](const Tensor& g, InputGrads& dx) {
         const Tensor x = sx.get();
@@ -70,10 +62,8 @@ Tensor scaled_elu(const Tensor& x, double alpha, double scale) {
         Tensor out(x.shape(), x.dtype());
         visit_floating(x.dtype(), "scaled_elu", [&](auto tag) {
             using T = decltype(tag);
-            detail::map_binary_simd(g.data<T>(), x.data<T>(), out.data<T>(), x.numel(), [alpha, scale](auto gv, auto xv) {
-                using V = decltype(xv);
-                return gv * detail::choose(xv > V(0), V(scale), V(scale * alpha) * xsimd::exp(xsimd::min(xv, V(0))));
-            });
+            simd::kernels_of<T>().scaled_elu_grad(g.data<T>(), x.data<T>(), out.data<T>(), x.numel(),
+                                                  static_cast<T>(scale), static_cast<T>(scale * alpha));
         });
         dx[0] = out;
     });

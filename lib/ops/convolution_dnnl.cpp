@@ -254,7 +254,10 @@ memory kernel_for(const Reorder& reorder, const memory::desc& plain, const memor
 template <class GetPass, class Body>
 void with_kernel_per_chunk(const std::vector<Chunk>& parts, const float* kernel, GetPass&& get_pass, Body&& body) {
     Primitives& first = *parts.front().primitives;
-    const auto& [first_pass, first_layout] = get_pass(first);
+    // Plain names: clang 14 cannot capture structured bindings.
+    const auto first_choice = get_pass(first);
+    const auto& first_pass = first_choice.first;
+    const auto& first_layout = first_choice.second;
     const memory shared = [&] {
         const SingleThreadedOmp one_thread;  // OpenMP workers would spin beside the pool's
         return kernel_for(first_pass->kernel, first.plain_kernel, first_layout, kernel, kSharedKernel);

@@ -27,19 +27,26 @@ Tensor binary(const char* op, const Tensor& a, const Tensor& b, F f) {
     return out;
 }
 
-/// Same as binary() but only for floating dtypes (ops with gradients).
+/// As binary(), but floating dtypes run `kernel` of this CPU's vector level
+/// (f serves int64).
 template <class F>
-Tensor binary_floating(const char* op, const Tensor& a, const Tensor& b, F f) {
-    detail::check_floating(op, a);
-    return binary(op, a, b, f);
+Tensor binary_kernel(const char* op, const Tensor& a, const Tensor& b, simd::Binary kernel, F f) {
+    detail::check_same_dtype(op, a, b);
+    Tensor out(broadcast_shapes(a.shape(), b.shape(), op), a.dtype());
+    visit_dtype(a.dtype(), [&](auto tag) {
+        using T = decltype(tag);
+        if constexpr (std::is_floating_point_v<T>) detail::map_binary_kernel<T>(a, b, out, kernel);
+        else detail::map_binary<T>(a, b, out, [f](T x, T y) { return static_cast<T>(f(x, y)); });
+    });
+    return out;
 }
 
 /// A comparison as a 1/0 mask. Selecting between two constants (rather than
 /// converting the bool) lets the compiler vectorize the loop: 0.2 µs instead
 /// of 17 µs for a [32,100] mask.
 template <class F>
-Tensor compare(const char* op, const Tensor& a, const Tensor& b, F f) {
-    return binary(op, a, b, [f](auto x, auto y) {
+Tensor compare(const char* op, const Tensor& a, const Tensor& b, simd::Binary kernel, F f) {
+    return binary_kernel(op, a, b, kernel, [f](auto x, auto y) {
         using T = decltype(x);
         return f(x, y) ? T(1) : T(0);
     });
@@ -49,16 +56,19 @@ Tensor to_shape(const Tensor& g, const Tensor& like) { return sum_to_shape(g, li
 
 Tensor scalar_like(const Tensor& a, double s) { return scalar(s, a.dtype()); }
 
-/// out[i] = f(a[i], s) with s converted to a's dtype as scalar(s, dtype) does.
+/// out[i] = a[i] ∘ s with s converted to a's dtype as scalar(s, dtype) does:
+/// `kernel` for floating dtypes, f for int64.
 template <class F>
-Tensor binary_scalar(const Tensor& a, double s, F f) {
+Tensor binary_scalar(const Tensor& a, double s, simd::Binary kernel, F f) {
     Tensor out(a.shape(), a.dtype());
     visit_dtype(a.dtype(), [&](auto tag) {
         using T = decltype(tag);
-        const T* pa = a.data<T>();
-        T* po = out.data<T>();
         const T sv = static_cast<T>(s);
-        for (std::int64_t i = 0, n = a.numel(); i < n; ++i) po[i] = static_cast<T>(f(pa[i], sv));
+        if constexpr (std::is_floating_point_v<T>)
+            simd::kernels_of<T>()[kernel](a.data<T>(), 1, &sv, 0, out.data<T>(), a.numel());
+        else
+            simd::binary_loop<T>([f](T x, T y) { return static_cast<T>(f(x, y)); }, a.data<T>(), 1, &sv, 0,
+                                 out.data<T>(), a.numel());
     });
     return out;
 }
@@ -66,7 +76,7 @@ Tensor binary_scalar(const Tensor& a, double s, F f) {
 }  // namespace
 
 Tensor add(const Tensor& a, const Tensor& b) {
-    Tensor out = binary("add", a, b, [](auto x, auto y) { return x + y; });
+    Tensor out = binary_kernel("add", a, b, simd::Binary::add, [](auto x, auto y) { return x + y; });
     record("add", out, {&a, &b}, [sa = a.shape(), sb = b.shape()](const Tensor& g, InputGrads& dx) {
         if (dx.needs(0)) dx[0] = sum_to_shape(g, sa);
         if (dx.needs(1)) dx[1] = sum_to_shape(g, sb);
@@ -75,7 +85,7 @@ Tensor add(const Tensor& a, const Tensor& b) {
 }
 
 Tensor sub(const Tensor& a, const Tensor& b) {
-    Tensor out = binary("sub", a, b, [](auto x, auto y) { return x - y; });
+    Tensor out = binary_kernel("sub", a, b, simd::Binary::sub, [](auto x, auto y) { return x - y; });
     record("sub", out, {&a, &b}, [sa = a.shape(), sb = b.shape()](const Tensor& g, InputGrads& dx) {
         if (dx.needs(0)) dx[0] = sum_to_shape(g, sa);
         if (dx.needs(1)) dx[1] = sum_to_shape(neg(g), sb);
@@ -84,7 +94,7 @@ Tensor sub(const Tensor& a, const Tensor& b) {
 }
 
 Tensor mul(const Tensor& a, const Tensor& b) {
-    Tensor out = binary("mul", a, b, [](auto x, auto y) { return x * y; });
+    Tensor out = binary_kernel("mul", a, b, simd::Binary::mul, [](auto x, auto y) { return x * y; });
     record("mul", out, {&a, &b}, [sa = SavedTensor(a), sb = SavedTensor(b)](const Tensor& g, InputGrads& dx) {
         const Tensor a = sa.get(), b = sb.get();
         if (dx.needs(0)) dx[0] = to_shape(mul(g, b), a);
@@ -94,13 +104,13 @@ Tensor mul(const Tensor& a, const Tensor& b) {
 }
 
 Tensor mul(const Tensor& a, double s) {
-    Tensor out = binary_scalar(a, s, [](auto x, auto y) { return x * y; });
+    Tensor out = binary_scalar(a, s, simd::Binary::mul, [](auto x, auto y) { return x * y; });
     record("mul_scalar", out, {&a}, [s](const Tensor& g, InputGrads& dx) { dx[0] = mul(g, s); });
     return out;
 }
 
 Tensor add(const Tensor& a, double s) {
-    Tensor out = binary_scalar(a, s, [](auto x, auto y) { return x + y; });
+    Tensor out = binary_scalar(a, s, simd::Binary::add, [](auto x, auto y) { return x + y; });
     record("add_scalar", out, {&a}, [](const Tensor& g, InputGrads& dx) { dx[0] = g; });
     return out;
 }
@@ -109,7 +119,7 @@ Tensor div(const Tensor& a, const Tensor& b) {
     // Integer division by zero (and INT64_MIN / −1) would trap the process:
     // such elements give 0 and the op throws instead.
     bool undefined = false;
-    Tensor out = binary("div", a, b, [&undefined](auto x, auto y) {
+    Tensor out = binary_kernel("div", a, b, simd::Binary::div, [&undefined](auto x, auto y) {
         using T = decltype(x);
         if constexpr (std::is_integral_v<T>) {
             if (y == 0 || (y == -1 && x == std::numeric_limits<T>::min())) {
@@ -145,7 +155,8 @@ Tensor neg(const Tensor& a) {
 }
 
 Tensor pow(const Tensor& a, const Tensor& b) {
-    Tensor out = binary_floating("pow", a, b, [](auto x, auto y) { return std::pow(x, y); });
+    detail::check_floating("pow", a);
+    Tensor out = binary("pow", a, b, [](auto x, auto y) { return std::pow(x, y); });
     record("pow", out, {&a, &b},
            [sa = SavedTensor(a), sb = SavedTensor(b), so = SavedTensor::output(out)](
                const Tensor& g, InputGrads& dx) {
@@ -179,7 +190,8 @@ Tensor pow(const Tensor& a, double p) {
 }
 
 Tensor maximum(const Tensor& a, const Tensor& b) {
-    Tensor out = binary_floating("maximum", a, b, [](auto x, auto y) { return x >= y ? x : y; });
+    detail::check_floating("maximum", a);
+    Tensor out = binary_kernel("maximum", a, b, simd::Binary::maximum, [](auto x, auto y) { return x >= y ? x : y; });
     record("maximum", out, {&a, &b}, [sa = SavedTensor(a), sb = SavedTensor(b)](const Tensor& g, InputGrads& dx) {
         const Tensor a = sa.get(), b = sb.get();
         const Tensor a_wins = ge(a, b);
@@ -190,7 +202,8 @@ Tensor maximum(const Tensor& a, const Tensor& b) {
 }
 
 Tensor minimum(const Tensor& a, const Tensor& b) {
-    Tensor out = binary_floating("minimum", a, b, [](auto x, auto y) { return x <= y ? x : y; });
+    detail::check_floating("minimum", a);
+    Tensor out = binary_kernel("minimum", a, b, simd::Binary::minimum, [](auto x, auto y) { return x <= y ? x : y; });
     record("minimum", out, {&a, &b}, [sa = SavedTensor(a), sb = SavedTensor(b)](const Tensor& g, InputGrads& dx) {
         const Tensor a = sa.get(), b = sb.get();
         const Tensor a_wins = le(a, b);
@@ -227,12 +240,12 @@ Tensor where(const Tensor& mask, const Tensor& a, const Tensor& b) {
     return out;
 }
 
-Tensor eq(const Tensor& a, const Tensor& b) { return compare("eq", a, b, [](auto x, auto y) { return x == y; }); }
-Tensor ne(const Tensor& a, const Tensor& b) { return compare("ne", a, b, [](auto x, auto y) { return x != y; }); }
-Tensor lt(const Tensor& a, const Tensor& b) { return compare("lt", a, b, [](auto x, auto y) { return x < y; }); }
-Tensor le(const Tensor& a, const Tensor& b) { return compare("le", a, b, [](auto x, auto y) { return x <= y; }); }
-Tensor gt(const Tensor& a, const Tensor& b) { return compare("gt", a, b, [](auto x, auto y) { return x > y; }); }
-Tensor ge(const Tensor& a, const Tensor& b) { return compare("ge", a, b, [](auto x, auto y) { return x >= y; }); }
+Tensor eq(const Tensor& a, const Tensor& b) { return compare("eq", a, b, simd::Binary::eq, [](auto x, auto y) { return x == y; }); }
+Tensor ne(const Tensor& a, const Tensor& b) { return compare("ne", a, b, simd::Binary::ne, [](auto x, auto y) { return x != y; }); }
+Tensor lt(const Tensor& a, const Tensor& b) { return compare("lt", a, b, simd::Binary::lt, [](auto x, auto y) { return x < y; }); }
+Tensor le(const Tensor& a, const Tensor& b) { return compare("le", a, b, simd::Binary::le, [](auto x, auto y) { return x <= y; }); }
+Tensor gt(const Tensor& a, const Tensor& b) { return compare("gt", a, b, simd::Binary::gt, [](auto x, auto y) { return x > y; }); }
+Tensor ge(const Tensor& a, const Tensor& b) { return compare("ge", a, b, simd::Binary::ge, [](auto x, auto y) { return x >= y; }); }
 
 Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }
 Tensor operator-(const Tensor& a, const Tensor& b) { return sub(a, b); }

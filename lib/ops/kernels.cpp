@@ -28,4 +28,14 @@ Shape broadcast_strides(const Shape& from, const Shape& to) {
     return strides;
 }
 
+Tensor unary_kernel(const char* op, const Tensor& x, simd::Unary f) {
+    check_floating(op, x);
+    Tensor out(x.shape(), x.dtype());
+    visit_floating(x.dtype(), op, [&](auto tag) {
+        using T = decltype(tag);
+        simd::kernels_of<T>()[f](x.data<T>(), out.data<T>(), x.numel());
+    });
+    return out;
+}
+
 }  // namespace xgrad::detail

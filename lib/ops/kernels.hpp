@@ -1,21 +1,14 @@
 #pragma once
 // Internal kernel helpers shared by the op files: result allocation, dtype
-// checks, and loops over contiguous or broadcast operands. Same-shape loops
-// are plain loops the compiler vectorizes (-O3 -march=native); transcendental
-// unary functions go through xsimd batches (see map_unary).
+// checks, and loops over contiguous or broadcast operands. The hot floating
+// loops run the kernels of lib/simd, chosen at run time for this CPU's vector
+// level; the other dtypes and ops are plain loops the compiler vectorizes
+// for the baseline.
 #include <cstdint>
 #include <string>
 
-// GCC 12 reports -Wmaybe-uninitialized (at -O1, -Wuninitialized) inside its own AVX-512 intrinsics
-// (_mm512_undefined_*, GCC bug 105593) wherever xsimd inlines them; the
-// diagnostic state is tracked by location, so silencing it around the include
-// covers exactly those system-header lines.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#include <xsimd/xsimd.hpp>
-#pragma GCC diagnostic pop
-
+#include "simd/binary_loop.hpp"
+#include "simd/kernel_table.hpp"
 #include "xgrad/core/tensor.hpp"
 
 namespace xgrad::detail {
@@ -60,88 +53,47 @@ void for_each_row(const Shape& out_shape, const Shape& a_strides, const Shape& b
     }
 }
 
-/// out = f(a, b) elementwise with NumPy broadcasting; f works on T values.
-template <class T, class F>
-void map_binary(const Tensor& a, const Tensor& b, Tensor& out, F f) {
+/// Calls row(a_row, a_step, b_row, b_step, out_row, n) over out (a and b
+/// broadcast to its shape) in as few rows as possible: one row when a and b
+/// have out's shape or one of them is a single value.
+template <class T, class Row>
+void map_binary_rows(const Tensor& a, const Tensor& b, Tensor& out, Row row) {
     const T* pa = a.data<T>();
     const T* pb = b.data<T>();
     T* po = out.data<T>();
     const std::int64_t n = out.numel();
     if (a.shape() == b.shape()) {
-        for (std::int64_t i = 0; i < n; ++i) po[i] = f(pa[i], pb[i]);
+        row(pa, 1, pb, 1, po, n);
     } else if (b.numel() == 1 && a.numel() == n) {
-        const T s = pb[0];
-        for (std::int64_t i = 0; i < n; ++i) po[i] = f(pa[i], s);
+        row(pa, 1, pb, 0, po, n);
     } else if (a.numel() == 1 && b.numel() == n) {
-        const T s = pa[0];
-        for (std::int64_t i = 0; i < n; ++i) po[i] = f(s, pb[i]);
+        row(pa, 0, pb, 1, po, n);
     } else {
         const Shape sa = broadcast_strides(a.shape(), out.shape());
         const Shape sb = broadcast_strides(b.shape(), out.shape());
         for_each_row(out.shape(), sa, sb,
-                     [&](std::int64_t o, std::int64_t ia, std::int64_t ib, std::int64_t len,
-                         std::int64_t da, std::int64_t db) {
-                         T* dst = po + o;
-                         const T* x = pa + ia;
-                         const T* y = pb + ib;
-                         if (da == 1 && db == 1) {
-                             for (std::int64_t i = 0; i < len; ++i) dst[i] = f(x[i], y[i]);
-                         } else if (da == 1 && db == 0) {
-                             const T s = *y;
-                             for (std::int64_t i = 0; i < len; ++i) dst[i] = f(x[i], s);
-                         } else if (da == 0 && db == 1) {
-                             const T s = *x;
-                             for (std::int64_t i = 0; i < len; ++i) dst[i] = f(s, y[i]);
-                         } else {
-                             for (std::int64_t i = 0; i < len; ++i) dst[i] = f(x[i * da], y[i * db]);
-                         }
-                     });
+                     [&](std::int64_t o, std::int64_t ia, std::int64_t ib, std::int64_t len, std::int64_t da,
+                         std::int64_t db) { row(pa + ia, da, pb + ib, db, po + o, len); });
     }
 }
 
-/// out[i] = f(x[i]) where f is callable on both T and xsimd::batch<T>
-/// (e.g. `[](auto v) { return xsimd::exp(v); }`), so transcendental functions
-/// run vectorized.
+/// out = f(a, b) elementwise with NumPy broadcasting; f works on T values.
 template <class T, class F>
-void map_unary_simd(const T* x, T* out, std::int64_t n, F f) {
-    using batch = xsimd::batch<T>;
-    constexpr std::int64_t width = static_cast<std::int64_t>(batch::size);
-    std::int64_t i = 0;
-    for (; i + width <= n; i += width) f(batch::load_unaligned(x + i)).store_unaligned(out + i);
-    for (; i < n; ++i) out[i] = f(x[i]);
-}
-
-/// mask ? a : b for one value (bool mask) or per lane (xsimd::batch_bool), so
-/// one lambda serves map_unary_simd's vector body and its scalar tail.
-template <class T> T choose(bool mask, T a, T b) { return mask ? a : b; }
-template <class T, class A>
-xsimd::batch<T, A> choose(const xsimd::batch_bool<T, A>& mask, const xsimd::batch<T, A>& a,
-                          const xsimd::batch<T, A>& b) {
-    return xsimd::select(mask, a, b);
-}
-
-/// out[i] = f(a[i], b[i]) with f callable on (T, T) and on two xsimd::batch<T>.
-template <class T, class F>
-void map_binary_simd(const T* a, const T* b, T* out, std::int64_t n, F f) {
-    using batch = xsimd::batch<T>;
-    constexpr std::int64_t width = static_cast<std::int64_t>(batch::size);
-    std::int64_t i = 0;
-    for (; i + width <= n; i += width)
-        f(batch::load_unaligned(a + i), batch::load_unaligned(b + i)).store_unaligned(out + i);
-    for (; i < n; ++i) out[i] = f(a[i], b[i]);
-}
-
-/// A new tensor f(x) for a floating x, f callable on T and xsimd::batch<T>;
-/// `op` names the caller in the DtypeError for int64.
-template <class F> Tensor unary_floating_simd(const char* op, const Tensor& x, F f) {
-    check_floating(op, x);
-    Tensor out(x.shape(), x.dtype());
-    visit_floating(x.dtype(), op, [&](auto tag) {
-        using T = decltype(tag);
-        map_unary_simd(x.data<T>(), out.data<T>(), x.numel(), f);
+void map_binary(const Tensor& a, const Tensor& b, Tensor& out, F f) {
+    map_binary_rows<T>(a, b, out, [f](const T* x, std::int64_t dx, const T* y, std::int64_t dy, T* dst, std::int64_t n) {
+        simd::binary_loop<T>(f, x, dx, y, dy, dst, n);
     });
-    return out;
 }
+
+/// out = a ∘ b with NumPy broadcasting for floating T, by the kernel of this CPU's level.
+template <class T>
+void map_binary_kernel(const Tensor& a, const Tensor& b, Tensor& out, simd::Binary f) {
+    map_binary_rows<T>(a, b, out, simd::kernels_of<T>()[f]);
+}
+
+/// A new tensor f(x) for a floating x, by the kernel of this CPU's level;
+/// `op` names the caller in the DtypeError for other dtypes.
+Tensor unary_kernel(const char* op, const Tensor& x, simd::Unary f);
 
 /// out[i] = f(x[i]) with a plain loop (f on T only).
 template <class T, class F>

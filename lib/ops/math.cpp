@@ -26,19 +26,19 @@ template <class F> Tensor unary(const char* op, const Tensor& x, F f) {
 }  // namespace
 
 Tensor exp(const Tensor& x) {
-    Tensor out = detail::unary_floating_simd("exp", x, [](auto v) { return xsimd::exp(v); });
+    Tensor out = detail::unary_kernel("exp", x, simd::Unary::exp);
     record("exp", out, {&x}, [y = SavedTensor::output(out)](const Tensor& g, InputGrads& dx) { dx[0] = mul(g, y.get()); });
     return out;
 }
 
 Tensor log(const Tensor& x) {
-    Tensor out = detail::unary_floating_simd("log", x, [](auto v) { return xsimd::log(v); });
+    Tensor out = detail::unary_kernel("log", x, simd::Unary::log);
     record("log", out, {&x}, [sx = SavedTensor(x)](const Tensor& g, InputGrads& dx) { dx[0] = div(g, sx.get()); });
     return out;
 }
 
 Tensor log1p(const Tensor& x) {
-    Tensor out = detail::unary_floating_simd("log1p", x, [](auto v) { return xsimd::log1p(v); });
+    Tensor out = detail::unary_kernel("log1p", x, simd::Unary::log1p);
     record("log1p", out, {&x}, [sx = SavedTensor(x)](const Tensor& g, InputGrads& dx) {
         dx[0] = div(g, sx.get() + 1.0);
     });
@@ -46,7 +46,7 @@ Tensor log1p(const Tensor& x) {
 }
 
 Tensor expm1(const Tensor& x) {
-    Tensor out = detail::unary_floating_simd("expm1", x, [](auto v) { return xsimd::expm1(v); });
+    Tensor out = detail::unary_kernel("expm1", x, simd::Unary::expm1);
     record("expm1", out, {&x}, [y = SavedTensor::output(out)](const Tensor& g, InputGrads& dx) {
         dx[0] = mul(g, y.get() + 1.0);
     });
@@ -54,7 +54,7 @@ Tensor expm1(const Tensor& x) {
 }
 
 Tensor sqrt(const Tensor& x) {
-    Tensor out = detail::unary_floating_simd("sqrt", x, [](auto v) { return xsimd::sqrt(v); });
+    Tensor out = detail::unary_kernel("sqrt", x, simd::Unary::sqrt);
     record("sqrt", out, {&x}, [y = SavedTensor::output(out)](const Tensor& g, InputGrads& dx) {
         dx[0] = div(g, y.get() * 2.0);
     });
@@ -72,7 +72,7 @@ Tensor rsqrt(const Tensor& x) {
 }
 
 Tensor abs(const Tensor& x) {
-    Tensor out = detail::unary_floating_simd("abs", x, [](auto v) { return xsimd::abs(v); });
+    Tensor out = detail::unary_kernel("abs", x, simd::Unary::abs);
     record("abs", out, {&x}, [sx = SavedTensor(x)](const Tensor& g, InputGrads& dx) { dx[0] = mul(g, sign(sx.get())); });
     return out;
 }
@@ -88,7 +88,7 @@ Tensor sign(const Tensor& x) {
 }
 
 Tensor square(const Tensor& x) {
-    Tensor out = detail::unary_floating_simd("square", x, [](auto v) { return v * v; });
+    Tensor out = detail::unary_kernel("square", x, simd::Unary::square);
     record("square", out, {&x}, [sx = SavedTensor(x)](const Tensor& g, InputGrads& dx) {
         dx[0] = mul(g, sx.get() * 2.0);
     });
@@ -113,7 +113,7 @@ Tensor clamp(const Tensor& x, std::optional<double> lo, std::optional<double> hi
 }
 
 Tensor erf(const Tensor& x) {
-    Tensor out = detail::unary_floating_simd("erf", x, [](auto v) { return xsimd::erf(v); });
+    Tensor out = detail::unary_kernel("erf", x, simd::Unary::erf);
     record("erf", out, {&x}, [sx = SavedTensor(x)](const Tensor& g, InputGrads& dx) {
         const Tensor x = sx.get();
         dx[0] = mul(g, exp(neg(mul(x, x))) * (2.0 / std::sqrt(3.14159265358979323846)));

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "ops/over_images.hpp"
+#include "simd/kernel_table.hpp"
 #include "xgrad/autograd/node.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/indexing.hpp"
@@ -47,8 +48,8 @@ struct MaxPoolResult {
     std::vector<std::int32_t> winners;  // [N, Ho·Wo, C]
 };
 
-/// One pass over x, channels innermost (contiguous, branch-free so the
-/// compiler vectorizes it), images in parallel.
+/// One pass over x, channels innermost (contiguous, folded into the
+/// running maxima by the kernel of this CPU's vector level), images in parallel.
 template <class T>
 MaxPoolResult max_pool_forward(const Tensor& x, const Window2d& w, std::int64_t ho, std::int64_t wo, std::int64_t top,
                                std::int64_t left) {
@@ -57,6 +58,7 @@ MaxPoolResult max_pool_forward(const Tensor& x, const Window2d& w, std::int64_t 
     const T* in = x.data<T>();
     T* out = result.values.data<T>();
     std::int32_t* winners = result.winners.data();
+    const auto fold_pixel = simd::kernels_of<T>().max_pool_step;
     const auto images = [&](std::int64_t first, std::int64_t last) {
         for (std::int64_t b = first; b < last; ++b)
             for (std::int64_t i = 0; i < ho; ++i)
@@ -79,13 +81,7 @@ MaxPoolResult max_pool_forward(const Tensor& x, const Window2d& w, std::int64_t 
                                 first_pixel = false;
                                 continue;
                             }
-                            for (std::int64_t ch = 0; ch < c; ++ch) {
-                                const T v = pixel[ch], current = best[ch];
-                                // Larger, or the first NaN (v != v) over a number.
-                                const bool take = v > current || (v != v && current == current);
-                                best[ch] = take ? v : current;
-                                at[ch] = take ? index : at[ch];
-                            }
+                            fold_pixel(pixel, best, at, index, c);
                         }
                     }
                     if (first_pixel)

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "loops.hpp"
+#include "simd/kernel_table.hpp"
 
 namespace xgrad::optim {
 namespace {
@@ -90,8 +91,9 @@ private:
         double correction2;  // 1 − β2^t
     };
 
-    // m ← m + (g − m)(1 − β1); v ← v + (g² − v)(1 − β2): shared by Adam and
-    // Nadam, for scalars and xsimd batches alike.
+    // m ← m + (g − m)(1 − β1); v ← v + (g² − v)(1 − β2): shared by AMSGrad and
+    // Nadam, for scalars and xsimd batches alike (plain Adam, the common case,
+    // runs the same update in the dispatched simd kernel).
     template <class V, class S> static void moments(const V& g, V& m, V& v, S one_minus_b1, S one_minus_b2) {
         m += (g - m) * one_minus_b1;
         v += (g * g - v) * one_minus_b2;
@@ -113,10 +115,7 @@ private:
                     g = m * scale / (detail::vsqrt(vh) + eps);
                 });
             } else {
-                detail::simd_update<T, 3>(n, {pu, pm, pv}, [=](auto& g, auto& m, auto& v) {
-                    moments(g, m, v, c1, c2);
-                    g = m * scale / (detail::vsqrt(v) + eps);
-                });
+                simd::kernels_of<T>().adam(pu, pm, pv, n, c1, c2, scale, eps);
             }
         });
     }

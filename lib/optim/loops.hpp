@@ -12,11 +12,14 @@
 // GCC 12 reports -Wmaybe-uninitialized inside its own AVX-512 intrinsics
 // (GCC bug 105593) wherever xsimd inlines them (see lib/ops/kernels.hpp).
 #pragma GCC diagnostic push
+#if !defined(__clang__)  // clang has no -Wmaybe-uninitialized
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #include <xsimd/xsimd.hpp>
 #pragma GCC diagnostic pop
 
+#include "simd/kernel_table.hpp"
 #include "xgrad/core/dtype.hpp"
 #include "xgrad/core/tensor.hpp"
 
@@ -88,8 +91,7 @@ template <class T> double sum_squares(const T* p, std::int64_t n) {
 
 /// p[i] *= factor.
 template <class T> void scale_in_place(T* p, std::int64_t n, double factor) {
-    const T f = static_cast<T>(factor);
-    for (std::int64_t i = 0; i < n; ++i) p[i] *= f;
+    simd::kernels_of<T>().scale(p, n, static_cast<T>(factor));
 }
 
 }  // namespace xgrad::optim::detail

@@ -170,9 +170,7 @@ void copy_gradient(const Tensor& grad, Tensor& update) {
 void add_update(const SlotView& v) {
     detail::visit(v.param, "optimizer step", [&](auto tag) {
         using T = decltype(tag);
-        T* p = v.param.data<T>();
-        const T* u = v.update.data<T>();
-        for (std::int64_t i = 0; i < v.param.numel(); ++i) p[i] += u[i];
+        simd::kernels_of<T>().add_to(v.param.data<T>(), v.update.data<T>(), v.param.numel());
     });
     detail::bump_version(v.param);
 }

@@ -7,6 +7,7 @@
 #   4. Meson: xgrad as a subproject, dependency('xgrad') resolved through
 #      meson.override_dependency (configured only: building the library a
 #      second time would take minutes)
+#   5. nothing installed carries -march or AVX flags
 #   tests/install/check_consumers.sh BUILD_DIR SOURCE_DIR
 set -uo pipefail
 build=$1
@@ -93,6 +94,12 @@ MESON
 PKG_CONFIG_PATH=/nonexistent meson setup "$scratch/sub/build" "$scratch/sub" --force-fallback-for=xgrad \
   >"$scratch/sub.log" 2>&1
 result $? "Meson subproject: dependency('xgrad') resolves to the subproject's library" "$scratch/sub.log"
+
+# 5. Nothing installed ties a client to the build machine's CPU
+{ ! grep -En -- '-march|-mavx|-mfma' "$pcdir/xgrad.pc" $(find "$scratch/root" -name 'xgrad*.cmake') &&
+  [[ -z $(find "$scratch/root" -name 'libxgrad_simd_*') ]]; } >"$scratch/portable.log" 2>&1
+result $? "no -march/-mavx/-mfma in the installed pkg-config and CMake files, no per-level kernel archive installed" \
+  "$scratch/portable.log"
 
 echo "1..$n"
 exit $failed

@@ -2,7 +2,8 @@
 # The library's layering, as TAP: lower layers never include higher ones.
 #   optim knows tensors and named tensors, not modules;
 #   io knows the layer registry, not the layers;
-#   core, autograd and ops know nothing of nn, optim, io or train.
+#   core, autograd and ops know nothing of nn, optim, io or train;
+#   the per-level SIMD kernels (lib/simd) know nothing of the rest.
 set -uo pipefail
 root=$1
 n=0
@@ -26,5 +27,8 @@ check "io does not include layers" "nn/(dense|batch_norm|dropout|flatten|activat
 check "core, autograd and ops do not include nn, optim, io, train" "(nn|optim|io|train)/" \
   "$root"/lib/core/* "$root"/lib/autograd/* "$root"/lib/ops/* \
   "$root"/include/xgrad/core/* "$root"/include/xgrad/autograd/* "$root"/include/xgrad/ops/*
+check "the per-level kernels include no other library header (what they instantiate stays their own)" \
+  "(core|autograd|ops|nn|optim|io|train|data|losses|models|distributed|linalg)/" \
+  "$root"/lib/simd/isa_kernels.cpp "$root"/lib/simd/kernel_table.hpp "$root"/lib/simd/binary_loop.hpp
 echo "1..$n"
 exit $failed

@@ -10,7 +10,7 @@ namespace xgrad {
 Tensor tanh(const Tensor& x);
 /// 1/(1 + e^-x), stable for large |x|.   d = σ(x)(1 - σ(x))
 Tensor sigmoid(const Tensor& x);
-/// max(x, 0).                      d = 1 where x > 0, else 0
+/// max(x, 0); NaN stays NaN.       d = 1 where x > 0, else 0
 Tensor relu(const Tensor& x);
 /// ln(1 + e^x), stable: max(x,0) + log1p(e^-|x|).   d = σ(x)
 Tensor softplus(const Tensor& x);

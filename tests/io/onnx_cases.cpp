@@ -17,7 +17,10 @@ namespace {
 
 std::string shape_text(const Shape& s) {
     std::string out;
-    for (const std::int64_t d : s) out += (out.empty() ? "" : ",") + std::to_string(d);
+    for (const std::int64_t d : s) {
+        if (!out.empty()) out += ',';
+        out += std::to_string(d);
+    }
     return out;
 }
 

@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <type_traits>
 
 #include "kernels.hpp"
@@ -15,28 +16,19 @@ namespace xgrad {
 
 namespace {
 
-/// Broadcasts, checks dtypes and runs f on every element pair.
+/// Broadcasts, checks dtypes and runs f on every element pair; with a
+/// `kernel`, floating dtypes run that kernel of this CPU's vector level
+/// instead (f then serves int64).
 template <class F>
-Tensor binary(const char* op, const Tensor& a, const Tensor& b, F f) {
+Tensor binary(const char* op, const Tensor& a, const Tensor& b, F f, std::optional<simd::Binary> kernel = {}) {
     detail::check_same_dtype(op, a, b);
     Tensor out(broadcast_shapes(a.shape(), b.shape(), op), a.dtype());
     visit_dtype(a.dtype(), [&](auto tag) {
         using T = decltype(tag);
+        if constexpr (std::is_floating_point_v<T>) {
+            if (kernel) return detail::map_binary_kernel<T>(a, b, out, *kernel);
+        }
         detail::map_binary<T>(a, b, out, [f](T x, T y) { return static_cast<T>(f(x, y)); });
-    });
-    return out;
-}
-
-/// As binary(), but floating dtypes run `kernel` of this CPU's vector level
-/// (f serves int64).
-template <class F>
-Tensor binary_kernel(const char* op, const Tensor& a, const Tensor& b, simd::Binary kernel, F f) {
-    detail::check_same_dtype(op, a, b);
-    Tensor out(broadcast_shapes(a.shape(), b.shape(), op), a.dtype());
-    visit_dtype(a.dtype(), [&](auto tag) {
-        using T = decltype(tag);
-        if constexpr (std::is_floating_point_v<T>) detail::map_binary_kernel<T>(a, b, out, kernel);
-        else detail::map_binary<T>(a, b, out, [f](T x, T y) { return static_cast<T>(f(x, y)); });
     });
     return out;
 }
@@ -46,10 +38,13 @@ Tensor binary_kernel(const char* op, const Tensor& a, const Tensor& b, simd::Bin
 /// of 17 µs for a [32,100] mask.
 template <class F>
 Tensor compare(const char* op, const Tensor& a, const Tensor& b, simd::Binary kernel, F f) {
-    return binary_kernel(op, a, b, kernel, [f](auto x, auto y) {
-        using T = decltype(x);
-        return f(x, y) ? T(1) : T(0);
-    });
+    return binary(
+        op, a, b,
+        [f](auto x, auto y) {
+            using T = decltype(x);
+            return f(x, y) ? T(1) : T(0);
+        },
+        kernel);
 }
 
 Tensor to_shape(const Tensor& g, const Tensor& like) { return sum_to_shape(g, like.shape()); }
@@ -76,7 +71,7 @@ Tensor binary_scalar(const Tensor& a, double s, simd::Binary kernel, F f) {
 }  // namespace
 
 Tensor add(const Tensor& a, const Tensor& b) {
-    Tensor out = binary_kernel("add", a, b, simd::Binary::add, [](auto x, auto y) { return x + y; });
+    Tensor out = binary("add", a, b, [](auto x, auto y) { return x + y; }, simd::Binary::add);
     record("add", out, {&a, &b}, [sa = a.shape(), sb = b.shape()](const Tensor& g, InputGrads& dx) {
         if (dx.needs(0)) dx[0] = sum_to_shape(g, sa);
         if (dx.needs(1)) dx[1] = sum_to_shape(g, sb);
@@ -85,7 +80,7 @@ Tensor add(const Tensor& a, const Tensor& b) {
 }
 
 Tensor sub(const Tensor& a, const Tensor& b) {
-    Tensor out = binary_kernel("sub", a, b, simd::Binary::sub, [](auto x, auto y) { return x - y; });
+    Tensor out = binary("sub", a, b, [](auto x, auto y) { return x - y; }, simd::Binary::sub);
     record("sub", out, {&a, &b}, [sa = a.shape(), sb = b.shape()](const Tensor& g, InputGrads& dx) {
         if (dx.needs(0)) dx[0] = sum_to_shape(g, sa);
         if (dx.needs(1)) dx[1] = sum_to_shape(neg(g), sb);
@@ -94,7 +89,7 @@ Tensor sub(const Tensor& a, const Tensor& b) {
 }
 
 Tensor mul(const Tensor& a, const Tensor& b) {
-    Tensor out = binary_kernel("mul", a, b, simd::Binary::mul, [](auto x, auto y) { return x * y; });
+    Tensor out = binary("mul", a, b, [](auto x, auto y) { return x * y; }, simd::Binary::mul);
     record("mul", out, {&a, &b}, [sa = SavedTensor(a), sb = SavedTensor(b)](const Tensor& g, InputGrads& dx) {
         const Tensor a = sa.get(), b = sb.get();
         if (dx.needs(0)) dx[0] = to_shape(mul(g, b), a);
@@ -119,7 +114,7 @@ Tensor div(const Tensor& a, const Tensor& b) {
     // Integer division by zero (and INT64_MIN / −1) would trap the process:
     // such elements give 0 and the op throws instead.
     bool undefined = false;
-    Tensor out = binary_kernel("div", a, b, simd::Binary::div, [&undefined](auto x, auto y) {
+    const auto divide = [&undefined](auto x, auto y) {
         using T = decltype(x);
         if constexpr (std::is_integral_v<T>) {
             if (y == 0 || (y == -1 && x == std::numeric_limits<T>::min())) {
@@ -128,7 +123,8 @@ Tensor div(const Tensor& a, const Tensor& b) {
             }
         }
         return x / y;
-    });
+    };
+    Tensor out = binary("div", a, b, divide, simd::Binary::div);
     if (undefined) {
         throw ValueError("div: integer division by zero (or of the smallest int64 by -1) in " +
                          std::string(dtype_name(a.dtype())) + " tensors of shapes " + to_string(a.shape()) + " and " +
@@ -191,7 +187,7 @@ Tensor pow(const Tensor& a, double p) {
 
 Tensor maximum(const Tensor& a, const Tensor& b) {
     detail::check_floating("maximum", a);
-    Tensor out = binary_kernel("maximum", a, b, simd::Binary::maximum, [](auto x, auto y) { return x >= y ? x : y; });
+    Tensor out = binary("maximum", a, b, [](auto x, auto y) { return x >= y ? x : y; }, simd::Binary::maximum);
     record("maximum", out, {&a, &b}, [sa = SavedTensor(a), sb = SavedTensor(b)](const Tensor& g, InputGrads& dx) {
         const Tensor a = sa.get(), b = sb.get();
         const Tensor a_wins = ge(a, b);
@@ -203,7 +199,7 @@ Tensor maximum(const Tensor& a, const Tensor& b) {
 
 Tensor minimum(const Tensor& a, const Tensor& b) {
     detail::check_floating("minimum", a);
-    Tensor out = binary_kernel("minimum", a, b, simd::Binary::minimum, [](auto x, auto y) { return x <= y ? x : y; });
+    Tensor out = binary("minimum", a, b, [](auto x, auto y) { return x <= y ? x : y; }, simd::Binary::minimum);
     record("minimum", out, {&a, &b}, [sa = SavedTensor(a), sb = SavedTensor(b)](const Tensor& g, InputGrads& dx) {
         const Tensor a = sa.get(), b = sb.get();
         const Tensor a_wins = le(a, b);

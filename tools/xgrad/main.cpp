@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -321,20 +320,8 @@ int run_export(const cli::Options& o) {
     if (!o.has("onnx")) throw cli::UsageError("export needs --onnx FILE (the ONNX file to write)");
     check_writable(o, "onnx");
     Shape example{1};
-    if (o.has("input-shape")) {
-        const std::string text = o.get("input-shape", "");
-        std::size_t start = 0;
-        while (start <= text.size()) {
-            const std::size_t comma = std::min(text.find(',', start), text.size());
-            const std::string dim = text.substr(start, comma - start);
-            std::int64_t d = 0;
-            const auto r = std::from_chars(dim.data(), dim.data() + dim.size(), d);
-            if (r.ec != std::errc() || r.ptr != dim.data() + dim.size() || d < 1 || d > max_count)
-                throw cli::UsageError("--input-shape '" + text + "': expected positive integers separated by commas");
-            example.push_back(d);
-            start = comma + 1;
-        }
-    }
+    if (o.has("input-shape"))
+        for (const std::int64_t d : o.get_dims("input-shape")) example.push_back(d);
     const nn::ModulePtr model = io::load(o.get("model-file", ""));
     if (!o.has("input-shape")) {
         if (!model->build_input_shape())

@@ -1,7 +1,10 @@
 #include "options.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <limits>
+#include <string_view>
 
 namespace xgrad::cli {
 
@@ -34,16 +37,40 @@ std::string Options::get(const std::string& key, const std::string& fallback) co
     return it == values.end() ? fallback : it->second;
 }
 
+namespace {
+
+// Whether all of `text` is one integer in [min, max] (stored in v).
+bool parse_int(std::string_view text, std::int64_t min, std::int64_t max, std::int64_t& v) {
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    return !text.empty() && ec == std::errc() && end == text.data() + text.size() && v >= min && v <= max;
+}
+
+}  // namespace
+
 std::int64_t Options::get_int(const std::string& key, std::int64_t fallback, std::int64_t min,
                               std::int64_t max) const {
     if (!has(key)) return fallback;
     const std::string& text = values.at(key);
     std::int64_t v = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || v < min || v > max)
+    if (!parse_int(text, min, max, v))
         throw UsageError("--" + key + " expects an integer from " + std::to_string(min) + " to " +
                          std::to_string(max) + ", got '" + text + "'");
     return v;
+}
+
+std::vector<std::int64_t> Options::get_dims(const std::string& key) const {
+    const std::string& text = values.at(key);
+    std::vector<std::int64_t> dims;
+    for (std::size_t start = 0; start <= text.size();) {
+        const std::size_t comma = std::min(text.find(',', start), text.size());
+        std::int64_t d = 0;
+        if (!parse_int(std::string_view(text).substr(start, comma - start), 1,
+                       std::numeric_limits<std::int64_t>::max(), d))
+            throw UsageError("--" + key + " '" + text + "': expected positive integers separated by commas");
+        dims.push_back(d);
+        start = comma + 1;
+    }
+    return dims;
 }
 
 double Options::get_double(const std::string& key, double fallback, bool zero_ok) const {

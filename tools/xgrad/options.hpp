@@ -7,6 +7,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <xgrad/nn/module.hpp>
 
@@ -30,6 +31,8 @@ struct Options {
     /// The integer value of --key in [min, max] (UsageError naming the flag,
     /// the range and the text otherwise, including values that overflow).
     std::int64_t get_int(const std::string& key, std::int64_t fallback, std::int64_t min, std::int64_t max) const;
+    /// The positive integers of --key written "28,28" (UsageError naming the flag otherwise); --key must be set.
+    std::vector<std::int64_t> get_dims(const std::string& key) const;
     /// The finite number value of --key, > 0 (or >= 0 when zero_ok).
     double get_double(const std::string& key, double fallback, bool zero_ok = false) const;
     /// UsageError naming the first flag not in `known`.

@@ -3,12 +3,8 @@
 //   xgrad summary [options]   print a model's summary
 //   xgrad transfer [options]  the notebook's transfer-learning experiment
 //   xgrad --help
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <iostream>
@@ -16,10 +12,12 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <xgrad/xgrad.hpp>
 
 #include "options.hpp"
+#include "output_files.hpp"
 
 using namespace xgrad;
 
@@ -76,12 +74,14 @@ train options:
   batch size × ranks, only rank 0 prints and writes files, and a rank that
   fails ends the job (XGRAD_DISTRIBUTED_TIMEOUT bounds waiting, default 600 s).
 
-  Flags are checked before the dataset is loaded (exit code 2 on a bad one).
+  Flags are checked before the dataset is loaded (exit code 2 on a bad one),
+  output files too: their folder must accept a new file, and no output may
+  be an input file (--data-npz, the dataset's files) or another output.
   A run whose loss becomes NaN or infinite stops with an error (exit code 1).
 
 export (io::export_onnx: opset 13, batch dimension symbolic, inference form):
   --model-file FILE     a model saved by `xgrad train --save` or io::save()
-  --onnx FILE           the ONNX file to write
+  --onnx FILE           the ONNX file to write (not the --model-file itself)
   --input-shape D,D,..  one input's shape without the batch (default: the
                         shape the saved model was built for)
 
@@ -95,7 +95,8 @@ transfer (the notebook's transfer learning; see examples/transfer_learning.cpp):
   --epochs-frozen N     default 4
   --epochs-unfrozen N   default 16
   --limit N             use the first N task-A training images (0 = all)
-  --save FILE           where model A is saved (default: a temporary file)
+  --save FILE           where model A is saved (default: a temporary file;
+                        not one of the dataset's files)
   --seed N, --data DIR, --verbose N (default 0)
 )";
 
@@ -181,23 +182,10 @@ nn::Sequential dense_model(const Tensor& x, std::int64_t classes, const nn::Acti
 constexpr std::int64_t max_epochs = 1'000'000;
 constexpr std::int64_t max_count = std::numeric_limits<std::int64_t>::max();
 
-/// UsageError unless the file named by --flag can be written: its folder
-/// exists and is writable, and it is not a folder itself. Checked before any
-/// work, so a typo costs nothing.
-void check_writable(const cli::Options& o, const std::string& flag) {
-    if (!o.has(flag)) return;
-    namespace fs = std::filesystem;
-    const std::string path = o.get(flag, "");
-    const auto fail = [&](const std::string& why) {
-        throw cli::UsageError("--" + flag + " '" + path + "': " + why);
-    };
-    if (path.empty()) fail("empty file name");
-    std::error_code ec;
-    if (fs::is_directory(path, ec)) fail("is a folder, expected a file name");
-    const fs::path p(path);
-    const std::string dir = p.has_parent_path() ? p.parent_path().string() : ".";
-    if (::access(dir.c_str(), W_OK | X_OK) != 0) fail("cannot write in folder '" + dir + "': " + std::strerror(errno));
-    if (fs::exists(p, ec) && ::access(path.c_str(), W_OK) != 0) fail(std::string("cannot write: ") + std::strerror(errno));
+/// The dataset files train and transfer read: outputs must not replace them.
+std::vector<cli::InputFile> dataset_files(const cli::Options& o) {
+    if (o.has("data")) return cli::folder_files("--data's file", o.get("data", ""));
+    return cli::folder_files("the dataset's file", data::fashion_mnist::default_dir());
 }
 
 /// fit() with TerminateOnNaN: a run whose loss stops being finite ends with
@@ -233,13 +221,12 @@ int run_train(const cli::Options& o) {
     const std::int64_t batch_size = o.get_int("batch-size", 32, 1, max_count);
     const std::int64_t limit = o.get_int("limit", 0, 0, max_count);
     const std::int64_t verbose = o.get_int("verbose", 1, 0, 2);
-    check_writable(o, "history");
-    check_writable(o, "plot");
-    check_writable(o, "save");
-    check_writable(o, "onnx");
     const std::int64_t diagnose_every = o.get_int("diagnose-every", 100, 1, max_count);
     const std::string diagnosis_svg = o.get("diagnose", "");
-    if (!diagnosis_svg.empty()) check_writable(o, "diagnose");
+    std::vector<std::string> outputs = {"history", "plot", "save", "onnx"};
+    if (!diagnosis_svg.empty()) outputs.push_back("diagnose");
+    cli::check_outputs(o, outputs, npz ? std::vector<cli::InputFile>{{"--data-npz", o.get("data-npz", "")}}
+                                       : dataset_files(o));
     const bool data_parallel = distributed::initialized() && distributed::size() > 1;
     const bool writer = !data_parallel || distributed::rank() == 0;  // prints and writes files
     if (data_parallel && writer && verbose > 0)
@@ -318,7 +305,7 @@ int run_export(const cli::Options& o) {
     o.check_known({"model-file", "onnx", "input-shape"});
     if (!o.has("model-file")) throw cli::UsageError("export needs --model-file FILE (a model saved by train --save)");
     if (!o.has("onnx")) throw cli::UsageError("export needs --onnx FILE (the ONNX file to write)");
-    check_writable(o, "onnx");
+    cli::check_outputs(o, {"onnx"}, {{"--model-file", o.get("model-file", "")}});
     Shape example{1};
     if (o.has("input-shape"))
         for (const std::int64_t d : o.get_dims("input-shape")) example.push_back(d);
@@ -353,7 +340,7 @@ int run_transfer(const cli::Options& o) {
     if (frozen + unfrozen == 0) throw cli::UsageError("--epochs-frozen and --epochs-unfrozen cannot both be 0");
     const std::int64_t limit = o.get_int("limit", 0, 0, max_count);
     const auto verbose = static_cast<int>(o.get_int("verbose", 0, 0, 2));
-    check_writable(o, "save");
+    cli::check_outputs(o, {"save"}, dataset_files(o));
     const auto fm = o.has("data") ? data::fashion_mnist::load(o.get("data", "")) : data::fashion_mnist::load();
     auto [train_full, valid_full] = data::split_at(fm.train(), -5000);
     auto binary = [](const data::Dataset& d) {

@@ -19,8 +19,8 @@ expect_error 1 "not a zip file" train --data-npz "$files/numpy_f32.npy"
 expect_error 1 "no array 'x_train' (it holds: big)" train --data-npz "$files/numpy_large.npz"
 expect_error 1 "cannot open" train --data-npz "$files/missing.npz"
 expect_error 2 "--data and --data-npz cannot be combined" train --data-npz "$files/numpy_blobs.npz" --data /tmp
-# Checked before the (missing) file would be read.
-expect_error 1 "unknown activation 'nope'" train --data-npz "$files/missing.npz" --activation nope
-expect_error 1 "unknown initializer 'nope'" train --data-npz "$files/missing.npz" --init nope
+# Usage errors, checked before the (missing) file would be read.
+expect_error 2 "--activation: unknown activation 'nope'" train --data-npz "$files/missing.npz" --activation nope
+expect_error 2 "--init: unknown initializer 'nope'" train --data-npz "$files/missing.npz" --init nope
 expect_error 2 "not --model cnn" train --data-npz "$files/numpy_blobs.npz" --model cnn
 echo "npz ok (test accuracy $acc)"

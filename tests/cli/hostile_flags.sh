@@ -55,6 +55,12 @@ check 2 "--onnx /proc/self/xgrad_test.onnx: cannot write in folder '/proc/self':
         train --onnx /proc/self/xgrad_test.onnx --data "$nodata"
 check 2 "--save /sys/xgrad_test.safetensors: cannot write in folder '/sys': " \
         transfer --save /sys/xgrad_test.safetensors --data "$nodata"
+# --activation and --init are usage errors for every model and command, found before the data
+check 2 "--activation: unknown activation 'nope'"           train --activation nope --data "$nodata"
+check 2 "--activation: unknown activation 'nope'"           train --model cnn --activation nope --data "$nodata"
+check 2 "--init: unknown initializer 'nope'"                train --model bn-mlp --init nope --data "$nodata"
+check 2 "--init: unknown initializer 'nope'"                train --data-npz "$scratch/missing.npz" --init nope
+check 2 "--activation: unknown activation 'nope'"           summary --activation nope
 check 2 "--plot '$scratch': is a folder, expected a file name" train --plot "$scratch" --data "$nodata"
 check 2 "--history '': empty file name"                     train --history "" --data "$nodata"
 check 2 "flag --epochs needs a value"                       train --epochs

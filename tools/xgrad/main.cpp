@@ -102,8 +102,8 @@ transfer (the notebook's transfer learning; see examples/transfer_learning.cpp):
 
 nn::Sequential build_model(const cli::Options& o) {
     const std::string name = o.get("model", "bn-mlp");
-    const std::string activation = o.get("activation", "relu");
-    const std::string init = o.get("init", "he_normal");
+    const nn::ActivationFn activation = cli::activation(o);
+    const nn::InitializerRef init = cli::initializer(o);
     if (name == "bn-mlp") return models::batch_norm_mlp(activation, init);
     if (name == "mlp") return models::mlp(activation, init);
     if (name == "selu100") return models::selu_deep(100, 100);
@@ -240,8 +240,8 @@ int run_train(const cli::Options& o) {
     // initializer are looked up before them.
     std::optional<TrainingData> data;
     const auto npz_model = [&] {
-        const nn::ActivationFn activation = nn::get_activation(o.get("activation", "relu"));
-        const nn::InitializerRef init(o.get("init", "he_normal"));
+        const nn::ActivationFn activation = cli::activation(o);
+        const nn::InitializerRef init = cli::initializer(o);
         data = npz_data(o.get("data-npz", ""));
         return dense_model(data->train.x(), data->classes, activation, init);
     };

@@ -54,9 +54,12 @@ train options:
                         /usr/share/datasets/fashion-mnist)
   --data-npz FILE       train on your own arrays instead: an .npz (np.savez)
                         holding x_train [N, ...] and y_train [N] (integer
-                        class labels), optionally x_test and y_test; the last
-                        10% of the training rows validate. The model is the
-                        300-100 Dense MLP (--model mlp) sized to the arrays.
+                        class labels 0 to 65,535: at most 65,536 classes),
+                        optionally x_test and y_test (rows shaped as
+                        x_train's); the last 10% of the training rows
+                        validate. The model is the 300-100 Dense MLP
+                        (--model mlp) sized to the arrays, with one output
+                        per class up to the largest label.
   --save FILE           save the trained model (architecture and weights,
                         safetensors; xgrad export reads it)
   --onnx FILE           also write the trained model as ONNX
@@ -133,6 +136,14 @@ TrainingData fashion_mnist_data(const cli::Options& o, bool standardize) {
     return d;
 }
 
+/// The most classes --data-npz takes (labels 0 … 65,535): the output layer
+/// has one unit per class up to the largest label, so one stray label must not
+/// ask for gigabytes (2,000,000 would make a 3.6 GB Dense layer).
+constexpr std::int64_t max_npz_classes = 65'536;
+
+/// One row's shape: `x`'s without the first dimension.
+Shape row_shape(const Tensor& x) { return Shape(std::span(x.shape().begin() + 1, x.shape().end())); }
+
 /// --data-npz FILE: x_train and y_train, optionally x_test and y_test; the
 /// last 10% of the training rows validate. Features become float32.
 TrainingData npz_data(const std::string& path) {
@@ -156,8 +167,17 @@ TrainingData npz_data(const std::string& path) {
             throw DtypeError(path + ": " + y_key + " must hold integer class labels, got " +
                              std::string(dtype_name(y.dtype())));
         const Tensor labels = y.to(int64);
-        for (const std::int64_t v : labels.to_vector<std::int64_t>()) {
-            if (v < 0) throw ValueError(path + ": " + y_key + " holds the negative label " + std::to_string(v));
+        const std::vector<std::int64_t> values = labels.to_vector<std::int64_t>();
+        for (std::size_t row = 0; row < values.size(); ++row) {
+            const std::int64_t v = values[row];
+            const auto bad = [&](const std::string& what) {
+                throw ValueError(path + ": " + y_key + " holds the " + what + " " + std::to_string(v) + " at row " +
+                                 std::to_string(row) + "; labels are class indices from 0 to " +
+                                 std::to_string(max_npz_classes - 1) + " (at most " +
+                                 std::to_string(max_npz_classes) + " classes)");
+            };
+            if (v < 0) bad("negative label");
+            if (v >= max_npz_classes) bad("label");
             classes = std::max(classes, v + 1);
         }
         return data::Dataset(x.to(float32), labels);
@@ -167,6 +187,9 @@ TrainingData npz_data(const std::string& path) {
     auto [train, valid] = data::split_at(full, full.size() - std::max<std::int64_t>(1, full.size() / 10));
     const bool has_test = arrays.contains("x_test") || arrays.contains("y_test");
     const data::Dataset test = has_test ? dataset("x_test", "y_test") : data::Dataset();
+    if (has_test && row_shape(test.x()) != row_shape(full.x()))
+        throw ShapeError(path + ": x_test rows are " + to_string(row_shape(test.x())) + ", x_train rows " +
+                         to_string(row_shape(full.x())) + " (the model takes x_train's)");
     if (classes < 2) throw ValueError(path + ": the labels name fewer than 2 classes");
     return {train, valid, test, classes};
 }
@@ -174,9 +197,8 @@ TrainingData npz_data(const std::string& path) {
 /// The 300-100 MLP for inputs shaped like one row of `x` and `classes` outputs.
 nn::Sequential dense_model(const Tensor& x, std::int64_t classes, const nn::ActivationFn& activation,
                            const nn::InitializerRef& init) {
-    return nn::Sequential{nn::Flatten(Shape(std::span(x.shape().begin() + 1, x.shape().end()))),
-                          nn::Dense(300, activation, init), nn::Dense(100, activation, init),
-                          nn::Dense(classes, "softmax")};
+    return nn::Sequential{nn::Flatten(row_shape(x)), nn::Dense(300, activation, init),
+                          nn::Dense(100, activation, init), nn::Dense(classes, "softmax")};
 }
 
 constexpr std::int64_t max_epochs = 1'000'000;

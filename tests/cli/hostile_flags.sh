@@ -46,8 +46,21 @@ done
 check 2 "--clipnorm expects a finite number > 0, got 'inf'" train --clipnorm inf --data "$nodata"
 check 2 "--clipvalue expects a finite number > 0, got '-1'" train --clipvalue -1 --data "$nodata"
 check 2 "unknown optimizer 'adamz'"                          train --optimizer adamz --data "$nodata"
-check 2 "--history '$scratch/missing/h.csv': cannot write in folder '$scratch/missing': No such file or directory" \
+check 2 "--history $scratch/missing/h.csv: cannot write in folder '$scratch/missing': No such file or directory" \
         train --history "$scratch/missing/h.csv" --data "$nodata"
+# access(2) lets root pass for /proc; creating the temporary file there fails for everyone
+check 2 "--save /proc/xgrad_test.safetensors: cannot write in folder '/proc': " \
+        train --save /proc/xgrad_test.safetensors --data "$nodata"
+check 2 "--onnx /proc/self/xgrad_test.onnx: cannot write in folder '/proc/self': " \
+        train --onnx /proc/self/xgrad_test.onnx --data "$nodata"
+check 2 "--save /sys/xgrad_test.safetensors: cannot write in folder '/sys': " \
+        transfer --save /sys/xgrad_test.safetensors --data "$nodata"
+# --activation and --init are usage errors for every model and command, found before the data
+check 2 "--activation: unknown activation 'nope'"           train --activation nope --data "$nodata"
+check 2 "--activation: unknown activation 'nope'"           train --model cnn --activation nope --data "$nodata"
+check 2 "--init: unknown initializer 'nope'"                train --model bn-mlp --init nope --data "$nodata"
+check 2 "--init: unknown initializer 'nope'"                train --data-npz "$scratch/missing.npz" --init nope
+check 2 "--activation: unknown activation 'nope'"           summary --activation nope
 check 2 "--plot '$scratch': is a folder, expected a file name" train --plot "$scratch" --data "$nodata"
 check 2 "--history '': empty file name"                     train --history "" --data "$nodata"
 check 2 "flag --epochs needs a value"                       train --epochs
@@ -55,7 +68,7 @@ check 2 "--epochs-a $range_epochs, got '0'"                 transfer --epochs-a 
 check 2 "--epochs-unfrozen expects an integer from 0 to 1000000, got '2147483647'" transfer --epochs-frozen 1 --epochs-unfrozen 2147483647 --data "$nodata"
 check 2 "--epochs-frozen and --epochs-unfrozen cannot both be 0" \
         transfer --epochs-frozen 0 --epochs-unfrozen 0 --data "$nodata"
-check 2 "--save '/nonexistent-xgrad/a.safetensors': cannot write in folder '/nonexistent-xgrad'" \
+check 2 "--save /nonexistent-xgrad/a.safetensors: cannot write in folder '/nonexistent-xgrad'" \
         transfer --save /nonexistent-xgrad/a.safetensors --data "$nodata"
 # the dataset folder itself is the next thing checked, with the path in the message
 check 1 "$nodata"                                           train --epochs 1 --data "$nodata"

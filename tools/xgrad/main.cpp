@@ -3,12 +3,8 @@
 //   xgrad summary [options]   print a model's summary
 //   xgrad transfer [options]  the notebook's transfer-learning experiment
 //   xgrad --help
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <iostream>
@@ -16,10 +12,12 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <xgrad/xgrad.hpp>
 
 #include "options.hpp"
+#include "output_files.hpp"
 
 using namespace xgrad;
 
@@ -56,9 +54,12 @@ train options:
                         /usr/share/datasets/fashion-mnist)
   --data-npz FILE       train on your own arrays instead: an .npz (np.savez)
                         holding x_train [N, ...] and y_train [N] (integer
-                        class labels), optionally x_test and y_test; the last
-                        10% of the training rows validate. The model is the
-                        300-100 Dense MLP (--model mlp) sized to the arrays.
+                        class labels 0 to 65,535: at most 65,536 classes),
+                        optionally x_test and y_test (rows shaped as
+                        x_train's); the last 10% of the training rows
+                        validate. The model is the 300-100 Dense MLP
+                        (--model mlp) sized to the arrays, with one output
+                        per class up to the largest label.
   --save FILE           save the trained model (architecture and weights,
                         safetensors; xgrad export reads it)
   --onnx FILE           also write the trained model as ONNX
@@ -76,12 +77,14 @@ train options:
   batch size × ranks, only rank 0 prints and writes files, and a rank that
   fails ends the job (XGRAD_DISTRIBUTED_TIMEOUT bounds waiting, default 600 s).
 
-  Flags are checked before the dataset is loaded (exit code 2 on a bad one).
+  Flags are checked before the dataset is loaded (exit code 2 on a bad one),
+  output files too: their folder must accept a new file, and no output may
+  be an input file (--data-npz, the dataset's files) or another output.
   A run whose loss becomes NaN or infinite stops with an error (exit code 1).
 
 export (io::export_onnx: opset 13, batch dimension symbolic, inference form):
   --model-file FILE     a model saved by `xgrad train --save` or io::save()
-  --onnx FILE           the ONNX file to write
+  --onnx FILE           the ONNX file to write (not the --model-file itself)
   --input-shape D,D,..  one input's shape without the batch (default: the
                         shape the saved model was built for)
 
@@ -95,14 +98,15 @@ transfer (the notebook's transfer learning; see examples/transfer_learning.cpp):
   --epochs-frozen N     default 4
   --epochs-unfrozen N   default 16
   --limit N             use the first N task-A training images (0 = all)
-  --save FILE           where model A is saved (default: a temporary file)
+  --save FILE           where model A is saved (default: a temporary file;
+                        not one of the dataset's files)
   --seed N, --data DIR, --verbose N (default 0)
 )";
 
 nn::Sequential build_model(const cli::Options& o) {
     const std::string name = o.get("model", "bn-mlp");
-    const std::string activation = o.get("activation", "relu");
-    const std::string init = o.get("init", "he_normal");
+    const nn::ActivationFn activation = cli::activation(o);
+    const nn::InitializerRef init = cli::initializer(o);
     if (name == "bn-mlp") return models::batch_norm_mlp(activation, init);
     if (name == "mlp") return models::mlp(activation, init);
     if (name == "selu100") return models::selu_deep(100, 100);
@@ -132,6 +136,14 @@ TrainingData fashion_mnist_data(const cli::Options& o, bool standardize) {
     return d;
 }
 
+/// The most classes --data-npz takes (labels 0 … 65,535): the output layer
+/// has one unit per class up to the largest label, so one stray label must not
+/// ask for gigabytes (2,000,000 would make a 3.6 GB Dense layer).
+constexpr std::int64_t max_npz_classes = 65'536;
+
+/// One row's shape: `x`'s without the first dimension.
+Shape row_shape(const Tensor& x) { return Shape(std::span(x.shape().begin() + 1, x.shape().end())); }
+
 /// --data-npz FILE: x_train and y_train, optionally x_test and y_test; the
 /// last 10% of the training rows validate. Features become float32.
 TrainingData npz_data(const std::string& path) {
@@ -155,8 +167,17 @@ TrainingData npz_data(const std::string& path) {
             throw DtypeError(path + ": " + y_key + " must hold integer class labels, got " +
                              std::string(dtype_name(y.dtype())));
         const Tensor labels = y.to(int64);
-        for (const std::int64_t v : labels.to_vector<std::int64_t>()) {
-            if (v < 0) throw ValueError(path + ": " + y_key + " holds the negative label " + std::to_string(v));
+        const std::vector<std::int64_t> values = labels.to_vector<std::int64_t>();
+        for (std::size_t row = 0; row < values.size(); ++row) {
+            const std::int64_t v = values[row];
+            const auto bad = [&](const std::string& what) {
+                throw ValueError(path + ": " + y_key + " holds the " + what + " " + std::to_string(v) + " at row " +
+                                 std::to_string(row) + "; labels are class indices from 0 to " +
+                                 std::to_string(max_npz_classes - 1) + " (at most " +
+                                 std::to_string(max_npz_classes) + " classes)");
+            };
+            if (v < 0) bad("negative label");
+            if (v >= max_npz_classes) bad("label");
             classes = std::max(classes, v + 1);
         }
         return data::Dataset(x.to(float32), labels);
@@ -166,6 +187,9 @@ TrainingData npz_data(const std::string& path) {
     auto [train, valid] = data::split_at(full, full.size() - std::max<std::int64_t>(1, full.size() / 10));
     const bool has_test = arrays.contains("x_test") || arrays.contains("y_test");
     const data::Dataset test = has_test ? dataset("x_test", "y_test") : data::Dataset();
+    if (has_test && row_shape(test.x()) != row_shape(full.x()))
+        throw ShapeError(path + ": x_test rows are " + to_string(row_shape(test.x())) + ", x_train rows " +
+                         to_string(row_shape(full.x())) + " (the model takes x_train's)");
     if (classes < 2) throw ValueError(path + ": the labels name fewer than 2 classes");
     return {train, valid, test, classes};
 }
@@ -173,31 +197,17 @@ TrainingData npz_data(const std::string& path) {
 /// The 300-100 MLP for inputs shaped like one row of `x` and `classes` outputs.
 nn::Sequential dense_model(const Tensor& x, std::int64_t classes, const nn::ActivationFn& activation,
                            const nn::InitializerRef& init) {
-    return nn::Sequential{nn::Flatten(Shape(std::span(x.shape().begin() + 1, x.shape().end()))),
-                          nn::Dense(300, activation, init), nn::Dense(100, activation, init),
-                          nn::Dense(classes, "softmax")};
+    return nn::Sequential{nn::Flatten(row_shape(x)), nn::Dense(300, activation, init),
+                          nn::Dense(100, activation, init), nn::Dense(classes, "softmax")};
 }
 
 constexpr std::int64_t max_epochs = 1'000'000;
 constexpr std::int64_t max_count = std::numeric_limits<std::int64_t>::max();
 
-/// UsageError unless the file named by --flag can be written: its folder
-/// exists and is writable, and it is not a folder itself. Checked before any
-/// work, so a typo costs nothing.
-void check_writable(const cli::Options& o, const std::string& flag) {
-    if (!o.has(flag)) return;
-    namespace fs = std::filesystem;
-    const std::string path = o.get(flag, "");
-    const auto fail = [&](const std::string& why) {
-        throw cli::UsageError("--" + flag + " '" + path + "': " + why);
-    };
-    if (path.empty()) fail("empty file name");
-    std::error_code ec;
-    if (fs::is_directory(path, ec)) fail("is a folder, expected a file name");
-    const fs::path p(path);
-    const std::string dir = p.has_parent_path() ? p.parent_path().string() : ".";
-    if (::access(dir.c_str(), W_OK | X_OK) != 0) fail("cannot write in folder '" + dir + "': " + std::strerror(errno));
-    if (fs::exists(p, ec) && ::access(path.c_str(), W_OK) != 0) fail(std::string("cannot write: ") + std::strerror(errno));
+/// The dataset files train and transfer read: outputs must not replace them.
+std::vector<cli::InputFile> dataset_files(const cli::Options& o) {
+    if (o.has("data")) return cli::folder_files("--data's file", o.get("data", ""));
+    return cli::folder_files("the dataset's file", data::fashion_mnist::default_dir());
 }
 
 /// fit() with TerminateOnNaN: a run whose loss stops being finite ends with
@@ -233,13 +243,12 @@ int run_train(const cli::Options& o) {
     const std::int64_t batch_size = o.get_int("batch-size", 32, 1, max_count);
     const std::int64_t limit = o.get_int("limit", 0, 0, max_count);
     const std::int64_t verbose = o.get_int("verbose", 1, 0, 2);
-    check_writable(o, "history");
-    check_writable(o, "plot");
-    check_writable(o, "save");
-    check_writable(o, "onnx");
     const std::int64_t diagnose_every = o.get_int("diagnose-every", 100, 1, max_count);
     const std::string diagnosis_svg = o.get("diagnose", "");
-    if (!diagnosis_svg.empty()) check_writable(o, "diagnose");
+    std::vector<std::string> outputs = {"history", "plot", "save", "onnx"};
+    if (!diagnosis_svg.empty()) outputs.push_back("diagnose");
+    cli::check_outputs(o, outputs, npz ? std::vector<cli::InputFile>{{"--data-npz", o.get("data-npz", "")}}
+                                       : dataset_files(o));
     const bool data_parallel = distributed::initialized() && distributed::size() > 1;
     const bool writer = !data_parallel || distributed::rank() == 0;  // prints and writes files
     if (data_parallel && writer && verbose > 0)
@@ -253,8 +262,8 @@ int run_train(const cli::Options& o) {
     // initializer are looked up before them.
     std::optional<TrainingData> data;
     const auto npz_model = [&] {
-        const nn::ActivationFn activation = nn::get_activation(o.get("activation", "relu"));
-        const nn::InitializerRef init(o.get("init", "he_normal"));
+        const nn::ActivationFn activation = cli::activation(o);
+        const nn::InitializerRef init = cli::initializer(o);
         data = npz_data(o.get("data-npz", ""));
         return dense_model(data->train.x(), data->classes, activation, init);
     };
@@ -318,7 +327,7 @@ int run_export(const cli::Options& o) {
     o.check_known({"model-file", "onnx", "input-shape"});
     if (!o.has("model-file")) throw cli::UsageError("export needs --model-file FILE (a model saved by train --save)");
     if (!o.has("onnx")) throw cli::UsageError("export needs --onnx FILE (the ONNX file to write)");
-    check_writable(o, "onnx");
+    cli::check_outputs(o, {"onnx"}, {{"--model-file", o.get("model-file", "")}});
     Shape example{1};
     if (o.has("input-shape"))
         for (const std::int64_t d : o.get_dims("input-shape")) example.push_back(d);
@@ -353,7 +362,7 @@ int run_transfer(const cli::Options& o) {
     if (frozen + unfrozen == 0) throw cli::UsageError("--epochs-frozen and --epochs-unfrozen cannot both be 0");
     const std::int64_t limit = o.get_int("limit", 0, 0, max_count);
     const auto verbose = static_cast<int>(o.get_int("verbose", 0, 0, 2));
-    check_writable(o, "save");
+    cli::check_outputs(o, {"save"}, dataset_files(o));
     const auto fm = o.has("data") ? data::fashion_mnist::load(o.get("data", "")) : data::fashion_mnist::load();
     auto [train_full, valid_full] = data::split_at(fm.train(), -5000);
     auto binary = [](const data::Dataset& d) {

@@ -97,6 +97,7 @@ void Options::check_known(std::initializer_list<const char*> known) const {
 
 #include <type_traits>
 
+#include <xgrad/core/error.hpp>
 #include <xgrad/optim/adagrad.hpp>
 #include <xgrad/optim/adam.hpp>
 #include <xgrad/optim/rmsprop.hpp>
@@ -146,6 +147,22 @@ OptimizerFactory optimizer_factory(const Options& o, double default_lr) {
         return make(with_common(o, optim::NadamOptions(), default_lr), std::type_identity<optim::Nadam>());
     throw UsageError("unknown optimizer '" + name +
                      "' (choose sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, adamax, nadam)");
+}
+
+nn::ActivationFn activation(const Options& o) {
+    try {
+        return nn::get_activation(o.get("activation", "relu"));
+    } catch (const ValueError& e) {
+        throw UsageError(std::string("--activation: ") + e.what());
+    }
+}
+
+nn::InitializerRef initializer(const Options& o) {
+    try {
+        return nn::InitializerRef(o.get("init", "he_normal"));
+    } catch (const ValueError& e) {
+        throw UsageError(std::string("--init: ") + e.what());
+    }
 }
 
 }  // namespace xgrad::cli

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <xgrad/nn/activations.hpp>
+#include <xgrad/nn/init.hpp>
 #include <xgrad/nn/module.hpp>
 
 namespace xgrad::optim {
@@ -45,5 +47,10 @@ using OptimizerFactory = std::function<std::shared_ptr<optim::Optimizer>(nn::Mod
 /// Checks the optimizer flags now (UsageError), before any data is read.
 /// `default_lr` < 0 means the optimizer's Keras default.
 OptimizerFactory optimizer_factory(const Options& o, double default_lr);
+
+/// The hidden activation named by --activation (default relu); UsageError naming the flag for an unknown name.
+nn::ActivationFn activation(const Options& o);
+/// The kernel initializer named by --init (default he_normal); UsageError naming the flag for an unknown name.
+nn::InitializerRef initializer(const Options& o);
 
 }  // namespace xgrad::cli

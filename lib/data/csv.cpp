@@ -1,6 +1,8 @@
-// CSV reading: one pass splits the text into rows of fields (quotes per RFC
-// 4180), then the header names the columns and each row is parsed into
-// numbers, the label column aside.
+// CSV reading without a copy of the table: a scanner yields each field as a
+// view of the text (a quoted field is unescaped into one reused string). A
+// first pass counts the rows and checks their field counts, so the tensors
+// are allocated once at their final size; a second parses the numbers
+// straight into them. Peak memory is the text plus the tensors.
 #include "xgrad/data/csv.hpp"
 
 #include <algorithm>
@@ -16,76 +18,184 @@
 namespace xgrad::data {
 namespace {
 
-struct Row {
-    std::size_t line;  // 1-based line where the row starts
-    std::vector<std::string> fields;
+/// The fields of CSV text, row by row (quotes per RFC 4180); empty lines are skipped.
+class Scanner {
+public:
+    Scanner(std::string_view text, char delimiter, const std::string& name)
+        : text_(text), delimiter_(delimiter), name_(name) {}
+
+    /// Moves to the start of the next row; false at the end of the text.
+    bool next_row() {
+        while (pos_ < text_.size()) {
+            if (text_[pos_] == '\n') {
+                ++pos_;
+            } else if (text_.substr(pos_, 2) == "\r\n") {
+                pos_ += 2;
+            } else {
+                row_line_ = line_;
+                return true;
+            }
+            ++line_;
+        }
+        return false;
+    }
+
+    /// The line the current row starts on (1-based).
+    std::size_t row_line() const { return row_line_; }
+
+    /// The current row's next field; `last` tells whether it ended the row.
+    /// The view lives until the next call.
+    std::string_view field(bool& last) {
+        std::string_view value;
+        if (pos_ < text_.size() && text_[pos_] == '"') {
+            unquoted_.clear();
+            const std::size_t opened = line_;
+            for (++pos_;;) {
+                const std::size_t quote = text_.find('"', pos_);
+                if (quote == std::string_view::npos)
+                    throw IoError(name_ + ": unterminated quote opened on line " + std::to_string(opened));
+                line_ += static_cast<std::size_t>(std::count(text_.begin() + pos_, text_.begin() + quote, '\n'));
+                unquoted_.append(text_.substr(pos_, quote - pos_));
+                pos_ = quote + 1;
+                if (pos_ == text_.size() || text_[pos_] != '"') break;
+                unquoted_ += '"';  // "" inside quotes
+                ++pos_;
+            }
+            // Text after the closing quote still belongs to the field.
+            const std::size_t end = field_end();
+            unquoted_.append(text_.substr(pos_, end - pos_));
+            pos_ = end;
+            value = unquoted_;
+        } else {
+            const std::size_t end = field_end();
+            value = text_.substr(pos_, end - pos_);
+            pos_ = end;
+        }
+        last = true;
+        if (pos_ == text_.size()) return value;
+        if (text_[pos_] == delimiter_) {
+            ++pos_;
+            last = false;
+        } else {
+            pos_ += text_[pos_] == '\n' ? 1 : 2;  // "\n" or "\r\n"
+            ++line_;
+        }
+        return value;
+    }
+
+private:
+    /// Where the unquoted text from pos_ ends: a delimiter, a line end or the end.
+    std::size_t field_end() const {
+        std::size_t i = pos_;
+        while (i < text_.size() && text_[i] != delimiter_ && text_[i] != '\n' &&
+               !(text_[i] == '\r' && i + 1 < text_.size() && text_[i + 1] == '\n'))
+            ++i;
+        return i;
+    }
+
+    std::string_view text_;
+    char delimiter_;
+    const std::string& name_;
+    std::size_t pos_ = 0, line_ = 1, row_line_ = 1;
+    std::string unquoted_;
 };
 
-/// Splits `text` into rows; empty lines are skipped.
-std::vector<Row> split_rows(std::string_view text, char delimiter, const std::string& name) {
-    std::vector<Row> rows;
-    Row row{1, {}};
-    std::string field;
-    std::size_t line = 1;
-    bool row_has_content = false;
-    const auto end_row = [&] {
-        if (row_has_content) {
-            row.fields.push_back(std::move(field));
-            rows.push_back(std::move(row));
-        }
-        row = Row{line, {}};
-        field.clear();
-        row_has_content = false;
-    };
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (c == '"' && field.empty()) {
-            const std::size_t opened = line;
-            row_has_content = true;
-            for (++i;; ++i) {
-                if (i >= text.size()) throw IoError(name + ": unterminated quote opened on line " + std::to_string(opened));
-                if (text[i] == '"') {
-                    if (i + 1 < text.size() && text[i + 1] == '"') {
-                        field += '"';
-                        ++i;
-                        continue;
-                    }
-                    break;
-                }
-                if (text[i] == '\n') ++line;
-                field += text[i];
-            }
-        } else if (c == delimiter) {
-            row.fields.push_back(std::move(field));
-            field.clear();
-            row_has_content = true;
-        } else if (c == '\n') {
-            ++line;
-            end_row();
-        } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
-            continue;
-        } else {
-            field += c;
-            row_has_content = true;
-        }
-    }
-    end_row();
-    return rows;
+/// A number as from_chars reads it, after trimming spaces and a leading '+'.
+struct Number {
+    bool numeric = false;   // the whole text is a number (perhaps out of double's range)
+    bool in_range = false;  // and `value` holds it
+    double value = 0;
+    bool empty = false;     // nothing but spaces
+};
+
+Number parse_number(std::string_view text) {
+    const char* first = text.data();
+    const char* last = first + text.size();
+    while (first < last && *first == ' ') ++first;
+    while (last > first && last[-1] == ' ') --last;
+    if (first < last && *first == '+') ++first;
+    Number n;
+    n.empty = first == last;
+    const auto [end, error] = std::from_chars(first, last, n.value);
+    n.numeric = !n.empty && end == last && (error == std::errc() || error == std::errc::result_out_of_range);
+    n.in_range = n.numeric && error == std::errc();
+    return n;
 }
 
-std::string shown(const std::string& value) {
-    return "'" + (value.size() > 40 ? value.substr(0, 40) + "…" : value) + "'";
+std::string shown(std::string_view value) {
+    return "'" + std::string(value.size() > 40 ? std::string(value.substr(0, 40)) + "…" : value) + "'";
 }
+
+/// The label column's values into y: whole numbers, or text names numbered
+/// by first appearance (renumbered in sorted order by finish()).
+class Labels {
+public:
+    Labels(std::int64_t* y, const std::string& name, const std::string& column) : y_(y), name_(name), column_(column) {}
+
+    void add(std::string_view value, std::size_t line) {
+        if (value.empty()) fail(line, "empty label");
+        const Number n = parse_number(value);
+        if (rows_ == 0) {
+            numeric_ = n.numeric;
+            first_ = value;
+            first_line_ = line;
+        }
+        if (numeric_) {
+            // 2^53: the largest range where every whole double is exact.
+            constexpr double exact = 9007199254740992.0;
+            if (!n.in_range || n.value != std::floor(n.value) || std::abs(n.value) > exact)
+                fail(line, "not a whole number: " + shown(value) + " (the labels are numbers: line " +
+                               std::to_string(first_line_) + " holds " + shown(first_) + ")");
+            y_[rows_++] = static_cast<std::int64_t>(n.value);
+            return;
+        }
+        const auto found = ids_.find(value);
+        y_[rows_++] = found != ids_.end() ? found->second
+                                          : ids_.emplace(std::string(value), static_cast<std::int64_t>(ids_.size()))
+                                                .first->second;
+    }
+
+    /// The sorted class names (empty for numeric labels), y renumbered to index them.
+    std::vector<std::string> finish() {
+        std::vector<std::string> classes;
+        if (numeric_) return classes;
+        std::vector<std::int64_t> sorted_index(ids_.size());
+        for (auto& [label, id] : ids_) {
+            sorted_index[static_cast<std::size_t>(id)] = static_cast<std::int64_t>(classes.size());
+            classes.push_back(label);  // the map iterates in sorted order
+        }
+        for (std::int64_t r = 0; r < rows_; ++r) y_[r] = sorted_index[static_cast<std::size_t>(y_[r])];
+        return classes;
+    }
+
+private:
+    [[noreturn]] void fail(std::size_t line, const std::string& what) const {
+        throw IoError(name_ + ": line " + std::to_string(line) + ", column '" + column_ + "': " + what);
+    }
+
+    std::int64_t* y_;
+    const std::string& name_;
+    const std::string& column_;
+    std::int64_t rows_ = 0;
+    bool numeric_ = false;
+    std::string first_;
+    std::size_t first_line_ = 0;
+    std::map<std::string, std::int64_t, std::less<>> ids_;  // text labels: name → first-appearance number
+};
 
 }  // namespace
 
 CsvTable parse_csv(std::string_view text, const std::string& name, const CsvOptions& options) {
-    const std::vector<Row> rows = split_rows(text, options.delimiter, name);
-    if (rows.empty()) throw IoError(name + ": empty file (expected a header row)");
-    const std::vector<std::string>& header = rows[0].fields;
-    std::set<std::string> seen;
+    if (options.delimiter == '"' || options.delimiter == '\n' || options.delimiter == '\r')
+        throw ValueError(name + ": CsvOptions::delimiter cannot be a quote or a line end");
+    Scanner scanner(text, options.delimiter, name);
+    if (!scanner.next_row()) throw IoError(name + ": empty file (expected a header row)");
+    std::vector<std::string> header;
+    for (bool last = false; !last;) header.emplace_back(scanner.field(last));
+    std::set<std::string_view> seen;
     for (const std::string& column : header) {
-        if (column.empty()) throw IoError(name + ": the header (line " + std::to_string(rows[0].line) + ") has an empty column name");
+        if (column.empty())
+            throw IoError(name + ": the header (line " + std::to_string(scanner.row_line()) + ") has an empty column name");
         if (!seen.insert(column).second) throw IoError(name + ": column '" + column + "' appears twice in the header");
     }
     std::ptrdiff_t label = -1;
@@ -98,64 +208,45 @@ CsvTable parse_csv(std::string_view text, const std::string& name, const CsvOpti
         }
         label = found - header.begin();
     }
-    if (rows.size() < 2) throw IoError(name + ": no data rows after the header");
+
+    // First pass: the rows and their field counts, before anything is sized from them.
+    const Scanner body = scanner;
+    std::int64_t rows = 0;
+    for (Scanner counter = body; counter.next_row(); ++rows) {
+        std::size_t fields = 0;
+        for (bool last = false; !last; ++fields) counter.field(last);
+        if (fields != header.size())
+            throw IoError(name + ": line " + std::to_string(counter.row_line()) + " has " + std::to_string(fields) +
+                          " fields, the header " + std::to_string(header.size()));
+    }
+    if (rows == 0) throw IoError(name + ": no data rows after the header");
 
     CsvTable table;
     for (std::size_t c = 0; c < header.size(); ++c)
         if (static_cast<std::ptrdiff_t>(c) != label) table.feature_names.push_back(header[c]);
-    const auto n = static_cast<std::int64_t>(rows.size() - 1);
-    const auto features = static_cast<std::int64_t>(table.feature_names.size());
-    table.x = Tensor({n, features}, float32);
+    table.x = Tensor({rows, static_cast<std::int64_t>(table.feature_names.size())}, float32);
     float* x = table.x.data<float>();
-    std::vector<std::string> labels;
-    for (std::size_t r = 1; r < rows.size(); ++r) {
-        const Row& row = rows[r];
-        if (row.fields.size() != header.size())
-            throw IoError(name + ": line " + std::to_string(row.line) + " has " + std::to_string(row.fields.size()) +
-                          " fields, the header " + std::to_string(header.size()));
-        for (std::size_t c = 0; c < header.size(); ++c) {
-            const std::string& value = row.fields[c];
+    if (label >= 0) table.y = Tensor({rows}, int64);
+    const std::string no_label;
+    Labels labels(label >= 0 ? table.y.data<std::int64_t>() : nullptr, name, label >= 0 ? header[label] : no_label);
+
+    // Second pass: the values, straight into x and y.
+    for (Scanner reader = body; reader.next_row();) {
+        bool last = false;
+        for (std::size_t c = 0; !last; ++c) {
+            const std::string_view value = reader.field(last);
             if (static_cast<std::ptrdiff_t>(c) == label) {
-                if (value.empty())
-                    throw IoError(name + ": line " + std::to_string(row.line) + ", column '" + header[c] +
-                                  "': empty label");
-                labels.push_back(value);
+                labels.add(value, reader.row_line());
                 continue;
             }
-            double v = 0;
-            const char* first = value.data();
-            const char* last = first + value.size();
-            while (first < last && *first == ' ') ++first;
-            while (last > first && last[-1] == ' ') --last;
-            if (first < last && *first == '+') ++first;
-            const auto [end, error] = std::from_chars(first, last, v);
-            if (first == last || error != std::errc() || end != last)
-                throw IoError(name + ": line " + std::to_string(row.line) + ", column '" + header[c] + "': " +
-                              (first == last ? std::string("empty value") : "not a number: " + shown(value)));
-            *x++ = static_cast<float>(v);
+            const Number n = parse_number(value);
+            if (!n.in_range)
+                throw IoError(name + ": line " + std::to_string(reader.row_line()) + ", column '" + header[c] + "': " +
+                              (n.empty ? std::string("empty value") : "not a number: " + shown(value)));
+            *x++ = static_cast<float>(n.value);
         }
     }
-    if (label < 0) return table;
-
-    table.y = Tensor({n}, int64);
-    auto* y = table.y.data<std::int64_t>();
-    // Integer labels, also when written as numbers like 1.000e+00 (np.savetxt).
-    std::vector<std::int64_t> numbers;
-    for (const std::string& s : labels) {
-        double v = 0;
-        const auto [end, error] = std::from_chars(s.data(), s.data() + s.size(), v);
-        if (error != std::errc() || end != s.data() + s.size() || v != std::floor(v) || std::abs(v) > 9e15) break;
-        numbers.push_back(static_cast<std::int64_t>(v));
-    }
-    if (numbers.size() == labels.size()) {
-        std::copy(numbers.begin(), numbers.end(), y);
-        return table;
-    }
-    const std::set<std::string> names(labels.begin(), labels.end());
-    table.classes.assign(names.begin(), names.end());
-    std::map<std::string, std::int64_t> index;
-    for (const std::string& c : table.classes) index.emplace(c, static_cast<std::int64_t>(index.size()));
-    for (const std::string& s : labels) *y++ = index.at(s);
+    if (label >= 0) table.classes = labels.finish();
     return table;
 }
 

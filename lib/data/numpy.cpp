@@ -253,11 +253,13 @@ Tensor read_npy(const std::filesystem::path& path) {
 
 std::map<std::string, Tensor> parse_npz(std::span<const std::byte> bytes, const std::string& name) {
     std::map<std::string, Tensor> arrays;
-    for (const detail::ZipMember& member : detail::read_zip(bytes, name)) {
+    detail::ZipArchive zip(bytes, name);
+    std::vector<std::byte> buffer;  // one inflated member at a time
+    for (const detail::ZipEntry& entry : zip.entries()) {
         const std::string_view suffix = ".npy";
-        if (!member.name.ends_with(suffix)) continue;  // np.load lists only .npy members as arrays too
-        arrays.emplace(member.name.substr(0, member.name.size() - suffix.size()),
-                       parse_npy(member.data, name + ": " + member.name));
+        if (!entry.name.ends_with(suffix)) continue;  // np.load lists only .npy members as arrays too
+        arrays.emplace(entry.name.substr(0, entry.name.size() - suffix.size()),
+                       parse_npy(zip.read(entry, buffer), name + ": " + entry.name));
     }
     return arrays;
 }

@@ -3,7 +3,10 @@
 // supported kind, Fortran order and byte order, stored and deflated zips;
 // then hostile files (truncated, lying headers, corrupt zips) give IoErrors
 // that name what is wrong.
+#include <sys/resource.h>
+
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 #include "../test_helpers.hpp"
@@ -42,6 +45,13 @@ std::vector<std::byte> npy(const std::string& header, std::size_t data_bytes) {
     out += h;
     out.append(data_bytes, '\0');
     return bytes_of_text(out);
+}
+
+/// The process's peak resident set so far, in MiB.
+long peak_rss_mib() {
+    struct rusage usage {};
+    ::getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_maxrss / 1024;
 }
 
 }  // namespace
@@ -172,6 +182,34 @@ BOOST_AUTO_TEST_CASE(hostile_zips) {
                                   std::to_integer<std::size_t>(good[end + 18]) << 16;
     lying[directory + 24] ^= std::byte{0x01};  // uncompressed size of the first entry, low byte
     CHECK_THROWS_WITH(data::parse_npz(lying, "z.npz"), IoError, "z.npz: ");
+}
+
+BOOST_AUTO_TEST_CASE(zip_bombs) {
+    // 100 directory entries inflating one deflated 1-MiB array: refused
+    // before anything is inflated, naming the first two and their bytes.
+    const std::vector<std::byte> bomb = bytes_of("numpy_zip_bomb.npz");
+    const std::size_t packed = std::to_integer<std::size_t>(bomb[18]) | std::to_integer<std::size_t>(bomb[19]) << 8;
+    const std::string range = "(bytes 0-" + std::to_string(30 + 5 + packed - 1) + ")";
+    const long before = peak_rss_mib();
+    CHECK_THROWS_WITH(data::read_npz(file("numpy_zip_bomb.npz")), IoError,
+                      file("numpy_zip_bomb.npz") + ": members 'a0.npy' " + range + " and 'a1.npy' " + range +
+                          " overlap");
+    BOOST_TEST(peak_rss_mib() - before < 16);
+    // A 64-MiB member that is not an array is never inflated.
+    const auto arrays = data::read_npz(file("numpy_skipped_member.npz"));
+    BOOST_TEST(arrays.size() == 1u);
+    BOOST_TEST(values(arrays.at("x")) == std::vector<double>({0, 1, 2}), tt::per_element());
+    BOOST_TEST(peak_rss_mib() - before < 16);
+    // A member declaring more than one archive may inflate (17 GiB, in ZIP64 fields).
+    CHECK_THROWS_WITH(data::read_npz(file("numpy_inflate_bound.npz")), IoError,
+                      "numpy_inflate_bound.npz: big.npy: inflating its declared 18253611008 bytes would pass the "
+                      "bound of 17179869184 bytes (16 GiB) inflated from one archive (0 so far)");
+}
+
+BOOST_AUTO_TEST_CASE(directories_are_named) {
+    const std::string dir = std::filesystem::temp_directory_path().string();
+    CHECK_THROWS_WITH(data::read_npy(dir), IoError, dir + ": is a directory");
+    CHECK_THROWS_WITH(data::read_npz(dir), IoError, dir + ": is a directory");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

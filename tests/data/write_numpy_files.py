@@ -2,8 +2,11 @@
 `xgrad train --data-npz` test read, with Debian's python3-numpy, into the
 folder given as the only argument. The values follow formulas the tests
 recompute (arange, simple patterns)."""
+import io
 import os
+import struct
 import sys
+import zlib
 
 import numpy as np
 
@@ -58,3 +61,56 @@ np.savez_compressed(path("numpy_blobs.npz"), x_train=x_train, y_train=y_train, x
 # A CSV as NumPy writes it (full-precision exponents), labels as integers.
 table = np.column_stack([np.arange(4) * 0.5, np.arange(4) ** 2, np.arange(4) % 2])
 np.savetxt(path("numpy_table.csv"), table, delimiter=",", header="half,square,label", comments="")
+
+# Hostile .npz files, written byte by byte (zipfile cannot write them).
+
+
+def raw_deflate(chunks):
+    """Raw deflate (no zlib header), as zip members hold it, of the concatenated chunks."""
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return b"".join(c.compress(chunk) for chunk in chunks) + c.flush()
+
+
+def handmade_zip(members, directory):
+    """members: (name, method, crc, packed data, size) written one after another;
+    directory: (name, member index, declared size) entries, any number pointing
+    at one member. A declared size of 2^32 or more goes into a ZIP64 extra field."""
+    body, offsets = b"", []
+    for name, method, crc, packed, size in members:
+        offsets.append(len(body))
+        body += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, method, 0, 0, crc, len(packed),
+                            min(size, 0xFFFFFFFF), len(name), 0) + name.encode() + packed
+    central = b""
+    for name, index, size in directory:
+        _, method, crc, packed, _ = members[index]
+        extra = struct.pack("<HHQ", 1, 8, size) if size >= 0xFFFFFFFF else b""
+        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 45 if extra else 20, 0, method, 0, 0, crc,
+                               len(packed), 0xFFFFFFFF if extra else size, len(name), len(extra), 0, 0, 0, 0,
+                               offsets[index]) + name.encode() + extra
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(directory), len(directory), len(central), len(body), 0)
+    return body + central + end
+
+
+def npy_bytes(array):
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    return buffer.getvalue()
+
+
+# A zip bomb: 100 entries a0.npy … a99.npy inflating one deflated 1-MiB array.
+bomb_npy = npy_bytes(np.zeros(1 << 18, dtype=np.float32))
+with open(path("numpy_zip_bomb.npz"), "wb") as f:
+    f.write(handmade_zip([("a.npy", 8, zlib.crc32(bomb_npy), raw_deflate([bomb_npy]), len(bomb_npy))],
+                         [(f"a{i}.npy", 0, len(bomb_npy)) for i in range(100)]))
+
+# A real array next to a 64-MiB member that is not an array (np.load skips it).
+small_npy = npy_bytes(np.arange(3, dtype=np.float32))
+zeros = bytes(1 << 20)
+with open(path("numpy_skipped_member.npz"), "wb") as f:
+    f.write(handmade_zip([("x.npy", 0, zlib.crc32(small_npy), small_npy, len(small_npy)),
+                          ("huge.bin", 8, zlib.crc32(zeros * 64), raw_deflate([zeros] * 64), 64 << 20)],
+                         [("x.npy", 0, len(small_npy)), ("huge.bin", 1, 64 << 20)]))
+
+# A member declaring 17 GiB (ZIP64), past the bound on what one archive may inflate.
+with open(path("numpy_inflate_bound.npz"), "wb") as f:
+    f.write(handmade_zip([("big.npy", 8, 0, raw_deflate([bomb_npy]), 17 << 30)], [("big.npy", 0, 17 << 30)]))

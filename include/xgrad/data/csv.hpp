@@ -12,14 +12,26 @@
 /// for a quote inside, and may then hold the delimiter or a newline, as RFC
 /// 4180 and Python's csv module write); "\r\n" line ends are accepted and
 /// empty lines skipped. Feature values are parsed as numbers (nan and inf
-/// included) into float32. The label column holds whole numbers (used as
-/// they are, also when written 1.000e+00 as np.savetxt does) or text (the
-/// distinct names sorted, y their indices, as scikit-learn's LabelEncoder).
+/// included) into float32.
+///
+/// The label column is numeric or text, as its first data row says. When
+/// that label is a number (as C++'s from_chars reads one, spaces and a
+/// leading '+' aside: 2, 1.000e+00 as np.savetxt writes, but also nan, inf
+/// or 1e400), every label must be a whole number within ±2^53, used as it
+/// is; any other value (nan, inf, 1e400, 2.5, a name) is an IoError naming
+/// its line and column. Otherwise the labels are text: the distinct names
+/// sorted, y their indices, as scikit-learn's LabelEncoder (a name that
+/// looks like a number is then a name like any other).
 ///
 /// Every problem throws xgrad::IoError starting with the file's name and
 /// naming the line and column: an empty or non-numeric value, a row with
 /// too few or too many fields, an unterminated quote, a duplicate or
-/// missing column name, a file without data rows.
+/// missing column name, a file without data rows; a path that is a
+/// directory is "PATH: is a directory". A delimiter that is a quote or a
+/// line end is a ValueError.
+///
+/// Memory: the values are parsed straight into x and y, so reading peaks
+/// near the file's size plus the tensors' (and the distinct text labels).
 #include <filesystem>
 #include <string>
 #include <string_view>

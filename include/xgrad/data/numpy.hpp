@@ -21,6 +21,14 @@
 /// Hostile sizes cannot make a reader allocate much more than the data
 /// actually present: a declared size is checked against the bytes in hand,
 /// and a deflate stream is inflated into a buffer that grows with its output.
+/// Against zip bombs, an .npz's members are inflated one at a time and only
+/// the `.npy` ones (other members are never uncompressed); two directory
+/// entries whose bytes overlap are an IoError naming both members and their
+/// byte ranges (so each deflate stream is distinct bytes of the file, and
+/// DEFLATE's ~1032:1 limit bounds the output by ~1032 times the file's size);
+/// and one archive inflates at most 16 GiB in total (an IoError naming the
+/// member and the bound). A path that is a directory is an IoError
+/// "PATH: is a directory".
 #include <cstddef>
 #include <filesystem>
 #include <map>

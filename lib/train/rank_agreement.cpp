@@ -92,7 +92,8 @@ std::string learning_rate_text(const optim::Optimizer& o) {
 
 std::string optimizer_state_text(const optim::Optimizer& o) {
     std::string out = std::to_string(o.iterations()) + " iterations";
-    for (const auto& [key, t] : o.state_dict()) out += ", " + key + " " + fingerprint(t);
+    for (const auto& [key, t] : o.state_dict())
+        if (key != "iterations" && key != "learning_rate") out += ", " + key + " " + fingerprint(t);  // both shown apart
     return out;
 }
 

@@ -35,7 +35,7 @@ set -e
 grep -q "$scratch/nowhere" <<<"$out" || fail "the error should name the folder: $out"
 # Ranks given different flags (mpirun's MPMD form "-np 1 cmd args : -np 1 cmd
 # other-args") end the job within seconds, naming the difference and both values,
-# instead of training apart; so does a rank that rejects its flags, without
+# instead of training apart; so does a rank that rejects its flags (exit 2), without
 # waiting out the 600 s default timeout for the ranks whose flags were fine.
 unset XGRAD_DISTRIBUTED_TIMEOUT
 quick=(train --model mlp --epochs 1 --limit 500 --verbose 0)

@@ -1,5 +1,6 @@
 // distributed::check_same_across_ranks (both builds): built on all_gather,
-// so it inherits its shape checks and timeout.
+// so it inherits its shape checks and timeout. Texts are built with += :
+// g++ 12 misreports "literal" + std::string&& (-Wrestrict).
 #include <algorithm>
 #include <cstring>
 #include <string_view>
@@ -84,11 +85,12 @@ std::string difference(const std::string& what, const std::vector<std::string>& 
     }
     std::string out = what + ": ";
     for (std::size_t i = 0; i < distinct.size() && i < kShownValues; ++i) {
-        out += (i ? ", " : "") + ranks_text(holders[i]) + (holders[i].size() == 1 ? " has " : " have ") +
-               shown(distinct[i], first_difference);
+        if (i) out += ", ";
+        ((out += ranks_text(holders[i])) += holders[i].size() == 1 ? " has " : " have ") +=
+            shown(distinct[i], first_difference);
     }
     if (distinct.size() > kShownValues)
-        out += " and " + std::to_string(distinct.size() - kShownValues) + " more values on other ranks";
+        ((out += " and ") += std::to_string(distinct.size() - kShownValues)) += " more values on other ranks";
     return out;
 }
 
@@ -109,7 +111,7 @@ void check_same_across_ranks(const std::vector<NamedValue>& values) {
         if (same) continue;
         // Every rank sees the same fingerprints, so every rank gathers the same values here.
         const NamedValue& v = values[static_cast<std::size_t>(i)];
-        problems += (problems.empty() ? "" : "; on ") + difference(v.what, gather_texts(v.value));
+        (problems += problems.empty() ? "" : "; on ") += difference(v.what, gather_texts(v.value));
     }
     if (!problems.empty()) throw ValueError("ranks disagree on " + problems);
 }

@@ -48,7 +48,7 @@ std::string samples_text(const Tensor& x, const Tensor& y) {
 void describe(const nn::Module& m, const std::string& place, std::string& out) {
     out += "[" + place + "] " + m.type_name() + (m.trainable() ? "" : " frozen") + " " +
            std::string(dtype_name(m.dtype()));
-    if (m.declared_input_shape()) out += " input " + to_string(*m.declared_input_shape());
+    if (m.declared_input_shape()) (out += " input ") += to_string(*m.declared_input_shape());
     std::string options;
     try {
         for (const auto& [key, value] : m.config()) options += (options.empty() ? "" : ", ") + key + "=" + value;
@@ -64,7 +64,13 @@ std::string model_text(const nn::Module& model) {
     std::string out;
     describe(model, "", out);
     out += "weights";
-    for (const auto& [name, t] : model.state_dict()) (((out += ' ') += dtype_name(t.dtype())) += ' ') += to_string(t.shape());
+    for (const auto& [name, t] : model.state_dict()) {
+        // Appended piece by piece: g++ 12 misreports " " + std::string as -Wrestrict.
+        out += ' ';
+        out += dtype_name(t.dtype());
+        out += ' ';
+        out += to_string(t.shape());
+    }
     return out;
 }
 
@@ -81,10 +87,11 @@ std::string number(double v) {
 }
 
 std::string learning_rate_text(const optim::Optimizer& o) {
-    std::string out = (o.has_schedule() ? "a schedule, now " : "") + number(o.learning_rate());
+    std::string out = o.has_schedule() ? "a schedule, now " : "";
+    out += number(o.learning_rate());
     if (o.num_param_groups() > 1) {
         out += " (lr_scale per group:";
-        for (std::size_t g = 0; g < o.num_param_groups(); ++g) out += " " + number(o.param_group(g).lr_scale());
+        for (std::size_t g = 0; g < o.num_param_groups(); ++g) (out += ' ') += number(o.param_group(g).lr_scale());
         out += ")";
     }
     return out;
@@ -93,7 +100,7 @@ std::string learning_rate_text(const optim::Optimizer& o) {
 std::string optimizer_state_text(const optim::Optimizer& o) {
     std::string out = std::to_string(o.iterations()) + " iterations";
     for (const auto& [key, t] : o.state_dict())
-        if (key != "iterations" && key != "learning_rate") out += ", " + key + " " + fingerprint(t);  // both shown apart
+        if (key != "iterations" && key != "learning_rate") out += ", " + key + " " + fingerprint(t);  // shown apart
     return out;
 }
 

@@ -221,7 +221,10 @@ Tensor all_gather(const Tensor& t) {
     const Span span(watchdog(), "all_gather");
     const Tensor rows = t.rank() == 0 ? t.reshape({1}) : t;
     const std::vector<Descriptor> all = agree("all_gather", rows, 0, true);
-    const std::int64_t inner = rows.size(0) == 0 ? 0 : rows.numel() / rows.size(0);
+    // Elements per row from the trailing dimensions, not numel / rows: a rank
+    // with no rows must count the same row size as the others.
+    std::int64_t inner = 1;
+    for (std::size_t i = 1; i < rows.rank(); ++i) inner *= rows.size(static_cast<std::int64_t>(i));
     Shape shape = rows.shape();
     std::int64_t total_rows = 0;
     for (const Descriptor& d : all) total_rows += d[3];

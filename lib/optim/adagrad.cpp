@@ -3,6 +3,7 @@
 #include <cmath>
 #include <string>
 
+#include "config_text.hpp"
 #include "loops.hpp"
 
 namespace xgrad::optim {
@@ -15,6 +16,9 @@ public:
             throw ValueError("scale_by_adagrad: initial_accumulator_value must be >= 0, got " + std::to_string(initial));
     }
     std::string name() const override { return "adagrad"; }
+    std::string config() const override {
+        return detail::config_text({{"initial_accumulator_value", detail::config_value(initial_)}, {"epsilon", detail::config_value(epsilon_)}});
+    }
     std::vector<std::string> slot_state_names() const override { return {"accumulator"}; }
     std::vector<Tensor> init_slot_state(const Tensor& param) const override { return {full_like(param, initial_)}; }
     void update_slot(SlotView& s, const StepInfo&) override {

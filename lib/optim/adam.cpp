@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "config_text.hpp"
 #include "loops.hpp"
 #include "simd/kernel_table.hpp"
 
@@ -31,6 +32,10 @@ public:
             case Variant::nadam: return "nadam";
         }
         return "adam";
+    }
+    std::string config() const override {
+        return detail::config_text({{"beta_1", detail::config_value(beta_1_)}, {"beta_2", detail::config_value(beta_2_)},
+                                    {"epsilon", detail::config_value(epsilon_)}, {"amsgrad", detail::config_value(amsgrad_)}});
     }
     std::vector<std::string> slot_state_names() const override {
         if (variant_ == Variant::adamax) return {"momentum", "norm"};

@@ -5,6 +5,7 @@
 #include <limits>
 #include <string>
 
+#include "config_text.hpp"
 #include "loops.hpp"
 
 namespace xgrad::optim {
@@ -39,6 +40,7 @@ class ClipByValue final : public PerParameterTransform {
 public:
     explicit ClipByValue(double v) : v_(v) { check_threshold(v, "clip_by_value"); }
     std::string name() const override { return "clip_by_value"; }
+    std::string config() const override { return detail::config_text({{"clipvalue", detail::config_value(v_)}}); }
     void update_slot(SlotView& s, const StepInfo&) override {
         detail::visit(s.update, "clip_by_value", [&](auto tag) {
             using T = decltype(tag);
@@ -54,6 +56,7 @@ class ClipByNorm final : public PerParameterTransform {
 public:
     explicit ClipByNorm(double c) : c_(c) { check_threshold(c, "clip_by_norm"); }
     std::string name() const override { return "clip_by_norm"; }
+    std::string config() const override { return detail::config_text({{"clipnorm", detail::config_value(c_)}}); }
     void update_slot(SlotView& s, const StepInfo&) override {
         const double norm = std::sqrt(squared_norm(s.update));
         if (norm > c_) scale_tensor(s.update, c_ / norm);  // u · c / max(‖u‖, c)
@@ -67,6 +70,7 @@ class ClipByGlobalNorm final : public GradientTransform {
 public:
     explicit ClipByGlobalNorm(double c) : c_(c) { check_threshold(c, "clip_by_global_norm"); }
     std::string name() const override { return "clip_by_global_norm"; }
+    std::string config() const override { return detail::config_text({{"global_clipnorm", detail::config_value(c_)}}); }
     void update(std::span<SlotView> slots, std::span<Tensor>, const StepInfo&) override {
         double sum = 0.0;
         for (const SlotView& s : slots) sum += squared_norm(s.update);

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "config_text.hpp"
 #include "loops.hpp"
 
 namespace xgrad::optim {
@@ -15,6 +16,9 @@ public:
             throw ValueError("scale_by_lion: beta_1 must be in (0, 1], got " + std::to_string(beta_1));
     }
     std::string name() const override { return "lion"; }
+    std::string config() const override {
+        return detail::config_text({{"beta_1", detail::config_value(beta_1_)}, {"beta_2", detail::config_value(beta_2_)}});
+    }
     std::vector<std::string> slot_state_names() const override { return {"momentum"}; }
     std::vector<Tensor> init_slot_state(const Tensor& param) const override { return {zeros_like(param)}; }
     void update_slot(SlotView& s, const StepInfo& info) override {

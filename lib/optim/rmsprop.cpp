@@ -3,6 +3,7 @@
 #include <cmath>
 #include <string>
 
+#include "config_text.hpp"
 #include "loops.hpp"
 #include "xgrad/optim/sgd.hpp"
 
@@ -15,6 +16,9 @@ public:
         if (!(rho >= 0 && rho <= 1)) throw ValueError("scale_by_rms: rho must be in [0, 1], got " + std::to_string(rho));
     }
     std::string name() const override { return "rms"; }
+    std::string config() const override {
+        return detail::config_text({{"rho", detail::config_value(rho_)}, {"epsilon", detail::config_value(epsilon_)}, {"centered", detail::config_value(centered_)}});
+    }
     std::vector<std::string> slot_state_names() const override {
         if (centered_) return {"velocity", "average_gradient"};
         return {"velocity"};

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "config_text.hpp"
 #include "loops.hpp"
 
 namespace xgrad::optim {
@@ -13,6 +14,9 @@ public:
         if (!(momentum >= 0)) throw ValueError("scale_by_momentum: momentum must be >= 0, got " + std::to_string(momentum));
     }
     std::string name() const override { return "momentum"; }
+    std::string config() const override {
+        return detail::config_text({{"momentum", detail::config_value(momentum_)}, {"nesterov", detail::config_value(nesterov_)}});
+    }
     std::vector<std::string> slot_state_names() const override { return {"momentum"}; }
     std::vector<Tensor> init_slot_state(const Tensor& param) const override { return {zeros_like(param)}; }
     void update_slot(SlotView& s, const StepInfo& info) override {

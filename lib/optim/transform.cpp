@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "config_text.hpp"
 #include "loops.hpp"
 
 namespace xgrad::optim {
@@ -42,6 +43,7 @@ class Scale final : public PerParameterTransform {
 public:
     explicit Scale(double factor) : factor_(factor) {}
     std::string name() const override { return "scale"; }
+    std::string config() const override { return detail::config_text({{"factor", detail::config_value(factor_)}}); }
     void update_slot(SlotView& s, const StepInfo&) override {
         detail::visit(s.update, "scale", [&](auto tag) {
             using T = decltype(tag);
@@ -79,6 +81,7 @@ class DecoupledWeightDecay final : public PerParameterTransform {
 public:
     explicit DecoupledWeightDecay(double wd) : wd_(wd) { check_weight_decay(wd, "decoupled_weight_decay"); }
     std::string name() const override { return "weight_decay"; }
+    std::string config() const override { return detail::config_text({{"weight_decay", detail::config_value(wd_)}}); }
     bool reads_learning_rate() const override { return true; }
     void update_slot(SlotView& s, const StepInfo&) override {
         detail::visit(s.param, "decoupled_weight_decay", [&](auto tag) {
@@ -99,6 +102,7 @@ class AddWeightDecay final : public PerParameterTransform {
 public:
     explicit AddWeightDecay(double wd) : wd_(wd) { check_weight_decay(wd, "add_weight_decay"); }
     std::string name() const override { return "add_weight_decay"; }
+    std::string config() const override { return detail::config_text({{"weight_decay", detail::config_value(wd_)}}); }
     void update_slot(SlotView& s, const StepInfo&) override {
         detail::visit(s.update, "add_weight_decay", [&](auto tag) {
             using T = decltype(tag);
@@ -141,6 +145,12 @@ Chain::Chain(std::vector<GradientTransformPtr> transforms) : transforms_(std::mo
         global_offset += globals;
     }
     slot_total_ = slot_offset;
+}
+
+std::string Chain::config() const {
+    std::string out;
+    for (const GradientTransformPtr& t : transforms_) out += (out.empty() ? "" : ", ") + t->name() + "(" + t->config() + ")";
+    return out;
 }
 
 std::vector<std::string> Chain::slot_state_names() const {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <iostream>
 
+#include "train/rank_agreement.hpp"
 #include "xgrad/autograd/grad_mode.hpp"
 #include "xgrad/data/loader.hpp"
 #include "xgrad/ops/elementwise.hpp"
@@ -136,6 +137,7 @@ History fit(nn::Module& model, const Tensor& x_all, const Tensor& y_all, FitOpti
         Shape input_shape = x.shape();
         input_shape[0] = -1;
         model.ensure_built(input_shape);
+        detail::check_fit_ranks_agree(model, options, x, y, validation);
         distributed::broadcast_parameters(model);
     }
     // Epoch e's order depends only on (seed, e), as for a hand-written loop
@@ -209,6 +211,7 @@ Logs evaluate(nn::Module& model, const Tensor& x, const Tensor& y, const Evaluat
     if (options.batch_size <= 0) throw ValueError("evaluate: batch_size must be positive");
     std::ostream& out = options.out ? *options.out : std::cout;
     const Ranks r = ranks(options.distributed);
+    if (r.distributed) detail::check_evaluate_ranks_agree(options, x, y);
     const int verbose = r.rank == 0 ? options.verbose : 0;
     const data::DataLoader loader = batches(x, y, options.batch_size, false, 0, r);
     ProgressBar bar(out, loader.num_batches(), verbose == 1 && !options.out && stdout_is_terminal());

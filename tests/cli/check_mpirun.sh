@@ -33,4 +33,43 @@ out=$(run2 train --data "$scratch/nowhere" 2>&1); code=$?
 set -e
 [[ $code -ne 0 && $code -ne 124 ]] || fail "a missing dataset should end the job, got exit $code"
 grep -q "$scratch/nowhere" <<<"$out" || fail "the error should name the folder: $out"
+# Ranks given different flags (mpirun's MPMD form "-np 1 cmd args : -np 1 cmd
+# other-args") end the job within seconds, naming the difference and both values,
+# instead of training apart; so does a rank that rejects its flags (exit 2), without
+# waiting out the 600 s default timeout for the ranks whose flags were fine.
+unset XGRAD_DISTRIBUTED_TIMEOUT
+quick=(train --model mlp --epochs 1 --limit 500 --verbose 0)
+mpmd() {  # rank 0's extra flags, then "--", then rank 1's; sets out, code, elapsed
+  local zero=() one=() start
+  while [[ $1 != -- ]]; do zero+=("$1"); shift; done
+  shift
+  one=("$@")
+  start=$(date +%s)
+  set +e
+  out=$(timeout 120 "$mpirun" --allow-run-as-root --oversubscribe -np 1 "$xgrad" "${quick[@]}" "${zero[@]}" \
+        : -np 1 "$xgrad" "${quick[@]}" "${one[@]}" 2>&1)
+  code=$?
+  set -e
+  elapsed=$(($(date +%s) - start))
+}
+disagree() {  # expected text (fixed string), rank 0's flags -- rank 1's
+  local expected=$1
+  shift
+  mpmd "$@"
+  [[ $code -ne 0 && $code -ne 124 && $elapsed -lt 60 ]] || fail "$*: expected a quick failure, got exit $code after $elapsed s: $out"
+  grep -qF "$expected" <<<"$out" || fail "$*: expected '$expected' in: $out"
+  echo "# $*: exit $code after $elapsed s" >&2
+}
+disagree "ranks disagree on the seed: rank 0 has 1, rank 1 has 2" --seed 1 -- --seed 2
+disagree "ranks disagree on the learning rate: rank 0 has 0.05, rank 1 has 0.1" --lr 0.05 -- --lr 0.1
+disagree "ranks disagree on the optimizer: rank 0 has SGD chain(learning_rate()), 1 parameter group(s), rank 1 has Adam chain(adam(" \
+  --optimizer sgd -- --optimizer adam
+disagree "activation=tanh" --activation relu -- --activation tanh
+disagree "ranks disagree on the batch size: rank 0 has 32, rank 1 has 16" -- --batch-size 16
+disagree "rank 1 has SGD chain(clip_by_norm(clipnorm=2), learning_rate())" --clipnorm 1 -- --clipnorm 2
+
+mpmd -- --epochs 0
+[[ $code -ne 0 && $code -ne 124 && $elapsed -lt 60 ]] || fail "a rank rejecting --epochs 0 should end the job at once, got exit $code after $elapsed s: $out"
+grep -qF "xgrad: rank 1: --epochs expects an integer from 1" <<<"$out" || fail "the rejected flag should be named: $out"
+echo "# a rank rejecting its flags: exit $code after $elapsed s" >&2
 echo "ok"

@@ -25,5 +25,7 @@ check caught "xgrad: rank [01]: (MPI_Finalize|all_reduce) waited [0-9.]+ s for t
 check abort "xgrad: rank 1: injected failure on rank 1 at batch 2"
 check killed "rank 1 .*(signal 9|Killed)"
 check hang "xgrad: rank 0: all_reduce waited [0-9.]+ s for the other ranks \(timeout 3 s"
+# Every rank fails alike at the start, so none waits: not even for the default timeout.
+XGRAD_DISTRIBUTED_TIMEOUT=600 check disagree "rank 1 caught: ranks disagree on the seed: rank 0 has 42, rank 1 has 43"
 echo "1..$n"
 exit $failed

@@ -67,6 +67,47 @@ BOOST_AUTO_TEST_CASE(all_gather_concatenates_in_rank_order) {
     BOOST_TEST(values(scalars).back() == dist::size() - 1.0);
 }
 
+// A rank with no rows gathers as many elements per row as the others (it
+// used to count 0 per row, and the ranks' counts disagreed).
+BOOST_AUTO_TEST_CASE(all_gather_with_a_rank_that_has_no_rows) {
+    const std::int64_t r = dist::rank();
+    const Tensor mine = full({r, 3}, static_cast<double>(r), float64);  // rank 0: [0, 3]
+    const Tensor all = dist::all_gather(mine);
+    std::vector<double> expected;
+    for (int k = 0; k < dist::size(); ++k) expected.insert(expected.end(), 3 * k, k);
+    BOOST_TEST(all.shape() == Shape({static_cast<std::int64_t>(expected.size() / 3), 3}));
+    BOOST_TEST(values(all) == expected, boost::test_tools::per_element());
+    const Tensor bytes = dist::all_gather(zeros({r}, uint8));  // one dimension: rank 0 sends nothing
+    BOOST_TEST(bytes.numel() == dist::size() * (dist::size() - 1) / 2);
+}
+
+BOOST_AUTO_TEST_CASE(check_same_across_ranks_names_what_differs_and_every_value) {
+    const int r = dist::rank();
+    dist::check_same_across_ranks({{"the seed", "42"}, {"the model", "Dense"}});  // all agree: no error
+    if (dist::size() < 2) return;
+    const std::string seed = std::to_string(40 + r);
+    CHECK_THROWS_WITH(dist::check_same_across_ranks({{"the model", "Dense"}, {"the seed", seed}}), ValueError,
+                      "ranks disagree on the seed: rank 0 has 40, rank 1 has 41");
+    // Several differences at once; rank 1 with an empty value.
+    CHECK_THROWS_WITH(dist::check_same_across_ranks({{"the seed", seed}, {"the loss", r == 1 ? "" : "mse"}}),
+                      ValueError, "the seed: rank 0 has 40, rank 1 has 41; on the loss: rank 0 has mse, rank 1 has ");
+    // A long value is shown from shortly before its first difference.
+    const std::string long_value = std::string(300, 'a') + (r == 1 ? "tanh" : "relu") + std::string(300, 'b');
+    try {
+        dist::check_same_across_ranks("the model", long_value);
+        BOOST_ERROR("expected a ValueError");
+    } catch (const ValueError& e) {
+        const std::string message = e.what();
+        BOOST_TEST(message.find("rank 0 has …" + std::string(60, 'a') + "relu") != std::string::npos, message);
+        BOOST_TEST(message.find("rank 1 has …" + std::string(60, 'a') + "tanh") != std::string::npos, message);
+        BOOST_TEST(message.size() < 500u, message);
+    }
+    // The ranks still agree afterwards.
+    Tensor fine = ones({2});
+    dist::all_reduce(fine);
+    BOOST_TEST(values(fine) == std::vector<double>(2, dist::size()), boost::test_tools::per_element());
+}
+
 // Disagreeing ranks get the same clear error on every rank, never a hang.
 BOOST_AUTO_TEST_CASE(ranks_that_disagree_get_a_clear_error) {
     Tensor counts = full({2}, 1.0, int64);

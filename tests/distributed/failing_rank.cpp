@@ -6,6 +6,8 @@
 //   abort     main catches it and calls distributed::abort
 //   killed    rank 1 is killed (SIGKILL)
 //   hang      rank 1 stops calling collectives (sleeps)
+//   disagree  rank 1 is given another shuffling seed: fit fails on every
+//             rank at its start, naming the seeds (main catches it)
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -41,6 +43,7 @@ void run(const std::string& mode) {
     options.verbose = 0;
     options.callbacks = {fail};
     options.distributed = true;
+    if (mode == "disagree") options.seed = 42 + static_cast<std::uint64_t>(distributed::rank());
     train::fit(model, x, y, options);
 }
 

@@ -13,6 +13,7 @@
 #include "xgrad/nn/sequential.hpp"
 #include "xgrad/ops/reduction.hpp"
 #include "xgrad/ops/shape_ops.hpp"
+#include "xgrad/optim/adam.hpp"
 #include "xgrad/optim/sgd.hpp"
 #include "xgrad/train/checkpoint.hpp"
 #include "xgrad/train/fit.hpp"
@@ -240,6 +241,73 @@ BOOST_AUTO_TEST_CASE(checkpoints_resume_on_another_number_of_ranks) {
     o.initial_epoch = epoch;
     train::fit(resumed, x, y, o);
     check_same_weights(alone, resumed);
+}
+
+// Ranks set up differently (another seed, learning rate, optimizer,
+// activation, data) would train apart without a word: fit fails at its start
+// on every rank, naming what differs and each rank's value, before any step.
+BOOST_AUTO_TEST_CASE(ranks_that_disagree_on_the_run_fail_at_once_naming_the_difference) {
+    const int r = dist::rank();
+    const auto [x, y] = samples(69, 17);
+    // Fails on every rank before any step; `xs` with as many rows of y.
+    const auto fit_fails_with = [&](Sequential& model, train::FitOptions o, const Tensor& xs, const std::string& text) {
+        auto& opt = *o.optimizer;
+        const auto weights = model.get_weights();
+        CHECK_THROWS_WITH(train::fit(model, xs, slice(y, 0, 0, xs.size(0)), o), ValueError, text);
+        BOOST_TEST(opt.iterations() == 0);  // not a step taken
+        BOOST_TEST(xgrad_test::allclose(model.get_weights()[0], weights[0], 0.0, 0.0));
+    };
+    Sequential model = classifier(18);
+    if (dist::size() < 2) {
+        train::fit(model, x, y, options(sgd(model), 1, 16, true));  // one rank always agrees with itself
+        return;
+    }
+    train::FitOptions seeded = options(sgd(model), 1, 16, true);
+    seeded.seed = 42 + static_cast<std::uint64_t>(r);
+    fit_fails_with(model, seeded, x, "ranks disagree on the seed: rank 0 has 42, rank 1 has 43");
+
+    const auto lr = std::make_shared<optim::SGD>(model, optim::SGDOptions().learning_rate(r == 1 ? 0.3 : 0.2));
+    fit_fails_with(model, options(lr, 1, 16, true), x, "ranks disagree on the learning rate: rank 0 has 0.2, rank 1 has 0.3");
+
+    std::shared_ptr<optim::Optimizer> mixed = std::make_shared<optim::SGD>(model, 0.01);
+    if (r == 1) mixed = std::make_shared<optim::Adam>(model, 0.01);
+    fit_fails_with(model, options(mixed, 1, 16, true), x,
+                   "ranks disagree on the optimizer: rank 0 has SGD chain(learning_rate()), 1 parameter group(s), "
+                   "rank 1 has Adam chain(adam(beta_1=0.9, beta_2=0.999, epsilon=1e-07, amsgrad=false), learning_rate())");
+
+    const auto momentum = std::make_shared<optim::SGD>(model, optim::SGDOptions().momentum(r == 1 ? 0.5 : 0.9));
+    fit_fails_with(model, options(momentum, 1, 16, true), x, "rank 1 has SGD chain(learning_rate(), momentum(momentum=0.5");
+
+    // Another activation: the same weights (rank 0's would be broadcast), another model.
+    manual_seed(19);
+    Sequential activated{Dense(8, r == 1 ? "relu" : "tanh"), Dense(3, "softmax")};
+    activated.to(float64);
+    activated.ensure_built({-1, 4});
+    fit_fails_with(activated, options(sgd(activated), 1, 16, true), x,
+                   "ranks disagree on the model: rank 0 has [] Sequential float64 {}; [0] Dense float64 {activation=tanh");
+    fit_fails_with(activated, options(sgd(activated), 1, 16, true), x,
+                   "rank 1 has [] Sequential float64 {}; [0] Dense float64 {activation=relu");
+
+    // Fewer samples on rank 1 (the ranks would cover the data unevenly), and several differences at once.
+    train::FitOptions uneven = options(sgd(model), 1, r == 1 ? 8 : 16, true);
+    const Tensor fewer = r == 1 ? slice(x, 0, 0, 60) : x;
+    fit_fails_with(model, uneven, fewer, "ranks disagree on the training data: rank 0 has 69 samples: x float64 [69,4]");
+    fit_fails_with(model, uneven, fewer, "; on the batch size: rank 0 has 16, rank 1 has 8");
+    fit_fails_with(model, options(sgd(model), 1, 16, true), fewer, "rank 1 has 60 samples: x float64 [60,4]");
+    // Same shapes, other values.
+    Tensor changed = x.clone();
+    if (r == 1) changed.data<double>()[5] += 1.0;
+    fit_fails_with(model, options(sgd(model), 1, 16, true), changed, "ranks disagree on the training data: rank 0 has 69 samples");
+
+    // evaluate() too; and the ranks still work together afterwards.
+    CHECK_THROWS_WITH(train::evaluate(model, x, y,
+                                      {.loss = "sparse_categorical_crossentropy",
+                                       .metrics = {},
+                                       .batch_size = r == 1 ? 4 : 8,
+                                       .distributed = true}), ValueError,
+                      "ranks disagree on the batch size: rank 0 has 8, rank 1 has 4");
+    const train::History h = train::fit(model, x, y, options(sgd(model), 1, 16, true));
+    BOOST_TEST(h.size() == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

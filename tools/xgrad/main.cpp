@@ -452,6 +452,10 @@ int main(int argc, char** argv) {
         if (o.command == "transfer") return run_transfer(o);
         throw cli::UsageError("unknown command '" + o.command + "'");
     } catch (const cli::UsageError& e) {
+        // The other ranks may already wait in a collective for this one (their
+        // flags were fine): end the job now rather than after the timeout.
+        if (session && distributed::size() > 1)
+            distributed::abort(std::string(e.what()) + " (run `xgrad --help` for the options)", 2);
         std::cerr << "xgrad: " << e.what() << "\n(run `xgrad --help` for the options)\n";
         return 2;
     } catch (const std::exception& e) {  // xgrad::Error, and e.g. std::bad_alloc from a huge --batch-size

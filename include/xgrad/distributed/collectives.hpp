@@ -37,6 +37,7 @@
 /// joined by finalize()) only reads the clock and may call MPI_Abort.
 #include <exception>
 #include <string>
+#include <vector>
 
 #include "xgrad/core/error.hpp"
 #include "xgrad/core/tensor.hpp"
@@ -110,6 +111,26 @@ void broadcast(Tensor& t, int root = 0);
 Tensor all_gather(const Tensor& t);
 /// Returns when every rank has called it.
 void barrier();
+
+/// A value every rank must agree on: what it is, for errors ("the seed"),
+/// and the value as text ("42").
+struct NamedValue {
+    std::string what;   ///< What the value is, as the error names it.
+    std::string value;  ///< The value as text; compared byte for byte.
+};
+
+/// Checks that every rank passed the same values (in the same order), as
+/// the collectives check shapes: otherwise throws one ValueError on every
+/// rank naming each value that differs and what each rank has, e.g.
+/// "ranks disagree on the seed: rank 0 has 42, rank 1 has 7". Ranks with
+/// the same value are listed together ("ranks 0, 2-3 have …"); a value
+/// longer than 160 characters is shown around its first difference. One
+/// all_gather of a 64-bit fingerprint per value, and only for values that
+/// differ the texts themselves: cheap enough to call at the start of every
+/// run. Without MPI, or on one rank, it returns at once.
+void check_same_across_ranks(const std::vector<NamedValue>& values);
+/// check_same_across_ranks() for one value.
+void check_same_across_ranks(const std::string& what, const std::string& value);
 
 /// The elementwise sum of `x` over all ranks, differentiable (op
 /// "sum_across_ranks"): the building block of synchronized batch

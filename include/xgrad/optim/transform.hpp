@@ -73,6 +73,12 @@ public:
     virtual ~GradientTransform() = default;
     /// A short name, used to prefix state keys in a chain ("adam", "momentum").
     virtual std::string name() const = 0;
+    /// The hyperparameters as text ("momentum=0.9, nesterov=false"), numbers
+    /// written so they read back to the same double: two transforms of one
+    /// name compute alike when their configs are equal (fit compares them
+    /// across the ranks of a distributed run). Empty when it has none or does
+    /// not tell (a schedule, a make_transform callable).
+    virtual std::string config() const { return {}; }
     /// Names of the per-parameter state tensors ("momentum", "velocity").
     virtual std::vector<std::string> slot_state_names() const { return {}; }
     /// Fresh per-parameter state for `param`, one tensor per slot_state_names() entry.
@@ -123,6 +129,8 @@ public:
     /// The chain of `transforms`, in order (ValueError for a null one).
     explicit Chain(std::vector<GradientTransformPtr> transforms);
     std::string name() const override { return "chain"; }
+    /// The chained transforms as "name(config), name(config), …", in order.
+    std::string config() const override;
     std::vector<std::string> slot_state_names() const override;
     std::vector<Tensor> init_slot_state(const Tensor& param) const override;
     std::vector<std::string> global_state_names() const override;

@@ -64,11 +64,11 @@ const Options<Conv2D>& Conv2D::options() {
     using C = Conv2D;
     static const auto options = Options<C>("Conv2D", [] { return std::make_shared<C>(1, 1); })
                                     .add("filters", &C::filters_, OptionKind::required, require::positive)
-                                    .add("kernel_size", &C::kernel_size_, OptionKind::required)
-                                    .add("strides", &C::strides_)
+                                    .add("kernel_size", &C::kernel_size_, OptionKind::required, require::window_entries)
+                                    .add("strides", &C::strides_, require::window_entries)
                                     .add("padding", &C::padding_)
                                     .add("data_format", &C::data_format_, OptionKind::before_build)
-                                    .add("dilation_rate", &C::dilation_rate_)
+                                    .add("dilation_rate", &C::dilation_rate_, require::window_entries)
                                     .add("groups", &C::groups_, OptionKind::before_build, require::positive)
                                     .add("activation", &C::activation_)
                                     .add("use_bias", &C::use_bias_, OptionKind::before_build)
@@ -90,6 +90,7 @@ Conv2dOptions Conv2D::conv_options() const {
     o.padding = parse_padding(padding_, who);
     o.groups = groups_;
     o.data_format = parse_data_format(data_format_, who);
+    check_window({parse_pair(kernel_size_, who, "kernel_size"), o.strides, o.dilation, o.padding}, who);
     return o;
 }
 

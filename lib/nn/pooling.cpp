@@ -16,8 +16,8 @@ const char* type_of(PoolKind kind, bool global) {
 template <PoolKind kind> const Options<Pooling2D<kind>>& Pooling2D<kind>::options() {
     using P = Pooling2D<kind>;
     static const auto options = Options<P>(type_of(kind, false))
-                                    .add("pool_size", &P::pool_size_)
-                                    .add("strides", &P::strides_)
+                                    .add("pool_size", &P::pool_size_, require::window_entries)
+                                    .add("strides", &P::strides_, require::window_entries)
                                     .add("padding", &P::padding_)
                                     .add("data_format", &P::data_format_);
     return options;
@@ -30,6 +30,7 @@ template <PoolKind kind> Pool2dOptions Pooling2D<kind>::pool_options() const {
     if (!strides_.empty()) o.strides = parse_pair(strides_, who, "strides");
     o.padding = parse_padding(padding_, who);
     o.data_format = parse_data_format(data_format_, who);
+    check_window({o.pool_size, o.strides.value_or(o.pool_size), {1, 1}, o.padding}, who);
     return o;
 }
 

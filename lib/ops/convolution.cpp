@@ -51,17 +51,18 @@ struct Geometry {
 };
 
 std::string window_text(const Window2d& w) {
-    return std::to_string(w.size[0]) + "x" + std::to_string(w.size[1]) + " window (strides " +
-           std::to_string(w.strides[0]) + "," + std::to_string(w.strides[1]) + ", dilation " +
-           std::to_string(w.dilation[0]) + "," + std::to_string(w.dilation[1]) + ")";
+    std::string text = std::to_string(w.size[0]) + "x" + std::to_string(w.size[1]) + " window (strides " +
+                       std::to_string(w.strides[0]) + "," + std::to_string(w.strides[1]) + ", dilation " +
+                       std::to_string(w.dilation[0]) + "," + std::to_string(w.dilation[1]);
+    const Padding2d& p = w.padding;
+    if (p.mode == Padding2d::Mode::explicit_sizes)
+        text += ", padding " + std::to_string(p.top) + "," + std::to_string(p.bottom) + "," + std::to_string(p.left) +
+                "," + std::to_string(p.right);
+    return text + ")";
 }
 
 Geometry geometry(const char* op, const Shape& image, const Window2d& w) {
-    for (int a = 0; a < 2; ++a) {
-        if (w.size[a] < 1 || w.strides[a] < 1 || w.dilation[a] < 1)
-            throw ValueError(std::string(op) + ": window sizes, strides and dilation must be >= 1, got a " +
-                             window_text(w));
-    }
+    check_window(w, op);
     if (image.size() != 4)
         throw ShapeError(std::string(op) + ": expected an image batch [N, H, W, C], got " + to_string(image));
     const auto [top, bottom] = window_padding(image[1], w, 0);
@@ -69,6 +70,8 @@ Geometry geometry(const char* op, const Shape& image, const Window2d& w) {
     const Geometry g{image[0], image[1], image[2], image[3], w.size[0], w.size[1], w.strides[0], w.strides[1],
                      w.dilation[0], w.dilation[1], top, bottom, left, right, window_output_size(image[1], w, 0),
                      window_output_size(image[2], w, 1)};
+    // Each output position holds kh·kw·C values: checked before anything is sized from it.
+    checked_numel(std::array{g.n, g.ho, g.wo, g.kh, g.kw, g.c}, std::string(op) + ": the columns of the " + window_text(w));
     if (g.ho < 1 || g.wo < 1) {
         throw ShapeError(std::string(op) + ": the " + window_text(w) + " does not fit in input " + to_string(image) +
                          " padded by " + std::to_string(top) + "," + std::to_string(bottom) + " rows and " +
@@ -110,7 +113,27 @@ void check_image(const char* op, const char* what, const Tensor& t) {
 
 }  // namespace
 
+void check_window(const Window2d& w, const std::string& who) {
+    const std::string bound = std::to_string(max_window_extent);
+    const auto fail = [&](const std::string& rule) { throw ValueError(who + ": " + rule + ", got a " + window_text(w)); };
+    const auto in_range = [](std::int64_t v) { return v >= 1 && v <= max_window_extent; };
+    for (int a = 0; a < 2; ++a) {
+        if (!in_range(w.size[a]) || !in_range(w.strides[a]) || !in_range(w.dilation[a]))
+            fail("window sizes, strides and dilation must be in [1, " + bound + "]");
+        // Both factors are at most 2^16 here, so the product cannot overflow.
+        if (w.dilation[a] * (w.size[a] - 1) + 1 > max_window_extent)
+            fail("the dilated window, dilation·(size − 1) + 1, must be at most " + bound);
+    }
+    const Padding2d& p = w.padding;
+    for (const std::int64_t side : {p.top, p.bottom, p.left, p.right})
+        if (side < 0 || side > max_window_extent) fail("explicit padding must be in [0, " + bound + "]");
+}
+
+// With the window checked (every term at most 2^16), only `n` can make
+// these sums overflow: checked against it.
 std::array<std::int64_t, 2> window_padding(std::int64_t n, const Window2d& w, int axis) {
+    check_window(w, "window_padding");
+    if (n < 0) throw ShapeError("window_padding: negative input size " + std::to_string(n));
     const Padding2d& p = w.padding;
     switch (p.mode) {
         case Padding2d::Mode::valid: return {0, 0};
@@ -118,15 +141,19 @@ std::array<std::int64_t, 2> window_padding(std::int64_t n, const Window2d& w, in
         case Padding2d::Mode::same: break;
     }
     const std::int64_t s = w.strides[axis], span = w.dilation[axis] * (w.size[axis] - 1) + 1;
-    const std::int64_t out = (n + s - 1) / s;
-    const std::int64_t total = std::max<std::int64_t>((out - 1) * s + span - n, 0);
+    const std::int64_t out = n / s + (n % s != 0);  // ceil(n / s) without n + s − 1
+    // (out − 1)·s < n, so this sum stays below span.
+    const std::int64_t total = std::max<std::int64_t>((out - 1) * s - n + span, 0);
     return {total / 2, total - total / 2};
 }
 
 std::int64_t window_output_size(std::int64_t n, const Window2d& window, int axis) {
     const auto [before, after] = window_padding(n, window, axis);
     const std::int64_t span = window.dilation[axis] * (window.size[axis] - 1) + 1;
-    const std::int64_t padded = n + before + after;
+    std::int64_t padded = 0;
+    if (__builtin_add_overflow(n, before + after, &padded))
+        throw ShapeError("window_output_size: input size " + std::to_string(n) + " plus padding " +
+                         std::to_string(before + after) + " overflows int64");
     return padded < span ? 0 : (padded - span) / window.strides[axis] + 1;
 }
 
@@ -292,6 +319,10 @@ Tensor conv2d(const Tensor& x, const Tensor& kernel, const Tensor& bias, const C
     const std::int64_t groups = options.groups;
     const std::int64_t channels = x.shape()[3], filters = kernel.shape()[3];
     if (groups < 1) throw ValueError("conv2d: groups must be >= 1, got " + std::to_string(groups));
+    if (channels < 1 || filters < 1) {
+        throw ShapeError("conv2d: input " + to_string(x.shape()) + " and kernel " + to_string(kernel.shape()) +
+                         " need at least one input channel and one filter");
+    }
     if (channels % groups != 0 || filters % groups != 0 || kernel.shape()[2] * groups != channels) {
         throw ShapeError("conv2d: kernel " + to_string(kernel.shape()) + " [kh, kw, C / groups, filters] does not fit input " +
                          to_string(x.shape()) + " [N, H, W, C] with groups " + std::to_string(groups) +

@@ -1,9 +1,12 @@
 // The image layers: Conv2D, the pooling layers and Reshape: weights and
 // Keras' parameter counts, output shapes, values against the ops, options,
 // saving, errors, and a small CNN that learns.
+#include <tuple>
+
 #include "../io/io_test_util.hpp"
 #include "../test_helpers.hpp"
 #include "xgrad/io/model.hpp"
+#include "xgrad/io/safetensors.hpp"
 #include "xgrad/models/cnn.hpp"
 #include "xgrad/nn/batch_norm.hpp"
 #include "xgrad/nn/conv.hpp"
@@ -139,8 +142,34 @@ BOOST_AUTO_TEST_CASE(options_errors_name_the_layer) {
                       "data_format must be \"channels_last\" or \"channels_first\", got \"NHWC\"");
     CHECK_THROWS_WITH(Conv2D(8, 3).ensure_built({-1, 5, 5}), ShapeError, "expected images [batch, H, W, C]");
     CHECK_THROWS_WITH(Conv2D(0, 3), ValueError, "filters must be positive");
-    CHECK_THROWS_WITH(MaxPooling2D({2, 2}).strides({0})(zeros({1, 4, 4, 1}), false), ValueError,
-                      "strides must be one or two positive numbers, got [0]");
+    CHECK_THROWS_WITH(MaxPooling2D({2, 2}).strides({0}), ValueError,
+                      "max_pooling2d (MaxPooling2D): strides entries must be in [1, 65536], got [0]");
+    CHECK_THROWS_WITH(MaxPooling2D({2, 2}).strides({1, 2, 3})(zeros({1, 4, 4, 1}), false), ValueError,
+                      "strides must be one or two positive numbers, got [1,2,3]");
+}
+
+// Window options are bounded when they are set (or read from a file): each
+// entry in [1, 2^16], and Conv2D's dilated window too once the kernel and the
+// dilation meet. A Reshape whose target overflows is a ShapeError naming it.
+BOOST_AUTO_TEST_CASE(absurd_windows_are_refused_naming_the_layer) {
+    const std::int64_t t62 = std::int64_t{1} << 62;
+    CHECK_THROWS_WITH(Conv2D(8, 3).dilation_rate({1000000000}), ValueError,
+                      "conv2d (Conv2D): dilation_rate entries must be in [1, 65536], got [1000000000]");
+    CHECK_THROWS_WITH(Conv2D(8, {3, 65537}), ValueError, "kernel_size entries must be in [1, 65536], got [3,65537]");
+    CHECK_THROWS_WITH(Conv2D(8, 3).strides({1, 0}), ValueError, "strides entries must be in [1, 65536], got [1,0]");
+    CHECK_THROWS_WITH(AveragePooling2D({t62, 2}), ValueError,
+                      "average_pooling2d (AveragePooling2D): pool_size entries must be in [1, 65536], got "
+                      "[4611686018427387904,2]");
+    CHECK_THROWS_WITH(MaxPooling2D().strides({t62}), ValueError, "strides entries must be in [1, 65536]");
+    CHECK_THROWS_WITH(Conv2D(8, 3).dilation_rate({40000}).output_shape({-1, 28, 28, 1}), ValueError,
+                      "conv2d (Conv2D): the dilated window, dilation·(size − 1) + 1, must be at most 65536, got a 3x3 "
+                      "window (strides 1,1, dilation 40000,40000)");
+    // At the bounds: a 65536-wide "same" max pool and a 3x3 kernel dilated 32767 (extent 65535) work.
+    BOOST_TEST(MaxPooling2D({1, 65536}).strides({1}).padding("same").output_shape({-1, 5, 7, 2}) == Shape({-1, 5, 7, 2}));
+    BOOST_TEST(Conv2D(4, 3).dilation_rate({1, 32767}).padding("same").output_shape({-1, 5, 7, 2}) == Shape({-1, 5, 7, 4}));
+    const std::int64_t t32 = std::int64_t{1} << 32;
+    CHECK_THROWS_WITH(Reshape({-1, t32, t32}).output_shape({-1, 3 * 1024}), ShapeError,
+                      "reshape (Reshape): target_shape [-1,4294967296,4294967296] has more than 2^63 values per sample");
 }
 
 // 8x8 noise images with one half brighter, the class saying which: a small
@@ -164,6 +193,53 @@ BOOST_AUTO_TEST_CASE(a_small_cnn_learns) {
     const train::History h = train::fit(model, x, y, options);
     BOOST_TEST(h["loss"].back() < 0.5 * h["loss"].front());
     BOOST_TEST(h["accuracy"].back() > 0.85);
+}
+
+// Model files that loaded and then crashed or hung (SIGFPE in Reshape, a heap
+// overflow in AveragePooling2D's first forward pass, a 2^62-row max pool, a
+// dilation oneDNN hangs on) now fail in io::load, naming the file and the layer.
+BOOST_AUTO_TEST_CASE(hostile_window_files_fail_to_load) {
+    Sequential model{Reshape({8, 8, 1}).input_shape({64}), Conv2D(2, 5).dilation_rate({1, 2}).padding("same"),
+                     AveragePooling2D({2, 2}), MaxPooling2D({3, 3}).padding("same"), Flatten(), Dense(2)};
+    model(zeros({1, 64}), false);
+    xgrad_test::TempDir dir;
+    io::save(model, dir.file("good"));
+    const io::TensorFile good = io::load_safetensors(dir.file("good"));
+    const std::string arch = good.metadata.at("xgrad.architecture");
+    const auto load_edited = [&](const std::string& from, const std::string& to) -> std::string {
+        std::string a = arch;
+        const auto pos = a.find(from);
+        BOOST_REQUIRE(pos != std::string::npos);
+        a.replace(pos, from.size(), to);
+        auto metadata = good.metadata;
+        metadata["xgrad.architecture"] = a;
+        io::save_safetensors(dir.file("bad"), good.tensors, metadata);
+        try {
+            io::load(dir.file("bad"));
+        } catch (const IoError& e) {
+            return e.what();
+        }
+        return "no error";
+    };
+    const std::string t32 = "4294967296", t62 = "4611686018427387904";
+    const std::vector<std::tuple<std::string, std::string, std::vector<std::string>>> cases{
+        {R"("target_shape":"[8,8,1]")", R"("target_shape":"[-1,)" + t32 + "," + t32 + "]\"",
+         {"reshape (Reshape)", "target_shape [-1,4294967296,4294967296] has more than 2^63 values per sample"}},
+        {R"("pool_size":"[2,2]")", R"("pool_size":"[)" + t32 + "," + t32 + "]\"",
+         {"'AveragePooling2D'", "pool_size entries must be in [1, 65536], got [4294967296,4294967296]"}},
+        {R"("pool_size":"[3,3]")", R"("pool_size":"[)" + t62 + "," + t62 + "]\"",
+         {"'MaxPooling2D'", "pool_size entries must be in [1, 65536], got [" + t62 + "," + t62 + "]"}},
+        {R"("dilation_rate":"[1,2]")", R"("dilation_rate":"[1000000000,1000000000]")",
+         {"'Conv2D'", "dilation_rate entries must be in [1, 65536], got [1000000000,1000000000]"}},
+        {R"("dilation_rate":"[1,2]")", R"("dilation_rate":"[1,40000]")",
+         {"'Conv2D'", "the dilated window, dilation·(size − 1) + 1, must be at most 65536, got a 5x5 window"}},
+    };
+    for (const auto& [from, to, expected] : cases) {
+        const std::string message = load_edited(from, to);
+        BOOST_TEST_INFO("edit: " << to);
+        BOOST_TEST(message.find(dir.file("bad")) != std::string::npos, message);
+        for (const std::string& part : expected) BOOST_TEST(message.find(part) != std::string::npos, message);
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

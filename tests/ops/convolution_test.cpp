@@ -1,5 +1,7 @@
 // conv2d, im2col and col2im: values from hand computations and from a
 // direct six-loop convolution, output sizes, layouts, groups, gradients.
+#include <limits>
+
 #include "../test_helpers.hpp"
 #include "xgrad/autograd/engine.hpp"
 #include "xgrad/core/threads.hpp"
@@ -245,12 +247,64 @@ BOOST_AUTO_TEST_CASE(errors_name_the_shapes) {
     CHECK_THROWS_WITH(conv2d(x, zeros({3, 3, 3, 4}, float64)), DtypeError, "must have one dtype");
     CHECK_THROWS_WITH(conv2d(zeros({5, 5, 3}), zeros({3, 3, 3, 4})), ShapeError, "input must be 4-D, got [5,5,3]");
     CHECK_THROWS_WITH(conv2d(x, zeros({3, 3, 3, 4}), Tensor(), {.strides = {0, 1}}), ValueError,
-                      "strides and dilation must be >= 1");
+                      "strides and dilation must be in [1, 65536]");
     CHECK_THROWS_WITH(conv2d(x, zeros({3, 3, 3, 4}), Tensor(), {.groups = 0}), ValueError, "groups must be >= 1");
     CHECK_THROWS_WITH(Padding2d("full"), ValueError, "expected \"valid\", \"same\" or explicit sizes, got \"full\"");
     CHECK_THROWS_WITH(Padding2d(-1, 0), ValueError, "sizes must be >= 0");
     CHECK_THROWS_WITH(col2im(zeros({1, 2, 2, 4}), {1, 3, 3, 1}, {.size = {2, 2}, .strides = {2, 2}}), ShapeError,
                       "which gives [1,1,1,4]");
+}
+
+// Window options from outside (model files, configs) are bounded by
+// max_window_extent (2^16), so no size computed from them wraps around:
+// dilation INT64_MAX once turned a 3x3 "valid" window on 28 rows into 30
+// output rows, and 2^32 x 2^32 windows sized im2col's buffer from a product
+// that wrapped to 0 before writing into it.
+BOOST_AUTO_TEST_CASE(hostile_window_geometry_is_refused) {
+    constexpr std::int64_t int64_max = std::numeric_limits<std::int64_t>::max();
+    const std::int64_t t32 = std::int64_t{1} << 32;
+    CHECK_THROWS_WITH(window_output_size(28, {.size = {3, 3}, .dilation = {int64_max, 1}}, 0), ValueError,
+                      "window_padding: window sizes, strides and dilation must be in [1, 65536], got a 3x3 window "
+                      "(strides 1,1, dilation 9223372036854775807,1)");
+    CHECK_THROWS_WITH(window_output_size(28, {.size = {3, 3}, .strides = {int64_max, 1}, .padding = "same"}, 0),
+                      ValueError, "must be in [1, 65536]");
+    CHECK_THROWS_WITH(window_padding(28, {.size = {t32, t32}, .padding = "same"}, 0), ValueError,
+                      "got a 4294967296x4294967296 window");
+    CHECK_THROWS_WITH(window_output_size(28, {.size = {3, 3}, .dilation = {40000, 1}}, 0), ValueError,
+                      "the dilated window, dilation·(size − 1) + 1, must be at most 65536, got a 3x3 window "
+                      "(strides 1,1, dilation 40000,1)");
+    CHECK_THROWS_WITH(window_output_size(28, {.size = {3, 3}, .padding = Padding2d(int64_max - 1, 2)}, 0), ValueError,
+                      "explicit padding must be in [0, 65536], got a 3x3 window (strides 1,1, dilation 1,1, padding "
+                      "9223372036854775806,9223372036854775806,2,2)");
+    // A bounded window on a huge (declared, not allocated) input: the padded size would overflow.
+    CHECK_THROWS_WITH(window_output_size(int64_max, {.size = {3, 3}, .padding = "same"}, 0), ShapeError,
+                      "input size 9223372036854775807 plus padding 2 overflows int64");
+    CHECK_THROWS_WITH(window_output_size(-5, {}, 0), ShapeError, "negative input size -5");
+    // The bound itself is accepted: ceil(n / s) outputs with "same", the rule in the header.
+    BOOST_TEST(window_output_size(28, {.size = {65536, 1}, .padding = "same"}, 0) == 28);
+    BOOST_TEST(window_output_size(28, {.size = {3, 1}, .strides = {65536, 1}, .padding = "same"}, 0) == 1);
+    BOOST_TEST(window_output_size(int64_max, {.size = {65536, 1}, .strides = {65536, 1}}, 0) == int64_max / 65536);
+    // im2col/col2im size their columns from kh·kw·C: an image shape whose product overflows is refused.
+    CHECK_THROWS_WITH(col2im(zeros({1, 3, 3, 0}), {1, 4, 4, std::int64_t{1} << 62}, {.size = {2, 2}}), ShapeError,
+                      "col2im: the columns of the 2x2 window (strides 1,1, dilation 1,1): shape "
+                      "[1,3,3,2,2,4611686018427387904] has more than 2^63 elements");
+    // conv2d: the same refusals, before oneDNN sees the geometry (dilation 10^9 "same" used to hang in it).
+    const Tensor x = zeros({1, 28, 28, 1});
+    CHECK_THROWS_WITH(conv2d(x, zeros({3, 3, 1, 2}), Tensor(), {.padding = "same", .dilation = {1000000000, 1}}),
+                      ValueError, "conv2d: window sizes, strides and dilation must be in [1, 65536]");
+    CHECK_THROWS_WITH(conv2d(x, zeros({3, 3, 1, 2}), Tensor(), {.padding = Padding2d(70000, 0)}), ValueError,
+                      "explicit padding must be in [0, 65536]");
+}
+
+// No input channels (or no filters) is refused as a shape error: it used to
+// divide by zero (SIGFPE) in the composite's row count.
+BOOST_AUTO_TEST_CASE(no_channels_or_filters_is_a_shape_error) {
+    for (const Dtype dtype : {float32, float64}) {
+        CHECK_THROWS_WITH(conv2d(zeros({2, 5, 5, 0}, dtype), zeros({3, 3, 0, 4}, dtype)), ShapeError,
+                          "conv2d: input [2,5,5,0] and kernel [3,3,0,4] need at least one input channel and one filter");
+        CHECK_THROWS_WITH(conv2d(zeros({2, 5, 5, 3}, dtype), zeros({3, 3, 3, 0}, dtype)), ShapeError,
+                          "kernel [3,3,3,0] need at least one input channel and one filter");
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

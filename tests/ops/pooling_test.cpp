@@ -127,12 +127,49 @@ BOOST_AUTO_TEST_CASE(gradchecks) {
 
 BOOST_AUTO_TEST_CASE(errors) {
     const Tensor x = zeros({1, 3, 3, 2});
-    CHECK_THROWS_WITH(max_pool2d(x, {.pool_size = {4, 4}}), ShapeError, "the 4x4 pool does not fit in input [1,3,3,2]");
-    CHECK_THROWS_WITH(avg_pool2d(x, {.pool_size = {0, 2}}), ValueError, "pool sizes and strides must be >= 1");
-    CHECK_THROWS_WITH(max_pool2d(x, {.padding = Padding2d(2, 0, 0, 0)}), ValueError,
-                      "a window lies entirely in the padding");
+    CHECK_THROWS_WITH(max_pool2d(x, {.pool_size = {4, 4}}), ShapeError, "the 4x4 pool does not fit in input [1,3,3,2] (channels last; strides 4,4, padding \"valid\")");
+    CHECK_THROWS_WITH(avg_pool2d(x, {.pool_size = {0, 2}}), ValueError,
+                      "avg_pool2d: window sizes, strides and dilation must be in [1, 65536], got a 0x2 window");
+    // A window with no pixel inside the image has no maximum and no mean: both
+    // refuse the geometry (avg_pool2d used to return NaN, max_pool2d to throw
+    // mid-loop), as PyTorch does by requiring padding <= pool / 2.
+    CHECK_THROWS_WITH(max_pool2d(x, {.padding = Padding2d(2, 0, 0, 0)}), ShapeError,
+                      "max_pool2d: a window of the 2x2 pool lies entirely in the padding of input [1,3,3,2] (channels "
+                      "last; strides 2,2, padding 2,0,0,0); use less padding than the pool size");
+    CHECK_THROWS_WITH(avg_pool2d(x, {.padding = Padding2d(2, 0, 0, 0)}), ShapeError,
+                      "avg_pool2d: a window of the 2x2 pool lies entirely in the padding of input [1,3,3,2]");
+    // The last window can miss the image too: columns 0..2, padded 3 after, strides 3 → the second window is [3, 5).
+    CHECK_THROWS_WITH(avg_pool2d(x, {.pool_size = {1, 2}, .strides = std::array<std::int64_t, 2>{1, 3},
+                                     .padding = Padding2d(0, 0, 0, 3)}),
+                      ShapeError, "lies entirely in the padding of input [1,3,3,2] (channels last; strides 1,3, padding 0,0,0,3)");
     CHECK_THROWS_WITH(max_pool2d(zeros({3, 3, 2})), ShapeError, "input must be 4-D, got [3,3,2]");
     CHECK_THROWS_WITH(global_avg_pool2d(zeros({1, 3, 3, 2}, int64)), DtypeError, "must be float32 or float64");
+}
+
+// Pool windows from a model file are bounded (2^16 per side, see
+// max_window_extent) and cost what the image costs, not what the window
+// does: a 2^32 pool used to size im2col's buffer from a product that
+// wrapped to 0 (a heap overflow), a 2^62 max pool to loop over 2^62 rows.
+BOOST_AUTO_TEST_CASE(huge_pools_are_refused_or_cheap) {
+    const std::int64_t t32 = std::int64_t{1} << 32, t62 = std::int64_t{1} << 62;
+    const Tensor x = counting_image(28, 28);
+    CHECK_THROWS_WITH(avg_pool2d(x, {.pool_size = {t32, 2}, .padding = "same"}), ValueError,
+                      "avg_pool2d: window sizes, strides and dilation must be in [1, 65536], got a 4294967296x2 window");
+    CHECK_THROWS_WITH(max_pool2d(x, {.pool_size = {t62, t62}, .padding = "same"}), ValueError,
+                      "max_pool2d: window sizes, strides and dilation must be in [1, 65536]");
+    CHECK_THROWS_WITH(max_pool2d(x, {.pool_size = {2, 2}, .strides = std::array<std::int64_t, 2>{t62, 1}}), ValueError,
+                      "got a 2x2 window (strides 4611686018427387904,1");
+    // The largest pool, stride 1, "same": every window holds the whole image,
+    // so each output is the image's maximum (784) or mean (392.5).
+    const Pool2dOptions largest{.pool_size = {65536, 65536}, .strides = std::array<std::int64_t, 2>{1, 1}, .padding = "same"};
+    const Tensor maxima = max_pool2d(x, largest), means = avg_pool2d(x, largest);
+    BOOST_TEST(maxima.shape() == Shape({1, 28, 28, 1}));
+    BOOST_TEST(values(maxima) == std::vector<double>(784, 784.0), tt::per_element());
+    BOOST_TEST(values(means) == std::vector<double>(784, 392.5), tt::per_element());
+    // Its gradient: each of the 784 outputs spreads 1/784 over all 784 pixels.
+    Tensor leaf = x.detach().requires_grad_();
+    sum(avg_pool2d(leaf, largest)).backward();
+    BOOST_TEST(allclose(leaf.grad(), ones({1, 28, 28, 1}, x.dtype()), 1e-12, 1e-12));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -10,6 +10,11 @@
 ///
 /// Parameters: kh·kw·(C / groups)·filters + filters (Keras' count). The
 /// computation is ops::conv2d (xgrad/ops/convolution.hpp).
+///
+/// kernel_size, strides and dilation_rate entries must lie in [1, 2^16]
+/// (ValueError when set or loaded) and the dilated window,
+/// dilation·(size − 1) + 1, must be at most 2^16 (checked when the layer
+/// meets its input): see max_window_extent.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -22,6 +27,16 @@
 #include "xgrad/ops/convolution.hpp"
 
 namespace xgrad::nn {
+
+namespace require {
+/// Each entry of a window option (kernel_size, pool_size, strides,
+/// dilation_rate) in [1, max_window_extent]: an absurd window in a model
+/// file is refused when the file loads, naming the layer.
+inline constexpr Requirement window_entries{"entries must be in [1, 65536]", [](double v) {
+                                                return v >= 1 && v <= static_cast<double>(max_window_extent);
+                                            }};
+static_assert(max_window_extent == 65536, "window_entries' text states the bound");
+}  // namespace require
 
 /// 2-D convolution layer (Keras' Conv2D; PyTorch's nn.Conv2d, but channels-last by default).
 class Conv2D : public Layer<Conv2D> {
@@ -62,7 +77,8 @@ public:
     const std::vector<std::int64_t>& kernel_size() const noexcept { return kernel_size_; }
     /// The activation applied after the convolution and bias (default linear).
     const ActivationFn& activation() const noexcept { return activation_; }
-    /// The options as ops::conv2d takes them (ValueError naming the layer for invalid ones).
+    /// The options as ops::conv2d takes them (ValueError naming the layer for
+    /// invalid ones, a window check_window refuses included).
     Conv2dOptions conv_options() const;
 
     /// Creates kernel [kh, kw, C / groups, filters] and bias [filters].

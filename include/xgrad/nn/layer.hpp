@@ -44,7 +44,8 @@ Registry<LayerFactory>& layer_registry();
 /// Registers (or replaces) the factory for `type_name`.
 void register_layer(std::string type_name, LayerFactory factory);
 
-/// A condition on a numeric option, checked by every setter and by from_config().
+/// A condition on a numeric option (on each entry of a list of integers),
+/// checked by every setter and by from_config().
 struct Requirement {
     const char* text;  ///< The condition in error messages: "must be positive"
     bool (*holds)(double);  ///< Whether a value meets it.
@@ -156,7 +157,8 @@ private:
             if constexpr (!numeric)
                 if (!this->requirements.empty()) throw ValueError("Options: requirements apply to numeric options only");
         }
-        static constexpr bool numeric = std::is_arithmetic_v<V> || std::is_same_v<V, std::optional<double>>;
+        static constexpr bool list = std::is_same_v<V, std::vector<std::int64_t>>;
+        static constexpr bool numeric = std::is_arithmetic_v<V> || std::is_same_v<V, std::optional<double>> || list;
         void encode(const T& layer, Config& c) const override {
             try {
                 ConfigCodec<V>::encode(c, this->key, layer.*member);
@@ -174,7 +176,12 @@ private:
             const auto who = [&] { return layer.name() + " (" + type + "): " + this->key; };
             if (this->kind == OptionKind::before_build && layer.built())
                 throw ValueError(who() + " must be set before the layer is built");
-            if constexpr (numeric) {
+            if constexpr (list) {
+                for (const Requirement& r : requirements)
+                    for (const std::int64_t entry : value)
+                        if (!r.holds(static_cast<double>(entry)))
+                            throw ValueError(who() + " " + r.text + ", got " + ConfigCodec<V>::text(value));
+            } else if constexpr (numeric) {
                 std::optional<double> v;
                 if constexpr (std::is_same_v<V, std::optional<double>>) v = value;
                 else v = static_cast<double>(value);

@@ -5,6 +5,8 @@
 /// (or [N, C, H, W] with data_format "channels_first"); no weights. The
 /// computations are ops::max_pool2d, avg_pool2d and the global ones
 /// (xgrad/ops/pooling.hpp), whose docs list the differences from PyTorch.
+/// pool_size and strides entries must lie in [1, 2^16] (ValueError when set
+/// or loaded; see max_window_extent).
 ///
 ///     MaxPooling2D()                              // 2x2, strides 2
 ///     AveragePooling2D({3, 3}).strides({1, 1}).padding("same")

@@ -24,6 +24,7 @@
 /// product per group applies the kernel, so gradients of any order exist.
 #include <array>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "xgrad/core/tensor.hpp"
@@ -70,6 +71,20 @@ struct Window2d {
     Padding2d padding{};                         ///< Zero padding of the image (default "valid").
 };
 
+/// The largest window size, stride, dilation, dilated window extent
+/// (dilation·(size − 1) + 1) and explicit padding per side the window ops
+/// and layers accept: 2^16. Far above any real network (and any image side
+/// xgrad is used with), low enough that no window computation can overflow
+/// int64 and that oneDNN never sees a geometry it handles badly (dilation
+/// 10^7 took it 14 s and 2 GB, 5·10^7 crashed it).
+inline constexpr std::int64_t max_window_extent = std::int64_t{1} << 16;
+
+/// Checks `window` against the rules of the window ops: sizes, strides and
+/// dilation in [1, max_window_extent], the dilated extent and each explicit
+/// padding at most max_window_extent. ValueError starting with `who` (an op
+/// or a layer's name) and naming the window otherwise.
+void check_window(const Window2d& window, const std::string& who);
+
 /// Windows of x [N, H, W, C] as rows: [N, Ho, Wo, kh·kw·C], each row the
 /// window's values in (row, column, channel) order; positions outside the
 /// image read `pad_value`. Op "im2col"; its gradient is col2im.
@@ -99,15 +114,18 @@ struct Conv2dOptions {
 /// for filter f of group g = f / (filters / groups). x [N, H, W, C] (or
 /// [N, C, H, W]), kernel [kh, kw, C / groups, filters], bias [filters] or
 /// undefined; floating dtypes, all alike. Op "conv2d".
-/// ShapeError naming the shapes when they do not fit; ValueError for
-/// strides, dilation or groups below 1.
+/// ShapeError naming the shapes when they do not fit, and for no input
+/// channels or no filters (C = 0 or filters = 0: an empty sum, refused rather
+/// than defined); ValueError for groups below 1 or a window check_window refuses.
 Tensor conv2d(const Tensor& x, const Tensor& kernel, const Tensor& bias = Tensor(), const Conv2dOptions& options = {});
 
 /// The output size of `window` along spatial axis `axis` (0 rows, 1
-/// columns) for input size `n` (0 when the window does not fit).
+/// columns) for input size `n` (0 when the window does not fit). ValueError
+/// for a window check_window refuses, ShapeError for a negative `n` or one
+/// whose padded size overflows int64.
 std::int64_t window_output_size(std::int64_t n, const Window2d& window, int axis);
 /// The padding {before, after} that `window` applies along spatial axis
-/// `axis` to input size `n` ("same" resolved as above).
+/// `axis` to input size `n` ("same" resolved as above); errors as window_output_size.
 std::array<std::int64_t, 2> window_padding(std::int64_t n, const Window2d& window, int axis);
 
 }  // namespace xgrad

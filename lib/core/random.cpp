@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <numbers>
+#include <string>
 
 namespace xgrad {
 
@@ -35,6 +36,22 @@ void check_std(const char* op, double std) {
 void Generator::manual_seed(std::uint64_t seed) {
     for (auto& word : s_) word = splitmix64(seed);
     has_spare_ = false;
+}
+
+void Generator::check_state(const State& st) {
+    if (st.s == std::array<std::uint64_t, 4>{})
+        throw ValueError("generator state: the four xoshiro256** words are all zero, a state the generator never "
+                         "leaves (every draw would be 0)");
+    if (!std::isfinite(st.spare))
+        throw ValueError("generator state: the cached normal value (spare) is " + std::to_string(st.spare) +
+                         ", not finite");
+}
+
+void Generator::set_state(const State& st) {
+    check_state(st);
+    s_ = st.s;
+    has_spare_ = st.has_spare;
+    spare_ = st.spare;
 }
 
 std::uint64_t Generator::next_u64() noexcept {

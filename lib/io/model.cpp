@@ -61,6 +61,16 @@ const json& field(const json& j, const char* key, const std::string& where) {
     return j[key];
 }
 
+/// The layer entries in `j` and the "layers" lists below it (the parser
+/// bounded the nesting).
+std::size_t count_layers(const json& j) {
+    std::size_t n = 1;
+    if (!j.is_object()) return n;
+    if (const auto it = j.find("layers"); it != j.end() && it->is_array())
+        for (const json& child : *it) n += count_layers(child);
+    return n;
+}
+
 ModulePtr layer_from(const json& j, const std::string& what, int depth) {
     if (depth > 32) throw IoError(what + ": layers nested too deeply");
     if (!j.is_object()) throw IoError(what + ": a layer entry is not an object");
@@ -151,6 +161,9 @@ ModulePtr model_from_json(const std::string& text) {
     const json j = detail::parse_json_bounded(text, "architecture");
     if (!j.is_object() || !j.contains("format") || j["format"] != 1 || !j.contains("model"))
         throw IoError("architecture: not an xgrad architecture (format 1) document");
+    if (const std::size_t n = count_layers(j["model"]); n > max_layers)
+        throw IoError("architecture: " + std::to_string(n) + " layers, more than the " + std::to_string(max_layers) +
+                      " a model file may hold (io::max_layers)");
     return layer_from(j["model"], "architecture", 0);
 }
 

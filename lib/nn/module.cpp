@@ -1,6 +1,5 @@
 #include "xgrad/nn/module.hpp"
 
-#include <algorithm>
 #include <unordered_map>
 
 #include "nn/weight_budget.hpp"
@@ -65,7 +64,7 @@ Module::Module(std::string type_name, std::optional<Shape> input_shape)
 Module::Module(const Module& other)
     : std::enable_shared_from_this<Module>(), type_name_(other.type_name_), name_(other.name_),
       input_shape_(other.input_shape_), build_input_shape_(other.build_input_shape_), entries_(other.entries_),
-      child_names_(other.child_names_), built_(other.built_), training_(other.training_),
+      child_names_(other.child_names_), taken_names_(other.taken_names_), built_(other.built_), training_(other.training_),
       trainable_(other.trainable_), dtype_(other.dtype_) {
     NoGradGuard no_grad;
     for (Entry& e : entries_) {
@@ -168,7 +167,7 @@ Module& Module::set_name(std::string name) {
 }
 
 bool Module::name_available(std::string_view name) const {
-    return !has_weight(name) && std::find(child_names_.begin(), child_names_.end(), name) == child_names_.end();
+    return !taken_names_.contains(name);
 }
 
 void Module::check_new_name(std::string_view kind, const std::string& name) const {
@@ -182,6 +181,7 @@ void Module::add_child(std::string name, const ModulePtr& child) {
     if (!child) throw ValueError(name_ + ": child '" + name + "' is null");
     if (child.get() == this) throw ValueError(name_ + ": a module cannot be its own child");
     children_.push_back(child);
+    taken_names_.insert(name);
     child_names_.push_back(std::move(name));
     ++child->registrations_;
 }
@@ -190,12 +190,14 @@ void Module::remove_last_child() {
     if (children_.empty()) throw ValueError(name_ + ": no child to remove");
     --children_.back()->registrations_;
     children_.pop_back();
+    taken_names_.erase(child_names_.back());
     child_names_.pop_back();
 }
 
 void Module::register_parameter(std::string name, Tensor value, bool trainable) {
     check_new_name("weight", name);
     if (is_floating(value.dtype())) value.requires_grad_(trainable && trainable_);
+    taken_names_.insert(name);
     entries_.push_back({std::move(name), std::move(value), trainable, false});
 }
 
@@ -225,6 +227,7 @@ Tensor& Module::add_buffer(std::string name, const Shape& shape, const Initializ
 
 void Module::register_buffer(std::string name, Tensor value) {
     check_new_name("buffer", name);
+    taken_names_.insert(name);
     entries_.push_back({std::move(name), std::move(value), false, true});
 }
 
@@ -309,21 +312,36 @@ std::map<std::string, Tensor> Module::state_dict() const {
     return out;
 }
 
-void Module::load_state_dict(const std::map<std::string, Tensor>& state) {
+std::vector<std::pair<Tensor, const Tensor*>> Module::match_state_dict(const std::map<std::string, Tensor>& state) const {
     const auto mine = state_dict();
     for (const auto& [name, t] : state) {
         if (!mine.count(name)) throw ValueError("load_state_dict: unexpected weight '" + name + "'");
     }
-    NoGradGuard no_grad;
+    std::vector<std::pair<Tensor, const Tensor*>> matched;
+    matched.reserve(mine.size());
     for (const auto& [name, target] : mine) {
         const auto it = state.find(name);
         if (it == state.end()) throw ValueError("load_state_dict: missing weight '" + name + "'");
-        if (it->second.shape() != target.shape()) {
+        const Tensor& value = it->second;
+        if (value.shape() != target.shape()) {
             throw ShapeError("load_state_dict: weight '" + name + "' has shape " + to_string(target.shape()) +
-                             " but the value has " + to_string(it->second.shape()));
+                             " but the value has " + to_string(value.shape()));
         }
-        Tensor(target).copy_(it->second);
+        if (value.dtype() != target.dtype()) {
+            throw DtypeError("load_state_dict: weight '" + name + "' is " + std::string(dtype_name(target.dtype())) +
+                             " but the value is " + std::string(dtype_name(value.dtype())));
+        }
+        matched.emplace_back(target, &value);
     }
+    return matched;
+}
+
+void Module::check_state_dict(const std::map<std::string, Tensor>& state) const { match_state_dict(state); }
+
+void Module::load_state_dict(const std::map<std::string, Tensor>& state) {
+    const auto matched = match_state_dict(state);
+    NoGradGuard no_grad;
+    for (const auto& [target, value] : matched) Tensor(target).copy_(*value);
 }
 
 std::vector<Tensor> Module::get_weights() const {

@@ -1,5 +1,6 @@
 #include "xgrad/nn/sequential.hpp"
 
+#include <charconv>
 #include <cstdio>
 #include <sstream>
 
@@ -30,8 +31,14 @@ Sequential& Sequential::add(AnyModule layer) {
     }
     // Keras-style names, unique within this model: dense, dense_1, dense_2, …
     // A layer in no model yet takes the name; a shared layer keeps its own.
+    // The search resumes after the last suffix this name got, so n layers
+    // named alike are named in linear time.
     std::string key = m->name();
-    for (int k = 1; !name_available(key); ++k) key = m->name() + "_" + std::to_string(k);
+    if (!name_available(key)) {
+        std::uint64_t& k = last_suffix_[m->name()];
+        do key = m->name() + "_" + std::to_string(++k);
+        while (!name_available(key));
+    }
     if (!m->has_parent()) m->set_name(key);
     register_module(std::move(key), m);
     if (built_input_) {
@@ -44,8 +51,19 @@ Sequential& Sequential::add(AnyModule layer) {
 
 void Sequential::pop() {
     if (children().empty()) throw ValueError(name() + ": pop from an empty model");
+    free_suffix(child_names().back());
     remove_last_child();
     if (output_shapes_.size() > size()) output_shapes_.pop_back();
+}
+
+void Sequential::free_suffix(const std::string& key) {
+    const std::size_t underscore = key.rfind('_');
+    if (underscore == std::string::npos) return;
+    std::uint64_t k = 0;
+    const char* last = key.data() + key.size();
+    if (std::from_chars(key.data() + underscore + 1, last, k).ptr != last || k == 0) return;
+    const auto it = last_suffix_.find(key.substr(0, underscore));
+    if (it != last_suffix_.end() && it->second >= k) it->second = k - 1;
 }
 
 const ModulePtr& Sequential::operator[](std::int64_t i) const {

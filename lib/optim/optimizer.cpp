@@ -1,6 +1,7 @@
 #include "xgrad/optim/optimizer.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "core/thread_pool.hpp"
@@ -275,17 +276,27 @@ std::map<std::string, Tensor> Optimizer::state_dict() const {
     return out;
 }
 
-void Optimizer::load_state_dict(const std::map<std::string, Tensor>& state) {
-    NoGradGuard no_grad;
+std::vector<std::pair<const std::string*, const Tensor*>> Optimizer::match_state_dict(
+    const std::map<std::string, Tensor>& state) const {
     const auto it = state.find("iterations");
     if (it == state.end()) throw ValueError(name_ + ": load_state_dict: missing 'iterations'");
     if (it->second.numel() != 1) throw ShapeError(name_ + ": load_state_dict: 'iterations' must have one element");
     const double iterations = it->second.item();
     if (!(iterations >= 0)) throw ValueError(name_ + ": load_state_dict: negative 'iterations'");
+    // An int64 count: larger or fractional values cannot come from state_dict().
+    if (!(iterations < 0x1p63) || iterations != std::floor(iterations))
+        throw ValueError(name_ + ": load_state_dict: 'iterations' is " + std::to_string(iterations) +
+                         ", not a whole number of steps below 2^63");
+    if (const auto lr = state.find("learning_rate"); lr != state.end()) {
+        if (lr->second.numel() != 1)
+            throw ShapeError(name_ + ": load_state_dict: 'learning_rate' must have one element, not shape " +
+                             to_string(lr->second.shape()));
+        if (const double v = lr->second.item(); !std::isfinite(v))
+            throw ValueError(name_ + ": load_state_dict: 'learning_rate' is " + std::to_string(v) + ", not finite");
+    }
     for (const std::string& n : global_names_)
         if (!state.count(n)) throw ValueError(name_ + ": load_state_dict: missing shared state '" + n + "'");
 
-    // Validate every key before changing anything.
     std::vector<std::pair<const std::string*, const Tensor*>> per_slot;
     for (const auto& [key, t] : state) {
         if (key == "iterations" || key == "learning_rate") continue;
@@ -316,7 +327,16 @@ void Optimizer::load_state_dict(const std::map<std::string, Tensor>& state) {
             throw ShapeError(name_ + ": load_state_dict: '" + *key + "' has shape " + to_string(t->shape()) +
                              ", the parameter's state " + to_string(slot.state[j].shape()));
     }
+    return per_slot;
+}
 
+void Optimizer::check_state_dict(const std::map<std::string, Tensor>& state) const { match_state_dict(state); }
+
+void Optimizer::load_state_dict(const std::map<std::string, Tensor>& state) {
+    // Every check runs before the first change.
+    const auto per_slot = match_state_dict(state);
+    NoGradGuard no_grad;
+    const double iterations = state.at("iterations").item();
     iterations_ = static_cast<std::int64_t>(iterations);
     if (const auto lr = state.find("learning_rate"); lr != state.end() && !learning_rate_.is_schedule())
         learning_rate_ = LearningRate(lr->second.item());

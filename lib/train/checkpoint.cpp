@@ -25,18 +25,53 @@ void save_checkpoint(const std::string& path, const nn::Module& model, const opt
                           {"xgrad.checkpoint.step", std::to_string(optimizer.iterations())}});
 }
 
+namespace {
+
+/// The tensor `key` of a checkpoint, which must be `dtype`[n].
+const Tensor& rng_field(const io::TensorFile& f, const std::string& path, const std::string& key, Dtype dtype,
+                        std::int64_t n) {
+    const auto it = f.tensors.find(key);
+    const std::string expected = std::string(dtype_name(dtype)) + to_string(Shape{n});
+    if (it == f.tensors.end()) throw IoError(path + ": not an xgrad checkpoint: no '" + key + "' (" + expected + ")");
+    const Tensor& t = it->second;
+    if (t.dtype() != dtype || t.shape() != Shape{n})
+        throw IoError(path + ": '" + key + "' is " + std::string(dtype_name(t.dtype())) + to_string(t.shape()) +
+                      ", expected " + expected);
+    return t;
+}
+
+/// The generator state stored in "rng/state" and "rng/spare", checked as Generator::check_state() does.
+Generator::State generator_state(const io::TensorFile& f, const std::string& path) {
+    const auto* words = rng_field(f, path, "rng/state", int64, 4).data<std::int64_t>();
+    const auto* spare = rng_field(f, path, "rng/spare", float64, 2).data<double>();
+    if (spare[0] != 0.0 && spare[0] != 1.0)
+        throw IoError(path + ": 'rng/spare'[0] (whether a spare normal is cached) is " + std::to_string(spare[0]) +
+                      ", not 0 or 1");
+    Generator::State st{};
+    for (int i = 0; i < 4; ++i) st.s[i] = std::bit_cast<std::uint64_t>(words[i]);
+    st.has_spare = spare[0] == 1.0;
+    st.spare = spare[1];
+    try {
+        Generator::check_state(st);
+    } catch (const ValueError& e) {
+        throw IoError(path + ": 'rng/state' and 'rng/spare': " + e.what());
+    }
+    return st;
+}
+
+}  // namespace
+
 int load_checkpoint(const std::string& path, nn::Module& model, optim::Optimizer& optimizer, Generator& gen) {
     io::TensorFile f = io::load_safetensors(path);
     std::map<std::string, Tensor> m, o;
     for (auto& [k, t] : f.tensors) {
         if (k.rfind("model/", 0) == 0) m.emplace(k.substr(6), t);
         else if (k.rfind("optimizer/", 0) == 0) o.emplace(k.substr(10), t);
+        else if (k != "rng/state" && k != "rng/spare")
+            throw IoError(path + ": unexpected tensor '" + k +
+                          "' (a checkpoint holds model/…, optimizer/…, rng/state and rng/spare)");
     }
-    const auto rs = f.tensors.find("rng/state");
-    const auto sp = f.tensors.find("rng/spare");
-    if (rs == f.tensors.end() || sp == f.tensors.end() || rs->second.dtype() != int64 || rs->second.numel() != 4 ||
-        sp->second.dtype() != float64 || sp->second.numel() != 2)
-        throw IoError(path + ": not an xgrad checkpoint (rng/state I64[4] and rng/spare F64[2] required)");
+    const Generator::State st = generator_state(f, path);
     const auto it = f.metadata.find("xgrad.checkpoint.epoch");
     if (it == f.metadata.end()) throw IoError(path + ": no xgrad.checkpoint.epoch in __metadata__");
     int epoch = 0;
@@ -47,18 +82,16 @@ int load_checkpoint(const std::string& path, nn::Module& model, optim::Optimizer
     } catch (const std::exception&) {
         throw IoError(path + ": invalid epoch '" + it->second + "'");
     }
+    // All or nothing: everything is checked before the model, the optimizer
+    // or the generator changes.
     try {
-        model.load_state_dict(m);
-        optimizer.load_state_dict(o);
+        model.check_state_dict(m);
+        optimizer.check_state_dict(o);
     } catch (const Error& e) {
         throw IoError(path + ": " + e.what());
     }
-    Generator::State st{};
-    const auto* s = rs->second.data<std::int64_t>();
-    for (int i = 0; i < 4; ++i) st.s[i] = std::bit_cast<std::uint64_t>(s[i]);
-    const auto* p = sp->second.data<double>();
-    st.has_spare = p[0] != 0.0;
-    st.spare = p[1];
+    model.load_state_dict(m);
+    optimizer.load_state_dict(o);
     gen.set_state(st);
     return epoch;
 }

@@ -1,3 +1,5 @@
+#include <limits>
+
 #include "../test_helpers.hpp"
 
 using namespace xgrad;
@@ -29,6 +31,33 @@ BOOST_AUTO_TEST_CASE(state_round_trip) {
     Generator h(99);
     h.set_state(st);
     BOOST_TEST(h.normal() == next);
+}
+
+// Step 13, finding 11: an all-zero state is xoshiro's fixed point (rand()
+// returned 0 forever, randint never returned) and a NaN spare came out of
+// the next normal(); both were accepted. A rejected state changes nothing.
+BOOST_AUTO_TEST_CASE(set_state_rejects_states_the_generator_cannot_run_from) {
+    Generator g(3);
+    g.normal();
+    const Generator::State good = g.state();
+    Generator::State zero = good;
+    zero.s = {0, 0, 0, 0};
+    CHECK_THROWS_WITH(g.set_state(zero), ValueError, "the four xoshiro256** words are all zero");
+    Generator::State nan_spare = good;
+    nan_spare.spare = std::numeric_limits<double>::quiet_NaN();
+    CHECK_THROWS_WITH(g.set_state(nan_spare), ValueError, "the cached normal value (spare) is nan, not finite");
+    nan_spare.has_spare = false;  // also when not cached: state() never returns it
+    CHECK_THROWS_WITH(Generator::check_state(nan_spare), ValueError, "(spare) is nan");
+    const Generator::State after = g.state();
+    BOOST_TEST(after.s == good.s, boost::test_tools::per_element());
+    BOOST_TEST(after.spare == good.spare);
+    // One nonzero word is a valid state: draws are not all zero.
+    Generator::State one = good;
+    one.s = {0, 0, 0, 1};
+    g.set_state(one);
+    std::uint64_t bits = 0;
+    for (int i = 0; i < 8; ++i) bits |= g.next_u64();
+    BOOST_TEST(bits != 0u);
 }
 
 BOOST_AUTO_TEST_CASE(distribution_moments) {

@@ -1,5 +1,6 @@
 #include <sys/resource.h>
 
+#include <chrono>
 #include <functional>
 
 #include "../test_helpers.hpp"
@@ -18,6 +19,26 @@ using xgrad_test::slurp;
 namespace {
 
 std::vector<float> floats(const Tensor& t) { return t.to_vector<float>(); }
+
+/// A model file of no weights whose architecture is a Sequential of
+/// `entries` (JSON layer objects, comma-separated).
+std::string architecture_file(const TempDir& dir, const std::string& entries) {
+    const std::string path = dir.file("arch");
+    io::save_safetensors(path, {},
+                         {{"xgrad.architecture",
+                           R"({"format":1,"model":{"type":"Sequential","name":"sequential","trainable":true,)"
+                           R"("dtype":"float32","config":{},"layers":[)" +
+                               entries + "]}}"}});
+    return path;
+}
+
+/// `n` copies of `entry`, comma-separated.
+std::string repeated(const std::string& entry, std::size_t n) {
+    std::string out;
+    out.reserve(n * (entry.size() + 1));
+    for (std::size_t i = 0; i < n; ++i) out += (i ? "," : "") + entry;
+    return out;
+}
 
 /// save → load → the same layer types, names, flags, weights and predictions, bit for bit.
 void check_round_trip(Sequential& model, const Tensor& x) {
@@ -337,6 +358,61 @@ BOOST_AUTO_TEST_CASE(hostile_model_files_fail_before_allocating) {
     }
     ::getrusage(RUSAGE_SELF, &usage);
     BOOST_TEST(usage.ru_maxrss - peak_before_kib < 64 * 1024, "peak RSS grew by " << usage.ru_maxrss - peak_before_kib << " KiB");
+}
+
+// Step 13, finding 5: load() took time quadratic in the layer count (each
+// layer's name checked against every sibling, alike names retried from
+// flatten_1), so 200k layers took 76 s and 10^6 (a 95 MB file) never ended.
+BOOST_AUTO_TEST_CASE(load_is_linear_in_the_layer_count) {
+    constexpr std::size_t n = io::max_layers - 1;  // and the Sequential: as many layers as a file may hold
+    TempDir dir;
+    // All named alike: the names load() must make unique are the slow case.
+    const std::string path =
+        architecture_file(dir, repeated(R"({"type":"Flatten","name":"flatten","trainable":true,"dtype":"float32","config":{}})", n));
+    const auto start = std::chrono::steady_clock::now();
+    const ModulePtr model = io::load(path);
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    BOOST_TEST(model->children().size() == n);
+    BOOST_TEST(model->child_names().back() == "flatten_" + std::to_string(n - 1));
+    BOOST_TEST(took.count() < 20.0, "loading " << n << " layers took " << took.count() << " s");
+}
+
+// The layer count is bounded (io::max_layers) and checked before any layer is built.
+BOOST_AUTO_TEST_CASE(too_many_layers_is_an_io_error_naming_the_count) {
+    TempDir dir;
+    const std::string path = architecture_file(dir, repeated("{}", io::max_layers));
+    CHECK_THROWS_WITH(io::load(path), IoError,
+                      path + ": architecture: " + std::to_string(io::max_layers + 1) + " layers, more than the " +
+                          std::to_string(io::max_layers) + " a model file may hold");
+    // One fewer is counted as allowed and fails on its first (empty) entry instead.
+    const std::string below = architecture_file(dir, repeated("{}", io::max_layers - 1));
+    CHECK_THROWS_WITH(io::load(below), IoError, "architecture: missing \"type\"");
+}
+
+// Step 13, finding 7: load_weights copied tensor by tensor, so a file whose
+// last tensor did not fit replaced every other weight before it threw.
+BOOST_AUTO_TEST_CASE(failed_load_weights_leaves_every_weight_unchanged) {
+    manual_seed(5);
+    Sequential model{Dense(4).input_shape({3}), Dense(3), Dense(2)};
+    std::map<std::string, Tensor> file;
+    for (const auto& [name, t] : model.state_dict()) file.emplace(name, full(t.shape(), 0.5));
+    BOOST_REQUIRE(file.rbegin()->first == "dense_2.kernel");
+    file["dense_2.kernel"] = zeros({3, 5});
+    TempDir dir;
+    io::save_safetensors(dir.file("w"), file);
+    std::vector<std::vector<float>> before;
+    for (const Tensor& t : model.get_weights()) before.push_back(floats(t));
+    CHECK_THROWS_WITH(io::load_weights(model, dir.file("w")), IoError,
+                      dir.file("w") + ": load_state_dict: weight 'dense_2.kernel' has shape [3,2] but the value has [3,5]");
+    const auto after = model.get_weights();
+    BOOST_REQUIRE(after.size() == before.size());
+    for (std::size_t i = 0; i < after.size(); ++i)
+        BOOST_TEST(floats(after[i]) == before[i], boost::test_tools::per_element());  // bit for bit: == on floats
+
+    file["dense_2.kernel"] = zeros({3, 2}, float64);
+    io::save_safetensors(dir.file("w"), file);
+    CHECK_THROWS_WITH(io::load_weights(model, dir.file("w")), IoError, "'dense_2.kernel' is float32 but the value is float64");
+    for (std::size_t i = 0; i < after.size(); ++i) BOOST_TEST(floats(model.get_weights()[i]) == before[i], boost::test_tools::per_element());
 }
 
 // The notebook's pitfall: Sequential(model_A.layers[:-1]) shares the layers,

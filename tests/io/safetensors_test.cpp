@@ -1,3 +1,4 @@
+#include <chrono>
 #include <cstring>
 
 #include "../test_helpers.hpp"
@@ -141,6 +142,23 @@ BOOST_AUTO_TEST_CASE(hostile_headers_give_io_errors_naming_the_problem) {
         BOOST_TEST(contains(msg, c.expect), msg);
         BOOST_TEST(contains(msg, "bad.safetensors"));
     }
+}
+
+// Step 13, finding 5: the header parser (json::parse with a callback)
+// rescanned the enclosing object after every value, so a header of n tensors
+// took time quadratic in n (minutes for the 10^6 layers a 100 MB header holds).
+BOOST_AUTO_TEST_CASE(header_parsing_is_linear_in_the_tensor_count) {
+    constexpr int n = 100'000;
+    std::string header = "{";
+    for (int i = 0; i < n; ++i)
+        header += (i ? ",\"t" : "\"t") + std::to_string(i) + R"(":{"dtype":"F32","shape":[0],"data_offsets":[0,0]})";
+    header += "}";
+    const auto start = std::chrono::steady_clock::now();
+    const io::TensorFile f = io::parse_safetensors(as_bytes(image(header, "")), "many.safetensors");
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    BOOST_TEST(f.tensors.size() == static_cast<std::size_t>(n));
+    BOOST_TEST((f.tensors.at("t99999").shape() == Shape{0}));
+    BOOST_TEST(took.count() < 10.0, "parsing " << n << " tensors took " << took.count() << " s");
 }
 
 BOOST_AUTO_TEST_CASE(every_truncation_and_bit_flip_is_an_io_error_or_a_valid_file) {

@@ -1,3 +1,7 @@
+#include <cmath>
+#include <functional>
+#include <limits>
+
 #include "../io/io_test_util.hpp"
 #include "../test_helpers.hpp"
 #include "xgrad/io/model.hpp"
@@ -42,9 +46,124 @@ train::FitOptions options(std::shared_ptr<optim::Optimizer> opt, int epochs, int
     return o;
 }
 
+/// Every value of `m`'s weights, `opt`'s state and `gen`'s state, to compare bit for bit.
+struct Snapshot {
+    std::map<std::string, std::vector<double>> tensors;
+    Generator::State rng;
+
+    Snapshot(const Module& m, const optim::Optimizer& opt, const Generator& gen) : rng(gen.state()) {
+        for (const auto& [k, t] : m.state_dict()) tensors.emplace("model/" + k, xgrad_test::values(t));
+        for (const auto& [k, t] : opt.state_dict()) tensors.emplace("optimizer/" + k, xgrad_test::values(t));
+    }
+    void check_equal(const Snapshot& other) const {
+        BOOST_TEST(rng.s == other.rng.s, boost::test_tools::per_element());
+        BOOST_TEST(rng.has_spare == other.rng.has_spare);
+        BOOST_TEST(rng.spare == other.rng.spare);
+        BOOST_REQUIRE(tensors.size() == other.tensors.size());
+        for (const auto& [k, v] : tensors) {
+            BOOST_TEST_INFO(k);
+            BOOST_TEST(v == other.tensors.at(k), boost::test_tools::per_element());
+        }
+    }
+};
+
+/// A trained model and optimizer (momentum state) saved to `path`.
+void write_checkpoint(const std::string& path) {
+    const auto [x, y] = blobs(32, 3);
+    auto m = make_model(1);
+    auto opt = make_sgd(*m);
+    train::fit(*m, x, y, options(opt, 1));
+    Generator gen(17);
+    gen.normal();  // a cached spare
+    train::save_checkpoint(path, *m, *opt, 1, gen);
+}
+
+/// `path`'s checkpoint with `edit` applied to its tensors, written to `out`.
+void edit_checkpoint(const std::string& path, const std::string& out,
+                     const std::function<void(std::map<std::string, Tensor>&)>& edit) {
+    io::TensorFile f = io::load_safetensors(path);
+    edit(f.tensors);
+    io::save_safetensors(out, f.tensors, f.metadata);
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(train_checkpoint)
+
+// Step 13, finding 7: the weights were copied before the optimizer state was
+// checked, so a checkpoint with mismatched optimizer state replaced every
+// weight and then threw. Now nothing changes unless everything fits.
+BOOST_AUTO_TEST_CASE(failed_load_changes_no_weight_optimizer_or_generator_state) {
+    TempDir dir;
+    const std::string good = dir.file("good"), bad = dir.file("bad");
+    write_checkpoint(good);
+    // A trained model and optimizer of their own, to see that they keep their values.
+    const auto [x, y] = blobs(32, 8);
+    auto m = make_model(42);
+    auto opt = make_sgd(*m);
+    train::fit(*m, x, y, options(opt, 1));
+    Generator gen(99);
+    const Snapshot before(*m, *opt, gen);
+
+    std::string momentum_key;
+    edit_checkpoint(good, bad, [&](std::map<std::string, Tensor>& t) {
+        for (auto& [k, v] : t)
+            if (k.rfind("optimizer/", 0) == 0 && k.find("momentum") != std::string::npos) momentum_key = k;
+        BOOST_REQUIRE(!momentum_key.empty());
+        t[momentum_key] = zeros({7});
+    });
+    CHECK_THROWS_WITH(train::load_checkpoint(bad, *m, *opt, gen), IoError,
+                      bad + ": SGD: load_state_dict: '" + momentum_key.substr(10) + "' has shape [7]");
+    before.check_equal(Snapshot(*m, *opt, gen));
+
+    // A model weight that does not fit: also nothing changes.
+    edit_checkpoint(good, bad, [](std::map<std::string, Tensor>& t) { t["model/dense_1.bias"] = zeros({3}); });
+    CHECK_THROWS_WITH(train::load_checkpoint(bad, *m, *opt, gen), IoError,
+                      "'dense_1.bias' has shape [2] but the value has [3]");
+    before.check_equal(Snapshot(*m, *opt, gen));
+
+    // The intact checkpoint restores all three.
+    BOOST_TEST(train::load_checkpoint(good, *m, *opt, gen) == 1);
+    auto saved = make_model(7);
+    auto saved_opt = make_sgd(*saved);
+    Generator saved_gen(5);
+    train::load_checkpoint(good, *saved, *saved_opt, saved_gen);
+    Snapshot(*saved, *saved_opt, saved_gen).check_equal(Snapshot(*m, *opt, gen));
+}
+
+// Step 13, finding 11: an all-zero xoshiro state was restored (then rand()
+// returned 0 forever and randint never returned), and so was a NaN spare.
+BOOST_AUTO_TEST_CASE(invalid_generator_state_is_an_io_error_naming_file_and_field) {
+    TempDir dir;
+    const std::string good = dir.file("good"), bad = dir.file("bad");
+    write_checkpoint(good);
+    auto m = make_model(42);
+    auto opt = make_sgd(*m);
+    Generator gen(99);
+    const Snapshot before(*m, *opt, gen);
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const std::vector<std::pair<std::function<void(std::map<std::string, Tensor>&)>, std::string>> cases{
+        {[](auto& t) { t["rng/state"] = zeros({4}, int64); },
+         "'rng/state' and 'rng/spare': generator state: the four xoshiro256** words are all zero"},
+        {[&](auto& t) { t["rng/spare"] = from_vector<double>(std::vector<double>{1.0, nan}, {2}); },
+         "'rng/state' and 'rng/spare': generator state: the cached normal value (spare) is nan, not finite"},
+        {[](auto& t) { t["rng/spare"] = from_vector<double>(std::vector<double>{1.0, INFINITY}, {2}); },
+         "'rng/state' and 'rng/spare': generator state: the cached normal value (spare) is inf, not finite"},
+        {[&](auto& t) { t["rng/spare"] = from_vector<double>(std::vector<double>{nan, 0.0}, {2}); },
+         "'rng/spare'[0] (whether a spare normal is cached) is nan, not 0 or 1"},
+        {[](auto& t) { t["rng/state"] = zeros({3}, int64); }, "'rng/state' is int64[3], expected int64[4]"},
+        {[](auto& t) { t["rng/state"] = zeros({4}); }, "'rng/state' is float32[4], expected int64[4]"},
+        {[](auto& t) { t["rng/spare"] = zeros({2, 1}, float64); }, "'rng/spare' is float64[2,1], expected float64[2]"},
+        {[](auto& t) { t.erase("rng/spare"); }, "not an xgrad checkpoint: no 'rng/spare' (float64[2])"},
+        {[](auto& t) { t["rng/extra"] = zeros({1}); }, "unexpected tensor 'rng/extra'"},
+    };
+    for (const auto& [edit, expected] : cases) {
+        BOOST_TEST_INFO("expected: " << expected);
+        edit_checkpoint(good, bad, edit);
+        CHECK_THROWS_WITH(train::load_checkpoint(bad, *m, *opt, gen), IoError, bad + ": " + expected);
+        before.check_equal(Snapshot(*m, *opt, gen));
+    }
+}
 
 BOOST_AUTO_TEST_CASE(interrupted_fit_resumes_bit_identically) {
     const auto [x, y] = blobs(100, 3);

@@ -38,11 +38,12 @@ public:
     /// A snapshot of the current state.
     State state() const noexcept { return {s_, has_spare_, spare_}; }
     /// Restores a state from state(); the stream continues exactly from there.
-    void set_state(const State& st) noexcept {
-        s_ = st.s;
-        has_spare_ = st.has_spare;
-        spare_ = st.spare;
-    }
+    /// ValueError (as check_state()) for a state state() never returns.
+    void set_state(const State& st);
+    /// ValueError unless `st` is a state the generator can run from: the
+    /// four words all zero (xoshiro's fixed point: every draw would be 0 and
+    /// randint would never return) or a non-finite spare are rejected.
+    static void check_state(const State& st);
 
 private:
     std::array<std::uint64_t, 4> s_{};

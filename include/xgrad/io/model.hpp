@@ -34,6 +34,11 @@
 
 namespace xgrad::io {
 
+/// The most layers (modules, containers included, the model itself counted)
+/// an architecture may declare: load() rejects a larger one with an IoError
+/// naming its count before building any layer.
+inline constexpr std::size_t max_layers = 100'000;
+
 /// The architecture JSON of `model` (what save() stores in __metadata__).
 std::string architecture_json(const nn::Module& model);
 /// Rebuilds a model (unbuilt weights created, values not loaded) from architecture_json().
@@ -55,7 +60,8 @@ void save(const nn::Module& model, const std::string& path);
 /// weights the architecture creates are bounded by the tensors the file
 /// holds before any layer is built (a small file cannot make load() allocate
 /// gigabytes). Layers must create their weights with Module::add_weight()
-/// for that bound to cover them.
+/// for that bound to cover them. Loading takes time linear in the file's
+/// size, and at most max_layers layers.
 nn::ModulePtr load(const std::string& path);
 /// load() from the bytes of a file already in memory; `what` names it in errors.
 nn::ModulePtr load_from_memory(std::span<const std::byte> bytes, const std::string& what = "<memory>");
@@ -63,7 +69,9 @@ nn::ModulePtr load_from_memory(std::span<const std::byte> bytes, const std::stri
 /// Weights and buffers only, by hierarchical name.
 void save_weights(const nn::Module& model, const std::string& path);
 /// Copies the file's weights into `model` (built, same architecture): IoError
-/// naming the file for a missing or unexpected name, or a shape mismatch (both shapes).
+/// naming the file for a missing or unexpected name, a shape mismatch (both
+/// shapes) or a dtype mismatch (both dtypes). All or nothing: on an error
+/// no weight of `model` has changed.
 void load_weights(nn::Module& model, const std::string& path);
 
 }  // namespace xgrad::io

@@ -49,6 +49,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -209,9 +210,16 @@ public:
     std::vector<NamedTensor> named_buffers() const;
     /// Every saved tensor (parameters then buffers) by hierarchical name.
     std::map<std::string, Tensor> state_dict() const;
-    /// Copies values into the module's tensors by name. ValueError for a
-    /// missing or unexpected name, ShapeError (naming both shapes) for a mismatch.
+    /// Copies values into the module's tensors by name, all or nothing:
+    /// every name, shape and dtype is checked (as check_state_dict()) before
+    /// the first value is copied, so a throw leaves every weight unchanged.
     void load_state_dict(const std::map<std::string, Tensor>& state);
+    /// Whether load_state_dict(state) would succeed, without changing
+    /// anything: ValueError for a missing or unexpected name, ShapeError
+    /// (naming both shapes) or DtypeError (naming both dtypes) for a value
+    /// that does not fit its weight. Lets a loader that restores several
+    /// objects (a checkpoint) check them all before changing any.
+    void check_state_dict(const std::map<std::string, Tensor>& state) const;
     /// Weights in Keras order (per layer: parameters, then buffers).
     std::vector<Tensor> get_weights() const;
     /// Sets weights in get_weights() order (copies values).
@@ -297,6 +305,14 @@ private:
         bool trainable;  // false for non-trainable weights and buffers
         bool buffer;
     };
+    /// Hashes names for heterogeneous lookup (a string_view finds a std::string).
+    struct NameHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view name) const noexcept { return std::hash<std::string_view>{}(name); }
+    };
+    /// Each weight of `this` tree paired with its value in `state`, after
+    /// check_state_dict()'s checks.
+    std::vector<std::pair<Tensor, const Tensor*>> match_state_dict(const std::map<std::string, Tensor>& state) const;
     /// A new tensor for add_weight()/add_buffer(), after the shape and budget checks.
     Tensor initial_value(const std::string& name, const Shape& shape, const Initializer& initializer) const;
     void collect(const std::string& prefix, std::vector<NamedTensor>& out, bool buffers) const;
@@ -316,6 +332,9 @@ private:
     std::vector<Entry> entries_;
     std::vector<ModulePtr> children_;
     std::vector<std::string> child_names_;
+    // The names of entries_ and children_: name_available() in constant
+    // time, so registering n children or weights is linear, not quadratic.
+    std::unordered_set<std::string, NameHash, std::equal_to<>> taken_names_;
     std::size_t registrations_ = 0;  // how many times this module was registered as a child
     bool built_ = false;
     bool training_ = true;

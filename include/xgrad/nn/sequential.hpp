@@ -13,6 +13,7 @@
 ///     auto copy = model.clone();                                          // independent weights
 #include <initializer_list>
 #include <iosfwd>
+#include <unordered_map>
 #include <vector>
 
 #include "xgrad/nn/module.hpp"
@@ -90,8 +91,14 @@ public:
     std::string summary(bool show_options = false) const;
 
 private:
+    /// Lowers the suffix search start of "base" when pop() frees "base_k".
+    void free_suffix(const std::string& key);
+
     std::vector<Shape> output_shapes_;  // per layer, known once built (batch = -1)
     std::optional<Shape> built_input_;
+    // Per layer name: add() gave (or found taken) every suffix up to this
+    // one, so the next search for a free "name_k" starts after it.
+    std::unordered_map<std::string, std::uint64_t> last_suffix_;
 };
 
 }  // namespace xgrad::nn

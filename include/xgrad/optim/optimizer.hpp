@@ -213,9 +213,15 @@ public:
     /// restart from fresh state. An optimizer restored from another's state
     /// then takes bit-identical steps. "learning_rate" is restored when this
     /// optimizer's learning rate is a number (a schedule resumes from
-    /// "iterations"). ValueError for a missing "iterations",
-    /// missing shared state, or a key naming no state of this optimizer's transform.
+    /// "iterations"). All or nothing: every check of check_state_dict()
+    /// runs before the first change.
     void load_state_dict(const std::map<std::string, Tensor>& state);
+    /// Whether load_state_dict(state) would succeed, without changing
+    /// anything: ValueError for a missing, negative, fractional or too large
+    /// "iterations", a non-finite "learning_rate", missing shared state, or a
+    /// key naming no state of this optimizer's transform; ShapeError for a
+    /// value whose shape differs from the state it restores.
+    void check_state_dict(const std::map<std::string, Tensor>& state) const;
 
 private:
     struct Slot {
@@ -229,6 +235,9 @@ private:
         ParamGroup group;
         std::vector<std::ptrdiff_t> slot_of;  // tensor groups: slot index per position, −1 before the first update
     };
+    /// check_state_dict()'s checks; returns the per-parameter entries of `state` (key, value).
+    std::vector<std::pair<const std::string*, const Tensor*>> match_state_dict(
+        const std::map<std::string, Tensor>& state) const;
     std::size_t slot_for_tensor(std::size_t group, std::size_t index);
     std::size_t slot_for_live_param(std::size_t group, const Tensor& param);
     std::size_t create_slot(std::string key, const Tensor& param, std::size_t group);

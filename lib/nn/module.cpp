@@ -327,10 +327,6 @@ std::vector<std::pair<Tensor, const Tensor*>> Module::match_state_dict(const std
             throw ShapeError("load_state_dict: weight '" + name + "' has shape " + to_string(target.shape()) +
                              " but the value has " + to_string(value.shape()));
         }
-        if (value.dtype() != target.dtype()) {
-            throw DtypeError("load_state_dict: weight '" + name + "' is " + std::string(dtype_name(target.dtype())) +
-                             " but the value is " + std::string(dtype_name(value.dtype())));
-        }
         matched.emplace_back(target, &value);
     }
     return matched;

@@ -211,13 +211,13 @@ public:
     /// Every saved tensor (parameters then buffers) by hierarchical name.
     std::map<std::string, Tensor> state_dict() const;
     /// Copies values into the module's tensors by name, all or nothing:
-    /// every name, shape and dtype is checked (as check_state_dict()) before
-    /// the first value is copied, so a throw leaves every weight unchanged.
+    /// every name and shape is checked (as check_state_dict()) before the
+    /// first value is copied, so a throw leaves every weight unchanged. A
+    /// value of another dtype is converted to the weight's (as PyTorch does).
     void load_state_dict(const std::map<std::string, Tensor>& state);
     /// Whether load_state_dict(state) would succeed, without changing
     /// anything: ValueError for a missing or unexpected name, ShapeError
-    /// (naming both shapes) or DtypeError (naming both dtypes) for a value
-    /// that does not fit its weight. Lets a loader that restores several
+    /// (naming both shapes) for a value that does not fit its weight. Lets a loader that restores several
     /// objects (a checkpoint) check them all before changing any.
     void check_state_dict(const std::map<std::string, Tensor>& state) const;
     /// Weights in Keras order (per layer: parameters, then buffers).

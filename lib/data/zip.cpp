@@ -218,7 +218,7 @@ ZipArchive::ZipArchive(std::span<const std::byte> bytes, std::string archive)
 // directory was read), so each deflate stream is distinct bytes of the file,
 // and DEFLATE expands at most about 1032:1 (a 258-byte match per 2 bits): what
 // the archive inflates is at most ~1032 times its size, as for any
-// compressed file. kMaxInflatedBytes caps that total for large archives; real
+// compressed file. max_inflated_bytes caps that total for large archives; real
 // datasets are far below it (Fashion-MNIST's 60000x784 float32 is 188 MB).
 std::span<const std::byte> ZipArchive::read(const ZipEntry& entry, std::vector<std::byte>& buffer) {
     const Reader r(bytes_, archive_);
@@ -232,9 +232,9 @@ std::span<const std::byte> ZipArchive::read(const ZipEntry& entry, std::vector<s
                    std::to_string(entry.size));
         content = stored;
     } else if (entry.method == 8) {
-        if (entry.size > kMaxInflatedBytes - inflated_)
+        if (entry.size > max_inflated_bytes - inflated_)
             r.fail(name + ": inflating its declared " + std::to_string(entry.size) + " bytes would pass the bound of " +
-                   std::to_string(kMaxInflatedBytes) + " bytes (16 GiB) inflated from one archive (" +
+                   std::to_string(max_inflated_bytes) + " bytes (16 GiB) inflated from one archive (" +
                    std::to_string(inflated_) + " so far)");
         inflated_ += entry.size;
         content = std::span<const std::byte>(buffer.data(), inflate_member(r, stored, entry.size, buffer, name));

@@ -13,7 +13,7 @@ namespace xgrad::data::detail {
 
 /// The most bytes one archive may inflate, over all the members read from it
 /// (16 GiB; see zip.cpp for why this and the overlap check bound a zip bomb).
-inline constexpr std::uint64_t kMaxInflatedBytes = std::uint64_t{16} << 30;
+inline constexpr std::uint64_t max_inflated_bytes = std::uint64_t{16} << 30;
 
 /// A member as the central directory and its local header describe it.
 struct ZipEntry {
@@ -40,7 +40,7 @@ public:
     /// `entry`'s uncompressed bytes, CRC-checked: a view of the archive for a
     /// stored member, else inflated into `buffer` (reused from call to call,
     /// so reading members one after another keeps one of them in memory).
-    /// IoError when inflating it would pass kMaxInflatedBytes in total.
+    /// IoError when inflating it would pass max_inflated_bytes in total.
     std::span<const std::byte> read(const ZipEntry& entry, std::vector<std::byte>& buffer);
 
 private:

@@ -17,6 +17,8 @@
 #include <string>
 #include <system_error>
 
+#include "core/regular_file.hpp"
+
 namespace xgrad::data {
 
 namespace fs = std::filesystem;
@@ -84,8 +86,7 @@ std::string dims_text(const Shape& s) {
 class Source {
 public:
     explicit Source(const fs::path& path) : path_(path.string()) {
-        std::error_code ec;
-        if (fs::is_directory(path, ec)) fail("cannot read: is a directory");
+        xgrad::detail::check_regular_file(path_);
         errno = 0;
         file_ = gzopen(path_.c_str(), "rb");
         if (file_ == nullptr) {

@@ -19,6 +19,7 @@
 #include <system_error>
 #include <utility>
 
+#include "core/regular_file.hpp"
 #include "xgrad/core/error.hpp"
 
 namespace xgrad::data::detail {
@@ -253,9 +254,7 @@ std::span<const std::byte> ZipArchive::read(const ZipEntry& entry, std::vector<s
 }
 
 std::vector<std::byte> read_file_bytes(const std::string& path) {
-    // An ifstream opens a directory and reports its size as huge.
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) throw IoError(path + ": is a directory");
+    xgrad::detail::check_regular_file(path);
     std::ifstream in(path, std::ios::binary);
     if (!in) throw IoError(path + ": cannot open: " + std::strerror(errno));
     in.seekg(0, std::ios::end);

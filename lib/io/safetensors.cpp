@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "core/regular_file.hpp"
 #include "io/atomic_file.hpp"
 #include "io/json_util.hpp"
 
@@ -184,6 +185,7 @@ TensorFile parse_safetensors(std::span<const std::byte> bytes, const std::string
 }
 
 TensorFile load_safetensors(const std::string& path) {
+    xgrad::detail::check_regular_file(path);
     std::ifstream in(path, std::ios::binary);
     if (!in) throw IoError(path + ": cannot open for reading: " + std::strerror(errno));
     std::error_code ec;

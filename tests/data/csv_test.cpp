@@ -1,5 +1,7 @@
 // CSV tables: values, label columns (integers, numbers NumPy writes, text),
 // quoting, line ends, and errors naming the line and column.
+#include <sys/stat.h>
+
 #include <sys/resource.h>
 
 #include <filesystem>
@@ -123,6 +125,11 @@ BOOST_AUTO_TEST_CASE(numeric_labels_stay_numeric) {
 BOOST_AUTO_TEST_CASE(directory_and_delimiter) {
     const std::string dir = std::filesystem::temp_directory_path().string();
     CHECK_THROWS_WITH(data::read_csv(dir), IoError, dir + ": is a directory");
+    const std::string fifo = dir + "/xgrad_csv_test_fifo";  // opening it would wait for a writer forever
+    std::filesystem::remove(fifo);
+    BOOST_REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    CHECK_THROWS_WITH(data::read_csv(fifo), IoError, fifo + ": is not a regular file (a FIFO)");
+    std::filesystem::remove(fifo);
     CHECK_THROWS_WITH(data::parse_csv("a\n1\n", "d.csv", {.delimiter = '"'}), ValueError,
                       "d.csv: CsvOptions::delimiter cannot be a quote or a line end");
 }

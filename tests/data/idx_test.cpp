@@ -1,6 +1,8 @@
 // IDX reader: files written byte by byte here (headers by hand, gzip by zlib
 // itself), read back with exact values; every corruption gives an IoError
 // that starts with the file's path and names the problem.
+#include <sys/stat.h>
+
 #include <zlib.h>
 
 #include <cstdint>
@@ -195,6 +197,9 @@ BOOST_AUTO_TEST_CASE(missing_file_and_directory) {
     check_io_error(dir.path / "nope-idx3-ubyte.gz", "cannot open: No such file or directory",
                    [&] { read_idx(dir.path / "nope-idx3-ubyte.gz"); });
     check_io_error(dir.path, "is a directory", [&] { read_idx(dir.path); });
+    const auto fifo = dir.path / "fifo-idx3-ubyte";  // opening it would wait for a writer forever
+    BOOST_REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    check_io_error(fifo, "is not a regular file (a FIFO)", [&] { read_idx(fifo); });
 }
 
 BOOST_AUTO_TEST_CASE(bad_header_fields) {

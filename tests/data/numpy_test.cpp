@@ -3,6 +3,8 @@
 // supported kind, Fortran order and byte order, stored and deflated zips;
 // then hostile files (truncated, lying headers, corrupt zips) give IoErrors
 // that name what is wrong.
+#include <sys/stat.h>
+
 #include <sys/resource.h>
 
 #include <cstring>
@@ -210,6 +212,14 @@ BOOST_AUTO_TEST_CASE(directories_are_named) {
     const std::string dir = std::filesystem::temp_directory_path().string();
     CHECK_THROWS_WITH(data::read_npy(dir), IoError, dir + ": is a directory");
     CHECK_THROWS_WITH(data::read_npz(dir), IoError, dir + ": is a directory");
+    // Opening a FIFO would wait for a writer forever.
+    const std::string fifo = dir + "/xgrad_numpy_test_fifo";
+    std::filesystem::remove(fifo);
+    BOOST_REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    CHECK_THROWS_WITH(data::read_npy(fifo), IoError, fifo + ": is not a regular file (a FIFO)");
+    CHECK_THROWS_WITH(data::read_npz(fifo), IoError, fifo + ": is not a regular file (a FIFO)");
+    std::filesystem::remove(fifo);
+    CHECK_THROWS_WITH(data::read_npy("/dev/zero"), IoError, "/dev/zero: is not a regular file (a device)");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,8 +1,11 @@
+#include <sys/stat.h>
+
 #include <chrono>
 #include <cstring>
 
 #include "../test_helpers.hpp"
 #include "io_test_util.hpp"
+#include "xgrad/io/model.hpp"
 #include "xgrad/io/safetensors.hpp"
 
 using namespace xgrad;
@@ -182,6 +185,12 @@ BOOST_AUTO_TEST_CASE(missing_file_and_invalid_names) {
     BOOST_CHECK_THROW(io::save_safetensors(dir.file("a"), {{"__metadata__", scalar(1.0)}}), IoError);
     BOOST_CHECK_THROW(io::save_safetensors(dir.file("a"), {{"", scalar(1.0)}}), IoError);
     BOOST_CHECK_THROW(io::save_safetensors("/nonexistent/dir/a.safetensors", {{"a", scalar(1.0)}}), IoError);
+    // Not regular files: a directory reported a meaningless size, and opening a FIFO waited for a writer forever.
+    CHECK_THROWS_WITH(io::load_safetensors(dir.path.string()), IoError, dir.path.string() + ": is a directory");
+    const std::string fifo = dir.file("fifo");
+    BOOST_REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    CHECK_THROWS_WITH(io::load_safetensors(fifo), IoError, fifo + ": is not a regular file (a FIFO)");
+    CHECK_THROWS_WITH(io::load(fifo), IoError, fifo + ": is not a regular file (a FIFO)");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

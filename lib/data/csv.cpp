@@ -122,9 +122,12 @@ Number parse_number(std::string_view text) {
     return n;
 }
 
-std::string shown(std::string_view value) {
-    return "'" + std::string(value.size() > 40 ? std::string(value.substr(0, 40)) + "…" : value) + "'";
+/// A name or value for a message: its first 40 bytes, then "…" if longer.
+std::string truncated(std::string_view value) {
+    return value.size() > 40 ? std::string(value.substr(0, 40)) + "…" : std::string(value);
 }
+
+std::string shown(std::string_view value) { return "'" + truncated(value) + "'"; }
 
 /// The label column's values into y: whole numbers, or text names numbered
 /// by first appearance (renumbered in sorted order by finish()).
@@ -188,6 +191,9 @@ private:
 CsvTable parse_csv(std::string_view text, const std::string& name, const CsvOptions& options) {
     if (options.delimiter == '"' || options.delimiter == '\n' || options.delimiter == '\r')
         throw ValueError(name + ": CsvOptions::delimiter cannot be a quote or a line end");
+    // Excel and pandas' utf-8-sig start the file with a UTF-8 byte-order mark; it is not part of the first name.
+    constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
+    if (text.starts_with(utf8_bom)) text.remove_prefix(utf8_bom.size());
     Scanner scanner(text, options.delimiter, name);
     if (!scanner.next_row()) throw IoError(name + ": empty file (expected a header row)");
     std::vector<std::string> header;
@@ -202,8 +208,13 @@ CsvTable parse_csv(std::string_view text, const std::string& name, const CsvOpti
     if (!options.label_column.empty()) {
         const auto found = std::find(header.begin(), header.end(), options.label_column);
         if (found == header.end()) {
+            // The first names only: a header of a million columns must not make a megabyte message.
+            constexpr std::size_t shown_columns = 20;
             std::string columns;
-            for (const std::string& c : header) columns += (columns.empty() ? "" : ", ") + c;
+            for (std::size_t c = 0; c < std::min(header.size(), shown_columns); ++c)
+                columns += (c == 0 ? "" : ", ") + truncated(header[c]);
+            if (header.size() > shown_columns)
+                columns += ", … and " + std::to_string(header.size() - shown_columns) + " more";
             throw IoError(name + ": no column '" + options.label_column + "' (the header has: " + columns + ")");
         }
         label = found - header.begin();

@@ -6,7 +6,6 @@
 //   then the values, row-major (column-major when fortran_order).
 #include "xgrad/data/numpy.hpp"
 
-#include <algorithm>
 #include <bit>
 #include <cctype>
 #include <cstdint>
@@ -17,7 +16,6 @@
 
 #include "data/zip.hpp"
 #include "xgrad/core/error.hpp"
-#include "xgrad/ops/shape_ops.hpp"
 
 namespace xgrad::data {
 namespace {
@@ -198,6 +196,34 @@ Tensor convert(const std::byte* data, const Header& h, const Shape& shape, const
     return t;
 }
 
+/// The elements of a column-major array of h.shape (non-empty, rank >= 2)
+/// moved, still as raw items of h.itemsize bytes, into row-major order:
+/// this works alike for every dtype, before any tensor (or tensor op) exists.
+std::vector<std::byte> fortran_to_row_major(const std::byte* data, const Header& h) {
+    const std::size_t rank = h.shape.size(), item = h.itemsize;
+    // Column-major strides, in elements: axis 0 varies fastest.
+    std::vector<std::size_t> stride(rank), index(rank, 0);
+    std::size_t count = 1;
+    for (std::size_t a = 0; a < rank; ++a) {
+        stride[a] = count;
+        count *= static_cast<std::size_t>(h.shape[a]);
+    }
+    std::vector<std::byte> out(count * item);
+    const std::size_t inner = static_cast<std::size_t>(h.shape[rank - 1]), inner_stride = stride[rank - 1];
+    std::byte* to = out.data();
+    for (std::size_t row = 0; row < count / inner; ++row) {
+        std::size_t from = 0;
+        for (std::size_t a = 0; a + 1 < rank; ++a) from += index[a] * stride[a];
+        for (std::size_t k = 0; k < inner; ++k, to += item) std::memcpy(to, data + (from + k * inner_stride) * item, item);
+        // The row-major index of the next row: the last outer axis counts fastest.
+        for (std::size_t a = rank - 1; a-- > 0;) {
+            if (++index[a] < static_cast<std::size_t>(h.shape[a])) break;
+            index[a] = 0;
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 Tensor parse_npy(std::span<const std::byte> bytes, const std::string& name) {
@@ -238,12 +264,9 @@ Tensor parse_npy(std::span<const std::byte> bytes, const std::string& name) {
                       (present - expected == 1 ? " unexpected byte" : " unexpected bytes") + " after the data, from byte " +
                       std::to_string(data_start + expected));
     const std::byte* data = bytes.data() + data_start;
-    if (!h.fortran_order || h.shape.size() < 2) return convert(data, h, h.shape, name);
-    // Column-major: the same values are the reversed shape in row-major order.
-    std::vector<std::int64_t> reversed(h.shape.begin(), h.shape.end()), axes;
-    std::reverse(reversed.begin(), reversed.end());
-    for (std::int64_t a = static_cast<std::int64_t>(reversed.size()) - 1; a >= 0; --a) axes.push_back(a);
-    return permute(convert(data, h, Shape(reversed), name), axes);
+    if (!h.fortran_order || h.shape.size() < 2 || count == 0) return convert(data, h, h.shape, name);
+    const std::vector<std::byte> row_major = fortran_to_row_major(data, h);
+    return convert(row_major.data(), h, h.shape, name);
 }
 
 Tensor read_npy(const std::filesystem::path& path) {

@@ -102,6 +102,38 @@ BOOST_AUTO_TEST_CASE(errors_name_line_and_column) {
     CHECK_THROWS_WITH(data::read_csv("/nonexistent/t.csv"), IoError, "/nonexistent/t.csv: cannot open");
 }
 
+// Excel and pandas (utf-8-sig) start the file with a UTF-8 byte-order mark.
+BOOST_AUTO_TEST_CASE(utf8_byte_order_mark_is_skipped) {
+    const data::CsvTable t = data::parse_csv("\xEF\xBB\xBFlabel,a,b\n1,2,3\n0,4,5\n", "bom.csv", {.label_column = "label"});
+    BOOST_TEST(t.feature_names == std::vector<std::string>({"a", "b"}), tt::per_element());
+    BOOST_TEST(t.y.to_vector<std::int64_t>() == std::vector<std::int64_t>({1, 0}), tt::per_element());
+    BOOST_TEST(values(t.x) == std::vector<double>({2, 3, 4, 5}), tt::per_element());
+    // Without a label column the mark is not part of the first feature's name either.
+    BOOST_TEST(data::parse_csv("\xEF\xBB\xBFa,b\n1,2\n", "bom.csv").feature_names[0] == "a");
+}
+
+// A million columns: the "no column" message names the first 20 and counts the rest.
+BOOST_AUTO_TEST_CASE(missing_column_message_is_bounded) {
+    std::string header, row;
+    for (int c = 0; c < 1000000; ++c) {
+        header += (c == 0 ? "c" : ",c") + std::to_string(c);
+        row += c == 0 ? "0" : ",0";
+    }
+    try {
+        data::parse_csv(header + "\n" + row + "\n", "wide.csv", {.label_column = "label"});
+        BOOST_FAIL("no IoError");
+    } catch (const IoError& e) {
+        const std::string message = e.what();
+        BOOST_TEST(message.find("wide.csv: no column 'label' (the header has: c0, c1, ") != std::string::npos);
+        BOOST_TEST(message.find("c19, … and 999980 more)") != std::string::npos);
+        BOOST_TEST(message.find("c20") == std::string::npos);
+        BOOST_TEST(message.size() < 300u);
+    }
+    // Each name shown is cut at 40 bytes too.
+    CHECK_THROWS_WITH(data::parse_csv(std::string(1000, 'n') + ",b\n1,2\n", "long.csv", {.label_column = "label"}),
+                      IoError, "(the header has: " + std::string(40, 'n') + "…, b)");
+}
+
 BOOST_AUTO_TEST_CASE(numeric_labels_stay_numeric) {
     // Integer labels keep their values (2, 10, 3 are not sorted as text), with spaces and '+'.
     const auto t = data::parse_csv("a,label\n1,2\n2, 10 \n3,+3\n4,3.0e0\n", "n.csv", {.label_column = "label"});

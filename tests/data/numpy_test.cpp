@@ -7,6 +7,7 @@
 
 #include <sys/resource.h>
 
+#include <array>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -96,6 +97,39 @@ BOOST_AUTO_TEST_CASE(integers_and_bytes) {
     BOOST_TEST((u8.dtype() == uint8));
     BOOST_TEST(values(u8) == std::vector<double>({0, 255, 7, 8}), tt::per_element());
     BOOST_TEST(values(data::read_npy(file("numpy_bool.npy"))) == std::vector<double>({1, 0, 1}), tt::per_element());
+}
+
+// Fortran order reorders raw items of any size: element [i, j, k] is 12i + 4j + k
+// (bool: whether that is odd) whatever the dtype, also inside an .npz.
+BOOST_AUTO_TEST_CASE(fortran_order_in_every_dtype) {
+    std::vector<double> expected(24), odd(24);
+    for (int i = 0; i < 24; ++i) expected[i] = i, odd[i] = i % 2;
+    const Tensor u8 = data::read_npy(file("numpy_u8_fortran.npy"));
+    BOOST_TEST((u8.dtype() == uint8));
+    BOOST_TEST(u8.shape() == Shape({2, 3, 4}));
+    BOOST_TEST(values(u8) == expected, tt::per_element());
+    const Tensor flags = data::read_npy(file("numpy_bool_fortran.npy"));
+    BOOST_TEST((flags.dtype() == uint8));
+    BOOST_TEST(flags.shape() == Shape({2, 3, 4}));
+    BOOST_TEST(values(flags) == odd, tt::per_element());
+    const Tensor i16 = data::read_npy(file("numpy_i16_fortran.npy"));  // big-endian too
+    BOOST_TEST((i16.dtype() == int64));
+    for (int i = 0; i < 24; ++i) BOOST_TEST(i16.to_vector<std::int64_t>()[i] == i - 5);
+    const Tensor f32 = data::read_npy(file("numpy_f32_fortran.npy"));
+    BOOST_TEST((f32.dtype() == float32));
+    BOOST_TEST(values(f32) == expected, tt::per_element());
+
+    const auto arrays = data::read_npz(file("numpy_fortran.npz"));
+    const Tensor member = arrays.at("u8");
+    BOOST_TEST(member.shape() == Shape({3, 4}));
+    BOOST_TEST(values(member) == std::vector<double>(expected.begin(), expected.begin() + 12), tt::per_element());
+    std::vector<double> thirds(12);
+    for (int i = 0; i < 12; ++i) thirds[i] = (12 + i) % 3 == 0;
+    BOOST_TEST(values(arrays.at("flags")) == thirds, tt::per_element());
+    // A hand-written 2 x 3 column-major uint8 array: the file holds 0 3 1 4 2 5.
+    std::vector<std::byte> bytes = npy("{'descr': '|u1', 'fortran_order': True, 'shape': (2, 3), }", 6);
+    for (int i = 0; i < 6; ++i) bytes[bytes.size() - 6 + i] = std::byte(std::array{0, 3, 1, 4, 2, 5}[i]);
+    BOOST_TEST(values(data::parse_npy(bytes, "f.npy")) == std::vector<double>({0, 1, 2, 3, 4, 5}), tt::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(npz_stored_and_deflated) {

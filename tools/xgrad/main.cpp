@@ -281,6 +281,16 @@ int run_train(const cli::Options& o) {
     manual_seed(seed);
     nn::Sequential model = npz ? npz_model() : build_model(o);
     if (!data) data = fashion_mnist_data(o, selu);
+    if (data_parallel) {
+        // Checked before training, not found after it: a rank without a test set would end while the
+        // others wait for it in evaluate, and only rank 0 writes, so an output given to another rank
+        // alone would silently not be written.
+        std::vector<distributed::NamedValue> agreed = {
+            {"the test set", data->test.empty() ? "none" : "x_test " + to_string(data->test.x().shape())}};
+        for (const std::string flag : {"save", "onnx", "history", "plot", "diagnose"})
+            agreed.push_back({"--" + flag, o.has(flag) ? "'" + o.get(flag, "") + "'" : "none"});
+        distributed::check_same_across_ranks(agreed);
+    }
     const std::shared_ptr<optim::Optimizer> optimizer = make_optimizer(model);
 
     train::FitOptions fit;

@@ -8,9 +8,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdint>
 #include <cstring>
 #include <random>
 
+#include "core/regular_file.hpp"
 #include "xgrad/core/error.hpp"
 
 namespace xgrad::io::detail {
@@ -25,12 +27,33 @@ constexpr std::size_t random_chars = 6;  // as mkstemp's XXXXXX
 
 fs::path folder_of(const fs::path& file) { return file.has_parent_path() ? file.parent_path() : fs::path("."); }
 
-/// ".NAME.tmp.": the temporaries of the file NAME are this and random_chars more.
+constexpr std::size_t name_max = 255;  // bytes in one file name (NAME_MAX) on Linux filesystems
+constexpr std::string_view temporary_tag = ".tmp.";
+
+/// FNV-1a, 64 bits: stable across builds, so any version's cleaner finds the temporaries.
+std::uint64_t name_hash(std::string_view name) {
+    std::uint64_t h = 0xcbf29ce484222325ull;
+    for (const char c : name) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
+    return h;
+}
+
+/// ".NAME.tmp.": the temporaries of the file NAME are this and random_chars
+/// more. A NAME too long for that keeps its start and adds "~" and a hash of
+/// the whole name (".NAMESTART~HASH.tmp."), so any name valid for the folder
+/// can be written and each long name still has its own temporaries.
 std::string temporary_prefix(const fs::path& target) {
-    std::string prefix = target.filename().string();
-    prefix.insert(prefix.begin(), '.');  // (not "." + name: g++ 12 warns -Wrestrict falsely)
-    prefix.append(".tmp.");
-    return prefix;
+    std::string name = target.filename().string();
+    constexpr std::size_t added = 1 + temporary_tag.size() + random_chars;
+    if (name.size() + added > name_max) {
+        char hash[17];
+        std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(name_hash(name)));
+        name.resize(name_max - added - 1 - 16);
+        name.push_back('~');
+        name.append(hash);
+    }
+    name.insert(name.begin(), '.');  // (not "." + name: g++ 12 warns -Wrestrict falsely)
+    name.append(temporary_tag);
+    return name;
 }
 
 /// An open temporary file, flock-ed by its writer while the descriptor is open.
@@ -86,6 +109,16 @@ void remove_stale_temporaries(const fs::path& target) {
     }
 }
 
+/// IoError unless `target` (the write target of `path`) is missing or a
+/// regular file: a rename over a device node, FIFO or socket would replace it.
+void refuse_non_regular(const std::string& path, const fs::path& target) {
+    const char* kind = xgrad::detail::non_regular_kind(target.string());
+    if (kind == nullptr) return;
+    const std::string what = std::string_view(kind) == "a directory" ? "is a directory"
+                                                                      : std::string("is not a regular file (") + kind + ")";
+    throw IoError(path + ": " + what + "; only regular files are replaced");
+}
+
 }  // namespace
 
 fs::path write_target(const std::string& path) {
@@ -102,6 +135,7 @@ fs::path write_target(const std::string& path) {
 
 void check_atomic_write(const std::string& path) {
     const fs::path target = write_target(path);
+    refuse_non_regular(path, target);
     const Temporary probe = create_temporary(target, 0600);
     if (probe.fd < 0) {
         const int err = errno;
@@ -115,6 +149,7 @@ void write_file_atomically(const std::string& path, std::string_view bytes,
                            const std::function<void(std::size_t)>& on_chunk) {
     const fs::path target = write_target(path);
     const fs::path dir = folder_of(target);
+    refuse_non_regular(path, target);
     remove_stale_temporaries(target);
     struct stat old {};
     const bool replacing = ::stat(target.c_str(), &old) == 0;

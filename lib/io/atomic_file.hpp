@@ -19,13 +19,18 @@ std::filesystem::path write_target(const std::string& path);
 /// would create one, so that a command can refuse an unwritable output before
 /// any work. IoError "PATH: cannot write in folder 'DIR': CAUSE" otherwise: a
 /// missing or read-only folder, or one on a pseudo filesystem such as /proc
-/// (which access(2) lets root pass).
+/// (which access(2) lets root pass); and the error of write_file_atomically
+/// for a target that is no regular file.
 void check_atomic_write(const std::string& path);
 
 /// Writes `bytes` to a temporary file `.NAME.tmp.XXXXXX` beside
-/// write_target(path) in 1 MiB chunks (`on_chunk`, if set, sees the bytes
+/// write_target(path) (for a NAME longer than 243 bytes, its first 226
+/// bytes, "~" and a 64-bit hash of NAME in hex) in 1 MiB chunks (`on_chunk`, if set, sees the bytes
 /// written so far after each; throwing from it simulates a failed write),
-/// fsyncs it, renames it over the target and fsyncs the folder. On any
+/// fsyncs it, renames it over the target and fsyncs the folder. IoError
+/// "PATH: is not a regular file (a device|a FIFO|a socket); only regular
+/// files are replaced" (or "PATH: is a directory; …") when the target exists
+/// and is no regular file: the rename would put a plain file in its place. On any
 /// failure the temporary file is removed, the previous file is left as it
 /// was, and IoError names `path` and the cause.
 ///

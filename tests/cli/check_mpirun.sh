@@ -4,9 +4,9 @@
 # summed in another order, so to ~1e-5; SGD, because Adam's division by
 # √v turns rounding differences in near-zero gradients into whole steps),
 # and a failure that ends the job.
-# Arguments: mpirun, xgrad.
+# Arguments: mpirun, xgrad, the build folder holding tests/data's NumPy files.
 set -euo pipefail
-mpirun=$1 xgrad=$2
+mpirun=$1 xgrad=$2 files=$3
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -68,8 +68,28 @@ disagree "activation=tanh" --activation relu -- --activation tanh
 disagree "ranks disagree on the batch size: rank 0 has 32, rank 1 has 16" -- --batch-size 16
 disagree "rank 1 has SGD chain(clip_by_norm(clipnorm=2), learning_rate())" --clipnorm 1 -- --clipnorm 2
 
+# Only rank 0 writes, so each output must be given to every rank alike; and a rank
+# without a test set would end while the others wait for it in evaluate.
+disagree "ranks disagree on --save: rank 0 has none, rank 1 has '$scratch/r1.st'; on --history: rank 0 has none, rank 1 has '$scratch/r1.csv'" \
+  -- --save "$scratch/r1.st" --history "$scratch/r1.csv"
+[[ ! -e $scratch/r1.st && ! -e $scratch/r1.csv ]] || fail "an output given to rank 1 alone was written"
+disagree "ranks disagree on --plot: rank 0 has '$scratch/a.svg', rank 1 has '$scratch/b.svg'" \
+  --plot "$scratch/a.svg" -- --plot "$scratch/b.svg"
+
 mpmd -- --epochs 0
 [[ $code -ne 0 && $code -ne 124 && $elapsed -lt 60 ]] || fail "a rank rejecting --epochs 0 should end the job at once, got exit $code after $elapsed s: $out"
 grep -qF "xgrad: rank 1: --epochs expects an integer from 1" <<<"$out" || fail "the rejected flag should be named: $out"
 echo "# a rank rejecting its flags: exit $code after $elapsed s" >&2
+
+# (the same training rows; only rank 1's file has a test set)
+cp "$files/numpy_blobs.npz" "$scratch/with_test.npz"
+python3 - "$scratch/with_test.npz" "$scratch/no_test.npz" <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as src, zipfile.ZipFile(sys.argv[2], "w") as dst:
+    for name in ("x_train.npy", "y_train.npy"):
+        dst.writestr(name, src.read(name))
+PY
+quick=(train --epochs 1 --verbose 0)
+disagree "ranks disagree on the test set: rank 0 has none, rank 1 has x_test [300,2,5]" \
+  --data-npz "$scratch/no_test.npz" -- --data-npz "$scratch/with_test.npz"
 echo "ok"

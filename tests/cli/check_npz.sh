@@ -46,6 +46,8 @@ np.savez(f"{out}/label_1e8.npz", x_train=x, y_train=labels(100_000_000))
 np.savez(f"{out}/label_max.npz", x_train=x, y_train=labels(np.iinfo(np.int64).max))
 np.savez(f"{out}/label_65536.npz", x_train=x, y_train=labels(65_536))
 np.savez(f"{out}/label_65535.npz", x_train=x, y_train=labels(65_535))
+np.savez_compressed(f"{out}/features_4m.npz", x_train=np.zeros((2, 4_000_000), np.uint8), y_train=np.arange(2))
+np.savez_compressed(f"{out}/features_2p20.npz", x_train=np.zeros((2, 1024, 1025), np.uint8), y_train=np.arange(2))
 np.savez(f"{out}/test_label.npz", x_train=x, y_train=labels(1), x_test=x[:4], y_test=np.array([0, 1, 70_000, 1]))
 np.savez(f"{out}/test_features.npz", x_train=x, y_train=labels(1), x_test=x[:4, :4], y_test=labels(1)[:4])
 np.savez(f"{out}/test_rank.npz", x_train=x, y_train=labels(1), x_test=x[:4].reshape(4, 5, 1), y_test=labels(1)[:4])
@@ -67,6 +69,14 @@ expect_error 1 "$scratch/test_label.npz: y_test holds the label 70000 at row 2; 
 f = open(sys.argv[1], 'rb'); header = json.loads(f.read(struct.unpack('<Q', f.read(8))[0]))
 sys.exit([100, 65536] not in [t['shape'] for name, t in header.items() if name != '__metadata__'])" \
   "$scratch/wide.safetensors" || fail "label 65535 should build a 65536-way output layer"
+
+# features per row: 1,048,576 at most (the first Dense layer has 300 weights per feature)
+fbound="features per row; at most 1048576 features per row (the first Dense layer has 300 weights per feature)"
+expect_error 1 "$scratch/features_4m.npz: x_train is [2,4000000], 4000000 $fbound" \
+  train --data-npz "$scratch/features_4m.npz" --epochs 1 --verbose 0
+expect_error 1 "$scratch/features_2p20.npz: x_train is [2,1024,1025], 1049600 $fbound" \
+  train --data-npz "$scratch/features_2p20.npz" --epochs 1 --verbose 0
+grep -qF "(at most 1,048,576" <<<"$("$xgrad" train --help)" || fail "--help does not state the features bound"
 
 # x_test rows shaped unlike x_train's: refused when the arrays load, before any training
 for f in test_features test_rank; do

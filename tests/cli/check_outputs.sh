@@ -73,6 +73,31 @@ expect_error 2 "--save './fm/train-images-idx3-ubyte.gz' is the same file as --d
 [[ $(sha256sum < fm/train-images-idx3-ubyte.gz) == "$fm_sum" ]] || fail "a dataset file changed"
 echo "outputs naming inputs refused"
 
+# an output that is (or links to) a FIFO or a device node is refused before training, and stays what it was
+mkfifo ofifo
+ln -s ofifo fifo_link
+not_regular="is not a regular file (a FIFO); only regular files are replaced"
+for flag in history plot save onnx diagnose; do
+  for out in ofifo fifo_link; do
+    expect_error 2 "--$flag $out: $not_regular" train --data-npz blobs.npz --epochs 1 --verbose 2 "--$flag" "$out"
+  done
+done
+out=$("$xgrad" train --data-npz blobs.npz --epochs 1 --verbose 2 --history fifo_link 2>&1) && fail "a FIFO output was taken"
+! grep -q "Epoch" <<<"$out" || fail "the FIFO output was refused only after training: $out"
+expect_error 2 "--onnx ofifo: $not_regular" export --model-file m.safetensors --onnx ofifo
+# two outputs naming one FIFO: refused for what it is, before any comparison of the two
+expect_error 2 "--history ofifo: $not_regular" train --data-npz blobs.npz --epochs 1 --history ofifo --plot fifo_link
+[[ -p ofifo && -L fifo_link ]] || fail "the FIFO or its link was replaced"
+# a private copy of /dev/null (never the system's); mknod needs root
+if mknod devnull c 1 3 2>/dev/null; then
+  expect_error 2 "--plot devnull: is not a regular file (a device); only regular files are replaced" \
+    train --data-npz blobs.npz --epochs 1 --plot devnull
+  [[ -c devnull ]] || fail "the device node was replaced"
+else
+  echo "skipped the device node: mknod needs root"
+fi
+echo "non-regular outputs refused"
+
 # a replaced output keeps its mode; a new one gets 0666 less the umask
 "$xgrad" export --model-file m.safetensors --onnx direct.onnx >/dev/null
 [[ $(umask 027; "$xgrad" export --model-file m.safetensors --onnx new.onnx >/dev/null; stat -c %a new.onnx) == 640 ]] ||

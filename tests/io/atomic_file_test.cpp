@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <set>
@@ -168,6 +169,65 @@ BOOST_AUTO_TEST_CASE(check_atomic_write_tries_the_folder_and_leaves_nothing) {
                    dir.file("ro/m.bin") + ": cannot write in folder '" + dir.file("ro") + "': Permission denied");
         fs::permissions(dir.path / "ro", fs::perms::owner_all);
     }
+}
+
+BOOST_AUTO_TEST_CASE(a_device_fifo_or_folder_is_refused_and_stays_what_it_was) {
+    TempDir dir;
+    const std::string fifo = dir.file("fifo");
+    BOOST_REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    fs::create_symlink("fifo", dir.path / "to_fifo");
+    const std::string fifo_error = fifo + ": is not a regular file (a FIFO); only regular files are replaced";
+    BOOST_TEST(io_error_of([&] { io::detail::write_file_atomically(fifo, "x"); }) == fifo_error);
+    BOOST_TEST(io_error_of([&] { io::detail::check_atomic_write(fifo); }) == fifo_error);
+    // Through a link the error names the path given, and the link and the FIFO stay.
+    BOOST_TEST(io_error_of([&] { io::detail::write_file_atomically(dir.file("to_fifo"), "x"); }) ==
+               dir.file("to_fifo") + ": is not a regular file (a FIFO); only regular files are replaced");
+    BOOST_TEST(fs::is_fifo(fifo));
+    BOOST_TEST(fs::is_symlink(dir.path / "to_fifo"));
+    fs::create_directories(dir.path / "folder");
+    BOOST_TEST(io_error_of([&] { io::detail::write_file_atomically(dir.file("folder"), "x"); }) ==
+               dir.file("folder") + ": is a directory; only regular files are replaced");
+    BOOST_TEST(fs::is_directory(dir.path / "folder"));
+    // A private copy of /dev/null (never the system's); only root may create one.
+    const std::string device = dir.file("devnull");
+    if (::mknod(device.c_str(), S_IFCHR | 0666, ::makedev(1, 3)) != 0) {
+        BOOST_TEST_MESSAGE("skipped the device node: mknod needs root");
+    } else {
+        const std::string device_error = device + ": is not a regular file (a device); only regular files are replaced";
+        BOOST_TEST(io_error_of([&] { io::detail::write_file_atomically(device, "x"); }) == device_error);
+        BOOST_TEST(io_error_of([&] { io::detail::check_atomic_write(device); }) == device_error);
+        BOOST_TEST(fs::is_character_file(device));
+    }
+    BOOST_TEST(names_in(dir.path) == (::access(device.c_str(), F_OK) == 0
+                                          ? std::set<std::string>{"fifo", "to_fifo", "folder", "devnull"}
+                                          : std::set<std::string>{"fifo", "to_fifo", "folder"}));
+}
+
+BOOST_AUTO_TEST_CASE(a_name_of_250_bytes_is_written_and_its_temporaries_are_cleaned) {
+    TempDir dir;
+    const std::string name = std::string(246, 'm') + ".bin";
+    const std::string path = dir.file(name);
+    // Catch the temporary's name while it is being written.
+    std::string temporary;
+    io::detail::write_file_atomically(path, "saved", [&](std::size_t) {
+        for (const std::string& n : names_in(dir.path))
+            if (n != name) temporary = n;
+    });
+    BOOST_TEST(xgrad_test::slurp(path) == "saved");
+    BOOST_TEST(names_in(dir.path) == std::set<std::string>{name});
+    BOOST_TEST(temporary.size() == 255u);
+    BOOST_TEST(temporary.starts_with("." + std::string(226, 'm') + "~"));
+    BOOST_TEST(temporary.substr(temporary.size() - 11, 5) == ".tmp.");
+    // Temporaries of this name left by killed writers go with the next write; another long name's stay.
+    const std::string prefix = temporary.substr(0, temporary.size() - 6);
+    xgrad_test::spit(dir.file(temporary), "partial");
+    xgrad_test::spit(dir.file(prefix + "Zz9Zz9"), "partial");
+    const std::string other = std::string(246, 'm') + ".bak";
+    io::detail::write_file_atomically(dir.file(other), "other");
+    BOOST_TEST(names_in(dir.path).size() == 4u);
+    io::detail::write_file_atomically(path, "saved again");
+    BOOST_TEST(names_in(dir.path) == (std::set<std::string>{name, other}));
+    BOOST_TEST(xgrad_test::slurp(path) == "saved again");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

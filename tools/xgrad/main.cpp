@@ -53,7 +53,8 @@ train options:
   --data DIR            dataset folder (default $XGRAD_DATA or
                         /usr/share/datasets/fashion-mnist)
   --data-npz FILE       train on your own arrays instead: an .npz (np.savez)
-                        holding x_train [N, ...] and y_train [N] (integer
+                        holding x_train [N, ...] (at most 1,048,576
+                        features per row) and y_train [N] (integer
                         class labels 0 to 65,535: at most 65,536 classes),
                         optionally x_test and y_test (rows shaped as
                         x_train's); the last 10% of the training rows
@@ -141,6 +142,11 @@ TrainingData fashion_mnist_data(const cli::Options& o, bool standardize) {
 /// ask for gigabytes (2,000,000 would make a 3.6 GB Dense layer).
 constexpr std::int64_t max_npz_classes = 65'536;
 
+/// The most features per row --data-npz takes (2^20): the first Dense layer
+/// has 300 weights per feature, so 4,000,000 features (an 8 KB compressed
+/// file) would ask for a 4.8 GB kernel before its gradients and moments.
+constexpr std::int64_t max_npz_features = 1 << 20;
+
 /// One row's shape: `x`'s without the first dimension.
 Shape row_shape(const Tensor& x) { return Shape(std::span(x.shape().begin() + 1, x.shape().end())); }
 
@@ -160,6 +166,11 @@ TrainingData npz_data(const std::string& path) {
         const Tensor x = array(x_key), y = array(y_key);
         if (x.rank() < 2)
             throw ShapeError(path + ": " + x_key + " must be [samples, features...], got " + to_string(x.shape()));
+        const Shape row = row_shape(x);
+        if (row.numel() > max_npz_features)
+            throw ShapeError(path + ": " + x_key + " is " + to_string(x.shape()) + ", " + std::to_string(row.numel()) +
+                             " features per row; at most " + std::to_string(max_npz_features) +
+                             " features per row (the first Dense layer has 300 weights per feature)");
         if (y.rank() != 1 || y.size(0) != x.size(0))
             throw ShapeError(path + ": " + y_key + " must be [" + std::to_string(x.size(0)) + "] (one label per row of " +
                              x_key + "), got " + to_string(y.shape()));
@@ -270,6 +281,16 @@ int run_train(const cli::Options& o) {
     manual_seed(seed);
     nn::Sequential model = npz ? npz_model() : build_model(o);
     if (!data) data = fashion_mnist_data(o, selu);
+    if (data_parallel) {
+        // Checked before training, not found after it: a rank without a test set would end while the
+        // others wait for it in evaluate, and only rank 0 writes, so an output given to another rank
+        // alone would silently not be written.
+        std::vector<distributed::NamedValue> agreed = {
+            {"the test set", data->test.empty() ? "none" : "x_test " + to_string(data->test.x().shape())}};
+        for (const std::string flag : {"save", "onnx", "history", "plot", "diagnose"})
+            agreed.push_back({"--" + flag, o.has(flag) ? "'" + o.get(flag, "") + "'" : "none"});
+        distributed::check_same_across_ranks(agreed);
+    }
     const std::shared_ptr<optim::Optimizer> optimizer = make_optimizer(model);
 
     train::FitOptions fit;

@@ -127,7 +127,12 @@ std::string truncated(std::string_view value) {
     return value.size() > 40 ? std::string(value.substr(0, 40)) + "…" : std::string(value);
 }
 
-std::string shown(std::string_view value) { return "'" + truncated(value) + "'"; }
+std::string shown(std::string_view value) {
+    std::string quoted = truncated(value);  // (not "'" + …: g++ 12 warns -Wrestrict falsely)
+    quoted.insert(quoted.begin(), '\'');
+    quoted.push_back('\'');
+    return quoted;
+}
 
 /// The label column's values into y: whole numbers, or text names numbered
 /// by first appearance (renumbered in sorted order by finish()).

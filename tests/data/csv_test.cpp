@@ -109,7 +109,7 @@ BOOST_AUTO_TEST_CASE(utf8_byte_order_mark_is_skipped) {
     BOOST_TEST(t.y.to_vector<std::int64_t>() == std::vector<std::int64_t>({1, 0}), tt::per_element());
     BOOST_TEST(values(t.x) == std::vector<double>({2, 3, 4, 5}), tt::per_element());
     // Without a label column the mark is not part of the first feature's name either.
-    BOOST_TEST(data::parse_csv("\xEF\xBB\xBFa,b\n1,2\n", "bom.csv").feature_names[0] == "a");
+    BOOST_TEST(data::parse_csv("\xEF\xBB\xBF" "a,b\n1,2\n", "bom.csv").feature_names[0] == "a");
 }
 
 // A million columns: the "no column" message names the first 20 and counts the rest.

@@ -209,6 +209,9 @@ Tensor Module::initial_value(const std::string& name, const Shape& shape, const 
             throw ValueError(what + " of shape " + to_string(shape) + " needs " + std::to_string(bytes) +
                              " bytes, more than the " + std::to_string(*left) + " bytes of weights left in the file");
         detail::WeightBudget::spend(bytes);
+        // Built from a file whose tensors overwrite every weight: running the
+        // initializer would be wasted, and "orthogonal" is cubic in the size.
+        return zeros(shape, dtype_);
     }
     return initializer(shape, dtype_);
 }
@@ -271,6 +274,12 @@ ParameterSource Module::parameter_source() {
         std::vector<NamedTensor> named;
         for (NamedTensor& nt : named_parameters())
             if (nt.tensor.requires_grad()) named.push_back({prefix + nt.name, std::move(nt.tensor)});
+        return named;
+    };
+    source.all_named_parameters = [this] {
+        const std::string prefix = has_parent() ? name_ + "." : std::string();
+        std::vector<NamedTensor> named = named_parameters();
+        for (NamedTensor& nt : named) nt.name.insert(0, prefix);
         return named;
     };
     source.project = [this] { apply_constraints(); };

@@ -106,15 +106,33 @@ std::size_t Optimizer::create_slot(std::string key, const Tensor& param, std::si
     return index;
 }
 
+std::string Optimizer::tensor_key(std::size_t group, std::size_t index) const {
+    const ParamGroup& g = groups_[group].group;
+    return !g.names().empty() ? g.names()[index]
+           : group == 0       ? "params." + std::to_string(index)
+                              : "params_" + std::to_string(group) + "." + std::to_string(index);
+}
+
 std::size_t Optimizer::slot_for_tensor(std::size_t group, std::size_t index) {
     Group& g = groups_[group];
-    if (g.slot_of[index] < 0) {
-        std::string key = !g.group.names().empty() ? g.group.names()[index]
-                          : group == 0              ? "params." + std::to_string(index)
-                                                    : "params_" + std::to_string(group) + "." + std::to_string(index);
-        g.slot_of[index] = static_cast<std::ptrdiff_t>(create_slot(key, g.group.tensors()[index], group));
-    }
+    if (g.slot_of[index] < 0)
+        g.slot_of[index] = static_cast<std::ptrdiff_t>(create_slot(tensor_key(group, index), g.group.tensors()[index], group));
     return static_cast<std::size_t>(g.slot_of[index]);
+}
+
+std::unordered_map<std::string, Tensor> Optimizer::parameters_by_key() const {
+    std::unordered_map<std::string, Tensor> out;
+    for (std::size_t g = 0; g < groups_.size(); ++g) {
+        const ParamGroup& group = groups_[g].group;
+        if (!group.is_live()) {
+            for (std::size_t i = 0; i < group.tensors().size(); ++i) out.emplace(tensor_key(g, i), group.tensors()[i]);
+            continue;
+        }
+        const ParameterSource& source = group.source();
+        for (NamedTensor& nt : source.all_named_parameters ? source.all_named_parameters() : source.named_parameters())
+            out.emplace(std::move(nt.name), std::move(nt.tensor));
+    }
+    return out;
 }
 
 std::size_t Optimizer::slot_for_live_param(std::size_t group, const Tensor& param) {
@@ -316,16 +334,34 @@ std::vector<std::pair<const std::string*, const Tensor*>> Optimizer::match_state
             throw ShapeError(name_ + ": load_state_dict: '" + global_names_[j] + "' has shape " + to_string(t.shape()) +
                              ", expected " + to_string(global_state_[j].shape()));
     }
+    // State of a parameter not updated yet is checked against the state its
+    // first step would create, so a bad entry fails here and not at that step.
+    std::optional<std::unordered_map<std::string, Tensor>> parameters;
+    std::string fresh_of;  // the parameter `fresh` was made for (keys of one parameter are adjacent)
+    std::vector<Tensor> fresh;
     for (const auto& [key, t] : per_slot) {
         const std::size_t slash = key->rfind('/');
-        const auto s = slot_by_key_.find(key->substr(0, slash));
-        if (s == slot_by_key_.end()) continue;
-        const Slot& slot = *slots_[s->second];
+        const std::string param = key->substr(0, slash);
         const std::size_t j = static_cast<std::size_t>(
             std::find(state_names_.begin(), state_names_.end(), key->substr(slash + 1)) - state_names_.begin());
-        if (t->shape() != slot.state[j].shape())
+        const Tensor* expected = nullptr;
+        if (const auto s = slot_by_key_.find(param); s != slot_by_key_.end()) {
+            expected = &slots_[s->second]->state[j];
+        } else {
+            if (!parameters) parameters = parameters_by_key();
+            const auto p = parameters->find(param);
+            if (p == parameters->end())
+                throw ValueError(name_ + ": load_state_dict: '" + *key + "' is state of '" + param +
+                                 "', which is not a parameter of this optimizer");
+            if (fresh.empty() || fresh_of != param) {
+                fresh = transform_->init_slot_state(p->second);
+                fresh_of = param;
+            }
+            expected = &fresh[j];
+        }
+        if (t->shape() != expected->shape())
             throw ShapeError(name_ + ": load_state_dict: '" + *key + "' has shape " + to_string(t->shape()) +
-                             ", the parameter's state " + to_string(slot.state[j].shape()));
+                             ", the parameter's state " + to_string(expected->shape()));
     }
     return per_slot;
 }

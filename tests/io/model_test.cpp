@@ -377,6 +377,30 @@ BOOST_AUTO_TEST_CASE(load_is_linear_in_the_layer_count) {
     BOOST_TEST(took.count() < 20.0, "loading " << n << " layers took " << took.count() << " s");
 }
 
+// Building from a file skips the initializers: the file's tensors replace the
+// weights, and "orthogonal" (QR) on this kernel took seconds before.
+BOOST_AUTO_TEST_CASE(load_does_not_run_the_orthogonal_initializer) {
+    constexpr std::int64_t n = 1024;
+    TempDir dir;
+    const std::string path = dir.file("orthogonal");
+    const Tensor kernel = arange(0.0, double(n * n), 1.0, float32).reshape({n, n}) / double(n * n);
+    io::save_safetensors(
+        path, {{"d.kernel", kernel}},
+        {{"xgrad.architecture",
+          R"({"format":1,"model":{"type":"Sequential","name":"sequential","trainable":true,"dtype":"float32",)"
+          R"("config":{},"layers":[{"type":"Dense","name":"d","trainable":true,"dtype":"float32","config":)"
+          R"({"units":"1024","use_bias":"false","kernel_initializer":"orthogonal"},"layers":[],)"
+          R"("build_input_shape":[-1,1024]}],"build_input_shape":[-1,1024]}})"}});
+    const auto start = std::chrono::steady_clock::now();
+    const ModulePtr model = io::load(path);
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    BOOST_TEST(took.count() < 1.0, "loading a 1024x1024 orthogonal kernel took " << took.count() << " s");
+    const auto weights = model->get_weights();
+    BOOST_REQUIRE(weights.size() == 1u);
+    BOOST_TEST(xgrad_test::values(weights[0]) == xgrad_test::values(kernel), boost::test_tools::per_element());
+    BOOST_TEST(model->children()[0]->config().at("kernel_initializer") == "orthogonal");
+}
+
 // The layer count is bounded (io::max_layers) and checked before any layer is built.
 BOOST_AUTO_TEST_CASE(too_many_layers_is_an_io_error_naming_the_count) {
     TempDir dir;

@@ -259,6 +259,19 @@ BOOST_AUTO_TEST_CASE(load_state_dict_errors) {
     CHECK_THROWS_WITH(opt.load_state_dict(wrong_shape), ShapeError, "'params.0/adam.momentum' has shape [3]");
     BOOST_TEST(opt.iterations() == 1);  // a failed load changes nothing
     CHECK_THROWS_WITH(Nadam({theta}).load_state_dict(state), ValueError, "missing shared state 'nadam.u_product'");
+
+    // A fresh optimizer checks the state of parameters it has not updated yet
+    // against the state their first step creates (second look, finding 2).
+    Adam fresh({optim_test::theta0()}, 0.1);
+    CHECK_THROWS_WITH(fresh.load_state_dict(wrong_shape), ShapeError,
+                      "Adam: load_state_dict: 'params.0/adam.momentum' has shape [3], the parameter's state [2]");
+    auto unknown = state;
+    unknown.emplace("params.1/adam.momentum", zeros({2}, float64));
+    CHECK_THROWS_WITH(fresh.load_state_dict(unknown), ValueError,
+                      "'params.1/adam.momentum' is state of 'params.1', which is not a parameter of this optimizer");
+    BOOST_TEST(fresh.state_dict().size() == 2u);  // iterations, learning_rate: nothing pending
+    fresh.load_state_dict(state);
+    BOOST_TEST(fresh.state_dict().size() == 4u);
 }
 
 BOOST_AUTO_TEST_CASE(step_allocates_nothing) {

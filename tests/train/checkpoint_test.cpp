@@ -131,6 +131,46 @@ BOOST_AUTO_TEST_CASE(failed_load_changes_no_weight_optimizer_or_generator_state)
     Snapshot(*saved, *saved_opt, saved_gen).check_equal(Snapshot(*m, *opt, gen));
 }
 
+// Step 13 second look, finding 2: a fresh optimizer (the usual resume) kept
+// the state of parameters it had not updated yet unchecked, so a transposed
+// moment replaced the weights and the generator and failed at the first step,
+// and state of a parameter the model lacks was kept silently.
+BOOST_AUTO_TEST_CASE(fresh_optimizer_checks_state_against_its_parameters) {
+    TempDir dir;
+    const std::string good = dir.file("good"), bad = dir.file("bad");
+    write_checkpoint(good);
+    auto m = make_model(42);
+    auto opt = make_sgd(*m);
+    Generator gen(99);
+    const Snapshot before(*m, *opt, gen);
+
+    std::string kernel_key;  // the first Dense's kernel momentum, [2, 8]
+    edit_checkpoint(good, bad, [&](std::map<std::string, Tensor>& t) {
+        for (const auto& [k, v] : t)
+            if (k.rfind("optimizer/", 0) == 0 && (v.shape() == Shape{2, 8})) kernel_key = k;
+        BOOST_REQUIRE(!kernel_key.empty());
+        t[kernel_key] = zeros({8, 2});
+    });
+    const std::string state_name = kernel_key.substr(kernel_key.rfind('/') + 1);
+    CHECK_THROWS_WITH(train::load_checkpoint(bad, *m, *opt, gen), IoError,
+                      bad + ": SGD: load_state_dict: '" + kernel_key.substr(10) +
+                          "' has shape [8,2], the parameter's state [2,8]");
+    before.check_equal(Snapshot(*m, *opt, gen));
+
+    edit_checkpoint(good, bad, [&](std::map<std::string, Tensor>& t) {
+        t["optimizer/nosuch.kernel/" + state_name] = zeros({2, 8});
+    });
+    CHECK_THROWS_WITH(train::load_checkpoint(bad, *m, *opt, gen), IoError,
+                      bad + ": SGD: load_state_dict: 'nosuch.kernel/" + state_name +
+                          "' is state of 'nosuch.kernel', which is not a parameter of this optimizer");
+    before.check_equal(Snapshot(*m, *opt, gen));
+
+    // A frozen layer's state is still this optimizer's: kept for when it trains again.
+    m->children()[0]->set_trainable(false);
+    BOOST_TEST(train::load_checkpoint(good, *m, *opt, gen) == 1);
+    BOOST_TEST(opt->state_dict().count(kernel_key.substr(10)) == 1u);
+}
+
 // Step 13, finding 11: an all-zero xoshiro state was restored (then rand()
 // returned 0 forever and randint never returned), and so was a NaN spare.
 BOOST_AUTO_TEST_CASE(invalid_generator_state_is_an_io_error_naming_file_and_field) {

@@ -27,6 +27,9 @@ struct ParameterSource {
     /// The same with the names their optimizer state is kept under; asked
     /// only when a tensor is met for the first time.
     std::function<std::vector<NamedTensor>()> named_parameters;
+    /// Every parameter, frozen ones included, named alike: restored optimizer
+    /// state is checked against them (may be empty: then named_parameters).
+    std::function<std::vector<NamedTensor>()> all_named_parameters;
     /// Run after every update (a projection such as weight constraints); may be empty.
     std::function<void()> project;
     /// Sources with the same non-null identity are projected once per step.

@@ -219,8 +219,10 @@ public:
     /// Whether load_state_dict(state) would succeed, without changing
     /// anything: ValueError for a missing, negative, fractional or too large
     /// "iterations", a non-finite "learning_rate", missing shared state, or a
-    /// key naming no state of this optimizer's transform; ShapeError for a
-    /// value whose shape differs from the state it restores.
+    /// key naming no state of this optimizer's transform or the state of no
+    /// parameter in its groups; ShapeError for a value whose shape differs
+    /// from the state it restores (for a parameter not updated yet, the
+    /// state its first step would create).
     void check_state_dict(const std::map<std::string, Tensor>& state) const;
 
 private:
@@ -238,6 +240,10 @@ private:
     /// check_state_dict()'s checks; returns the per-parameter entries of `state` (key, value).
     std::vector<std::pair<const std::string*, const Tensor*>> match_state_dict(
         const std::map<std::string, Tensor>& state) const;
+    /// The name of tensor `index` of fixed group `group`: its given name, else "params.i" ("params_g.i").
+    std::string tensor_key(std::size_t group, std::size_t index) const;
+    /// Every parameter of every group (frozen ones of live groups included) by its state key.
+    std::unordered_map<std::string, Tensor> parameters_by_key() const;
     std::size_t slot_for_tensor(std::size_t group, std::size_t index);
     std::size_t slot_for_live_param(std::size_t group, const Tensor& param);
     std::size_t create_slot(std::string key, const Tensor& param, std::size_t group);

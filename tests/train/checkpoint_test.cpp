@@ -86,6 +86,18 @@ void edit_checkpoint(const std::string& path, const std::string& out,
     io::save_safetensors(out, f.tensors, f.metadata);
 }
 
+/// A good checkpoint, a path for edited copies of it, and a fresh model,
+/// optimizer and generator to load into, with their values before any load.
+struct FreshResume {
+    TempDir dir;
+    const std::string good = dir.file("good"), bad = dir.file("bad");
+    std::shared_ptr<Sequential> m = make_model(42);
+    std::shared_ptr<optim::SGD> opt = make_sgd(*m);
+    Generator gen{99};
+    const Snapshot before{*m, *opt, gen};
+    FreshResume() { write_checkpoint(good); }
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(train_checkpoint)
@@ -135,14 +147,7 @@ BOOST_AUTO_TEST_CASE(failed_load_changes_no_weight_optimizer_or_generator_state)
 // the state of parameters it had not updated yet unchecked, so a transposed
 // moment replaced the weights and the generator and failed at the first step,
 // and state of a parameter the model lacks was kept silently.
-BOOST_AUTO_TEST_CASE(fresh_optimizer_checks_state_against_its_parameters) {
-    TempDir dir;
-    const std::string good = dir.file("good"), bad = dir.file("bad");
-    write_checkpoint(good);
-    auto m = make_model(42);
-    auto opt = make_sgd(*m);
-    Generator gen(99);
-    const Snapshot before(*m, *opt, gen);
+BOOST_FIXTURE_TEST_CASE(fresh_optimizer_checks_state_against_its_parameters, FreshResume) {
 
     std::string kernel_key;  // the first Dense's kernel momentum, [2, 8]
     edit_checkpoint(good, bad, [&](std::map<std::string, Tensor>& t) {
@@ -173,14 +178,7 @@ BOOST_AUTO_TEST_CASE(fresh_optimizer_checks_state_against_its_parameters) {
 
 // Step 13, finding 11: an all-zero xoshiro state was restored (then rand()
 // returned 0 forever and randint never returned), and so was a NaN spare.
-BOOST_AUTO_TEST_CASE(invalid_generator_state_is_an_io_error_naming_file_and_field) {
-    TempDir dir;
-    const std::string good = dir.file("good"), bad = dir.file("bad");
-    write_checkpoint(good);
-    auto m = make_model(42);
-    auto opt = make_sgd(*m);
-    Generator gen(99);
-    const Snapshot before(*m, *opt, gen);
+BOOST_FIXTURE_TEST_CASE(invalid_generator_state_is_an_io_error_naming_file_and_field, FreshResume) {
     const double nan = std::numeric_limits<double>::quiet_NaN();
     const std::vector<std::pair<std::function<void(std::map<std::string, Tensor>&)>, std::string>> cases{
         {[](auto& t) { t["rng/state"] = zeros({4}, int64); },

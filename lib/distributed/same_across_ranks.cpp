@@ -5,6 +5,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "core/fnv1a.hpp"
 #include "xgrad/autograd/grad_mode.hpp"
 #include "xgrad/distributed/collectives.hpp"
 
@@ -12,13 +13,9 @@ namespace xgrad::distributed {
 
 namespace {
 
-/// FNV-1a: equal texts give equal fingerprints; a chance collision (2^-64)
-/// only hides a difference, it never reports a false one.
-std::int64_t fingerprint(std::string_view text) {
-    std::uint64_t h = 0xcbf29ce484222325ULL;
-    for (const char c : text) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
-    return static_cast<std::int64_t>(h);
-}
+/// Equal texts give equal fingerprints; a chance collision (2^-64) only
+/// hides a difference, it never reports a false one.
+std::int64_t fingerprint(std::string_view text) { return static_cast<std::int64_t>(xgrad::detail::fnv1a(text)); }
 
 /// Every rank's `text`, in rank order.
 std::vector<std::string> gather_texts(const std::string& text) {

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <random>
 
+#include "core/fnv1a.hpp"
 #include "core/regular_file.hpp"
 #include "xgrad/core/error.hpp"
 
@@ -30,13 +31,6 @@ fs::path folder_of(const fs::path& file) { return file.has_parent_path() ? file.
 constexpr std::size_t name_max = 255;  // bytes in one file name (NAME_MAX) on Linux filesystems
 constexpr std::string_view temporary_tag = ".tmp.";
 
-/// FNV-1a, 64 bits: stable across builds, so any version's cleaner finds the temporaries.
-std::uint64_t name_hash(std::string_view name) {
-    std::uint64_t h = 0xcbf29ce484222325ull;
-    for (const char c : name) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
-    return h;
-}
-
 /// ".NAME.tmp.": the temporaries of the file NAME are this and random_chars
 /// more. A NAME too long for that keeps its start and adds "~" and a hash of
 /// the whole name (".NAMESTART~HASH.tmp."), so any name valid for the folder
@@ -46,7 +40,7 @@ std::string temporary_prefix(const fs::path& target) {
     constexpr std::size_t added = 1 + temporary_tag.size() + random_chars;
     if (name.size() + added > name_max) {
         char hash[17];
-        std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(name_hash(name)));
+        std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(xgrad::detail::fnv1a(name)));
         name.resize(name_max - added - 1 - 16);
         name.push_back('~');
         name.append(hash);

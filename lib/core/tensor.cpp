@@ -4,13 +4,7 @@
 #include <cstring>
 #include <type_traits>
 
-#include "xgrad/autograd/engine.hpp"
-#include "xgrad/autograd/grad_mode.hpp"
-#include "xgrad/autograd/node.hpp"
 #include "xgrad/core/pool_allocator.hpp"
-#include "xgrad/ops/reduction.hpp"
-#include "xgrad/ops/registry.hpp"
-#include "xgrad/ops/shape_ops.hpp"
 
 namespace xgrad {
 
@@ -94,25 +88,6 @@ double Tensor::item() const {
     });
 }
 
-Tensor Tensor::to(Dtype target) const {
-    if (dtype() == target) return *this;
-    Tensor out(shape(), target);
-    copy_converting(*this, out);
-    if (is_floating(target) && is_floating(dtype())) {
-        record("to", out, {this}, [source = dtype()](const Tensor& g, InputGrads& dx) {
-            dx[0] = g.to(source);
-        });
-    }
-    return out;
-}
-
-Tensor Tensor::clone() const {
-    Tensor out(shape(), dtype());
-    std::memcpy(out.raw_data(), raw_data(), static_cast<std::size_t>(numel()) * itemsize(dtype()));
-    record("clone", out, {this}, [](const Tensor& g, InputGrads& dx) { dx[0] = g; });
-    return out;
-}
-
 Tensor Tensor::detach() const {
     auto impl = detail::make_pooled<detail::TensorImpl>();
     impl->storage = checked().storage;
@@ -148,33 +123,6 @@ void Tensor::set_grad(const Tensor& g) {
 
 void Tensor::zero_grad() { checked(), impl_->grad.reset(); }
 
-void Tensor::retain_grad() {
-    const auto& impl = checked();
-    if (!impl.requires_grad) throw AutogradError("retain_grad: the tensor does not require grad");
-    if (!impl.grad_fn || impl_->retains_grad) return;  // leaves keep their grad anyway
-    impl_->retains_grad = true;
-    auto& observers = impl.grad_fn->observers_;
-    if (!observers) observers = std::make_unique<detail::OutputObservers>();
-    observers->retained.emplace_back(impl.output_nr, impl_);
-}
-
-HookHandle Tensor::register_hook(GradHook hook) {
-    const auto& impl = checked();
-    if (!impl.requires_grad) throw AutogradError("register_hook: the tensor does not require grad");
-    if (!hook) throw ValueError("register_hook: the hook is empty");
-    if (!impl.grad_fn) return detail::add_hook(impl_->hooks, std::move(hook));
-    auto& observers = impl.grad_fn->observers_;
-    if (!observers) observers = std::make_unique<detail::OutputObservers>();
-    for (auto& [nr, hooks] : observers->hooks)
-        if (nr == impl.output_nr) return detail::add_hook(hooks, std::move(hook));
-    observers->hooks.emplace_back(impl.output_nr, nullptr);
-    return detail::add_hook(observers->hooks.back().second, std::move(hook));
-}
-
-void Tensor::backward(const Tensor& gradient, bool retain_graph, bool create_graph) const {
-    xgrad::backward({*this}, {gradient}, retain_graph, create_graph);
-}
-
 Tensor& Tensor::fill_(double value) {
     visit_any_dtype(dtype(), [&](auto tag) {
         using T = decltype(tag);
@@ -202,7 +150,11 @@ Tensor& Tensor::add_(const Tensor& other, double alpha) {
         throw ShapeError("add_: shape " + to_string(other.shape()) + " does not match " +
                          to_string(shape()));
     }
-    const Tensor src = other.to(dtype());
+    Tensor src = other;
+    if (other.dtype() != dtype()) {  // converted without recording: in-place updates are outside the graph
+        src = Tensor(shape(), dtype());
+        copy_converting(other, src);
+    }
     visit_dtype(dtype(), [&](auto tag) {
         using T = decltype(tag);
         T* p = data<T>();
@@ -228,17 +180,5 @@ Tensor& Tensor::mul_(double factor) {
     impl_->storage->bump_version();
     return *this;
 }
-
-Tensor Tensor::reshape(const Shape& s) const { return xgrad::reshape(*this, s); }
-Tensor Tensor::flatten() const { return xgrad::flatten(*this); }
-Tensor Tensor::sum() const { return xgrad::sum(*this); }
-Tensor Tensor::mean() const { return xgrad::mean(*this); }
-Tensor Tensor::t() const {
-    if (rank() != 2) throw ShapeError("t: expected a 2-D tensor, got shape " + to_string(shape()));
-    return transpose(*this, 0, 1);
-}
-
-XGRAD_REGISTER_OP(to, differentiable);
-XGRAD_REGISTER_OP(clone, differentiable);
 
 }  // namespace xgrad

@@ -1,0 +1,45 @@
+#include "xgrad/core/tensor.hpp"
+
+#include <cstring>
+
+#include "xgrad/autograd/node.hpp"
+#include "xgrad/ops/reduction.hpp"
+#include "xgrad/ops/registry.hpp"
+#include "xgrad/ops/shape_ops.hpp"
+
+// The Tensor members that are ops (they record autograd nodes), kept here
+// so that lib/core knows no graph.
+namespace xgrad {
+
+Tensor Tensor::to(Dtype target) const {
+    if (dtype() == target) return *this;
+    Tensor out(shape(), target);
+    out.copy_(*this);
+    if (is_floating(target) && is_floating(dtype())) {
+        record("to", out, {this}, [source = dtype()](const Tensor& g, InputGrads& dx) {
+            dx[0] = g.to(source);
+        });
+    }
+    return out;
+}
+
+Tensor Tensor::clone() const {
+    Tensor out(shape(), dtype());
+    std::memcpy(out.raw_data(), raw_data(), static_cast<std::size_t>(numel()) * itemsize(dtype()));
+    record("clone", out, {this}, [](const Tensor& g, InputGrads& dx) { dx[0] = g; });
+    return out;
+}
+
+Tensor Tensor::reshape(const Shape& s) const { return xgrad::reshape(*this, s); }
+Tensor Tensor::flatten() const { return xgrad::flatten(*this); }
+Tensor Tensor::sum() const { return xgrad::sum(*this); }
+Tensor Tensor::mean() const { return xgrad::mean(*this); }
+Tensor Tensor::t() const {
+    if (rank() != 2) throw ShapeError("t: expected a 2-D tensor, got shape " + to_string(shape()));
+    return transpose(*this, 0, 1);
+}
+
+XGRAD_REGISTER_OP(to, differentiable);
+XGRAD_REGISTER_OP(clone, differentiable);
+
+}  // namespace xgrad

@@ -71,4 +71,4 @@
 #include "xgrad/train/history.hpp"
 #include "xgrad/train/progress.hpp"
 #include "xgrad/distributed/collectives.hpp"
-#include "xgrad/distributed/data_parallel.hpp"
+#include "xgrad/train/data_parallel.hpp"

@@ -4,7 +4,8 @@
 #include "../test_helpers.hpp"
 #include "mpi_session.hpp"
 #include "xgrad/data/loader.hpp"
-#include "xgrad/distributed/data_parallel.hpp"
+#include "xgrad/distributed/data_parallel.hpp"  // the deprecated path still compiles and forwards
+#include "xgrad/train/data_parallel.hpp"
 #include "xgrad/optim/sgd.hpp"
 
 using namespace xgrad;
@@ -95,6 +96,30 @@ BOOST_AUTO_TEST_CASE(bad_sample_counts) {
     Sequential model = small_mlp();
     CHECK_THROWS_WITH(dist::average_gradients(model, -1), ValueError, "local_samples must be >= 0, got -1");
     CHECK_THROWS_WITH(dist::average_gradients(model, 0), ValueError, "no rank had samples this step");
+}
+
+// Without a module: a ParameterSource over two plain tensors. Rank r has
+// gradient r+1 everywhere from r+1 samples, so the weighted average is
+// Σ(r+1)² / Σ(r+1): 5/3 on two ranks, 1 alone.
+BOOST_AUTO_TEST_CASE(gradients_of_any_parameter_source_are_averaged) {
+    Tensor w = zeros({3}, float64).requires_grad_(), b = zeros({2}, float32).requires_grad_();
+    const double mine = dist::rank() + 1.0;
+    w.set_grad(full({3}, mine, float64));
+    b.set_grad(full({2}, mine, float32));
+    ParameterSource source;
+    source.parameters = [&] { return std::vector<Tensor>{w, b}; };
+    dist::average_gradients(source, dist::rank() + 1);
+    double squares = 0, counts = 0;
+    for (int r = 1; r <= dist::size(); ++r) squares += r * r, counts += r;
+    BOOST_TEST(xgrad_test::allclose(w.grad(), full({3}, squares / counts, float64), 1e-15, 1e-15));
+    BOOST_TEST(xgrad_test::allclose(b.grad(), full({2}, squares / counts, float32), 1e-6, 1e-6));
+    CHECK_THROWS_WITH(dist::average_gradients(ParameterSource{}, 1), ValueError, "the parameter source is empty");
+}
+
+BOOST_AUTO_TEST_CASE(any_state_map_is_broadcast) {
+    Tensor w = full({2, 2}, static_cast<double>(dist::rank()) + 7.0, float64);
+    dist::broadcast_parameters(std::map<std::string, Tensor>{{"w", w}});
+    BOOST_TEST(values(w) == std::vector<double>(4, 7.0), boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -39,7 +39,7 @@
 #include <utility>
 #include <vector>
 
-#include "xgrad/distributed/data_parallel.hpp"
+#include "xgrad/train/data_parallel.hpp"
 #include "xgrad/losses/losses.hpp"
 #include "xgrad/losses/metrics.hpp"
 #include "xgrad/nn/module.hpp"

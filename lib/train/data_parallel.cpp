@@ -1,4 +1,4 @@
-#include "xgrad/distributed/data_parallel.hpp"
+#include "xgrad/train/data_parallel.hpp"
 
 #include <cstring>
 #include <string>
@@ -8,13 +8,15 @@
 
 namespace xgrad::distributed {
 
-void broadcast_parameters(nn::Module& model, int root) {
+void broadcast_parameters(const std::map<std::string, Tensor>& state, int root) {
     NoGradGuard no_grad;
-    for (auto& [name, tensor] : model.state_dict()) {
-        Tensor t = tensor;  // shares the module's storage
+    for (const auto& [name, tensor] : state) {
+        Tensor t = tensor;  // shares the owner's storage
         broadcast(t, root);
     }
 }
+
+void broadcast_parameters(nn::Module& model, int root) { broadcast_parameters(model.state_dict(), root); }
 
 namespace {
 
@@ -61,9 +63,10 @@ void reduce_in_buckets(std::vector<Tensor>& params, double scale, double total, 
 
 }  // namespace
 
-void average_gradients(nn::Module& model, std::int64_t local_samples, GradientAveraging options) {
+void average_gradients(const ParameterSource& source, std::int64_t local_samples, GradientAveraging options) {
     if (local_samples < 0)
         throw ValueError("average_gradients: local_samples must be >= 0, got " + std::to_string(local_samples));
+    if (!source.parameters) throw ValueError("average_gradients: the parameter source is empty");
     NoGradGuard no_grad;
     Tensor count = scalar(static_cast<double>(local_samples), float64);
     all_reduce(count);
@@ -71,10 +74,14 @@ void average_gradients(nn::Module& model, std::int64_t local_samples, GradientAv
     if (total <= 0) throw ValueError("average_gradients: no rank had samples this step");
     std::vector<Tensor> f32, f64;
     // Frozen parameters are not among the trainable ones: skipped on every rank alike.
-    for (const Tensor& p : model.trainable_parameters()) (p.dtype() == float64 ? f64 : f32).push_back(p);
+    for (const Tensor& p : source.parameters()) (p.dtype() == float64 ? f64 : f32).push_back(p);
     const auto scale = static_cast<double>(local_samples);
     reduce_in_buckets(f32, scale, total, options.bucket_bytes);
     reduce_in_buckets(f64, scale, total, options.bucket_bytes);
+}
+
+void average_gradients(nn::Module& model, std::int64_t local_samples, GradientAveraging options) {
+    average_gradients(model.parameter_source(), local_samples, options);
 }
 
 }  // namespace xgrad::distributed

@@ -192,6 +192,21 @@ BOOST_AUTO_TEST_CASE(two_clipping_flags_are_refused) {
                           });
 }
 
+BOOST_AUTO_TEST_CASE(optimizer_presets_and_learning_rates) {
+    const auto nesterov = make_optimizer(parse("train", {"--optimizer", "nesterov"}), std::nullopt);
+    const auto* sgd = dynamic_cast<const optim::SGD*>(nesterov.get());
+    BOOST_REQUIRE(sgd);
+    BOOST_TEST(sgd->options().momentum() == 0.9);
+    BOOST_TEST(sgd->options().nesterov());
+    BOOST_TEST(sgd->learning_rate() == 0.01);  // Keras' SGD default
+    // the model's rate (selu100: 0.001) unless --lr is given
+    BOOST_TEST(make_optimizer(parse("train", {"--optimizer", "adam"}), 0.001)->learning_rate() == 0.001);
+    BOOST_TEST(make_optimizer(parse("train", {"--lr", "0.05"}), 0.001)->learning_rate() == 0.05);
+    const auto adam = make_optimizer(parse("train", {"--optimizer", "adam", "--clipnorm", "2"}), std::nullopt);
+    BOOST_TEST(adam->name() == "Adam");
+    BOOST_TEST(dynamic_cast<const optim::Adam&>(*adam).options().clipnorm().value_or(0) == 2.0);
+}
+
 BOOST_AUTO_TEST_CASE(a_registered_model_is_a_choice_without_editing_the_cli) {
     models::model_registry().add("two-layer", {"a test's own model", [](const models::ModelOptions& o) {
                                                    return nn::Sequential{nn::Flatten({28, 28}),

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "io/atomic_file.hpp"
+#include "usage_error.hpp"
 #include "xgrad/core/error.hpp"
 
 namespace xgrad::cli {
@@ -55,15 +56,19 @@ std::vector<InputFile> folder_files(const std::string& source, const fs::path& d
     return files;
 }
 
-void check_outputs(const Options& o, const std::vector<std::string>& outputs, const std::vector<InputFile>& inputs) {
+void check_outputs(const Arguments& a, const std::vector<InputFile>& inputs) {
     std::vector<std::string> set;
-    for (const std::string& flag : outputs)
-        if (o.has(flag)) {
-            check_writable(flag, o.get(flag, ""));
-            set.push_back(flag);
+    for (const FlagGroup& group : a.command().groups)
+        for (const Flag& flag : group.flags) {
+            const bool output = flag.kind == FlagKind::output_file ||
+                                (flag.kind == FlagKind::optional_output && !a.text(flag.name).empty());
+            if (output && a.has(flag.name)) {
+                check_writable(flag.name, a.text(flag.name));
+                set.push_back(flag.name);
+            }
         }
     for (std::size_t i = 0; i < set.size(); ++i) {
-        const std::string path = o.get(set[i], "");
+        const std::string path = a.text(set[i]);
         const auto clash = [&](const std::string& source, const fs::path& other, const char* why) {
             throw UsageError("--" + set[i] + " '" + path + "' is the same file as " + source + " '" + other.string() +
                              "': " + why);
@@ -71,8 +76,7 @@ void check_outputs(const Options& o, const std::vector<std::string>& outputs, co
         for (const InputFile& input : inputs)
             if (same_file(path, input.path)) clash(input.source, input.path, "an output must not replace an input");
         for (std::size_t j = 0; j < i; ++j)
-            if (same_file(path, o.get(set[j], "")))
-                clash("--" + set[j], o.get(set[j], ""), "give each output its own file");
+            if (same_file(path, a.text(set[j]))) clash("--" + set[j], a.text(set[j]), "give each output its own file");
     }
 }
 

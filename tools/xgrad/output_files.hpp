@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "options.hpp"
+#include "arguments.hpp"
 
 namespace xgrad::cli {
 
@@ -21,13 +21,14 @@ struct InputFile {
 /// The files in folder `dir` (none when it cannot be listed: reading it fails later, with its own message).
 std::vector<InputFile> folder_files(const std::string& source, const std::filesystem::path& dir);
 
-/// UsageError unless each flag in `outputs` that `o` sets names a file that
+/// UsageError unless each output flag of the command that `a` sets (kinds
+/// output_file and optional_output, the latter when given a name) names a file that
 /// can be written — not a folder, not an existing file without write
 /// permission, in a folder where a file can be created (tried, as the atomic
 /// write does) — and that is none of `inputs` and no other output's file.
 /// Two names are the same file when both exist and are one file (device and
 /// inode: `./m`, hard and symbolic links), or when neither exists and their
 /// normalized paths, through symbolic links, are equal.
-void check_outputs(const Options& o, const std::vector<std::string>& outputs, const std::vector<InputFile>& inputs);
+void check_outputs(const Arguments& a, const std::vector<InputFile>& inputs);
 
 }  // namespace xgrad::cli

@@ -180,6 +180,7 @@ def main():
         print(f"{'not ok' if failures else 'ok'} {n} - {description}")
         for failure in failures:
             print(f"# {failure}")
+            print(failure, file=sys.stderr)  # meson test --print-errorlogs shows stderr, not TAP comments
         failed = failed or bool(failures)
     print(f"1..{len(results)}")
     return 1 if failed else 0

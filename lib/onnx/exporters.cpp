@@ -1,6 +1,6 @@
 // The built-in layers' ONNX exporters, registered the way a user layer's
 // would be (io::register_onnx_exporter).
-#include "xgrad/io/onnx.hpp"
+#include "xgrad/onnx/exporter_registry.hpp"
 #include "xgrad/nn/activation_layers.hpp"
 #include "xgrad/nn/batch_norm.hpp"
 #include "xgrad/nn/conv.hpp"

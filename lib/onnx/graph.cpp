@@ -1,15 +1,13 @@
-// OnnxGraph (building an ONNX ModelProto with Debian's generated protobuf
-// classes, libonnx_proto) and export_onnx(), which drives the layers'
-// exporters over a model.
-#include "xgrad/io/onnx.hpp"
+// OnnxGraph: building an ONNX ModelProto with Debian's generated protobuf
+// classes (libonnx_proto).
+#include "xgrad/onnx/graph.hpp"
 
 #include <onnx/onnx_pb.h>
 
 #include <cstring>
 #include <map>
 
-#include "io/atomic_file.hpp"
-#include "xgrad/autograd/grad_mode.hpp"
+#include "xgrad/onnx/exporter_registry.hpp"
 
 namespace xgrad::io {
 
@@ -175,34 +173,6 @@ std::string OnnxGraph::serialize(const OnnxValue& input, const OnnxValue& output
     std::string bytes;
     if (!model.SerializeToString(&bytes)) throw IoError("export_onnx: the model could not be serialized (over 2 GiB?)");
     return bytes;
-}
-
-void export_onnx(nn::Module& model, const std::string& path, const Shape& example_input_shape) {
-    const std::string what = "export_onnx(" + path + "): ";
-    if (example_input_shape.empty()) throw ShapeError(what + "the example input shape needs a batch dimension");
-    for (const std::int64_t d : example_input_shape)
-        if (d <= 0)
-            throw ShapeError(what + "example input shape " + to_string(example_input_shape) +
-                             " has a dimension below 1");
-    NoGradGuard no_grad;  // weights are read (permuted, converted), not differentiated
-    // One batch through the model checks that every layer takes the shape
-    // (and builds an unbuilt model) before anything is written.
-    Shape probe = example_input_shape;
-    probe[0] = 1;
-    model.call(zeros(probe, model.dtype()), false);
-    OnnxGraph graph(model.dtype());
-    const OnnxValue input{"input", example_input_shape, false};
-    const OnnxValue output = graph.channels_last(graph.add(model, input));
-    detail::write_file_atomically(path, graph.serialize(input, output, model.name()));
-}
-
-Registry<OnnxExporter>& onnx_exporter_registry() {
-    static Registry<OnnxExporter> registry("ONNX exporter");
-    return registry;
-}
-
-void register_onnx_exporter(std::string type_name, OnnxExporter exporter) {
-    onnx_exporter_registry().add(std::move(type_name), std::move(exporter));
 }
 
 }  // namespace xgrad::io

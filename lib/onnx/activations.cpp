@@ -3,7 +3,7 @@
 #include <cmath>
 #include <numbers>
 
-#include "xgrad/io/onnx.hpp"
+#include "xgrad/onnx/graph.hpp"
 
 namespace xgrad::io {
 

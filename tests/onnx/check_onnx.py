@@ -2,7 +2,7 @@
 
     check_onnx.py ONNX_CASES_PROGRAM
 
-Runs the program (tests/io/onnx_cases.cpp) to export the notebook's models
+Runs the program (tests/onnx/onnx_cases.cpp) to export the notebook's models
 and a few others with a batch and xgrad's predictions for it; then for each
 model: onnx.checker (full check, Debian python3-onnx), shape inference (the
 inferred output shape is the declared one), and OpenCV's dnn module (Debian

@@ -1,6 +1,6 @@
 // io::export_onnx: the graph written (read back with ONNX's protobuf
 // classes), the weights' layouts, the errors, the extension point. Whether
-// runtimes accept and run the files: io/onnx_runtime (check_onnx.py).
+// runtimes accept and run the files: onnx/runtime (check_onnx.py).
 #include <boost/test/unit_test.hpp>
 #include <onnx/onnx_pb.h>
 
@@ -8,7 +8,7 @@
 #include <filesystem>
 
 #include "../test_helpers.hpp"
-#include "io_test_util.hpp"
+#include "../io/io_test_util.hpp"
 #include "xgrad/xgrad.hpp"
 
 using namespace xgrad;

@@ -1,0 +1,45 @@
+#pragma once
+/// \file
+/// Exporting a model to ONNX, for inference in any ONNX runtime (ONNX
+/// Runtime, OpenCV's dnn module, TensorRT, …):
+///
+///     io::export_onnx(model, "model.onnx", {1, 28, 28});   // example input: [batch, ...]
+///
+/// The file holds one graph with input "input" and output "output", in the
+/// model's dtype, with a symbolic batch dimension ("batch"), opset 13 of the
+/// default domain (IR version 7). Layers export in inference form:
+/// BatchNormalization with its moving statistics, Dropout, AlphaDropout and
+/// GaussianNoise removed, RReLU as LeakyReLU with the mean slope.
+///
+/// Images stay channels-last at the graph's input and output, as in xgrad;
+/// ONNX's Conv and pooling take channels-first, so the exporter transposes
+/// in front of the first such layer and back only where a layer needs
+/// xgrad's order (Flatten, Dense on images, Reshape, the output).
+///
+/// Each layer is written by the exporter registered for its type
+/// (exporter_registry.hpp), so this header brings the registry: a program
+/// exporting a layer of its own registers the layer's exporter first.
+///
+/// Thread safety: export_onnx() reads the model; exporting different models
+/// from different threads is safe, exporting one model while another thread
+/// trains it is not.
+#include <string>
+
+#include "xgrad/core/shape.hpp"
+#include "xgrad/nn/module.hpp"
+#include "xgrad/onnx/exporter_registry.hpp"
+
+namespace xgrad::io {
+
+/// Writes `model` (built for `example_input_shape` if not yet built) as an
+/// ONNX model to `path`, atomically: a failure leaves an existing file as it
+/// was. `example_input_shape` is one input's shape with the batch first
+/// ([1, 28, 28]); the batch dimension is exported as symbolic. The model runs
+/// once on a zero batch of that shape (inference mode, no graph recorded), so
+/// a shape it cannot take fails here with the layer's own ShapeError.
+/// ValueError naming the layer for a layer type without an exporter or an
+/// option with no ONNX form (e.g. a custom activation callable); IoError
+/// naming `path` when it cannot be written.
+void export_onnx(nn::Module& model, const std::string& path, const Shape& example_input_shape);
+
+}  // namespace xgrad::io

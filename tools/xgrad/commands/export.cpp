@@ -2,7 +2,7 @@
 #include <cstdio>
 
 #include <xgrad/io/model.hpp>
-#include <xgrad/io/onnx.hpp>
+#include <xgrad/onnx/export.hpp>
 
 #include "../arguments.hpp"
 #include "../commands.hpp"

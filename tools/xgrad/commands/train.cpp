@@ -7,7 +7,7 @@
 #include <xgrad/core/random.hpp>
 #include <xgrad/distributed/collectives.hpp>
 #include <xgrad/io/model.hpp>
-#include <xgrad/io/onnx.hpp>
+#include <xgrad/onnx/export.hpp>
 #include <xgrad/optim/optimizer.hpp>
 #include <xgrad/train/fit.hpp>
 #include <xgrad/train/gradient_monitor.hpp>

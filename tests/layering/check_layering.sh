@@ -29,6 +29,7 @@ check "core, autograd and ops do not include nn, optim, io, train" "(nn|optim|io
   "$root"/include/xgrad/core/* "$root"/include/xgrad/autograd/* "$root"/include/xgrad/ops/*
 check "the per-level kernels include no other library header (what they instantiate stays their own)" \
   "(core|autograd|ops|nn|optim|io|train|data|losses|models|distributed|linalg)/" \
-  "$root"/lib/simd/isa_kernels.cpp "$root"/lib/simd/kernel_table.hpp "$root"/lib/simd/binary_loop.hpp
+  "$root"/lib/simd/*_kernels.cpp "$root"/lib/simd/*_kernels.hpp "$root"/lib/simd/binary_loop.hpp \
+  "$root"/lib/simd/xsimd.hpp
 echo "1..$n"
 exit $failed

@@ -5,11 +5,15 @@
 #include <string>
 
 #include "simd/kernels.hpp"
+#include "xgrad/core/dtype.hpp"
 #include "xgrad/core/error.hpp"
 #include "xgrad/core/simd.hpp"
 
 namespace xgrad {
 namespace simd {
+
+// kernels.hpp picks a family's member by element type; these are the dtypes the members are named for.
+static_assert(dtype_v<float> == Dtype::float32 && dtype_v<double> == Dtype::float64);
 
 namespace {
 

@@ -1,24 +1,26 @@
 #pragma once
 // The kernel families at this process's level, for the element type the
 // caller computes in: simd::elementwise_kernels<T>() and the like. A family's
-// float32 or float64 table is chosen by T's dtype (dtype_v<T>), so an
-// element type without kernels (int64, or one xgrad has no dtype for) is a
-// compile error rather than another type's kernels.
+// float32 or float64 table is chosen by the exact type (float or double),
+// so any other element type (int64, or a 2-byte type that used to be given
+// the float64 kernels by its size) is a compile error. lib/simd includes no
+// other library folder, so the choice is by type rather than by core's
+// dtype_v<T>; the two agree (float is float32, double float64).
+#include <type_traits>
+
 #include "simd/batch_norm_kernels.hpp"
 #include "simd/elementwise_kernels.hpp"
 #include "simd/level.hpp"
 #include "simd/optimizer_kernels.hpp"
 #include "simd/pooling_kernels.hpp"
-#include "xgrad/core/dtype.hpp"
 
 namespace xgrad::simd {
 
-/// The member of `kernels` for T's dtype: float32 or float64.
+/// The member of `kernels` for element type T: float32 for float, float64 for double.
 template <class T, template <class> class Family> const Family<T>& for_dtype(const FloatingKernels<Family>& kernels) {
-    constexpr Dtype dtype = dtype_v<T>;
-    if constexpr (dtype == Dtype::float32) return kernels.float32;
-    else if constexpr (dtype == Dtype::float64) return kernels.float64;
-    else static_assert(dtype == Dtype::float32, "the SIMD kernels exist for float32 and float64 only");
+    if constexpr (std::is_same_v<T, float>) return kernels.float32;
+    else if constexpr (std::is_same_v<T, double>) return kernels.float64;
+    else static_assert(std::is_same_v<T, float>, "the SIMD kernels exist for float32 and float64 only");
 }
 
 // Each family's table at `level`, or nullptr when the CPU lacks the level.

@@ -1,6 +1,6 @@
-// expect: xgrad has no Dtype for this C++ type
-// The SIMD kernels are chosen by dtype: a 2-byte type gets no kernels (it
-// used to get the float64 ones, chosen by sizeof).
+// expect: the SIMD kernels exist for float32 and float64 only
+// The SIMD kernels are chosen by element type: a 2-byte type gets no
+// kernels (it used to get the float64 ones, chosen by sizeof).
 #include <cstdint>
 
 #include "simd/kernels.hpp"

@@ -14,6 +14,7 @@
 #include <optional>
 #include <vector>
 
+#include "data/numpy_dtype.hpp"
 #include "data/zip.hpp"
 #include "xgrad/core/error.hpp"
 
@@ -21,9 +22,7 @@ namespace xgrad::data {
 namespace {
 
 struct Header {
-    char byte_order = '<';  // '<' little, '>' big, '|' not applicable, '=' native (little here)
-    char kind = 'f';        // 'f' float, 'i' signed, 'u' unsigned, 'b' bool
-    std::size_t itemsize = 4;
+    NumpyElement element;
     bool fortran_order = false;
     Shape shape;
 };
@@ -120,22 +119,9 @@ private:
         return Shape(dims);
     }
     void dtype(const std::string& descr, Header& h) {
-        const auto unsupported = [&] {
-            fail("unsupported dtype '" + descr +
-                 "' (read: float32, float64, signed and unsigned integers, uint8, bool)");
-        };
-        if (descr.size() < 3 || std::string_view("<>|=").find(descr[0]) == std::string_view::npos) unsupported();
-        h.byte_order = descr[0];
-        h.kind = descr[1];
-        const std::string size = descr.substr(2);
-        if (size == "1") h.itemsize = 1;
-        else if (size == "2") h.itemsize = 2;
-        else if (size == "4") h.itemsize = 4;
-        else if (size == "8") h.itemsize = 8;
-        else unsupported();
-        const bool ok = (h.kind == 'f' && h.itemsize >= 4) || h.kind == 'i' || h.kind == 'u' ||
-                        (h.kind == 'b' && h.itemsize == 1);
-        if (!ok) unsupported();
+        const std::optional<NumpyElement> element = numpy_element(descr);
+        if (!element) fail("unsupported dtype '" + descr + "' (read: " + std::string(numpy_readable_dtypes) + ")");
+        h.element = *element;
     }
 
     std::string_view text_;
@@ -144,63 +130,65 @@ private:
     std::size_t pos_ = 0;
 };
 
-/// The element at `p` as an unsigned integer of h.itemsize bytes in h's byte order.
-std::uint64_t load(const std::byte* p, const Header& h) {
+/// The element at `p` as an unsigned integer of e.itemsize bytes in e's byte order.
+std::uint64_t load(const std::byte* p, const NumpyElement& e) {
     std::uint64_t v = 0;
-    const bool big = h.byte_order == '>';
-    for (std::size_t i = 0; i < h.itemsize; ++i) {
-        const std::size_t at = big ? i : h.itemsize - 1 - i;
+    const bool big = e.byte_order == '>';
+    for (std::size_t i = 0; i < e.itemsize; ++i) {
+        const std::size_t at = big ? i : e.itemsize - 1 - i;
         v = (v << 8) | std::to_integer<std::uint64_t>(p[at]);
     }
     return v;
 }
 
 /// Values in file order into a tensor of `shape` (the reversed shape for Fortran order).
-Tensor convert(const std::byte* data, const Header& h, const Shape& shape, const std::string& name) {
+Tensor convert(const std::byte* data, const NumpyElement& e, const Shape& shape, const std::string& name) {
     const std::int64_t n = shape.numel();
-    if (h.kind == 'f') {
-        Tensor t(shape, h.itemsize == 4 ? float32 : float64);
-        if (h.byte_order != '>') {  // little-endian, as this machine
-            if (n > 0) std::memcpy(t.raw_data(), data, static_cast<std::size_t>(n) * h.itemsize);
+    Tensor t(shape, e.dtype);
+    switch (e.dtype) {
+        case Dtype::float32:
+        case Dtype::float64:
+            if (e.byte_order != '>') {  // little-endian, as this machine
+                if (n > 0) std::memcpy(t.raw_data(), data, static_cast<std::size_t>(n) * e.itemsize);
+                return t;
+            }
+            for (std::int64_t i = 0; i < n; ++i) {
+                const std::uint64_t bits = load(data + i * e.itemsize, e);
+                if (e.itemsize == 4) t.data<float>()[i] = std::bit_cast<float>(static_cast<std::uint32_t>(bits));
+                else t.data<double>()[i] = std::bit_cast<double>(bits);
+            }
+            return t;
+        case Dtype::uint8:
+            if (n > 0) std::memcpy(t.data<std::uint8_t>(), data, static_cast<std::size_t>(n));
+            return t;
+        case Dtype::int64: {
+            auto* out = t.data<std::int64_t>();
+            const unsigned bits = static_cast<unsigned>(e.itemsize * 8);
+            for (std::int64_t i = 0; i < n; ++i) {
+                const std::uint64_t v = load(data + i * e.itemsize, e);
+                if (e.kind == 'u') {
+                    if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+                        throw IoError(name + ": uint64 value " + std::to_string(v) + " at element " +
+                                      std::to_string(i) + " does not fit in int64");
+                    out[i] = static_cast<std::int64_t>(v);
+                } else if (bits == 64) {
+                    out[i] = static_cast<std::int64_t>(v);
+                } else {
+                    const std::uint64_t sign = std::uint64_t{1} << (bits - 1);
+                    out[i] = static_cast<std::int64_t>(v ^ sign) - static_cast<std::int64_t>(sign);  // sign-extend
+                }
+            }
             return t;
         }
-        for (std::int64_t i = 0; i < n; ++i) {
-            const std::uint64_t bits = load(data + i * h.itemsize, h);
-            if (h.itemsize == 4) t.data<float>()[i] = std::bit_cast<float>(static_cast<std::uint32_t>(bits));
-            else t.data<double>()[i] = std::bit_cast<double>(bits);
-        }
-        return t;
     }
-    if ((h.kind == 'u' && h.itemsize == 1) || h.kind == 'b') {
-        Tensor t(shape, uint8);
-        if (n > 0) std::memcpy(t.data<std::uint8_t>(), data, static_cast<std::size_t>(n));
-        return t;
-    }
-    Tensor t(shape, int64);
-    auto* out = t.data<std::int64_t>();
-    const unsigned bits = static_cast<unsigned>(h.itemsize * 8);
-    for (std::int64_t i = 0; i < n; ++i) {
-        const std::uint64_t v = load(data + i * h.itemsize, h);
-        if (h.kind == 'u') {
-            if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
-                throw IoError(name + ": uint64 value " + std::to_string(v) + " at element " + std::to_string(i) +
-                              " does not fit in int64");
-            out[i] = static_cast<std::int64_t>(v);
-        } else if (bits == 64) {
-            out[i] = static_cast<std::int64_t>(v);
-        } else {
-            const std::uint64_t sign = std::uint64_t{1} << (bits - 1);
-            out[i] = static_cast<std::int64_t>(v ^ sign) - static_cast<std::int64_t>(sign);  // sign-extend
-        }
-    }
-    return t;
+    throw_invalid_dtype(e.dtype);
 }
 
 /// The elements of a column-major array of h.shape (non-empty, rank >= 2)
-/// moved, still as raw items of h.itemsize bytes, into row-major order:
+/// moved, still as raw items of h.element.itemsize bytes, into row-major order:
 /// this works alike for every dtype, before any tensor (or tensor op) exists.
 std::vector<std::byte> fortran_to_row_major(const std::byte* data, const Header& h) {
-    const std::size_t rank = h.shape.size(), item = h.itemsize;
+    const std::size_t rank = h.shape.size(), item = h.element.itemsize;
     // Column-major strides, in elements: axis 0 varies fastest.
     std::vector<std::size_t> stride(rank), index(rank, 0);
     std::size_t count = 1;
@@ -254,7 +242,7 @@ Tensor parse_npy(std::span<const std::byte> bytes, const std::string& name) {
             throw IoError(name + ": the shape " + to_string(h.shape) + " is too large");
         count *= static_cast<std::uint64_t>(d);
     }
-    const std::uint64_t expected = count * h.itemsize, data_start = start + header_length;
+    const std::uint64_t expected = count * h.element.itemsize, data_start = start + header_length;
     const std::uint64_t present = bytes.size() - data_start;
     if (present < expected)
         throw IoError(name + ": truncated: the header declares " + to_string(h.shape) + " (" + std::to_string(expected) +
@@ -264,9 +252,9 @@ Tensor parse_npy(std::span<const std::byte> bytes, const std::string& name) {
                       (present - expected == 1 ? " unexpected byte" : " unexpected bytes") + " after the data, from byte " +
                       std::to_string(data_start + expected));
     const std::byte* data = bytes.data() + data_start;
-    if (!h.fortran_order || h.shape.size() < 2 || count == 0) return convert(data, h, h.shape, name);
+    if (!h.fortran_order || h.shape.size() < 2 || count == 0) return convert(data, h.element, h.shape, name);
     const std::vector<std::byte> row_major = fortran_to_row_major(data, h);
-    return convert(row_major.data(), h, h.shape, name);
+    return convert(row_major.data(), h.element, h.shape, name);
 }
 
 Tensor read_npy(const std::filesystem::path& path) {

@@ -86,6 +86,14 @@ ModulePtr layer_from(const json& j, const std::string& what, int depth) {
     if (!jtr.is_boolean()) throw IoError(where + ": \"trainable\" is not a boolean");
     if (!jd.is_string()) throw IoError(where + ": \"dtype\" is not a string");
     if (!jc.is_object()) throw IoError(where + ": \"config\" is not an object");
+    Dtype dtype;
+    try {
+        dtype = dtype_from_name(jd.get<std::string>());
+    } catch (const DtypeError& e) {
+        throw IoError(where + ": " + e.what());
+    }
+    if (!is_floating(dtype))
+        throw IoError(where + ": dtype " + std::string(dtype_name(dtype)) + " is not a weight dtype (float32 or float64)");
     Config cfg;
     for (const auto& [k, v] : jc.items()) {
         if (!v.is_string()) throw IoError(where + ": config value '" + k + "' is not a string");
@@ -108,9 +116,7 @@ ModulePtr layer_from(const json& j, const std::string& what, int depth) {
         if (!m) throw IoError("the factory returned null");
         m->set_name(jn.get<std::string>());
         if (j.contains("input_shape")) m->set_input_shape(shape_from(j["input_shape"], where + " input_shape"));
-        const std::string ds = jd.get<std::string>();
-        if (ds == "float64") m->to(float64);
-        else if (ds != "float32") throw IoError("unsupported dtype '" + ds + "'");
+        if (dtype != m->dtype()) m->to(dtype);
         if (j.contains("build_input_shape")) m->ensure_built(shape_from(j["build_input_shape"], where + " build_input_shape"));
         if (!jtr.get<bool>()) m->set_trainable(false);
     } catch (const IoError&) {

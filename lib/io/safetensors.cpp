@@ -7,12 +7,14 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <vector>
 
 #include "core/regular_file.hpp"
 #include "io/atomic_file.hpp"
 #include "io/json_util.hpp"
+#include "io/safetensors_dtype.hpp"
 
 namespace xgrad::io {
 
@@ -25,16 +27,6 @@ using nlohmann::json;
 std::function<void(std::size_t)>& write_hook() {
     static std::function<void(std::size_t)> hook;
     return hook;
-}
-
-const char* st_dtype(Dtype d) {
-    switch (d) {
-        case Dtype::float32: return "F32";
-        case Dtype::float64: return "F64";
-        case Dtype::int64: return "I64";
-        case Dtype::uint8: return "U8";
-    }
-    return "?";
 }
 
 [[noreturn]] void fail(const std::string& what, const std::string& problem) {
@@ -79,7 +71,8 @@ std::string serialize_safetensors(const std::map<std::string, Tensor>& tensors,
         if (!t.defined()) throw IoError("save_safetensors: tensor '" + name + "' is undefined");
         std::vector<std::int64_t> shape(t.shape().begin(), t.shape().end());
         const std::uint64_t bytes = static_cast<std::uint64_t>(t.numel()) * itemsize(t.dtype());
-        header[name] = {{"dtype", st_dtype(t.dtype())}, {"shape", shape}, {"data_offsets", {offset, offset + bytes}}};
+        header[name] = {{"dtype", safetensors_dtype_code(t.dtype())}, {"shape", shape},
+                        {"data_offsets", {offset, offset + bytes}}};
         offset += bytes;
     }
     if (!metadata.empty()) header["__metadata__"] = metadata;
@@ -131,12 +124,9 @@ TensorFile parse_safetensors(std::span<const std::byte> bytes, const std::string
         const json& jd = v["dtype"];
         if (!jd.is_string()) fail(what, where + ": dtype is not a string");
         const std::string ds = jd.get<std::string>();
-        Entry e{name, Dtype::float32, {}, 0, 0};
-        if (ds == "F32") e.dtype = Dtype::float32;
-        else if (ds == "F64") e.dtype = Dtype::float64;
-        else if (ds == "I64") e.dtype = Dtype::int64;
-        else if (ds == "U8") e.dtype = Dtype::uint8;
-        else fail(what, where + ": unsupported dtype '" + ds + "' (xgrad reads F32, F64, I64, U8)");
+        const std::optional<Dtype> dtype = dtype_from_safetensors_code(ds);
+        if (!dtype) fail(what, where + ": unsupported dtype '" + ds + "' (xgrad reads " + safetensors_dtype_codes() + ")");
+        Entry e{name, *dtype, {}, 0, 0};
         const json& js = v["shape"];
         if (!js.is_array()) fail(what, where + ": shape is not an array");
         if (js.size() > 64) fail(what, where + ": rank " + std::to_string(js.size()) + " is too large");

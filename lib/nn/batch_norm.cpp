@@ -16,7 +16,7 @@
 #include <utility>
 #include <vector>
 
-#include "simd/kernel_table.hpp"
+#include "simd/kernels.hpp"
 #include "xgrad/autograd/grad_mode.hpp"
 #include "xgrad/autograd/node.hpp"
 #include "xgrad/distributed/collectives.hpp"
@@ -55,7 +55,7 @@ void fused_forward_kernel(const T* x, const T* gamma, const T* beta, std::int64_
                           double epsilon, FusedForward& f) {
     std::vector<double>& mean = f.mean;
     std::vector<double>& variance = f.variance;
-    const simd::TypedKernels<T>& kernels = simd::kernels_of<T>();
+    const simd::BatchNormKernels<T>& kernels = simd::batch_norm_kernels<T>();
     mean.assign(static_cast<std::size_t>(channels), 0.0);
     variance.assign(static_cast<std::size_t>(channels), 0.0);
     kernels.channel_sums(x, rows, channels, mean.data());
@@ -79,7 +79,7 @@ void fused_forward_kernel(const T* x, const T* gamma, const T* beta, std::int64_
 template <class T>
 void fused_backward_kernel(const T* g, const T* x_hat, const T* inv_std, const T* gamma, std::int64_t rows,
                            std::int64_t channels, T* dx, T* dgamma, T* dbeta) {
-    const simd::TypedKernels<T>& kernels = simd::kernels_of<T>();
+    const simd::BatchNormKernels<T>& kernels = simd::batch_norm_kernels<T>();
     std::vector<double> sum_g(static_cast<std::size_t>(channels), 0.0), sum_gx(static_cast<std::size_t>(channels), 0.0);
     kernels.channel_sums_with_products(g, x_hat, rows, channels, sum_g.data(), sum_gx.data());
     if (dbeta)

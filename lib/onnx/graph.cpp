@@ -18,8 +18,9 @@ int onnx_element_type(Dtype dtype) {
     case float32: return onnx::TensorProto::FLOAT;
     case float64: return onnx::TensorProto::DOUBLE;
     case int64: return onnx::TensorProto::INT64;
-    default: throw DtypeError("export_onnx: no ONNX element type for " + std::string(dtype_name(dtype)));
+    case uint8: throw DtypeError("export_onnx: no ONNX element type for " + std::string(dtype_name(dtype)));
     }
+    throw_invalid_dtype(dtype);
 }
 
 // The value's shape as ONNX declares it: the batch symbolic, in the value's layout.

@@ -48,7 +48,7 @@ Tensor scaled_elu(const Tensor& x, double alpha, double scale) {
     Tensor out(x.shape(), x.dtype());
     visit_floating(x.dtype(), "scaled_elu", [&](auto tag) {
         using T = decltype(tag);
-        simd::kernels_of<T>().scaled_elu(x.data<T>(), out.data<T>(), x.numel(), static_cast<T>(scale),
+        simd::elementwise_kernels<T>().scaled_elu(x.data<T>(), out.data<T>(), x.numel(), static_cast<T>(scale),
                                          static_cast<T>(scale * alpha));
     });
     record("scaled_elu", out, {&x}, [sx = SavedTensor(x), alpha, scale](const Tensor& g, InputGrads& dx) {
@@ -62,7 +62,7 @@ Tensor scaled_elu(const Tensor& x, double alpha, double scale) {
         Tensor out(x.shape(), x.dtype());
         visit_floating(x.dtype(), "scaled_elu", [&](auto tag) {
             using T = decltype(tag);
-            simd::kernels_of<T>().scaled_elu_grad(g.data<T>(), x.data<T>(), out.data<T>(), x.numel(),
+            simd::elementwise_kernels<T>().scaled_elu_grad(g.data<T>(), x.data<T>(), out.data<T>(), x.numel(),
                                                   static_cast<T>(scale), static_cast<T>(scale * alpha));
         });
         dx[0] = out;

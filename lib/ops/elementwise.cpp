@@ -60,7 +60,7 @@ Tensor binary_scalar(const Tensor& a, double s, simd::Binary kernel, F f) {
         using T = decltype(tag);
         const T sv = static_cast<T>(s);
         if constexpr (std::is_floating_point_v<T>)
-            simd::kernels_of<T>()[kernel](a.data<T>(), 1, &sv, 0, out.data<T>(), a.numel());
+            simd::elementwise_kernels<T>()[kernel](a.data<T>(), 1, &sv, 0, out.data<T>(), a.numel());
         else
             simd::binary_loop<T>([f](T x, T y) { return static_cast<T>(f(x, y)); }, a.data<T>(), 1, &sv, 0,
                                  out.data<T>(), a.numel());

@@ -33,7 +33,7 @@ Tensor unary_kernel(const char* op, const Tensor& x, simd::Unary f) {
     Tensor out(x.shape(), x.dtype());
     visit_floating(x.dtype(), op, [&](auto tag) {
         using T = decltype(tag);
-        simd::kernels_of<T>()[f](x.data<T>(), out.data<T>(), x.numel());
+        simd::elementwise_kernels<T>()[f](x.data<T>(), out.data<T>(), x.numel());
     });
     return out;
 }

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "simd/binary_loop.hpp"
-#include "simd/kernel_table.hpp"
+#include "simd/kernels.hpp"
 #include "xgrad/core/tensor.hpp"
 
 namespace xgrad::detail {
@@ -88,7 +88,7 @@ void map_binary(const Tensor& a, const Tensor& b, Tensor& out, F f) {
 /// out = a ∘ b with NumPy broadcasting for floating T, by the kernel of this CPU's level.
 template <class T>
 void map_binary_kernel(const Tensor& a, const Tensor& b, Tensor& out, simd::Binary f) {
-    map_binary_rows<T>(a, b, out, simd::kernels_of<T>()[f]);
+    map_binary_rows<T>(a, b, out, simd::elementwise_kernels<T>()[f]);
 }
 
 /// A new tensor f(x) for a floating x, by the kernel of this CPU's level;

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "ops/over_images.hpp"
-#include "simd/kernel_table.hpp"
+#include "simd/kernels.hpp"
 #include "xgrad/autograd/node.hpp"
 #include "xgrad/ops/indexing.hpp"
 #include "xgrad/ops/reduction.hpp"
@@ -102,7 +102,7 @@ template <class T> MaxPoolResult max_pool_forward(const Tensor& x, const PoolGeo
     const T* in = x.data<T>();
     T* out = result.values.data<T>();
     std::int32_t* winners = result.winners.data();
-    const auto fold_pixel = simd::kernels_of<T>().max_pool_step;
+    const auto fold_pixel = simd::pooling_kernels<T>().max_pool_step;
     const std::int64_t c = g.c;
     const auto images = [&](std::int64_t first, std::int64_t last) {
         for (std::int64_t b = first; b < last; ++b)

@@ -6,7 +6,7 @@
 
 #include "config_text.hpp"
 #include "loops.hpp"
-#include "simd/kernel_table.hpp"
+#include "simd/kernels.hpp"
 
 namespace xgrad::optim {
 namespace {
@@ -120,7 +120,7 @@ private:
                     g = m * scale / (detail::vsqrt(vh) + eps);
                 });
             } else {
-                simd::kernels_of<T>().adam(pu, pm, pv, n, c1, c2, scale, eps);
+                simd::optimizer_kernels<T>().adam(pu, pm, pv, n, c1, c2, scale, eps);
             }
         });
     }

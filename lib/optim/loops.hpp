@@ -19,7 +19,7 @@
 #include <xsimd/xsimd.hpp>
 #pragma GCC diagnostic pop
 
-#include "simd/kernel_table.hpp"
+#include "simd/kernels.hpp"
 #include "xgrad/core/dtype.hpp"
 #include "xgrad/core/tensor.hpp"
 
@@ -91,7 +91,7 @@ template <class T> double sum_squares(const T* p, std::int64_t n) {
 
 /// p[i] *= factor.
 template <class T> void scale_in_place(T* p, std::int64_t n, double factor) {
-    simd::kernels_of<T>().scale(p, n, static_cast<T>(factor));
+    simd::optimizer_kernels<T>().scale(p, n, static_cast<T>(factor));
 }
 
 }  // namespace xgrad::optim::detail

@@ -189,7 +189,7 @@ void copy_gradient(const Tensor& grad, Tensor& update) {
 void add_update(const SlotView& v) {
     detail::visit(v.param, "optimizer step", [&](auto tag) {
         using T = decltype(tag);
-        simd::kernels_of<T>().add_to(v.param.data<T>(), v.update.data<T>(), v.param.numel());
+        simd::optimizer_kernels<T>().add_to(v.param.data<T>(), v.update.data<T>(), v.param.numel());
     });
     detail::bump_version(v.param);
 }

@@ -1,6 +1,6 @@
 #pragma once
 // The loop of a binary elementwise op over one row, shared by the generic
-// ops (lib/ops/kernels.hpp) and the per-level kernels (isa_kernels.cpp):
+// ops (lib/ops/kernels.hpp) and the per-level kernels (elementwise_kernels.cpp):
 // the unit-stride and broadcast-scalar cases are separate loops the compiler
 // vectorizes. Only <cstdint>: the per-level builds instantiate it with their
 // own functor types, so no instantiation is shared between levels.

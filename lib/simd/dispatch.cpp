@@ -1,15 +1,19 @@
-// Chooses the kernel table once per process: the widest level this CPU
+// Chooses the kernels' level once per process: the widest level this CPU
 // runs, unless XGRAD_SIMD names another.
 #include <cstdlib>
 #include <cstring>
 #include <string>
 
-#include "simd/kernel_table.hpp"
+#include "simd/kernels.hpp"
+#include "xgrad/core/dtype.hpp"
 #include "xgrad/core/error.hpp"
 #include "xgrad/core/simd.hpp"
 
 namespace xgrad {
 namespace simd {
+
+// kernels.hpp picks a family's member by element type; these are the dtypes the members are named for.
+static_assert(dtype_v<float> == Dtype::float32 && dtype_v<double> == Dtype::float64);
 
 namespace {
 
@@ -63,23 +67,45 @@ Level choose_level(const char* requested) {
     throw ValueError(std::string("XGRAD_SIMD=") + requested + ": unknown level; this CPU supports " + supported);
 }
 
-const KernelTable* kernels_for(Level level) {
+Level process_level() {
+    static const Level chosen = choose_level(std::getenv("XGRAD_SIMD"));
+    return chosen;
+}
+
+namespace {
+
+/// The table of `level` among a family's three, or nullptr when the CPU lacks the level.
+template <class Table>
+const Table* at_level(Level level, const Table& sse2, const Table& avx2, const Table& avx512) {
     if (!cpu_supports(level)) return nullptr;
     switch (level) {
-        case Level::sse2: return &sse2::table;
-        case Level::avx2: return &avx2::table;
-        case Level::avx512: return &avx512::table;
+        case Level::sse2: return &sse2;
+        case Level::avx2: return &avx2;
+        case Level::avx512: return &avx512;
     }
     return nullptr;
 }
 
-const KernelTable& kernels() {
-    static const KernelTable& chosen = *kernels_for(choose_level(std::getenv("XGRAD_SIMD")));
-    return chosen;
+}  // namespace
+
+const FloatingKernels<ElementwiseKernels>* elementwise_at(Level level) {
+    return at_level(level, sse2::elementwise, avx2::elementwise, avx512::elementwise);
+}
+
+const FloatingKernels<OptimizerKernels>* optimizer_at(Level level) {
+    return at_level(level, sse2::optimizer, avx2::optimizer, avx512::optimizer);
+}
+
+const FloatingKernels<BatchNormKernels>* batch_norm_at(Level level) {
+    return at_level(level, sse2::batch_norm, avx2::batch_norm, avx512::batch_norm);
+}
+
+const FloatingKernels<PoolingKernels>* pooling_at(Level level) {
+    return at_level(level, sse2::pooling, avx2::pooling, avx512::pooling);
 }
 
 }  // namespace simd
 
-std::string_view simd_level() { return simd::level_name(simd::kernels().level); }
+std::string_view simd_level() { return simd::level_name(simd::process_level()); }
 
 }  // namespace xgrad

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "../test_helpers.hpp"
-#include "simd/kernel_table.hpp"
+#include "simd/kernels.hpp"
 
 using namespace xgrad;
 using simd::Binary;
@@ -21,14 +21,26 @@ namespace {
 // Around every vector width (2 to 16 lanes): empty, shorter than one vector, tails.
 const std::vector<std::int64_t> lengths{0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 100};
 
-std::vector<const simd::KernelTable*> supported_tables() {
-    std::vector<const simd::KernelTable*> tables;
+std::vector<Level> supported_levels() {
+    std::vector<Level> levels;
     for (Level level : {Level::sse2, Level::avx2, Level::avx512})
-        if (const simd::KernelTable* t = simd::kernels_for(level)) tables.push_back(t);
-    return tables;
+        if (simd::cpu_supports(level)) levels.push_back(level);
+    return levels;
 }
 
-const simd::KernelTable& baseline() { return *simd::kernels_for(Level::sse2); }
+// Each family's kernels for T at `level`.
+template <class T> const simd::ElementwiseKernels<T>& elementwise(Level level) {
+    return simd::for_dtype<T>(*simd::elementwise_at(level));
+}
+template <class T> const simd::OptimizerKernels<T>& optimizer(Level level) {
+    return simd::for_dtype<T>(*simd::optimizer_at(level));
+}
+template <class T> const simd::BatchNormKernels<T>& batch_norm(Level level) {
+    return simd::for_dtype<T>(*simd::batch_norm_at(level));
+}
+template <class T> const simd::PoolingKernels<T>& pooling(Level level) {
+    return simd::for_dtype<T>(*simd::pooling_at(level));
+}
 
 /// n values over [-12, 12] with NaN, ±inf and ±0 among them.
 template <class T> std::vector<T> probe_values(std::int64_t n, int seed = 0) {
@@ -52,32 +64,32 @@ template <class T> bool identical(T a, T b) { return (std::isnan(a) && std::isna
 
 template <class T> double ulps() { return std::is_same_v<T, float> ? 1e-6 : 1e-14; }
 
-const char* name(const simd::KernelTable& t) { return simd::level_name(t.level); }
+const char* name(Level level) { return simd::level_name(level); }
 
 template <class T> void unary_matches_baseline(Unary f, bool exact) {
-    for (const simd::KernelTable* table : supported_tables())
+    for (Level level : supported_levels())
         for (std::int64_t n : lengths) {
             const std::vector<T> x = probe_values<T>(n);
             std::vector<T> got(x.size()), want(x.size());
-            table->of<T>()[f](x.data(), got.data(), n);
-            baseline().of<T>()[f](x.data(), want.data(), n);
+            elementwise<T>(level)[f](x.data(), got.data(), n);
+            elementwise<T>(Level::sse2)[f](x.data(), want.data(), n);
             for (std::int64_t i = 0; i < n; ++i)
                 BOOST_TEST((exact ? identical(got[i], want[i]) : close(got[i], want[i], 4 * ulps<T>())),
-                           name(*table) << " unary " << static_cast<int>(f) << " n=" << n << " x[" << i << "]=" << x[i]
+                           name(level) << " unary " << static_cast<int>(f) << " n=" << n << " x[" << i << "]=" << x[i]
                                         << ": " << got[i] << " vs " << want[i]);
         }
 }
 
 /// f(x) at every level, for x in the vector body and in the tail.
 template <class T> void check_value(Unary f, T x, T expected) {
-    for (const simd::KernelTable* table : supported_tables())
+    for (Level level : supported_levels())
         for (std::int64_t n : {1, 17, 33}) {
             const std::vector<T> in(static_cast<std::size_t>(n), x);
             std::vector<T> out(in.size());
-            table->of<T>()[f](in.data(), out.data(), n);
+            elementwise<T>(level)[f](in.data(), out.data(), n);
             for (T y : out)
                 BOOST_TEST(close(y, expected, 4 * ulps<T>()),
-                           name(*table) << " unary " << static_cast<int>(f) << "(" << x << ") = " << y << ", expected " << expected);
+                           name(level) << " unary " << static_cast<int>(f) << "(" << x << ") = " << y << ", expected " << expected);
         }
 }
 
@@ -87,10 +99,25 @@ BOOST_AUTO_TEST_SUITE(core_simd)
 
 BOOST_AUTO_TEST_CASE(the_level_in_use_is_the_widest_or_XGRAD_SIMD) {
     const char* requested = std::getenv("XGRAD_SIMD");
-    const std::string expected = requested ? requested : simd::level_name(supported_tables().back()->level);
+    const std::string expected = requested ? requested : simd::level_name(supported_levels().back());
     BOOST_TEST(std::string(simd_level()) == expected);
     BOOST_TEST(simd::cpu_supports(Level::sse2));
     BOOST_TEST((simd::choose_level("sse2") == Level::sse2));
+}
+
+// Every family runs at the one level chosen for the process (XGRAD_SIMD in
+// core/simd_sse2), and each dtype has its own table.
+BOOST_AUTO_TEST_CASE(every_family_runs_at_the_process_level) {
+    const Level level = simd::process_level();
+    BOOST_TEST(std::string(simd_level()) == simd::level_name(level));
+    BOOST_TEST((&simd::elementwise_kernels<float>() == &elementwise<float>(level)));
+    BOOST_TEST((&simd::elementwise_kernels<double>() == &elementwise<double>(level)));
+    BOOST_TEST((&simd::optimizer_kernels<float>() == &optimizer<float>(level)));
+    BOOST_TEST((&simd::optimizer_kernels<double>() == &optimizer<double>(level)));
+    BOOST_TEST((&simd::batch_norm_kernels<float>() == &batch_norm<float>(level)));
+    BOOST_TEST((&simd::batch_norm_kernels<double>() == &batch_norm<double>(level)));
+    BOOST_TEST((&simd::pooling_kernels<float>() == &pooling<float>(level)));
+    BOOST_TEST((&simd::pooling_kernels<double>() == &pooling<double>(level)));
 }
 
 BOOST_AUTO_TEST_CASE(unknown_or_unsupported_levels_are_refused) {
@@ -102,10 +129,14 @@ BOOST_AUTO_TEST_CASE(unknown_or_unsupported_levels_are_refused) {
     for (Level level : {Level::avx2, Level::avx512}) {
         if (simd::cpu_supports(level)) {
             BOOST_TEST((simd::choose_level(simd::level_name(level)) == level));
-            BOOST_TEST((simd::kernels_for(level)->level == level));
+            BOOST_TEST((&elementwise<float>(level) != &elementwise<float>(Level::sse2)));
+            BOOST_TEST((&optimizer<double>(level) != &optimizer<double>(Level::sse2)));
         } else {
             BOOST_CHECK_THROW(simd::choose_level(simd::level_name(level)), ValueError);
-            BOOST_TEST(simd::kernels_for(level) == nullptr);
+            BOOST_TEST(simd::elementwise_at(level) == nullptr);
+            BOOST_TEST(simd::optimizer_at(level) == nullptr);
+            BOOST_TEST(simd::batch_norm_at(level) == nullptr);
+            BOOST_TEST(simd::pooling_at(level) == nullptr);
         }
     }
 }
@@ -170,17 +201,17 @@ BOOST_AUTO_TEST_CASE(binary_kernels_are_exact_in_every_stride_case) {
         }
         return 0;
     };
-    for (const simd::KernelTable* table : supported_tables())
+    for (Level level : supported_levels())
         for (int f = 0; f < static_cast<int>(Binary::count); ++f)
             for (std::int64_t n : lengths)
                 for (auto [da, db] : {std::pair{1, 1}, {1, 0}, {0, 1}, {2, 3}}) {
                     // float operands: the float result is the double result rounded (one operation).
                     const std::vector<float> a = probe_values<float>(3 * n + 1, 0), b = probe_values<float>(3 * n + 1, 5);
                     std::vector<float> out(static_cast<std::size_t>(n));
-                    table->f32.binary[f](a.data(), da, b.data(), db, out.data(), n);
+                    elementwise<float>(level).binary[f](a.data(), da, b.data(), db, out.data(), n);
                     for (std::int64_t i = 0; i < n; ++i) {
                         const auto want = static_cast<float>(reference(static_cast<Binary>(f), a[i * da], b[i * db]));
-                        BOOST_TEST(identical(out[i], want), name(*table) << " binary " << f << " strides " << da << ","
+                        BOOST_TEST(identical(out[i], want), name(level) << " binary " << f << " strides " << da << ","
                                                                         << db << " n=" << n << " i=" << i << ": "
                                                                         << out[i] << " vs " << want);
                     }
@@ -190,41 +221,41 @@ BOOST_AUTO_TEST_CASE(binary_kernels_are_exact_in_every_stride_case) {
 BOOST_AUTO_TEST_CASE(binary_kernels_on_nan) {
     const double nan = std::numeric_limits<double>::quiet_NaN();
     const std::vector<double> a{nan, 1.0}, b{1.0, nan};
-    for (const simd::KernelTable* table : supported_tables()) {
+    for (Level level : supported_levels()) {
         std::vector<double> out(2);
-        table->f64[Binary::maximum](a.data(), 1, b.data(), 1, out.data(), 2);
+        elementwise<double>(level)[Binary::maximum](a.data(), 1, b.data(), 1, out.data(), 2);
         // x >= y ? x : y, as NumPy's fmax would not: the second operand wins against NaN.
         BOOST_TEST(out[0] == 1.0);
         BOOST_TEST(std::isnan(out[1]));
-        table->f64[Binary::add](a.data(), 1, b.data(), 1, out.data(), 2);
+        elementwise<double>(level)[Binary::add](a.data(), 1, b.data(), 1, out.data(), 2);
         BOOST_TEST((std::isnan(out[0]) && std::isnan(out[1])));
-        table->f64[Binary::ne](a.data(), 1, b.data(), 1, out.data(), 2);
+        elementwise<double>(level)[Binary::ne](a.data(), 1, b.data(), 1, out.data(), 2);
         BOOST_TEST((out[0] == 1.0 && out[1] == 1.0));
-        table->f64[Binary::eq](a.data(), 1, a.data(), 1, out.data(), 2);
+        elementwise<double>(level)[Binary::eq](a.data(), 1, a.data(), 1, out.data(), 2);
         BOOST_TEST((out[0] == 0.0 && out[1] == 1.0));
     }
 }
 
 BOOST_AUTO_TEST_CASE(scaled_elu_and_its_gradient) {
     const double alpha = 1.6732632423543772, scale = 1.0507009873554805;  // SELU
-    for (const simd::KernelTable* table : supported_tables())
+    for (Level level : supported_levels())
         for (std::int64_t n : lengths) {
             const std::vector<double> x = probe_values<double>(n), g = probe_values<double>(n, 11);
             std::vector<double> y(x.size()), dx(x.size());
-            table->f64.scaled_elu(x.data(), y.data(), n, scale, scale * alpha);
-            table->f64.scaled_elu_grad(g.data(), x.data(), dx.data(), n, scale, scale * alpha);
+            elementwise<double>(level).scaled_elu(x.data(), y.data(), n, scale, scale * alpha);
+            elementwise<double>(level).scaled_elu_grad(g.data(), x.data(), dx.data(), n, scale, scale * alpha);
             for (std::int64_t i = 0; i < n; ++i) {
                 const double want_y = x[i] > 0 ? scale * x[i] : scale * alpha * std::expm1(x[i]);
                 const double want_dx = g[i] * (x[i] > 0 ? scale : scale * alpha * std::exp(x[i]));
-                BOOST_TEST(close(y[i], want_y, 4 * ulps<double>()), name(*table) << " n=" << n << " x=" << x[i] << ": " << y[i]);
-                BOOST_TEST(close(dx[i], want_dx, 4 * ulps<double>()), name(*table) << " n=" << n << " x=" << x[i] << ": " << dx[i]);
+                BOOST_TEST(close(y[i], want_y, 4 * ulps<double>()), name(level) << " n=" << n << " x=" << x[i] << ": " << y[i]);
+                BOOST_TEST(close(dx[i], want_dx, 4 * ulps<double>()), name(level) << " n=" << n << " x=" << x[i] << ": " << dx[i]);
             }
         }
 }
 
 BOOST_AUTO_TEST_CASE(max_pool_step_keeps_the_first_largest_and_the_first_nan) {
     const float nan = std::numeric_limits<float>::quiet_NaN();
-    for (const simd::KernelTable* table : supported_tables())
+    for (Level level : supported_levels())
         for (std::int64_t n : lengths) {
             std::vector<float> best(static_cast<std::size_t>(n)), pixel(best.size());
             std::vector<std::int32_t> winner(best.size(), 0);
@@ -233,19 +264,19 @@ BOOST_AUTO_TEST_CASE(max_pool_step_keeps_the_first_largest_and_the_first_nan) {
                 pixel[ch] = ch % 6 == 1 ? nan : static_cast<float>(ch % 3) + 1.0f;
             }
             const std::vector<float> before = best;
-            table->f32.max_pool_step(pixel.data(), best.data(), winner.data(), 7, n);
+            pooling<float>(level).max_pool_step(pixel.data(), best.data(), winner.data(), 7, n);
             for (std::int64_t ch = 0; ch < n; ++ch) {
                 // Taken: a larger value, or a NaN over a number; a tie or a NaN already there stays.
                 const bool take = !std::isnan(before[ch]) && (std::isnan(pixel[ch]) || pixel[ch] > before[ch]);
-                BOOST_TEST(identical(best[ch], take ? pixel[ch] : before[ch]), name(*table) << " n=" << n << " ch=" << ch);
-                BOOST_TEST(winner[ch] == (take ? 7 : 0), name(*table) << " n=" << n << " ch=" << ch);
+                BOOST_TEST(identical(best[ch], take ? pixel[ch] : before[ch]), name(level) << " n=" << n << " ch=" << ch);
+                BOOST_TEST(winner[ch] == (take ? 7 : 0), name(level) << " n=" << n << " ch=" << ch);
             }
         }
 }
 
 BOOST_AUTO_TEST_CASE(adam_step) {
     const float c1 = 0.1f, c2 = 0.001f, scale = 0.5f, eps = 1e-7f;
-    for (const simd::KernelTable* table : supported_tables())
+    for (Level level : supported_levels())
         for (std::int64_t n : lengths) {
             std::vector<float> g(static_cast<std::size_t>(n)), m(g.size()), v(g.size());
             for (std::int64_t i = 0; i < n; ++i) {
@@ -254,27 +285,27 @@ BOOST_AUTO_TEST_CASE(adam_step) {
                 v[i] = 0.5f + static_cast<float>(i % 5);
             }
             const std::vector<float> g0 = g, m0 = m, v0 = v;
-            table->f32.adam(g.data(), m.data(), v.data(), n, c1, c2, scale, eps);
+            optimizer<float>(level).adam(g.data(), m.data(), v.data(), n, c1, c2, scale, eps);
             for (std::int64_t i = 0; i < n; ++i) {
                 const double mi = m0[i] + (g0[i] - m0[i]) * 0.1, vi = v0[i] + (g0[i] * g0[i] - v0[i]) * 0.001;
-                BOOST_TEST(close(m[i], static_cast<float>(mi), 4e-7), name(*table) << " m i=" << i);
-                BOOST_TEST(close(v[i], static_cast<float>(vi), 4e-7), name(*table) << " v i=" << i);
-                BOOST_TEST(close(g[i], static_cast<float>(mi * 0.5 / (std::sqrt(vi) + 1e-7)), 1e-6), name(*table) << " g i=" << i);
+                BOOST_TEST(close(m[i], static_cast<float>(mi), 4e-7), name(level) << " m i=" << i);
+                BOOST_TEST(close(v[i], static_cast<float>(vi), 4e-7), name(level) << " v i=" << i);
+                BOOST_TEST(close(g[i], static_cast<float>(mi * 0.5 / (std::sqrt(vi) + 1e-7)), 1e-6), name(level) << " g i=" << i);
             }
         }
 }
 
 BOOST_AUTO_TEST_CASE(optimizer_step_and_scaling_are_exact) {
-    for (const simd::KernelTable* table : supported_tables())
+    for (Level level : supported_levels())
         for (std::int64_t n : lengths) {
             const std::vector<double> u = probe_values<double>(n, 3);
             std::vector<double> p = probe_values<double>(n), scaled = u;
             const std::vector<double> p0 = p;
-            table->f64.add_to(p.data(), u.data(), n);
-            table->f64.scale(scaled.data(), n, -0.01);
+            optimizer<double>(level).add_to(p.data(), u.data(), n);
+            optimizer<double>(level).scale(scaled.data(), n, -0.01);
             for (std::int64_t i = 0; i < n; ++i) {
-                BOOST_TEST(identical(p[i], p0[i] + u[i]), name(*table) << " n=" << n << " i=" << i);
-                BOOST_TEST(identical(scaled[i], u[i] * -0.01), name(*table) << " n=" << n << " i=" << i);
+                BOOST_TEST(identical(p[i], p0[i] + u[i]), name(level) << " n=" << n << " i=" << i);
+                BOOST_TEST(identical(scaled[i], u[i] * -0.01), name(level) << " n=" << n << " i=" << i);
             }
         }
 }
@@ -282,7 +313,7 @@ BOOST_AUTO_TEST_CASE(optimizer_step_and_scaling_are_exact) {
 BOOST_AUTO_TEST_CASE(batch_normalization_rows) {
     // Values of order 1-10: |a − b| ≤ 1e-12·(1 + |b|) allows for FMA contraction at the wider levels.
     const auto near = [](double a, double b) { return std::abs(a - b) <= 1e-12 * (1 + std::abs(b)); };
-    for (const simd::KernelTable* table : supported_tables())
+    for (Level level : supported_levels())
         for (std::int64_t channels : {1, 3, 16, 17, 33})
             for (std::int64_t rows : {1, 5}) {
                 const std::int64_t n = rows * channels;
@@ -294,10 +325,10 @@ BOOST_AUTO_TEST_CASE(batch_normalization_rows) {
                 }
                 const std::size_t nc = static_cast<std::size_t>(channels);
                 std::vector<double> sum(nc, 1.0), mean(nc), deviations(nc, 0.0), sum_g(nc, 0.0), sum_gx(nc, 0.0);
-                table->f64.channel_sums(x.data(), rows, channels, sum.data());  // adds to the 1s
+                batch_norm<double>(level).channel_sums(x.data(), rows, channels, sum.data());  // adds to the 1s
                 for (std::int64_t c = 0; c < channels; ++c) mean[c] = 0.5 * c;
-                table->f64.channel_squared_deviations(x.data(), mean.data(), rows, channels, deviations.data());
-                table->f64.channel_sums_with_products(g.data(), x.data(), rows, channels, sum_g.data(), sum_gx.data());
+                batch_norm<double>(level).channel_squared_deviations(x.data(), mean.data(), rows, channels, deviations.data());
+                batch_norm<double>(level).channel_sums_with_products(g.data(), x.data(), rows, channels, sum_g.data(), sum_gx.data());
                 std::vector<double> shift(nc), inv_std(nc), scale(nc), offset(nc), mean_gx(nc);
                 for (std::int64_t c = 0; c < channels; ++c) {
                     double want_sum = 1, want_dev = 0, want_g = 0, want_gx = 0;
@@ -307,10 +338,10 @@ BOOST_AUTO_TEST_CASE(batch_normalization_rows) {
                         want_g += g[at(r, c)];
                         want_gx += g[at(r, c)] * x[at(r, c)];
                     }
-                    BOOST_TEST(near(sum[c], want_sum), name(*table) << " sum c=" << c);
-                    BOOST_TEST(near(deviations[c], want_dev), name(*table) << " deviations c=" << c);
-                    BOOST_TEST(near(sum_g[c], want_g), name(*table) << " sum_g c=" << c);
-                    BOOST_TEST(near(sum_gx[c], want_gx), name(*table) << " sum_gx c=" << c);
+                    BOOST_TEST(near(sum[c], want_sum), name(level) << " sum c=" << c);
+                    BOOST_TEST(near(deviations[c], want_dev), name(level) << " deviations c=" << c);
+                    BOOST_TEST(near(sum_g[c], want_g), name(level) << " sum_g c=" << c);
+                    BOOST_TEST(near(sum_gx[c], want_gx), name(level) << " sum_gx c=" << c);
                     shift[c] = 0.1 * c;
                     inv_std[c] = 1.0 / (1 + c);
                     scale[c] = 2 - 0.1 * c;
@@ -318,18 +349,18 @@ BOOST_AUTO_TEST_CASE(batch_normalization_rows) {
                     mean_gx[c] = 0.25 * c;
                 }
                 std::vector<double> x_hat(x.size()), y(x.size()), dx(x.size());
-                table->f64.normalize_rows(x.data(), shift.data(), inv_std.data(), scale.data(), offset.data(), rows,
+                batch_norm<double>(level).normalize_rows(x.data(), shift.data(), inv_std.data(), scale.data(), offset.data(), rows,
                                           channels, x_hat.data(), y.data());
-                table->f64.input_gradient_rows(g.data(), x.data(), offset.data(), mean_gx.data(), scale.data(), rows,
+                batch_norm<double>(level).input_gradient_rows(g.data(), x.data(), offset.data(), mean_gx.data(), scale.data(), rows,
                                                channels, dx.data());
                 for (std::int64_t r = 0; r < rows; ++r)
                     for (std::int64_t c = 0; c < channels; ++c) {
                         const std::int64_t i = at(r, c);
                         const double h = (x[i] - shift[c]) * inv_std[c];
-                        BOOST_TEST(near(x_hat[i], h), name(*table) << " x_hat " << r << "," << c);
-                        BOOST_TEST(near(y[i], h * scale[c] + offset[c]), name(*table) << " y " << r << "," << c);
+                        BOOST_TEST(near(x_hat[i], h), name(level) << " x_hat " << r << "," << c);
+                        BOOST_TEST(near(y[i], h * scale[c] + offset[c]), name(level) << " y " << r << "," << c);
                         BOOST_TEST(near(dx[i], scale[c] * (g[i] - offset[c] - x[i] * mean_gx[c])),
-                                   name(*table) << " dx " << r << "," << c);
+                                   name(level) << " dx " << r << "," << c);
                     }
             }
 }

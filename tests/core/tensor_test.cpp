@@ -1,4 +1,5 @@
 #include "../test_helpers.hpp"
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 #include <thread>
@@ -188,6 +189,36 @@ BOOST_AUTO_TEST_CASE(buffers_are_reused_by_the_cache) {
     { Tensor t = zeros({1000}); first = t.raw_data(); }
     { Tensor t = zeros({1000}); BOOST_TEST(t.raw_data() == first); }
     BOOST_TEST(reinterpret_cast<std::uintptr_t>(first) % 64 == 0u);
+}
+
+// Every value of Dtype's byte that dtype_name() accepts is in all_dtypes and
+// reads back from its name; every other value is refused, never sized.
+BOOST_AUTO_TEST_CASE(every_dtype_round_trips_through_its_name) {
+    std::size_t named = 0;
+    for (unsigned v = 0; v < 256; ++v) {
+        const Dtype d = static_cast<Dtype>(v);
+        std::string name;
+        try {
+            name = dtype_name(d);
+        } catch (const DtypeError& e) {
+            BOOST_TEST(std::string(e.what()) ==
+                       "invalid dtype value " + std::to_string(v) + " (xgrad has float32, float64, int64, uint8)");
+            BOOST_CHECK_THROW(itemsize(d), DtypeError);  // was 8
+            continue;
+        }
+        ++named;
+        BOOST_TEST(std::count(all_dtypes.begin(), all_dtypes.end(), d) == 1, name);
+        BOOST_TEST((dtype_from_name(name) == d), name);
+        visit_any_dtype(d, [&](auto element) { BOOST_TEST(itemsize(d) == sizeof(element), name); });
+    }
+    BOOST_TEST(named == all_dtypes.size());
+    BOOST_TEST(itemsize(float32) == 4u);
+    BOOST_TEST(itemsize(float64) == 8u);
+    BOOST_TEST(itemsize(int64) == 8u);
+    BOOST_TEST(itemsize(uint8) == 1u);
+    for (const char* unknown : {"float16", "Float32", "f32", "F32", "<f4", ""})
+        CHECK_THROWS_WITH(dtype_from_name(unknown), DtypeError,
+                          "unknown dtype '" + std::string(unknown) + "' (xgrad has float32, float64, int64, uint8)");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

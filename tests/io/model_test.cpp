@@ -306,6 +306,21 @@ BOOST_AUTO_TEST_CASE(hostile_architectures_give_io_errors) {
     }
 }
 
+// A model file's dtype is read by dtype_from_name: an unknown one names the
+// layer and the dtypes there are; a dtype weights cannot have is refused.
+BOOST_AUTO_TEST_CASE(a_model_files_dtype_is_a_weight_dtype_by_name) {
+    const auto dense = [](const std::string& dtype) {
+        return R"({"format":1,"model":{"type":"Dense","name":"d","trainable":true,"dtype":")" + dtype +
+               R"(","config":{"units":"3"}}})";
+    };
+    CHECK_THROWS_WITH(io::model_from_json(dense("int8")), IoError,
+                      "layer of type 'Dense': unknown dtype 'int8' (xgrad has float32, float64, int64, uint8)");
+    CHECK_THROWS_WITH(io::model_from_json(dense("int64")), IoError,
+                      "layer of type 'Dense': dtype int64 is not a weight dtype (float32 or float64)");
+    BOOST_TEST((io::model_from_json(dense("float64"))->dtype() == float64));
+    BOOST_TEST((io::model_from_json(dense("float32"))->dtype() == float32));
+}
+
 // A real file (Flatten([2,2]) → Dense(3): 15 floats of weights) with its
 // architecture edited: every lie is an IoError naming the file and the
 // problem, found before anything the size of the lie is allocated.

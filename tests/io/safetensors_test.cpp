@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "../test_helpers.hpp"
+#include "io/safetensors_dtype.hpp"
 #include "io_test_util.hpp"
 #include "xgrad/io/model.hpp"
 #include "xgrad/io/safetensors.hpp"
@@ -191,6 +192,21 @@ BOOST_AUTO_TEST_CASE(missing_file_and_invalid_names) {
     BOOST_REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
     CHECK_THROWS_WITH(io::load_safetensors(fifo), IoError, fifo + ": is not a regular file (a FIFO)");
     CHECK_THROWS_WITH(io::load(fifo), IoError, fifo + ": is not a regular file (a FIFO)");
+}
+
+// The format's codes are one mapping, read back through itself.
+BOOST_AUTO_TEST_CASE(every_dtype_round_trips_through_its_safetensors_code) {
+    std::vector<std::string> codes;
+    for (Dtype d : all_dtypes) {
+        const std::string code(io::safetensors_dtype_code(d));
+        codes.push_back(code);
+        BOOST_TEST((io::dtype_from_safetensors_code(code) == d), code);
+    }
+    BOOST_TEST(codes == (std::vector<std::string>{"F32", "F64", "I64", "U8"}), boost::test_tools::per_element());
+    BOOST_TEST(io::safetensors_dtype_codes() == "F32, F64, I64, U8");
+    for (const char* unknown : {"BF16", "F16", "float32", "f32", ""})
+        BOOST_TEST(!io::dtype_from_safetensors_code(unknown), unknown);
+    CHECK_THROWS_WITH(io::safetensors_dtype_code(static_cast<Dtype>(9)), DtypeError, "invalid dtype value 9");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

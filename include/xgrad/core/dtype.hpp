@@ -8,7 +8,9 @@
 /// batched (data::gather_rows), saved and printed, but no op computes on it.
 /// Convert it with .to(float32), or start the model with nn::Rescaling,
 /// which converts each batch.
+#include <array>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -25,31 +27,52 @@ inline constexpr Dtype float64 = Dtype::float64;  ///< Shorthand for Dtype::floa
 inline constexpr Dtype int64 = Dtype::int64;      ///< Shorthand for Dtype::int64.
 inline constexpr Dtype uint8 = Dtype::uint8;      ///< Shorthand for Dtype::uint8.
 
-/// "float32", "float64", "int64" or "uint8".
-constexpr std::string_view dtype_name(Dtype d) noexcept {
+/// Every dtype, in declaration order. Every switch over Dtype lists each
+/// case with no default (the build makes a missed case an error:
+/// -Werror=switch), and ends in throw_invalid_dtype() for a value outside
+/// the enumeration; a dtype added to Dtype is added here too (the test
+/// core/tensor checks every value dtype_name() accepts is listed).
+inline constexpr std::array<Dtype, 4> all_dtypes = {Dtype::float32, Dtype::float64, Dtype::int64, Dtype::uint8};
+
+/// Throws DtypeError for `d`, a value outside the enumeration (a Dtype cast
+/// from a corrupted byte): the tail of every exhaustive switch over Dtype.
+[[noreturn]] void throw_invalid_dtype(Dtype d);
+
+/// "float32", "float64", "int64" or "uint8": the name the API, the model
+/// files and the error messages use. DtypeError for a value outside the enumeration.
+constexpr std::string_view dtype_name(Dtype d) {
     switch (d) {
         case Dtype::float32: return "float32";
         case Dtype::float64: return "float64";
         case Dtype::int64: return "int64";
         case Dtype::uint8: return "uint8";
     }
-    return "?";
+    throw_invalid_dtype(d);
 }
 
-/// Bytes per element.
-constexpr std::size_t itemsize(Dtype d) noexcept {
+/// The dtype named `name` by dtype_name(). DtypeError for any other name,
+/// listing the valid ones: `unknown dtype 'float16' (xgrad has float32, float64, int64, uint8)`.
+Dtype dtype_from_name(std::string_view name);
+
+/// Bytes per element. DtypeError for a value outside the enumeration.
+constexpr std::size_t itemsize(Dtype d) {
     switch (d) {
         case Dtype::float32: return 4;
+        case Dtype::float64: return 8;
+        case Dtype::int64: return 8;
         case Dtype::uint8: return 1;
-        default: return 8;
     }
+    throw_invalid_dtype(d);
 }
 
 /// True for float32 and float64.
 constexpr bool is_floating(Dtype d) noexcept { return d == Dtype::float32 || d == Dtype::float64; }
 
-/// Maps a C++ element type to its Dtype in `value`; undefined for other types.
-template <class T> struct dtype_of;
+/// Maps a C++ element type to its Dtype in `value`; a compile error for
+/// any other type (a 2-byte float never passes for another dtype).
+template <class T> struct dtype_of {
+    static_assert(sizeof(T) == 0, "xgrad has no Dtype for this C++ type: use float, double, std::int64_t or std::uint8_t");
+};
 /// float is stored as float32.
 template <> struct dtype_of<float> { static constexpr Dtype value = Dtype::float32; };
 /// double is stored as float64.
@@ -78,10 +101,11 @@ template <class F> decltype(auto) visit_dtype(Dtype d, F&& f) {
         case Dtype::float32: return std::forward<F>(f)(float{});
         case Dtype::float64: return std::forward<F>(f)(double{});
         case Dtype::int64: return std::forward<F>(f)(std::int64_t{});
-        case Dtype::uint8: break;
+        case Dtype::uint8:
+            throw DtypeError("uint8 tensors hold data only: convert with .to(float32) first, or start the model "
+                             "with nn::Rescaling");
     }
-    throw DtypeError("uint8 tensors hold data only: convert with .to(float32) first, or start the model with "
-                     "nn::Rescaling");
+    throw_invalid_dtype(d);
 }
 
 /// As visit_dtype(), and also uint8: for creating, filling, converting,
@@ -96,10 +120,12 @@ template <class F> decltype(auto) visit_floating(Dtype d, const char* op, F&& f)
     switch (d) {
         case Dtype::float32: return std::forward<F>(f)(float{});
         case Dtype::float64: return std::forward<F>(f)(double{});
-        default: break;
+        case Dtype::int64:
+        case Dtype::uint8:
+            throw DtypeError(std::string(op) + ": expected a floating dtype (float32 or float64), got " +
+                             std::string(dtype_name(d)));
     }
-    throw DtypeError(std::string(op) + ": expected a floating dtype (float32 or float64), got " +
-                     std::string(dtype_name(d)));
+    throw_invalid_dtype(d);
 }
 
 }  // namespace xgrad

@@ -1,30 +1,21 @@
-// The kernels of kernel_table.hpp at one vector level. lib/meson.build
-// compiles this file once per level, with that level's -m flags and
-// -DXGRAD_ISA=<level>; xsimd::batch<T> is then the level's widest vector and
-// the plain loops are vectorized for it.
+// The elementwise kernels of elementwise_kernels.hpp,
+// compiled once per vector level: lib/meson.build builds it with that
+// level's -m flags and -DXGRAD_ISA=<level>, and dispatch.cpp picks one
+// level per process.
 //
 // Every function here lives in an anonymous namespace inside
 // xgrad::simd::XGRAD_ISA, and the headers are only <cstdint>, xsimd and
 // templates instantiated with those local types: no out-of-line function
 // compiled with AVX can stand in for a baseline copy of the same name
 // (tests/core/portable_check.py checks the library's disassembly).
+//
+// xsimd::batch<T> is the level's widest vector, and the plain loops are
+// vectorized for it.
 #include <cstdint>
 
-// GCC 12 reports -Wmaybe-uninitialized (at -O1, -Wuninitialized) inside its
-// own AVX-512 intrinsics (_mm512_undefined_*, GCC bug 105593) wherever xsimd
-// inlines them; the diagnostic state is tracked by location, so silencing it
-// around the include covers exactly those system-header lines (clang has no
-// -Wmaybe-uninitialized).
-#pragma GCC diagnostic push
-#if !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#include <xsimd/xsimd.hpp>
-#pragma GCC diagnostic pop
-
 #include "simd/binary_loop.hpp"
-#include "simd/kernel_table.hpp"
+#include "simd/elementwise_kernels.hpp"
+#include "simd/xsimd.hpp"
 
 namespace xgrad::simd::XGRAD_ISA {
 namespace {
@@ -114,103 +105,9 @@ template <class T> void scaled_elu_grad(const T* g, const T* x, T* out, std::int
     });
 }
 
-// Branch-free over channels, so the compiler vectorizes it.
-template <class T>
-void max_pool_step(const T* pixel, T* best, std::int32_t* winner, std::int32_t index, std::int64_t c) {
-    for (std::int64_t ch = 0; ch < c; ++ch) {
-        const T v = pixel[ch], current = best[ch];
-        // Larger, or the first NaN (v != v) over a number.
-        const bool take = v > current || (v != v && current == current);
-        best[ch] = take ? v : current;
-        winner[ch] = take ? index : winner[ch];
-    }
-}
-
-template <class T> void adam(T* g, T* m, T* v, std::int64_t n, T c1, T c2, T scale, T eps) {
-    const auto step = [=](auto& gv, auto& mv, auto& vv) {
-        mv += (gv - mv) * c1;
-        vv += (gv * gv - vv) * c2;
-        gv = mv * scale / (xsimd::sqrt(vv) + eps);
-    };
-    using B = xsimd::batch<T>;
-    constexpr std::int64_t width = static_cast<std::int64_t>(B::size);
-    std::int64_t i = 0;
-    for (; i + width <= n; i += width) {
-        B gb = B::load_unaligned(g + i), mb = B::load_unaligned(m + i), vb = B::load_unaligned(v + i);
-        step(gb, mb, vb);
-        gb.store_unaligned(g + i);
-        mb.store_unaligned(m + i);
-        vb.store_unaligned(v + i);
-    }
-    for (; i < n; ++i) step(g[i], m[i], v[i]);
-}
-
-template <class T> void add_to(T* p, const T* u, std::int64_t n) {
-    for (std::int64_t i = 0; i < n; ++i) p[i] += u[i];
-}
-
-template <class T> void scale(T* p, std::int64_t n, T factor) {
-    for (std::int64_t i = 0; i < n; ++i) p[i] *= factor;
-}
-
-// Batch normalization: each loop runs over the channels of one row (restrict:
-// vectorized without alias checks), so every per-channel sum adds its rows in
-// order at any vector width.
-template <class T>
-void channel_sums(const T* __restrict x, std::int64_t rows, std::int64_t channels, double* __restrict sum) {
-    for (std::int64_t r = 0; r < rows; ++r)
-        for (std::int64_t c = 0; c < channels; ++c) sum[c] += x[r * channels + c];
-}
-
-template <class T>
-void channel_squared_deviations(const T* __restrict x, const double* __restrict mean, std::int64_t rows,
-                                std::int64_t channels, double* __restrict out) {
-    for (std::int64_t r = 0; r < rows; ++r)
-        for (std::int64_t c = 0; c < channels; ++c) {
-            const double d = x[r * channels + c] - mean[c];
-            out[c] += d * d;
-        }
-}
-
-template <class T>
-void channel_sums_with_products(const T* __restrict g, const T* __restrict h, std::int64_t rows,
-                                std::int64_t channels, double* __restrict sum_g, double* __restrict sum_gh) {
-    for (std::int64_t r = 0; r < rows; ++r)
-        for (std::int64_t c = 0; c < channels; ++c) {
-            const std::int64_t i = r * channels + c;
-            sum_g[c] += g[i];
-            sum_gh[c] += static_cast<double>(g[i]) * h[i];
-        }
-}
-
-template <class T>
-void normalize_rows(const T* __restrict x, const T* __restrict shift, const T* __restrict inv_std,
-                    const T* __restrict scale, const T* __restrict offset, std::int64_t rows, std::int64_t channels,
-                    T* __restrict x_hat, T* __restrict y) {
-    for (std::int64_t r = 0; r < rows; ++r) {
-        const std::int64_t base = r * channels;
-        for (std::int64_t c = 0; c < channels; ++c) {
-            const T h = (x[base + c] - shift[c]) * inv_std[c];
-            x_hat[base + c] = h;
-            y[base + c] = h * scale[c] + offset[c];
-        }
-    }
-}
-
-template <class T>
-void input_gradient_rows(const T* __restrict g, const T* __restrict x_hat, const T* __restrict mean_g,
-                         const T* __restrict mean_gx, const T* __restrict factor, std::int64_t rows,
-                         std::int64_t channels, T* __restrict dx) {
-    for (std::int64_t r = 0; r < rows; ++r) {
-        const std::int64_t base = r * channels;
-        for (std::int64_t c = 0; c < channels; ++c)
-            dx[base + c] = factor[c] * (g[base + c] - mean_g[c] - x_hat[base + c] * mean_gx[c]);
-    }
-}
-
-template <class T> constexpr TypedKernels<T> typed_kernels() {
-    TypedKernels<T> k{};
-    const auto set_unary = [&k](Unary f, typename TypedKernels<T>::UnaryFn fn) { k.unary[static_cast<int>(f)] = fn; };
+template <class T> constexpr ElementwiseKernels<T> kernels() {
+    ElementwiseKernels<T> k{};
+    const auto set_unary = [&k](Unary f, typename ElementwiseKernels<T>::UnaryFn fn) { k.unary[static_cast<int>(f)] = fn; };
     set_unary(Unary::exp, unary<T, Exp>);
     set_unary(Unary::log, unary<T, Log>);
     set_unary(Unary::log1p, unary<T, Log1p>);
@@ -223,7 +120,7 @@ template <class T> constexpr TypedKernels<T> typed_kernels() {
     set_unary(Unary::relu, unary<T, Relu>);
     set_unary(Unary::softplus, unary<T, Softplus>);
     set_unary(Unary::square, unary<T, Square>);
-    const auto set_binary = [&k](Binary f, typename TypedKernels<T>::BinaryFn fn) { k.binary[static_cast<int>(f)] = fn; };
+    const auto set_binary = [&k](Binary f, typename ElementwiseKernels<T>::BinaryFn fn) { k.binary[static_cast<int>(f)] = fn; };
     set_binary(Binary::add, binary<T, Add>);
     set_binary(Binary::sub, binary<T, Sub>);
     set_binary(Binary::mul, binary<T, Mul>);
@@ -238,21 +135,11 @@ template <class T> constexpr TypedKernels<T> typed_kernels() {
     set_binary(Binary::ge, binary<T, Ge>);
     k.scaled_elu = scaled_elu<T>;
     k.scaled_elu_grad = scaled_elu_grad<T>;
-    k.max_pool_step = max_pool_step<T>;
-    k.adam = adam<T>;
-    k.add_to = add_to<T>;
-    k.scale = scale<T>;
-    k.channel_sums = channel_sums<T>;
-    k.channel_squared_deviations = channel_squared_deviations<T>;
-    k.channel_sums_with_products = channel_sums_with_products<T>;
-    k.normalize_rows = normalize_rows<T>;
-    k.input_gradient_rows = input_gradient_rows<T>;
     return k;
 }
 
 }  // namespace
 
-extern const KernelTable table;
-const KernelTable table{Level::XGRAD_ISA, typed_kernels<float>(), typed_kernels<double>()};
+const FloatingKernels<ElementwiseKernels> elementwise{kernels<float>(), kernels<double>()};
 
 }  // namespace xgrad::simd::XGRAD_ISA

@@ -7,7 +7,7 @@ folder's public headers and its sources share it). A file may include its
 own folder and any folder of a strictly lower rank; folders of the same rank
 include each other only where SAME_RANK lists the pair. Includes resolve to
 folders the way the compiler finds them: "xgrad/nn/…" and <xgrad/nn/…> are
-include/xgrad/nn, a private "simd/kernel_table.hpp" is lib/simd, a bare
+include/xgrad/nn, a private "simd/kernels.hpp" is lib/simd, a bare
 "current_node.hpp" is the including file's own folder. A folder missing from
 RANKS fails, so a new floor is ranked when it is added. lib/simd includes
 only itself (SELF_CONTAINED says why).

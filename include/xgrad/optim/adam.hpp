@@ -60,6 +60,14 @@ public:
 protected:
     /// OptimizerOptions' constructor: the default learning rate (and weight decay).
     using OptimizerOptions<Derived>::OptimizerOptions;
+    /// OptimizerOptions::option_table() with beta_1, beta_2 (in [0, 1)) and epsilon.
+    static OptionTable<Derived> option_table() {
+        using O = MomentOptions;
+        return OptimizerOptions<Derived>::option_table()
+            .add("beta_1", &O::beta_1_, require::rate)
+            .add("beta_2", &O::beta_2_, require::rate)
+            .add("epsilon", &O::epsilon_);
+    }
 
 private:
     double beta_1_ = 0.9;
@@ -74,6 +82,8 @@ public:
     static constexpr const char* optimizer_name = "Adam";
     /// The chain this optimizer runs (ValueError for invalid options).
     GradientTransformPtr transform() const;
+    /// Its options, declared once: the shared ones, beta_1, beta_2 (in [0, 1)), epsilon, amsgrad.
+    static const OptionTable<AdamOptions>& options();
     /// Keras' defaults: learning_rate 0.001, no weight decay.
     AdamOptions() : MomentOptions(0.001) {}
     /// AMSGrad: step with the running maximum v̂ of v (state "velocity_hat"; default false).
@@ -92,6 +102,8 @@ public:
     static constexpr const char* optimizer_name = "AdamW";
     /// The chain this optimizer runs (ValueError for invalid options).
     GradientTransformPtr transform() const;
+    /// Its options, declared once: the shared ones, beta_1, beta_2 (in [0, 1)), epsilon, amsgrad.
+    static const OptionTable<AdamWOptions>& options();
     /// Keras' defaults: learning_rate 0.001, weight_decay 0.004.
     AdamWOptions() : MomentOptions(0.001, 0.004) {}
     /// AMSGrad: step with the running maximum v̂ of v (state "velocity_hat"; default false).
@@ -110,6 +122,8 @@ public:
     static constexpr const char* optimizer_name = "Adamax";
     /// The chain this optimizer runs (ValueError for invalid options).
     GradientTransformPtr transform() const;
+    /// Its options, declared once: the shared ones, beta_1, beta_2 (in [0, 1)), epsilon.
+    static const OptionTable<AdamaxOptions>& options();
     /// Keras' defaults: learning_rate 0.001, no weight decay.
     AdamaxOptions() : MomentOptions(0.001) {}
 };
@@ -121,6 +135,8 @@ public:
     static constexpr const char* optimizer_name = "Nadam";
     /// The chain this optimizer runs (ValueError for invalid options).
     GradientTransformPtr transform() const;
+    /// Its options, declared once: the shared ones, beta_1, beta_2 (in [0, 1)), epsilon.
+    static const OptionTable<NadamOptions>& options();
     /// Keras' defaults: learning_rate 0.001, no weight decay.
     NadamOptions() : MomentOptions(0.001) {}
 };

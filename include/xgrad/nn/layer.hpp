@@ -47,13 +47,8 @@ void register_layer(std::string type_name, LayerFactory factory);
 
 using xgrad::OptionKind;
 using xgrad::Requirement;
-namespace require {
-using xgrad::require::non_negative;
-using xgrad::require::positive;
-using xgrad::require::positive_fraction;
-using xgrad::require::rate;
-using xgrad::require::unit_interval;
-}  // namespace require
+/// The requirements (core/option_table.hpp): nn::require::positive, …
+namespace require = xgrad::require;
 /// The option table of layer type T (core/option_table.hpp): errors name
 /// the layer as "name (Type)", and before_build options are locked once it has weights.
 template <class T> using Options = OptionTable<T>;

@@ -180,11 +180,11 @@ GradientTransformPtr scale_by_nadam(double beta_1, double beta_2, double epsilon
 }
 
 const OptionTable<AdamOptions>& AdamOptions::options() {
-    static const auto options = option_table().add("amsgrad", &AdamOptions::amsgrad_);
+    static const auto options = option_table();
     return options;
 }
 const OptionTable<AdamWOptions>& AdamWOptions::options() {
-    static const auto options = option_table().add("amsgrad", &AdamWOptions::amsgrad_);
+    static const auto options = option_table();
     return options;
 }
 const OptionTable<AdamaxOptions>& AdamaxOptions::options() {

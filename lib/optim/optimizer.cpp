@@ -418,7 +418,7 @@ std::vector<GradientTransformPtr> keras_prefix(const std::string& optimizer, std
 }
 
 Config Optimizer::config() const {
-    throw ValueError(name_ + ": a hand-built chain of transforms has no config (NamedOptimizer has one)");
+    throw ValueError(name_ + ": no option table, so no config (a NamedOptimizer whose options class has options() has one)");
 }
 
 }  // namespace xgrad::optim

@@ -41,6 +41,14 @@ private:
     double factor_ = 1.0;
 };
 
+/// An options class written before option tables: no options(), so no config.
+class TablelessOptions : public OptimizerOptions<TablelessOptions> {
+public:
+    static constexpr const char* optimizer_name = "Tableless";
+    TablelessOptions() : OptimizerOptions(0.1) {}
+    GradientTransformPtr transform() const { return chain({scale_by_learning_rate()}); }
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(optim_config)
@@ -126,7 +134,9 @@ BOOST_AUTO_TEST_CASE(a_schedule_has_no_config) {
                       "Adam: learning_rate is a Schedule, which has no config");
     const Tensor w = optim_test::theta0();
     Optimizer chain_only(ParamGroup({w}), chain({scale_by_learning_rate()}), 0.1, "Custom");
-    CHECK_THROWS_WITH(chain_only.config(), ValueError, "Custom: a hand-built chain of transforms has no config");
+    CHECK_THROWS_WITH(chain_only.config(), ValueError, "Custom: no option table, so no config");
+    const NamedOptimizer<TablelessOptions> tableless;  // still compiles and steps
+    CHECK_THROWS_WITH(tableless.config(), ValueError, "Tableless: no option table, so no config");
 }
 
 BOOST_AUTO_TEST_CASE(registry_has_every_builtin_by_keras_name) {

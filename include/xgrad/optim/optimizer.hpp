@@ -182,7 +182,7 @@ public:
     /// The transform run at every step (for the built-in optimizers, a Chain).
     const GradientTransformPtr& transform() const noexcept { return transform_; }
     /// Its options by Keras' get_config keys (NamedOptimizer). ValueError
-    /// here: a hand-built chain has no options to store.
+    /// here: a hand-built chain has no option table.
     virtual Config config() const;
 
     // ---- parameters -------------------------------------------------------------------
@@ -377,12 +377,17 @@ public:
     /// Its options by Keras' get_config keys (Options::options()' table),
     /// with the current learning rate (set_learning_rate() and
     /// ReduceLROnPlateau change it). ValueError when the learning rate is a
-    /// Schedule, which has no config.
+    /// Schedule, which has no config, or when Options declares no options()
+    /// table (as Optimizer::config()).
     Config config() const override {
-        if (has_schedule()) throw ValueError(name() + ": the learning rate is a Schedule, which has no config");
-        Options current = options_;
-        current.learning_rate(learning_rate());
-        return Options::options().config(current);
+        if constexpr (requires { Options::options(); }) {
+            if (has_schedule()) throw ValueError(name() + ": the learning rate is a Schedule, which has no config");
+            Options current = options_;
+            current.learning_rate(learning_rate());
+            return Options::options().config(current);
+        } else {
+            return Optimizer::config();
+        }
     }
     /// A new optimizer with no parameters yet (add_param_group()) and the
     /// options in `config`, defaults for absent keys. ValueError naming the

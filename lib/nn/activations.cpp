@@ -95,19 +95,23 @@ void register_activation(std::string name, std::function<Tensor(const Tensor&)> 
     activation_registry().add(std::move(name), std::move(fn));
 }
 
-void ConfigCodec<ActivationFn>::encode(Config& c, const std::string& key, const ActivationFn& fn) {
-    if (fn.name() == "custom" || !activation_registry().contains(fn.name()))
+}  // namespace xgrad::nn
+
+namespace xgrad {
+
+void ConfigCodec<nn::ActivationFn>::encode(Config& c, const std::string& key, const nn::ActivationFn& fn) {
+    if (fn.name() == "custom" || !nn::activation_registry().contains(fn.name()))
         throw ValueError("config: " + key + " '" + fn.name() +
                          "' is not a registered activation, so it cannot be saved (register it with "
                          "nn::register_activation(name, fn) and pass the name)");
     c[key] = fn.name();
 }
 
-bool ConfigCodec<ActivationFn>::decode(const Config& c, const std::string& key, ActivationFn& out) {
+bool ConfigCodec<nn::ActivationFn>::decode(const Config& c, const std::string& key, nn::ActivationFn& out) {
     const auto it = c.find(key);
     if (it == c.end()) return false;
-    out = get_activation(it->second);
+    out = nn::get_activation(it->second);
     return true;
 }
 
-}  // namespace xgrad::nn
+}  // namespace xgrad

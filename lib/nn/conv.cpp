@@ -1,6 +1,5 @@
 #include "xgrad/nn/conv.hpp"
 
-#include "kernel_bias.hpp"
 #include "xgrad/ops/elementwise.hpp"
 
 namespace xgrad::nn {
@@ -62,7 +61,7 @@ Conv2D::Conv2D(std::int64_t filters, std::vector<std::int64_t> kernel_size, Acti
 
 const Options<Conv2D>& Conv2D::options() {
     using C = Conv2D;
-    static const auto options = Options<C>("Conv2D", [] { return std::make_shared<C>(1, 1); })
+    static const auto options = add_kernel_bias_options(Options<C>("Conv2D", [] { return std::make_shared<C>(1, 1); })
                                     .add("filters", &C::filters_, OptionKind::required, require::positive)
                                     .add("kernel_size", &C::kernel_size_, OptionKind::required, require::window_entries)
                                     .add("strides", &C::strides_, require::window_entries)
@@ -70,14 +69,7 @@ const Options<Conv2D>& Conv2D::options() {
                                     .add("data_format", &C::data_format_, OptionKind::before_build)
                                     .add("dilation_rate", &C::dilation_rate_, require::window_entries)
                                     .add("groups", &C::groups_, OptionKind::before_build, require::positive)
-                                    .add("activation", &C::activation_)
-                                    .add("use_bias", &C::use_bias_, OptionKind::before_build)
-                                    .add("kernel_initializer", &C::kernel_initializer_)
-                                    .add("bias_initializer", &C::bias_initializer_)
-                                    .add("kernel_regularizer", &C::kernel_regularizer_)
-                                    .add("bias_regularizer", &C::bias_regularizer_)
-                                    .add("kernel_constraint", &C::kernel_constraint_)
-                                    .add("bias_constraint", &C::bias_constraint_);
+                                    .add("activation", &C::activation_));
     return options;
 }
 XGRAD_REGISTER_LAYER(Conv2D);
@@ -124,11 +116,11 @@ Shape Conv2D::output_shape(const Shape& input_shape) {
 }
 
 std::vector<Tensor> Conv2D::losses() const {
-    return detail::kernel_bias_losses(*this, kernel_regularizer_, bias_regularizer_, use_bias_);
+    return kernel_bias_losses();
 }
 
 void Conv2D::apply_constraints() {
-    detail::apply_kernel_bias_constraints(*this, kernel_constraint_, bias_constraint_, use_bias_);
+    apply_kernel_bias_constraints();
 }
 
 }  // namespace xgrad::nn

@@ -1,6 +1,5 @@
 #include "xgrad/nn/dense.hpp"
 
-#include "kernel_bias.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/linalg.hpp"
 #include "xgrad/ops/reduction.hpp"
@@ -15,16 +14,10 @@ Dense::Dense(std::int64_t units, ActivationFn activation, InitializerRef kernel_
 }
 
 const Options<Dense>& Dense::options() {
-    static const auto options = Options<Dense>("Dense", [] { return std::make_shared<Dense>(1); })
+    static const auto options =
+        add_kernel_bias_options(Options<Dense>("Dense", [] { return std::make_shared<Dense>(1); })
                                     .add("units", &Dense::units_, OptionKind::required, require::positive)
-                                    .add("activation", &Dense::activation_)
-                                    .add("use_bias", &Dense::use_bias_, OptionKind::before_build)
-                                    .add("kernel_initializer", &Dense::kernel_initializer_)
-                                    .add("bias_initializer", &Dense::bias_initializer_)
-                                    .add("kernel_regularizer", &Dense::kernel_regularizer_)
-                                    .add("bias_regularizer", &Dense::bias_regularizer_)
-                                    .add("kernel_constraint", &Dense::kernel_constraint_)
-                                    .add("bias_constraint", &Dense::bias_constraint_);
+                                    .add("activation", &Dense::activation_));
     return options;
 }
 XGRAD_REGISTER_LAYER(Dense);
@@ -56,11 +49,11 @@ Shape Dense::output_shape(const Shape& input_shape) {
 }
 
 std::vector<Tensor> Dense::losses() const {
-    return detail::kernel_bias_losses(*this, kernel_regularizer_, bias_regularizer_, use_bias_);
+    return kernel_bias_losses();
 }
 
 void Dense::apply_constraints() {
-    detail::apply_kernel_bias_constraints(*this, kernel_constraint_, bias_constraint_, use_bias_);
+    apply_kernel_bias_constraints();
 }
 
 }  // namespace xgrad::nn

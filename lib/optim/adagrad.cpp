@@ -43,6 +43,14 @@ GradientTransformPtr scale_by_adagrad(double initial_accumulator_value, double e
     return std::make_shared<ScaleByAdagrad>(initial_accumulator_value, epsilon);
 }
 
+const OptionTable<AdagradOptions>& AdagradOptions::options() {
+    static const auto options =
+        option_table()
+            .add("initial_accumulator_value", &AdagradOptions::initial_accumulator_value_, require::non_negative)
+            .add("epsilon", &AdagradOptions::epsilon_);
+    return options;
+}
+
 GradientTransformPtr AdagradOptions::transform() const {
     const AdagradOptions& o = *this;
     std::vector<GradientTransformPtr> parts = keras_prefix("Adagrad", o);

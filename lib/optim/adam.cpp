@@ -179,6 +179,23 @@ GradientTransformPtr scale_by_nadam(double beta_1, double beta_2, double epsilon
     return std::make_shared<ScaleByAdam>(Variant::nadam, beta_1, beta_2, epsilon, false);
 }
 
+const OptionTable<AdamOptions>& AdamOptions::options() {
+    static const auto options = option_table();
+    return options;
+}
+const OptionTable<AdamWOptions>& AdamWOptions::options() {
+    static const auto options = option_table();
+    return options;
+}
+const OptionTable<AdamaxOptions>& AdamaxOptions::options() {
+    static const auto options = option_table();
+    return options;
+}
+const OptionTable<NadamOptions>& NadamOptions::options() {
+    static const auto options = option_table();
+    return options;
+}
+
 GradientTransformPtr AdamOptions::transform() const {
     const AdamOptions& o = *this;
     return build("Adam", o, scale_by_adam(o.beta_1(), o.beta_2(), o.epsilon(), o.amsgrad()));

@@ -46,6 +46,13 @@ private:
 
 GradientTransformPtr scale_by_lion(double beta_1, double beta_2) { return std::make_shared<ScaleByLion>(beta_1, beta_2); }
 
+const OptionTable<LionOptions>& LionOptions::options() {
+    static const auto options = option_table()
+                                    .add("beta_1", &LionOptions::beta_1_, require::positive_fraction)
+                                    .add("beta_2", &LionOptions::beta_2_);
+    return options;
+}
+
 GradientTransformPtr LionOptions::transform() const {
     const LionOptions& o = *this;
     std::vector<GradientTransformPtr> parts = keras_prefix("Lion", o);

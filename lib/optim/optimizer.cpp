@@ -417,4 +417,24 @@ std::vector<GradientTransformPtr> keras_prefix(const std::string& optimizer, std
     return out;
 }
 
+Config Optimizer::config() const {
+    throw ValueError(name_ + ": no option table, so no config (a NamedOptimizer whose options class has options() has one)");
+}
+
 }  // namespace xgrad::optim
+
+namespace xgrad {
+
+void ConfigCodec<optim::LearningRate>::encode(Config& c, const std::string& key, const optim::LearningRate& lr) {
+    if (lr.is_schedule()) throw ValueError(key + " is a Schedule, which has no config");
+    ConfigCodec<double>::encode(c, key, lr(0));
+}
+
+bool ConfigCodec<optim::LearningRate>::decode(const Config& c, const std::string& key, optim::LearningRate& out) {
+    double value = 0;
+    if (!ConfigCodec<double>::decode(c, key, value)) return false;
+    out = value;
+    return true;
+}
+
+}  // namespace xgrad

@@ -60,6 +60,15 @@ GradientTransformPtr scale_by_rms(double rho, double epsilon, bool centered) {
     return std::make_shared<ScaleByRms>(rho, epsilon, centered);
 }
 
+const OptionTable<RMSpropOptions>& RMSpropOptions::options() {
+    static const auto options = option_table()
+                                    .add("rho", &RMSpropOptions::rho_, require::unit_interval)
+                                    .add("momentum", &RMSpropOptions::momentum_, require::non_negative)
+                                    .add("epsilon", &RMSpropOptions::epsilon_)
+                                    .add("centered", &RMSpropOptions::centered_);
+    return options;
+}
+
 GradientTransformPtr RMSpropOptions::transform() const {
     const RMSpropOptions& o = *this;
     if (!(o.momentum() >= 0)) throw ValueError("RMSprop: momentum must be >= 0, got " + std::to_string(o.momentum()));

@@ -48,6 +48,13 @@ GradientTransformPtr scale_by_momentum(double momentum, bool nesterov) {
     return std::make_shared<ScaleByMomentum>(momentum, nesterov);
 }
 
+const OptionTable<SGDOptions>& SGDOptions::options() {
+    static const auto options = option_table()
+                                    .add("momentum", &SGDOptions::momentum_, require::unit_interval)
+                                    .add("nesterov", &SGDOptions::nesterov_);
+    return options;
+}
+
 GradientTransformPtr SGDOptions::transform() const {
     const SGDOptions& o = *this;
     // Keras: "`momentum` must be a float between [0, 1]".

@@ -1,5 +1,6 @@
 // Layers' option tables (nn/layer.hpp), the configs of initializers,
 // regularizers and constraints, and the registries behind them.
+#include <algorithm>
 #include <thread>
 
 #include "../test_helpers.hpp"
@@ -84,6 +85,57 @@ BOOST_AUTO_TEST_CASE(nested_options_round_trip) {
     BOOST_TEST(c.at("kernel_constraint.axis") == "1");
     BOOST_TEST(!c.count("bias_regularizer"));
     BOOST_TEST((Dense::from_config(c)->config() == c));
+}
+
+// Dense and Conv2D declare their kernel and bias options once (KernelBias):
+// the same keys, the same validation, the same setters.
+BOOST_AUTO_TEST_CASE(dense_and_conv2d_share_the_kernel_bias_options) {
+    const std::vector<std::string> shared = {"use_bias",         "kernel_initializer", "bias_initializer",
+                                             "kernel_regularizer", "bias_regularizer", "kernel_constraint",
+                                             "bias_constraint"};
+    const auto dense_keys = Dense::options().keys(), conv_keys = Conv2D::options().keys();
+    for (const auto& key : shared) {
+        BOOST_TEST(std::count(dense_keys.begin(), dense_keys.end(), key) == 1, "Dense " << key);
+        BOOST_TEST(std::count(conv_keys.begin(), conv_keys.end(), key) == 1, "Conv2D " << key);
+    }
+    Conv2D conv(4, 3, {}, "he_normal");
+    conv.bias_initializer(Constant(0.25)).kernel_regularizer(L2(0.5)).bias_constraint(MaxNorm(2.0)).use_bias(true);
+    BOOST_TEST(conv.kernel_initializer().name() == "he_normal");
+    const Config c = conv.config();
+    BOOST_TEST(c.at("bias_initializer.value") == "0.25");
+    BOOST_TEST(c.at("kernel_regularizer.l2") == "0.5");
+    BOOST_TEST(c.at("bias_constraint") == "max_norm");
+    BOOST_TEST((Conv2D::from_config(c)->config() == c));
+    conv.ensure_built({-1, 5, 5, 2});
+    BOOST_TEST(error_of([&] { conv.use_bias(false); }) ==
+               conv.name() + " (Conv2D): use_bias must be set before the layer is built");
+    // The kernel penalty: 0.5 · Σ kernel².
+    const Tensor kernel = conv.weight("kernel");
+    BOOST_TEST(conv.losses().size() == 1u);
+    BOOST_TEST(conv.losses()[0].item<double>() == (sum(kernel * kernel) * 0.5).item<double>(),
+               boost::test_tools::tolerance(1e-12));
+}
+
+// The table is core's (core/option_table.hpp): a type that is no layer gets
+// config(), from_config() and apply() too, named by its table in errors.
+BOOST_AUTO_TEST_CASE(option_table_serves_types_that_are_not_layers) {
+    struct Decay {
+        double rate = 0.5;
+        bool staircase = false;
+    };
+    const auto table = OptionTable<Decay>("Decay")
+                           .add("rate", &Decay::rate, require::unit_interval)
+                           .add("staircase", &Decay::staircase);
+    BOOST_TEST((table.config(Decay{}) == Config{{"rate", "0.5"}, {"staircase", "false"}}));
+    BOOST_TEST(table.from_config({{"rate", "0.25"}})->rate == 0.25);
+    Decay d;
+    BOOST_TEST(error_of([&] { table.apply(d, {{"staircase", "true"}, {"rate", "2"}}); }) ==
+               "Decay: rate must be in [0, 1], got 2");
+    BOOST_TEST(!d.staircase);  // all or nothing
+    BOOST_TEST(error_of([&] { table.apply(d, {{"rat", "0.1"}}); }) == "Decay: unknown option 'rat' in config");
+    table.apply(d, {{"staircase", "true"}});
+    BOOST_TEST(d.staircase);
+    BOOST_TEST(d.rate == 0.5);
 }
 
 // Every registered initializer, regularizer and constraint rebuilds from its config.

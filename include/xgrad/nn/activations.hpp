@@ -91,12 +91,14 @@ ActivationFn get_activation(std::string_view name);
 /// Makes an activation available by name (to layers and to io::load()).
 void register_activation(std::string name, std::function<Tensor(const Tensor&)> fn);
 
-/// Stored by name; an unnamed callable or an unregistered name cannot be saved (ValueError).
-template <> struct ConfigCodec<ActivationFn> {
-    /// Writes fn's name under `key`; ValueError for "custom" or an unregistered name.
-    static void encode(Config& c, const std::string& key, const ActivationFn& fn);
-    /// Looks up the name under `key` with get_activation(); false if the key is absent.
-    static bool decode(const Config& c, const std::string& key, ActivationFn& out);
-};
-
 }  // namespace xgrad::nn
+
+namespace xgrad {
+/// Stored by name; an unnamed callable or an unregistered name cannot be saved (ValueError).
+template <> struct ConfigCodec<nn::ActivationFn> {
+    /// Writes fn's name under `key`; ValueError for "custom" or an unregistered name.
+    static void encode(Config& c, const std::string& key, const nn::ActivationFn& fn);
+    /// Looks up the name under `key` with get_activation(); false if the key is absent.
+    static bool decode(const Config& c, const std::string& key, nn::ActivationFn& out);
+};
+}  // namespace xgrad

@@ -22,13 +22,12 @@
 #include "xgrad/nn/activations.hpp"
 #include "xgrad/nn/constraints.hpp"
 #include "xgrad/nn/init.hpp"
+#include "xgrad/nn/kernel_bias.hpp"
 #include "xgrad/nn/layer.hpp"
 #include "xgrad/nn/regularizers.hpp"
 #include "xgrad/ops/convolution.hpp"
 
-namespace xgrad::nn {
-
-namespace require {
+namespace xgrad::require {
 /// Each entry of a window option (kernel_size, pool_size, strides,
 /// dilation_rate) in [1, max_window_extent]: an absurd window in a model
 /// file is refused when the file loads, naming the layer.
@@ -36,10 +35,12 @@ inline constexpr Requirement window_entries{"entries must be in [1, 65536]", [](
                                                 return v >= 1 && v <= static_cast<double>(max_window_extent);
                                             }};
 static_assert(max_window_extent == 65536, "window_entries' text states the bound");
-}  // namespace require
+}  // namespace xgrad::require
+
+namespace xgrad::nn {
 
 /// 2-D convolution layer (Keras' Conv2D; PyTorch's nn.Conv2d, but channels-last by default).
-class Conv2D : public Layer<Conv2D> {
+class Conv2D : public Layer<Conv2D>, public KernelBias<Conv2D> {
 public:
     /// `filters` outputs per position from a kernel_size × kernel_size window.
     Conv2D(std::int64_t filters, std::int64_t kernel_size, ActivationFn activation = {},
@@ -58,18 +59,6 @@ public:
     Conv2D& dilation_rate(std::vector<std::int64_t> d) { return set(&Conv2D::dilation_rate_, std::move(d)); }
     /// Channels and filters in `g` independent groups (default 1). Set before the layer is built.
     Conv2D& groups(std::int64_t g) { return set(&Conv2D::groups_, g); }
-    /// Whether to add a bias (default true). Set before the layer is built.
-    Conv2D& use_bias(bool on) { return set(&Conv2D::use_bias_, on); }
-    /// Initializer of the bias (default "zeros").
-    Conv2D& bias_initializer(InitializerRef init) { return set(&Conv2D::bias_initializer_, std::move(init)); }
-    /// Penalty on the kernel, added to losses() (default none).
-    Conv2D& kernel_regularizer(RegularizerRef r) { return set(&Conv2D::kernel_regularizer_, std::move(r)); }
-    /// Penalty on the bias, added to losses() (default none).
-    Conv2D& bias_regularizer(RegularizerRef r) { return set(&Conv2D::bias_regularizer_, std::move(r)); }
-    /// Constraint applied to the kernel after each optimizer step (default none).
-    Conv2D& kernel_constraint(ConstraintRef c) { return set(&Conv2D::kernel_constraint_, std::move(c)); }
-    /// Constraint applied to the bias after each optimizer step (default none).
-    Conv2D& bias_constraint(ConstraintRef c) { return set(&Conv2D::bias_constraint_, std::move(c)); }
 
     /// Number of output channels.
     std::int64_t filters() const noexcept { return filters_; }
@@ -100,13 +89,6 @@ private:
     std::vector<std::int64_t> dilation_rate_{1, 1};
     std::int64_t groups_ = 1;
     ActivationFn activation_;
-    bool use_bias_ = true;
-    InitializerRef kernel_initializer_ = "glorot_uniform";
-    InitializerRef bias_initializer_ = "zeros";
-    RegularizerRef kernel_regularizer_;
-    RegularizerRef bias_regularizer_;
-    ConstraintRef kernel_constraint_;
-    ConstraintRef bias_constraint_;
 };
 
 /// "channels_last" / "channels_first" as a DataFormat (ValueError naming

@@ -225,6 +225,10 @@ void register_initializer(std::string name, ConfigFactory<InitializerPtr> make);
 /// The same for an initializer without parameters.
 void register_initializer(std::string name, std::function<InitializerPtr()> make);
 
-template <> struct ConfigCodec<InitializerRef> : detail::ObjectCodec<InitializerRef, &initializer_registry> {};
-
 }  // namespace xgrad::nn
+
+namespace xgrad {
+/// Stores an initializer through initializer_registry() (absent key: unchanged).
+template <>
+struct ConfigCodec<nn::InitializerRef> : nn::detail::ObjectCodec<nn::InitializerRef, &nn::initializer_registry> {};
+}  // namespace xgrad

@@ -24,6 +24,8 @@ public:
     static constexpr const char* optimizer_name = "Adagrad";
     /// The chain this optimizer runs (ValueError for invalid options).
     GradientTransformPtr transform() const;
+    /// Its options, declared once: the shared ones, initial_accumulator_value (>= 0), epsilon.
+    static const OptionTable<AdagradOptions>& options();
     /// Keras' defaults: learning_rate 0.001, initial_accumulator_value 0.1, epsilon 1e-7.
     AdagradOptions() : OptimizerOptions(0.001) {}
     /// Starting value of every "accumulator" element, ≥ 0 (default 0.1; PyTorch's is 0).

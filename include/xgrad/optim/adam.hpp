@@ -60,6 +60,14 @@ public:
 protected:
     /// OptimizerOptions' constructor: the default learning rate (and weight decay).
     using OptimizerOptions<Derived>::OptimizerOptions;
+    /// OptimizerOptions::option_table() with beta_1, beta_2 (in [0, 1)) and epsilon.
+    static OptionTable<Derived> option_table() {
+        using O = MomentOptions;
+        return OptimizerOptions<Derived>::option_table()
+            .add("beta_1", &O::beta_1_, require::rate)
+            .add("beta_2", &O::beta_2_, require::rate)
+            .add("epsilon", &O::epsilon_);
+    }
 
 private:
     double beta_1_ = 0.9;
@@ -67,40 +75,52 @@ private:
     double epsilon_ = 1e-7;
 };
 
-/// Options of optim::Adam, with Keras' defaults (learning_rate 0.001).
-class AdamOptions : public MomentOptions<AdamOptions> {
+/// MomentOptions with AMSGrad: Adam's and AdamW's.
+template <class Derived>
+class AmsgradOptions : public MomentOptions<Derived> {
 public:
-    /// The optimizer's name() and error-message prefix.
-    static constexpr const char* optimizer_name = "Adam";
-    /// The chain this optimizer runs (ValueError for invalid options).
-    GradientTransformPtr transform() const;
-    /// Keras' defaults: learning_rate 0.001, no weight decay.
-    AdamOptions() : MomentOptions(0.001) {}
     /// AMSGrad: step with the running maximum v̂ of v (state "velocity_hat"; default false).
-    AdamOptions& amsgrad(bool on) { return amsgrad_ = on, *this; }
+    Derived& amsgrad(bool on) { return amsgrad_ = on, static_cast<Derived&>(*this); }
     /// Whether AMSGrad is on (default false).
     bool amsgrad() const noexcept { return amsgrad_; }
+
+protected:
+    /// The optimizer's default learning rate and weight decay.
+    explicit AmsgradOptions(double default_learning_rate, double default_weight_decay = 0.0)
+        : MomentOptions<Derived>(default_learning_rate, default_weight_decay) {}
+    /// MomentOptions::option_table() with amsgrad.
+    static OptionTable<Derived> option_table() {
+        return MomentOptions<Derived>::option_table().add("amsgrad", &AmsgradOptions::amsgrad_);
+    }
 
 private:
     bool amsgrad_ = false;
 };
 
+/// Options of optim::Adam, with Keras' defaults (learning_rate 0.001).
+class AdamOptions : public AmsgradOptions<AdamOptions> {
+public:
+    /// The optimizer's name() and error-message prefix.
+    static constexpr const char* optimizer_name = "Adam";
+    /// The chain this optimizer runs (ValueError for invalid options).
+    GradientTransformPtr transform() const;
+    /// Its options, declared once: the shared ones, beta_1, beta_2 (in [0, 1)), epsilon, amsgrad.
+    static const OptionTable<AdamOptions>& options();
+    /// Keras' defaults: learning_rate 0.001, no weight decay.
+    AdamOptions() : AmsgradOptions(0.001) {}
+};
+
 /// Adam's options with weight_decay 0.004 by default (Keras AdamW).
-class AdamWOptions : public MomentOptions<AdamWOptions> {
+class AdamWOptions : public AmsgradOptions<AdamWOptions> {
 public:
     /// The optimizer's name() and error-message prefix.
     static constexpr const char* optimizer_name = "AdamW";
     /// The chain this optimizer runs (ValueError for invalid options).
     GradientTransformPtr transform() const;
+    /// Its options, declared once: the shared ones, beta_1, beta_2 (in [0, 1)), epsilon, amsgrad.
+    static const OptionTable<AdamWOptions>& options();
     /// Keras' defaults: learning_rate 0.001, weight_decay 0.004.
-    AdamWOptions() : MomentOptions(0.001, 0.004) {}
-    /// AMSGrad: step with the running maximum v̂ of v (state "velocity_hat"; default false).
-    AdamWOptions& amsgrad(bool on) { return amsgrad_ = on, *this; }
-    /// Whether AMSGrad is on (default false).
-    bool amsgrad() const noexcept { return amsgrad_; }
-
-private:
-    bool amsgrad_ = false;
+    AdamWOptions() : AmsgradOptions(0.001, 0.004) {}
 };
 
 /// Options of optim::Adamax, with Keras' defaults (learning_rate 0.001; PyTorch's is 0.002).
@@ -110,6 +130,8 @@ public:
     static constexpr const char* optimizer_name = "Adamax";
     /// The chain this optimizer runs (ValueError for invalid options).
     GradientTransformPtr transform() const;
+    /// Its options, declared once: the shared ones, beta_1, beta_2 (in [0, 1)), epsilon.
+    static const OptionTable<AdamaxOptions>& options();
     /// Keras' defaults: learning_rate 0.001, no weight decay.
     AdamaxOptions() : MomentOptions(0.001) {}
 };
@@ -121,6 +143,8 @@ public:
     static constexpr const char* optimizer_name = "Nadam";
     /// The chain this optimizer runs (ValueError for invalid options).
     GradientTransformPtr transform() const;
+    /// Its options, declared once: the shared ones, beta_1, beta_2 (in [0, 1)), epsilon.
+    static const OptionTable<NadamOptions>& options();
     /// Keras' defaults: learning_rate 0.001, no weight decay.
     NadamOptions() : MomentOptions(0.001) {}
 };

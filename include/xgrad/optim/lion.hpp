@@ -25,6 +25,8 @@ public:
     static constexpr const char* optimizer_name = "Lion";
     /// The chain this optimizer runs (ValueError for invalid options).
     GradientTransformPtr transform() const;
+    /// Its options, declared once: the shared ones, beta_1 (in (0, 1]), beta_2.
+    static const OptionTable<LionOptions>& options();
     /// Keras' defaults: learning_rate 0.001, beta_1 0.9, beta_2 0.99.
     LionOptions() : OptimizerOptions(0.001) {}
     /// β1, the interpolation weight of the momentum in the step's sign, in (0, 1] (default 0.9).

@@ -51,7 +51,9 @@
 #include <utility>
 #include <vector>
 
+#include "xgrad/core/config.hpp"
 #include "xgrad/core/named_tensor.hpp"
+#include "xgrad/core/option_table.hpp"
 #include "xgrad/core/tensor.hpp"
 #include "xgrad/optim/schedule.hpp"
 #include "xgrad/optim/transform.hpp"
@@ -80,6 +82,21 @@ private:
     double value_ = 0.0;
     Schedule schedule_;
 };
+
+}  // namespace xgrad::optim
+
+namespace xgrad {
+/// A learning rate in a config: a number. A Schedule has no config
+/// (ValueError when encoding one).
+template <> struct ConfigCodec<optim::LearningRate> {
+    /// Stores the number under `key`; ValueError for a Schedule.
+    static void encode(Config& c, const std::string& key, const optim::LearningRate& lr);
+    /// Reads `key` as a number: false when absent, ValueError when malformed.
+    static bool decode(const Config& c, const std::string& key, optim::LearningRate& out);
+};
+}  // namespace xgrad
+
+namespace xgrad::optim {
 
 /// A type that hands its parameters to optimizers (nn::Module).
 template <class M>
@@ -164,6 +181,9 @@ public:
     const std::string& name() const noexcept { return name_; }
     /// The transform run at every step (for the built-in optimizers, a Chain).
     const GradientTransformPtr& transform() const noexcept { return transform_; }
+    /// Its options by Keras' get_config keys (NamedOptimizer). ValueError
+    /// here: a hand-built chain has no option table.
+    virtual Config config() const;
 
     // ---- parameters -------------------------------------------------------------------
     /// Adds parameters, e.g. a pretrained base with a smaller lr_scale. A
@@ -272,6 +292,12 @@ private:
 /// optimizer's options (SGDOptions().learning_rate(0.1).clipnorm(1.0)).
 /// At most one of clipvalue, clipnorm, global_clipnorm (ValueError when the
 /// optimizer is built otherwise, as Keras).
+///
+/// Each options class declares its options once, in the OptionTable its
+/// static options() returns (keys are Keras' get_config names), starting
+/// from option_table() here. The setters store a value as given; the
+/// optimizer's constructor refuses invalid options (as Keras' does), and
+/// from_config() checks every value against the table's requirements.
 template <class Derived>
 class OptimizerOptions {
 public:
@@ -301,6 +327,19 @@ protected:
     /// For a derived options class: its optimizer's default learning rate and weight decay.
     explicit OptimizerOptions(double default_learning_rate, double default_weight_decay = 0.0)
         : learning_rate_(default_learning_rate), weight_decay_(default_weight_decay) {}
+
+    /// A table of Derived's options, named Derived::optimizer_name, holding
+    /// the shared ones: learning_rate, weight_decay (>= 0), clipvalue,
+    /// clipnorm, global_clipnorm (each > 0 when set).
+    static OptionTable<Derived> option_table() {
+        using O = OptimizerOptions;
+        return OptionTable<Derived>(Derived::optimizer_name)
+            .add("learning_rate", &O::learning_rate_)
+            .add("weight_decay", &O::weight_decay_, require::non_negative)
+            .add("clipvalue", &O::clipvalue_, require::positive)
+            .add("clipnorm", &O::clipnorm_, require::positive)
+            .add("global_clipnorm", &O::global_clipnorm_, require::positive);
+    }
 
 private:
     Derived& self() noexcept { return static_cast<Derived&>(*this); }
@@ -335,6 +374,31 @@ public:
     /// The options it was built with.
     const Options& options() const noexcept { return options_; }
 
+    /// Its options by Keras' get_config keys (Options::options()' table),
+    /// with the current learning rate (set_learning_rate() and
+    /// ReduceLROnPlateau change it). ValueError when the learning rate is a
+    /// Schedule, which has no config, or when Options declares no options()
+    /// table (as Optimizer::config()).
+    Config config() const override {
+        if constexpr (requires { Options::options(); }) {
+            if (has_schedule()) throw ValueError(name() + ": the learning rate is a Schedule, which has no config");
+            Options current = options_;
+            current.learning_rate(learning_rate());
+            return Options::options().config(current);
+        } else {
+            return Optimizer::config();
+        }
+    }
+    /// A new optimizer with no parameters yet (add_param_group()) and the
+    /// options in `config`, defaults for absent keys. ValueError naming the
+    /// optimizer and the key for an unknown key, a malformed value or one
+    /// outside its range, or for options the constructor refuses.
+    static std::unique_ptr<NamedOptimizer> from_config(const Config& config) {
+        Options options;
+        Options::options().apply(options, config);
+        return std::make_unique<NamedOptimizer>(std::move(options));
+    }
+
 private:
     Options options_;
 };
@@ -351,3 +415,4 @@ std::vector<GradientTransformPtr> keras_prefix(const std::string& optimizer, con
 }
 
 }  // namespace xgrad::optim
+

@@ -31,6 +31,8 @@ public:
     static constexpr const char* optimizer_name = "RMSprop";
     /// The chain this optimizer runs (ValueError for invalid options).
     GradientTransformPtr transform() const;
+    /// Its options, declared once: the shared ones, rho (in [0, 1]), momentum (>= 0), epsilon, centered.
+    static const OptionTable<RMSpropOptions>& options();
     /// Keras' defaults: learning_rate 0.001, rho 0.9, momentum 0, epsilon 1e-7, not centered.
     RMSpropOptions() : OptimizerOptions(0.001) {}
     /// ρ, decay rate of the mean square v, in [0, 1] (default 0.9; PyTorch's alpha, 0.99).

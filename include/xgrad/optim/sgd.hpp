@@ -34,6 +34,8 @@ public:
     static constexpr const char* optimizer_name = "SGD";
     /// The chain this optimizer runs (ValueError for invalid options).
     GradientTransformPtr transform() const;
+    /// Its options, declared once: the shared ones, momentum (in [0, 1]), nesterov.
+    static const OptionTable<SGDOptions>& options();
     /// Keras' defaults: learning_rate 0.01, momentum 0, nesterov false.
     SGDOptions() : OptimizerOptions(0.01) {}
     /// μ in [0, 1] (ValueError otherwise, as Keras). Default 0.

@@ -1,6 +1,6 @@
-#include "xgrad/nn/config.hpp"
+#include "xgrad/core/config.hpp"
 
-namespace xgrad::nn {
+namespace xgrad {
 
 bool ConfigCodec<std::vector<std::int64_t>>::decode(const Config& c, const std::string& key,
                                                     std::vector<std::int64_t>& out) {
@@ -42,4 +42,4 @@ void put_sub_config(Config& c, const std::string& key, const std::string& name, 
     for (const auto& [k, v] : options) c[key + "." + k] = v;
 }
 
-}  // namespace xgrad::nn
+}  // namespace xgrad

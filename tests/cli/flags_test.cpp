@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "../test_helpers.hpp"
+#include "xgrad/optim/registry.hpp"
 
 #include "arguments.hpp"
 #include "commands.hpp"
@@ -217,6 +218,17 @@ BOOST_AUTO_TEST_CASE(a_registered_model_is_a_choice_without_editing_the_cli) {
                std::string::npos);
     const std::string summary = build_model(parse("summary", {"--model", "two-layer"})).summary();
     BOOST_TEST(summary.find("Total params: 2,395") != std::string::npos, summary);  // 784·3 + 3 + 3·10 + 10
+}
+
+BOOST_AUTO_TEST_CASE(a_registered_optimizer_is_a_choice_without_editing_the_cli) {
+    optim::optimizer_registry().add("plain_sgd", optim::optimizer_factory<optim::SGDOptions>());
+    BOOST_TEST(one_line(render_help(find_command("train"))).find("plain_sgd") != std::string::npos);
+    BOOST_TEST(one_line(render_help(commands())).find("lion") != std::string::npos);  // every built-in one too
+    const auto made = make_optimizer(parse("train", {"--optimizer", "plain_sgd", "--lr", "0.3", "--clipvalue", "2"}),
+                                     std::nullopt);
+    BOOST_TEST(made->name() == "SGD");
+    BOOST_TEST(made->learning_rate() == 0.3);
+    BOOST_TEST(dynamic_cast<const optim::SGD&>(*made).options().clipvalue().value_or(0) == 2.0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -3,54 +3,15 @@
 #include <array>
 #include <charconv>
 
-#include <map>
-
+#include <xgrad/core/config.hpp>
 #include <xgrad/core/error.hpp>
-#include <xgrad/core/registry.hpp>
-#include <xgrad/optim/adagrad.hpp>
-#include <xgrad/optim/adam.hpp>
-#include <xgrad/optim/rmsprop.hpp>
-#include <xgrad/optim/sgd.hpp>
+#include <xgrad/optim/registry.hpp>
 
 #include "usage_error.hpp"
 
 namespace xgrad::cli {
 
 namespace {
-
-using Config = std::map<std::string, std::string>;
-using OptimizerFactory = std::function<std::unique_ptr<optim::Optimizer>(const Config&)>;
-
-/// Makes an optimizer from Keras config keys (learning_rate, the clipping keys, momentum, nesterov).
-template <class Options> OptimizerFactory factory() {
-    return [](const Config& config) {
-        Options options;
-        for (const auto& [key, text] : config) {
-            const double v = text == "true" ? 1.0 : std::stod(text);
-            if (key == "learning_rate") options.learning_rate(v);
-            else if (key == "clipvalue") options.clipvalue(v);
-            else if (key == "clipnorm") options.clipnorm(v);
-            else if (key == "global_clipnorm") options.global_clipnorm(v);
-            else if constexpr (std::is_same_v<Options, optim::SGDOptions>) {
-                if (key == "momentum") options.momentum(v);
-                if (key == "nesterov") options.nesterov(v != 0);
-            }
-        }
-        return std::make_unique<optim::NamedOptimizer<Options>>(options);
-    };
-}
-
-Registry<OptimizerFactory>& optimizer_registry() {
-    static Registry<OptimizerFactory> registry(
-        "optimizer", {{"sgd", factory<optim::SGDOptions>()},
-                      {"adagrad", factory<optim::AdagradOptions>()},
-                      {"rmsprop", factory<optim::RMSpropOptions>()},
-                      {"adam", factory<optim::AdamOptions>()},
-                      {"adamw", factory<optim::AdamWOptions>()},
-                      {"adamax", factory<optim::AdamaxOptions>()},
-                      {"nadam", factory<optim::NadamOptions>()}});
-    return registry;
-}
 
 /// A name --optimizer takes besides the registered ones: a registered
 /// optimizer with some options set.
@@ -88,7 +49,7 @@ std::string shortest_text(double v) {
 FlagGroup optimizer_flags() {
     const Choices optimizers{"optimizer", [] {
                                  std::vector<Choice> choices;
-                                 for (const auto& [name, factory] : optimizer_registry().entries())
+                                 for (const auto& [name, factory] : optim::optimizer_registry().entries())
                                      choices.push_back({name, ""});
                                  for (const Preset& preset : presets())
                                      choices.push_back({preset.name, preset.description});
@@ -127,7 +88,7 @@ std::unique_ptr<optim::Optimizer> make_optimizer(const Arguments& a, std::option
     if (clips > 1) throw UsageError("use at most one of --clipvalue, --clipnorm, --global-clipnorm");
     if (!a.has("lr") && default_lr) config["learning_rate"] = shortest_text(*default_lr);
     try {
-        return optimizer_registry().get(name)(config);
+        return optim::optimizer_registry().get(name)(config);
     } catch (const ValueError& e) {
         throw UsageError("--optimizer " + a.text("optimizer") + ": " + e.what());
     }

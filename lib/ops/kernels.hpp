@@ -101,4 +101,17 @@ void map_unary(const T* x, T* out, std::int64_t n, F f) {
     for (std::int64_t i = 0; i < n; ++i) out[i] = f(x[i]);
 }
 
+/// A new tensor f(x) for a floating x with a plain loop (f generic over
+/// float and double: a std:: function with no vector kernel); `op` names
+/// the caller in the DtypeError for other dtypes.
+template <class F> Tensor unary_loop(const char* op, const Tensor& x, F f) {
+    check_floating(op, x);
+    Tensor out(x.shape(), x.dtype());
+    visit_floating(x.dtype(), op, [&](auto tag) {
+        using T = decltype(tag);
+        map_unary(x.data<T>(), out.data<T>(), x.numel(), [f](T v) { return static_cast<T>(f(v)); });
+    });
+    return out;
+}
+
 }  // namespace xgrad::detail

@@ -10,21 +10,6 @@
 
 namespace xgrad {
 
-namespace {
-
-/// Applies f (callable on T) to a floating tensor.
-template <class F> Tensor unary(const char* op, const Tensor& x, F f) {
-    detail::check_floating(op, x);
-    Tensor out(x.shape(), x.dtype());
-    visit_floating(x.dtype(), op, [&](auto tag) {
-        using T = decltype(tag);
-        detail::map_unary(x.data<T>(), out.data<T>(), x.numel(), [f](T v) { return static_cast<T>(f(v)); });
-    });
-    return out;
-}
-
-}  // namespace
-
 Tensor exp(const Tensor& x) {
     Tensor out = detail::unary_kernel("exp", x, simd::Unary::exp);
     record("exp", out, {&x}, [y = SavedTensor::output(out)](const Tensor& g, InputGrads& dx) { dx[0] = mul(g, y.get()); });
@@ -62,7 +47,7 @@ Tensor sqrt(const Tensor& x) {
 }
 
 Tensor rsqrt(const Tensor& x) {
-    Tensor out = unary("rsqrt", x, [](auto v) { return 1 / std::sqrt(v); });
+    Tensor out = detail::unary_loop("rsqrt", x, [](auto v) { return 1 / std::sqrt(v); });
     // d(x^-1/2) = -1/2 x^-3/2 = -1/2 y³
     record("rsqrt", out, {&x}, [y = SavedTensor::output(out)](const Tensor& g, InputGrads& dx) {
         const Tensor r = y.get();
@@ -95,13 +80,21 @@ Tensor square(const Tensor& x) {
     return out;
 }
 
+Tensor reciprocal(const Tensor& x) {
+    Tensor out = detail::unary_loop("reciprocal", x, [](auto v) { return 1 / v; });
+    record("reciprocal", out, {&x}, [y = SavedTensor::output(out)](const Tensor& g, InputGrads& dx) {
+        dx[0] = neg(mul(g, square(y.get())));
+    });
+    return out;
+}
+
 Tensor clamp(const Tensor& x, std::optional<double> lo, std::optional<double> hi) {
     if (lo && hi && *lo > *hi) {
         throw ValueError("clamp: lower bound " + std::to_string(*lo) + " is above upper bound " + std::to_string(*hi));
     }
     detail::check_floating("clamp", x);
     const double l = lo.value_or(-INFINITY), h = hi.value_or(INFINITY);
-    Tensor out = unary("clamp", x, [l, h](auto v) {
+    Tensor out = detail::unary_loop("clamp", x, [l, h](auto v) {
         using T = decltype(v);
         return v < T(l) ? T(l) : (v > T(h) ? T(h) : v);
     });
@@ -131,6 +124,7 @@ XGRAD_REGISTER_OP(rsqrt, differentiable);
 XGRAD_REGISTER_OP(abs, differentiable);
 XGRAD_REGISTER_OP(sign, not_differentiable);
 XGRAD_REGISTER_OP(square, differentiable);
+XGRAD_REGISTER_OP(reciprocal, differentiable);
 XGRAD_REGISTER_OP(clamp, differentiable);
 
 }  // namespace xgrad

@@ -1,4 +1,5 @@
 #include "../test_helpers.hpp"
+#include <limits>
 
 using namespace xgrad;
 using xgrad_test::values;
@@ -46,6 +47,14 @@ BOOST_AUTO_TEST_CASE(sqrt_rsqrt_square_values) {
     CHECK_VALUES(rsqrt(tensor({0.0})), 0, {INFINITY});
     CHECK_VALUES(square(tensor({-3.0, 0.0, 1.5})), 0, {9, 0, 2.25});
     CHECK_VALUES(square(tensor({1e20}, float64)), 1e-15, {1e40});
+}
+
+BOOST_AUTO_TEST_CASE(reciprocal_values) {
+    CHECK_VALUES(reciprocal(tensor({-4.0, 0.5, 2.0}).to(float64)), 0, {-0.25, 2.0, 0.5});
+    BOOST_TEST(values(reciprocal(zeros({1})))[0] == std::numeric_limits<double>::infinity());
+    Tensor x = scalar(2.0, float64).requires_grad_();
+    reciprocal(x).backward();
+    BOOST_TEST(x.grad().item() == -0.25);  // −1/x²
 }
 
 BOOST_AUTO_TEST_CASE(abs_sign_values) {
@@ -150,6 +159,8 @@ BOOST_AUTO_TEST_CASE(gradchecks) {
     CHECK_GRADCHECK("rsqrt", [](const Fn& v) { return rsqrt(v[0]); }, {pos});
     CHECK_GRADCHECK("abs", [](const Fn& v) { return xgrad::abs(v[0]); }, {nonzero});
     CHECK_GRADCHECK("square", [](const Fn& v) { return square(v[0]); }, {x});
+    CHECK_GRADCHECK("reciprocal", [](const Fn& v) { return reciprocal(v[0]); }, {pos});
+    CHECK_GRADGRADCHECK("reciprocal", [](const Fn& v) { return reciprocal(v[0]); }, {pos.to(float64)});
     CHECK_GRADCHECK("clamp", [](const Fn& v) { return clamp(v[0], -1.0, 1.0); }, {spread});
     CHECK_GRADCHECK("clamp", [](const Fn& v) { return clamp(v[0], 0.0, std::nullopt); }, {spread});
     CHECK_GRADCHECK("clamp", [](const Fn& v) { return clamp(v[0], std::nullopt, 1.0); }, {spread});

@@ -28,6 +28,8 @@ Tensor sign(const Tensor& x);
 Tensor erf(const Tensor& x);
 /// x².               d = 2x
 Tensor square(const Tensor& x);
+/// 1/x (inf at 0, as IEEE division).   d = −1/x²
+Tensor reciprocal(const Tensor& x);
 /// Limits x to [lo, hi] (either bound optional). d = 1 inside, 0 where clamped.
 Tensor clamp(const Tensor& x, std::optional<double> lo, std::optional<double> hi);
 /// Same as clamp (NumPy's name).

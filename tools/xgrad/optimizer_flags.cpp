@@ -1,7 +1,6 @@
 #include "optimizer_flags.hpp"
 
 #include <array>
-#include <charconv>
 
 #include <xgrad/core/config.hpp>
 #include <xgrad/core/error.hpp>
@@ -37,12 +36,6 @@ constexpr std::array<ConfigFlag, 4> config_flags = {{{"lr", "learning_rate"},
                                                     {"clipvalue", "clipvalue"},
                                                     {"clipnorm", "clipnorm"},
                                                     {"global-clipnorm", "global_clipnorm"}}};
-
-std::string shortest_text(double v) {
-    std::array<char, 32> buffer{};
-    const auto end = std::to_chars(buffer.data(), buffer.data() + buffer.size(), v).ptr;
-    return std::string(buffer.data(), end);
-}
 
 }  // namespace
 
@@ -82,11 +75,11 @@ std::unique_ptr<optim::Optimizer> make_optimizer(const Arguments& a, std::option
     int clips = 0;
     for (const ConfigFlag& f : config_flags)
         if (a.has(f.flag)) {
-            config[f.key] = shortest_text(a.number(f.flag));
+            config_set(config, f.key, a.number(f.flag));
             clips += std::string(f.flag) != "lr";
         }
     if (clips > 1) throw UsageError("use at most one of --clipvalue, --clipnorm, --global-clipnorm");
-    if (!a.has("lr") && default_lr) config["learning_rate"] = shortest_text(*default_lr);
+    if (!a.has("lr") && default_lr) config_set(config, "learning_rate", *default_lr);
     try {
         return optim::optimizer_registry().get(name)(config);
     } catch (const ValueError& e) {

@@ -28,6 +28,7 @@
 #include "xgrad/ops/shape_ops.hpp"
 #include "xgrad/ops/softmax.hpp"
 #include "xgrad/ops/trigonometric.hpp"
+#include "xgrad/ops/values_and_indices.hpp"
 #include "xgrad/nn/activation_layers.hpp"
 #include "xgrad/nn/activations.hpp"
 #include "xgrad/nn/batch_norm.hpp"

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iostream>
+#include <span>
 
 #include "train/rank_agreement.hpp"
 #include "xgrad/autograd/grad_mode.hpp"
@@ -43,18 +44,21 @@ data::DataLoader batches(const Tensor& x, const Tensor& y, std::int64_t batch_si
                                                   .num_shards = r.size, .shard = r.rank});
 }
 
-/// Per-sample sums over a pass: [samples, loss·n, metric_i·n …]. Summed over
-/// the ranks of a distributed pass, they give every rank the averages over
-/// all samples.
+/// Additive totals over a pass: [samples, loss·n, then each metric's
+/// Metric::accumulate() totals]. Summed over the ranks of a distributed pass,
+/// they give every rank the values over all samples.
 class Totals {
 public:
-    explicit Totals(const std::vector<metrics::Metric>& metrics) : metrics_(metrics), sums_(2 + metrics.size()) {}
+    explicit Totals(const std::vector<metrics::Metric>& metrics) : metrics_(metrics), offsets_{2} {
+        for (const metrics::Metric& m : metrics) offsets_.push_back(offsets_.back() + m.state_size());
+        sums_.resize(offsets_.back());
+    }
     /// A batch of n samples whose mean loss is `loss`.
     void add(double loss, const Tensor& y_true, const Tensor& y_pred, std::int64_t n) {
         const auto w = static_cast<double>(n);
         sums_[0] += w;
         sums_[1] += loss * w;
-        for (std::size_t i = 0; i < metrics_.size(); ++i) sums_[2 + i] += metrics_[i](y_true, y_pred).item() * w;
+        for (std::size_t i = 0; i < metrics_.size(); ++i) metrics_[i].accumulate(totals(i), y_true, y_pred, w);
     }
     void add(const Totals& other) {
         for (std::size_t i = 0; i < sums_.size(); ++i) sums_[i] += other.sums_[i];
@@ -67,14 +71,21 @@ public:
     }
     Logs logs(const std::string& prefix = "") const {
         const double n = sums_[0];
-        const auto mean = [n](double sum) { return n > 0 ? sum / n : 0.0; };
-        Logs out{{prefix + "loss", mean(sums_[1])}};
-        for (std::size_t i = 0; i < metrics_.size(); ++i) out[prefix + metrics_[i].name()] = mean(sums_[2 + i]);
+        Logs out{{prefix + "loss", n > 0 ? sums_[1] / n : 0.0}};
+        for (std::size_t i = 0; i < metrics_.size(); ++i) {
+            out[prefix + metrics_[i].name()] =
+                metrics_[i].result(std::span<const double>(sums_).subspan(offsets_[i], metrics_[i].state_size()));
+        }
         return out;
     }
 
 private:
+    std::span<double> totals(std::size_t i) {
+        return std::span<double>(sums_).subspan(offsets_[i], metrics_[i].state_size());
+    }
+
     const std::vector<metrics::Metric>& metrics_;
+    std::vector<std::size_t> offsets_;
     std::vector<double> sums_;
 };
 

@@ -1,6 +1,7 @@
 #include "../test_helpers.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 using namespace xgrad;
 namespace tt = boost::test_tools;
@@ -84,7 +85,7 @@ BOOST_AUTO_TEST_CASE(metric_value_type_resolves_accuracy) {
     BOOST_TEST(metrics::Metric("mean_abs")(tensor({1, 2}), tensor({1.5, 0.5})).item() == 1.0);
     const auto names = metrics::metric_names();
     BOOST_TEST((std::find(names.begin(), names.end(), "mean_abs") != names.end()));
-    CHECK_THROWS_WITH(metrics::Metric("precision"), ValueError, "unknown metric 'precision' (known: acc, accuracy, ");
+    CHECK_THROWS_WITH(metrics::Metric("f1_score"), ValueError, "unknown metric 'f1_score' (known: acc, accuracy, ");
 }
 
 BOOST_AUTO_TEST_CASE(mean_accumulator) {
@@ -111,6 +112,106 @@ BOOST_AUTO_TEST_CASE(mean_accumulator) {
     epoch.update(metrics::sparse_categorical_accuracy(tensor({0, 0}, int64), tensor({{0.9, 0.1}, {0.1, 0.9}})), 2);
     BOOST_TEST(epoch.result() == 2.0 / 3, tt::tolerance(1e-12));
     CHECK_THROWS_WITH(m.update(1.0, -1.0), ValueError, "Mean::update: weight must be non-negative");
+}
+
+BOOST_AUTO_TEST_CASE(top_k_accuracy_counts_scores_above_the_true_one) {
+    // scores rows [0.7, 0.2, 0.1], [0.1, 0.8, 0.1], [0.3, 0.3, 0.4], [0.5, 0.4, 0.1]; labels [1, 2, 0, 2]:
+    //   scores strictly above the true one: 1 (0.7), 1 (0.8), 1 (0.4), 2 (0.5, 0.4)
+    //   k = 1: 0 hits; k = 2: rows 0, 1, 2 → 0.75; k = 3 (and Keras' default 5): all → 1
+    const Tensor labels = tensor({1, 2, 0, 2}, int64);
+    BOOST_TEST(metrics::sparse_top_k_categorical_accuracy(labels, scores(), 1).item() == 0.0);
+    BOOST_TEST(metrics::sparse_top_k_categorical_accuracy(labels, scores(), 2).item() == 0.75);
+    BOOST_TEST(metrics::sparse_top_k_categorical_accuracy(labels, scores(), 3).item() == 1.0);
+    BOOST_TEST(metrics::sparse_top_k_categorical_accuracy(labels, scores()).item() == 1.0);
+    BOOST_TEST(metrics::top_k_categorical_accuracy(one_hot(labels, 3), scores(), 2).item() == 0.75);
+    BOOST_TEST(metrics::sparse_top_k_categorical_accuracy(tensor({{1}, {2}, {0}, {2}}, int64), scores(), 2).item() == 0.75);
+    // ties at the boundary count (TensorFlow's in_top_k): [0.5, 0.5] with k = 1 is a hit for either label
+    BOOST_TEST(metrics::sparse_top_k_categorical_accuracy(tensor({1}, int64), tensor({{0.5, 0.5}}), 1).item() == 1.0);
+    // a NaN score for the true class ranks last: [NaN, 0.2, 0.1] label 0 → 2 above; k = 2 miss, k = 3 hit
+    const Tensor with_nan = tensor({{std::nan(""), 0.2, 0.1}});
+    BOOST_TEST(metrics::sparse_top_k_categorical_accuracy(tensor({0}, int64), with_nan, 2).item() == 0.0);
+    BOOST_TEST(metrics::sparse_top_k_categorical_accuracy(tensor({0}, int64), with_nan, 3).item() == 1.0);
+    // by name with Keras' k = 5, and configured
+    BOOST_TEST(metrics::Metric("sparse_top_k_categorical_accuracy")(labels, scores()).item() == 1.0);
+    BOOST_TEST(metrics::SparseTopKCategoricalAccuracy(2)(labels, scores()).item() == 0.75);
+    BOOST_TEST(metrics::TopKCategoricalAccuracy(1)(one_hot(labels, 3), scores()).item() == 0.0);
+    BOOST_TEST(metrics::Metric("top_k_categorical_accuracy").name() == "top_k_categorical_accuracy");
+    CHECK_THROWS_WITH(metrics::sparse_top_k_categorical_accuracy(labels, scores(), 0), ValueError,
+                      "sparse_top_k_categorical_accuracy: k must be at least 1, got 0");
+    CHECK_THROWS_WITH(metrics::TopKCategoricalAccuracy(-2), ValueError, "TopKCategoricalAccuracy: k must be at least 1");
+    CHECK_THROWS_WITH(metrics::sparse_top_k_categorical_accuracy(tensor({1, 3, 0, 2}, int64), scores()), IndexError,
+                      "sparse_top_k_categorical_accuracy: label 3 at position 1 is out of range for 3 classes");
+    CHECK_THROWS_WITH(metrics::sparse_top_k_categorical_accuracy(tensor({1, 2}, int64), scores()), ShapeError,
+                      "sparse_top_k_categorical_accuracy: labels shape [2] does not match y_pred shape [4,3]");
+    CHECK_THROWS_WITH(metrics::top_k_categorical_accuracy(tensor({{1, 0}}), scores()), ShapeError,
+                      "top_k_categorical_accuracy: y_true shape [1,2] and y_pred shape [4,3] differ");
+}
+
+BOOST_AUTO_TEST_CASE(precision_and_recall_are_counted_over_batches) {
+    // y = [1, 0, 1, 1, 0], p = [0.9, 0.6, 0.4, 0.7, 0.2]; p > 0.5 → [1, 1, 0, 1, 0]
+    //   tp = 2 (0.9, 0.7), fp = 1 (0.6), fn = 1 (0.4): precision 2/3, recall 2/3
+    const Tensor y = tensor({{1}, {0}, {1}, {1}, {0}}), p = tensor({{0.9}, {0.6}, {0.4}, {0.7}, {0.2}});
+    BOOST_TEST(metrics::Precision()(y, p).item() == 2.0 / 3, tt::tolerance(1e-6));
+    BOOST_TEST(metrics::Recall()(y, p).item() == 2.0 / 3, tt::tolerance(1e-6));
+    // threshold 0.65 → predicted [1, 0, 0, 1, 0]: precision 2/2, recall 2/3
+    BOOST_TEST(metrics::Precision(0.65)(y, p).item() == 1.0);
+    BOOST_TEST(metrics::Recall(0.65)(y, p).item() == 2.0 / 3, tt::tolerance(1e-6));
+    // two batches, [0:2] and [2:5]: batch precisions 1/2 and 1/1 (their size-weighted mean would be 0.8);
+    // counted over both batches it is 2/3 again, as Keras' stateful metric
+    metrics::MetricState precision(metrics::Metric("precision"));
+    precision.update(slice(y, 0, 0, 2), slice(p, 0, 0, 2));
+    BOOST_TEST(precision.result() == 0.5);
+    precision.update(slice(y, 0, 2, 5), slice(p, 0, 2, 5));
+    BOOST_TEST(precision.result() == 2.0 / 3, tt::tolerance(1e-12));
+    precision.reset();
+    BOOST_TEST(precision.result() == 0.0);  // nothing predicted positive yet
+    // nothing positive: 0, not NaN (Keras' divide_no_nan); labels ≠ 0 are positive, int64 works
+    BOOST_TEST(metrics::Recall()(tensor({0, 0}, int64), tensor({0.9, 0.1})).item() == 0.0);
+    BOOST_TEST(metrics::Precision()(tensor({2, 0}, int64), tensor({0.9, 0.1})).item() == 1.0);
+    CHECK_THROWS_WITH(metrics::Precision()(tensor({1, 0}), tensor({0.5, 0.5, 0.5})), ShapeError,
+                      "precision: y_true shape [2] and y_pred shape [3] differ");
+}
+
+BOOST_AUTO_TEST_CASE(auc_matches_keras_thresholds_and_trapezoids) {
+    // y = [0, 0, 1, 1], p = [0.1, 0.4, 0.35, 0.8]; all four fall between different
+    // thresholds j/199, so the ROC points are (1,1) → (½,1) → (½,½) → (0,½) → (0,0):
+    //   area = ½·1 (fpr 1 → ½ at tpr 1) + ½·½ (fpr ½ → 0 at tpr ½) = 0.75 (the exact AUC)
+    const Tensor y = tensor({0, 0, 1, 1}), p = tensor({0.1, 0.4, 0.35, 0.8});
+    BOOST_TEST(metrics::AUC()(y, p).item() == 0.75, tt::tolerance(1e-6));
+    BOOST_TEST(metrics::Metric("auc")(y, p).item() == 0.75, tt::tolerance(1e-6));
+    // Keras' binning: a negative at 0.401 and a positive at 0.402 lie between 79/199 and 80/199,
+    // so both flip at the same threshold: points (1,1) → (0,0), one trapezoid ½·(1 + 0) = 0.5 (exact AUC: 1)
+    BOOST_TEST(metrics::AUC()(tensor({0, 1}), tensor({0.401, 0.402})).item() == 0.5, tt::tolerance(1e-6));
+    // 3 thresholds −ε, 0.5, 1 + ε: p = [0.2 (neg), 0.7 (pos)] → (1,1), (0,1), (0,0): 1·(1 + 1)/2 = 1
+    BOOST_TEST(metrics::AUC(3)(tensor({0, 1}), tensor({0.2, 0.7})).item() == 1.0);
+    // a perfectly wrong ranking → 0; one class only → 0 (tpr or fpr undefined, divide_no_nan)
+    BOOST_TEST(metrics::AUC()(tensor({1, 0}), tensor({0.2, 0.7})).item() == 0.0);
+    BOOST_TEST(metrics::AUC()(tensor({0, 0}), tensor({0.2, 0.7})).item() == 0.0);
+    // across batches the counts add up: the same 0.75 from two batches of two
+    metrics::MetricState auc(metrics::AUC{});
+    auc.update(tensor({0, 1}), tensor({0.1, 0.35}));
+    BOOST_TEST(auc.result() == 1.0);  // the first batch alone is ranked correctly
+    auc.update(tensor({0, 1}), tensor({0.4, 0.8}));
+    BOOST_TEST(auc.result() == 0.75, tt::tolerance(1e-12));
+    BOOST_TEST(metrics::AUC().state_size() == 800u);
+    CHECK_THROWS_WITH(metrics::AUC(1), ValueError, "AUC: num_thresholds must be greater than 1, got 1");
+}
+
+BOOST_AUTO_TEST_CASE(mean_absolute_error_metric) {
+    // |e| rows [0.5, 1.5] and [1, 0] → per sample [1, 0.5] → 0.75; by both names
+    const Tensor t = tensor({{1, 2}, {0, 0}}), p = tensor({{1.5, 0.5}, {1, 0}});
+    BOOST_TEST(metrics::mean_absolute_error(t, p).item() == 0.75);
+    BOOST_TEST(metrics::Metric("mae").name() == "mean_absolute_error");
+    BOOST_TEST(metrics::Metric("mean_absolute_error")(t, p).item() == 0.75);
+    // a batch-mean metric accumulates value·batch size: (0.75·2 + 0·1)/3 = 0.5
+    metrics::MetricState mae(metrics::Metric("mae"));
+    mae.update(t, p);
+    mae.update(tensor({{3, 3}}), tensor({{3, 3}}));
+    BOOST_TEST(mae.result() == 0.5);
+    BOOST_TEST(metrics::Metric("mae").state_size() == 2u);
+    std::vector<double> wrong(3);
+    CHECK_THROWS_WITH(metrics::Metric("mae").accumulate(wrong, t, p, 2), ValueError,
+                      "metric 'mean_absolute_error': accumulate needs 2 totals, got 3");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -7,6 +7,7 @@
 
 #include "../test_helpers.hpp"
 #include "xgrad/models/chapter11.hpp"
+#include "xgrad/nn/rescaling.hpp"
 #include "xgrad/optim/sgd.hpp"
 #include "xgrad/train/fit.hpp"
 #include "xgrad/train/progress.hpp"
@@ -138,6 +139,25 @@ BOOST_AUTO_TEST_CASE(evaluate_and_predict) {
     BOOST_TEST(!p.requires_grad());
     CHECK_THROWS_WITH(train::evaluate(model, x, slice(labels, 0, 0, 5), e), ShapeError,
                       "evaluate: x [10,3] and y [5] must have the same number of samples");
+}
+
+// Counting metrics (precision, auc) are computed from the counts of all
+// batches, not averaged per batch; batch-mean metrics (mae) stay weighted means.
+BOOST_AUTO_TEST_CASE(evaluate_counts_precision_and_auc_over_all_batches) {
+    // An identity model, so y_pred = x: p = [0.9, 0.6, 0.4, 0.7, 0.2], y = [1, 0, 1, 1, 0].
+    Sequential model{nn::Rescaling(1.0).input_shape({1})};
+    const Tensor x = tensor({{0.9}, {0.6}, {0.4}, {0.7}, {0.2}}), y = tensor({{1}, {0}, {1}, {1}, {0}});
+    train::EvaluateOptions e;
+    e.metrics = {"precision", "recall", "auc", "mae"};
+    e.batch_size = 2;
+    const train::Logs logs = train::evaluate(model, x, y, e);
+    // p > 0.5: tp 2, fp 1, fn 1 → precision = recall = 2/3 (per-batch precisions 1/2, 1, 1 would average to 0.8)
+    BOOST_TEST(logs.at("precision") == 2.0 / 3, boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(logs.at("recall") == 2.0 / 3, boost::test_tools::tolerance(1e-12));
+    // negatives 0.6, 0.2; positives 0.9, 0.4, 0.7: 5 of the 6 pairs ranked right → 5/6 (all in distinct bins)
+    BOOST_TEST(logs.at("auc") == 5.0 / 6, boost::test_tools::tolerance(1e-9));
+    // |e| = [0.1, 0.6, 0.6, 0.3, 0.2] → mean 0.36
+    BOOST_TEST(logs.at("mean_absolute_error") == 0.36, boost::test_tools::tolerance(1e-6));
 }
 
 BOOST_AUTO_TEST_CASE(seeded_shuffling_is_reproducible) {

@@ -1,6 +1,7 @@
-// Fails when a registered differentiable op has no gradcheck case: every op
-// registered with XGRAD_REGISTER_OP(name, differentiable) must appear as
-// CHECK_GRADCHECK("name" somewhere in the test sources.
+// Fails when a registered differentiable op has no gradcheck or no
+// gradgradcheck case: every op registered with
+// XGRAD_REGISTER_OP(name, differentiable) must appear as CHECK_GRADCHECK("name"
+// and as CHECK_GRADGRADCHECK("name" somewhere in the test sources.
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -12,7 +13,7 @@ namespace fs = std::filesystem;
 
 BOOST_AUTO_TEST_SUITE(ops_coverage)
 
-BOOST_AUTO_TEST_CASE(every_differentiable_op_is_gradchecked) {
+BOOST_AUTO_TEST_CASE(every_differentiable_op_is_gradchecked_to_second_order) {
     std::string sources;
     for (const auto& entry : fs::recursive_directory_iterator(XGRAD_TEST_SOURCE_DIR)) {
         if (entry.path().extension() != ".cpp") continue;
@@ -26,8 +27,10 @@ BOOST_AUTO_TEST_CASE(every_differentiable_op_is_gradchecked) {
     for (const auto& op : xgrad::registered_ops()) {
         if (op.kind != xgrad::OpKind::differentiable) continue;
         ++differentiable;
-        const std::string marker = "CHECK_GRADCHECK(\"" + std::string(op.name) + "\"";
-        BOOST_TEST(sources.find(marker) != std::string::npos, "op '" << op.name << "' has no gradcheck case");
+        const std::string first = "CHECK_GRADCHECK(\"" + std::string(op.name) + "\"";
+        const std::string second = "CHECK_GRADGRADCHECK(\"" + std::string(op.name) + "\"";
+        BOOST_TEST(sources.find(first) != std::string::npos, "op '" << op.name << "' has no gradcheck case");
+        BOOST_TEST(sources.find(second) != std::string::npos, "op '" << op.name << "' has no gradgradcheck case");
     }
     BOOST_TEST(differentiable > 30u);
 }

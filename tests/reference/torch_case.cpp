@@ -19,12 +19,12 @@ std::vector<TorchCase> all_cases() {
     return cases;
 }
 
-Tensor normal(const Shape& shape, std::uint64_t seed) {
+Tensor sample_normal(const Shape& shape, std::uint64_t seed) {
     Generator gen(seed);
     return xgrad::normal(shape, 0.0, 1.0, float64, gen);
 }
 
-Tensor uniform(const Shape& shape, double low, double high, std::uint64_t seed) {
+Tensor sample_uniform(const Shape& shape, double low, double high, std::uint64_t seed) {
     Generator gen(seed);
     return xgrad::uniform(shape, low, high, float64, gen);
 }

@@ -14,7 +14,7 @@ void add_unary(std::vector<TorchCase>& cases, const std::string& name, Tensor (*
     for (std::size_t i = 0; i < shapes.size(); ++i)
         cases.push_back({name + "/" + std::to_string(i), "torch." + name + "(x0)",
                          [op](const Inputs& x) { return Outputs{op(x[0])}; },
-                         {uniform(shapes[i], low, high, 100 + i)}});
+                         {sample_uniform(shapes[i], low, high, 100 + i)}});
 }
 
 }  // namespace

@@ -17,8 +17,6 @@
 #include "xgrad/losses/losses.hpp"
 
 #include <algorithm>
-#include <cmath>
-#include <map>
 #include <numbers>
 #include <string>
 #include <utility>

@@ -8,6 +8,8 @@
 // so an entry packs into one uint64 (the speed of std::sort on integers);
 // wider keys use a {key, position} pair.
 //
+// topk selects on the bare keys first (see select_smallest).
+//
 //   sort, topk, kthvalue   values = x at the picked positions     dx = scatter_add(0, indices, g)
 //   argsort, unique, searchsorted                                  not differentiable
 #include "xgrad/ops/sorting.hpp"
@@ -134,6 +136,27 @@ void check_k(const char* op, std::int64_t k, std::int64_t low, std::size_t axis,
     }
 }
 
+/// The k entries of smallest key (ties: lower positions first) of a lane of
+/// `dim` elements `inner` apart, in position order. nth_element on the bare
+/// keys finds the k-th key; one scan then collects the entries below it and
+/// the first ties: the work of std::nth_element on the values plus two passes.
+template <class T, class Key, class Entry>
+void select_smallest(const T* lane, std::int64_t dim, std::int64_t inner, std::int64_t k, std::uint64_t flip,
+                     std::vector<Key>& keys, std::vector<Entry>& picked) {
+    picked.clear();
+    if (k == 0) return;
+    for (std::int64_t j = 0; j < dim; ++j)
+        keys[static_cast<std::size_t>(j)] = static_cast<Key>(order_key(lane[j * inner]) ^ flip);
+    const auto kth_at = keys.begin() + (k - 1);
+    std::nth_element(keys.begin(), kth_at, keys.end());
+    const Key kth = *kth_at;
+    std::int64_t ties = k - std::count_if(keys.begin(), kth_at, [kth](Key key) { return key < kth; });
+    for (std::int64_t j = 0; j < dim; ++j) {
+        const auto key = static_cast<Key>(order_key(lane[j * inner]) ^ flip);
+        if (key < kth || (key == kth && ties-- > 0)) picked.push_back(make_entry<Entry>(key, j));
+    }
+}
+
 /// Sorted values and positions of x along axis a, without recording.
 ValuesAndIndices sort_kernel(const Tensor& x, std::size_t a, bool descending) {
     const AxisView v = axis_view(x.shape(), a);
@@ -179,16 +202,21 @@ ValuesAndIndices topk(const Tensor& x, std::int64_t k, std::int64_t axis, bool l
         const T* px = x.data<T>();
         T* pv = out.values.data<T>();
         std::int64_t* pi = out.indices.data<std::int64_t>();
+        using Key = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+        const std::uint64_t flip = largest ? descending_mask<T>() : 0;
+        std::vector<Key> keys(static_cast<std::size_t>(v.dim));
         with_entry_type<T>(v.dim, [&](auto entry_tag) {
             using Entry = decltype(entry_tag);
-            for_each_lane<T, Entry>(px, v, largest, [&](std::vector<Entry>& e, std::int64_t start, std::int64_t lane) {
-                const auto kth = e.begin() + k;
-                if (k < v.dim) std::nth_element(e.begin(), kth, e.end());
-                if (sorted) std::sort(e.begin(), kth);
-                else std::sort(e.begin(), kth, [](const Entry& l, const Entry& r) { return position_of(l) < position_of(r); });
-                const std::int64_t out_start = (lane / v.inner) * k * v.inner + lane % v.inner;
-                write_picked(e, k, px + start, v.inner, pv, pi, out_start);
-            });
+            std::vector<Entry> picked;
+            picked.reserve(static_cast<std::size_t>(k));
+            for (std::int64_t o = 0; o < v.outer; ++o) {
+                for (std::int64_t i = 0; i < v.inner; ++i) {
+                    const T* p = px + o * v.dim * v.inner + i;
+                    select_smallest(p, v.dim, v.inner, k, flip, keys, picked);
+                    if (sorted) std::sort(picked.begin(), picked.end());
+                    write_picked(picked, k, p, v.inner, pv, pi, o * k * v.inner + i);
+                }
+            }
         });
     });
     record_pick("topk", out.values, x, a, out.indices);

@@ -18,8 +18,6 @@
 #include <bit>
 #include <cmath>
 #include <cstddef>
-#include <cstring>
-#include <limits>
 #include <string>
 #include <type_traits>
 #include <vector>

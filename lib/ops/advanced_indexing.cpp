@@ -180,6 +180,7 @@ Tensor index_positions(const Shape& x_shape, const std::vector<TensorIndex>& ind
     if (!advanced.empty()) {
         Shape block = advanced.front().positions.shape();
         for (const Advanced& a : advanced) block = broadcast_shapes(block, a.positions.shape(), op);
+        checked_numel(block, std::string(op) + ": the broadcast shape of the index tensors");
         offsets = advanced_offsets(advanced, block, x_shape, strides, op);
         bool adjacent = true;
         for (std::size_t j = 1; j < advanced.size(); ++j)

@@ -48,15 +48,46 @@ struct Advanced {
                      to_string(x_shape) + ")");
 }
 
-/// Number of x's dimensions an entry consumes.
+/// True for a mask (uint8, PyTorch's byte masks, until xgrad has a bool dtype).
+bool is_mask(const Tensor& t) { return t.dtype() == uint8; }
+
+/// Number of x's dimensions an entry consumes: a mask, as many as it has.
 std::size_t dims_consumed(const TensorIndex& entry, const char* op) {
     if (entry.is_integer() || entry.is_slice()) return 1;
     if (!entry.is_tensor()) return 0;
     const Tensor& t = entry.tensor();
+    if (is_mask(t)) {
+        if (t.rank() == 0) throw IndexError(std::string(op) + ": a 0-d mask indexes no dimension (not supported)");
+        return t.rank();
+    }
     if (t.dtype() != int64) {
-        throw DtypeError(std::string(op) + ": index tensors must be int64, got " + std::string(dtype_name(t.dtype())));
+        throw DtypeError(std::string(op) + ": index tensors must be int64 positions or uint8 masks, got " +
+                         std::string(dtype_name(t.dtype())));
     }
     return 1;
+}
+
+/// The positions of a mask's set elements along each of its dimensions
+/// (nonzero()'s columns), after checking it covers x's dimensions from `axis`.
+std::vector<Tensor> mask_positions(const Tensor& mask, const Shape& x_shape, std::size_t axis, const char* op) {
+    const std::size_t k = mask.rank();
+    const Shape covered(std::span<const std::int64_t>(x_shape.begin() + axis, k));
+    if (!(mask.shape() == covered)) {
+        throw IndexError(std::string(op) + ": mask of shape " + to_string(mask.shape()) +
+                         " does not match the indexed dimensions " + to_string(covered) + " of the input (shape " +
+                         to_string(x_shape) + ") from dimension " + std::to_string(axis));
+    }
+    const Tensor set = nonzero(mask);  // [n, k]
+    const std::int64_t n = set.shape()[0];
+    const std::int64_t* ps = set.data<std::int64_t>();
+    std::vector<Tensor> columns;
+    for (std::size_t t = 0; t < k; ++t) {
+        Tensor column({n}, int64);
+        std::int64_t* pc = column.data<std::int64_t>();
+        for (std::int64_t i = 0; i < n; ++i) pc[i] = ps[i * static_cast<std::int64_t>(k) + static_cast<std::int64_t>(t)];
+        columns.push_back(std::move(column));
+    }
+    return columns;
 }
 
 /// Python's slice.indices(size) for step > 0: the first position and the count.
@@ -169,9 +200,13 @@ Tensor index_positions(const Shape& x_shape, const std::vector<TensorIndex>& ind
             shape.push_back(count);
             ++axis;
         } else {
-            advanced.push_back({e.tensor(), axis++, dims.size()});
-            dims.push_back({});
-            shape.push_back(0);
+            const std::vector<Tensor> columns =
+                is_mask(e.tensor()) ? mask_positions(e.tensor(), x_shape, axis, op) : std::vector<Tensor>{e.tensor()};
+            for (const Tensor& c : columns) {
+                advanced.push_back({c, axis++, dims.size()});
+                dims.push_back({});
+                shape.push_back(0);
+            }
         }
     }
     while (axis < rank) keep_whole(axis++);
@@ -315,7 +350,7 @@ Tensor take(const Tensor& x, const Tensor& index) {
 Tensor nonzero(const Tensor& x) {
     const std::size_t rank = x.rank();
     std::vector<std::int64_t> flat;
-    visit_dtype(x.dtype(), [&](auto tag) {
+    visit_any_dtype(x.dtype(), [&](auto tag) {
         using T = decltype(tag);
         const T* px = x.data<T>();
         for (std::int64_t i = 0; i < x.numel(); ++i)

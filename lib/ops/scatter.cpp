@@ -62,8 +62,8 @@ Tensor masked_fill(const Tensor& x, const Tensor& mask, double value) {
 }
 
 Tensor masked_fill(const Tensor& x, const Tensor& mask, const Tensor& value) {
-    if (mask.dtype() != int64) {
-        throw DtypeError("masked_fill: mask must be int64, got " + std::string(dtype_name(mask.dtype())));
+    if (mask.dtype() != uint8) {
+        throw DtypeError("masked_fill: mask must be uint8 (a byte mask), got " + std::string(dtype_name(mask.dtype())));
     }
     detail::check_same_dtype("masked_fill", x, value);
     if (value.rank() != 0) {

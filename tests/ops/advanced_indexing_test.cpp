@@ -1,7 +1,7 @@
 // The indexing object (index, index_put, x.at(...).set/add), take and
-// nonzero/argwhere: NumPy's own documentation examples by hand, PyTorch's
-// placement rule where it differs from NumPy's, repeated positions, gradients
-// to x and to the values, and the errors.
+// nonzero/argwhere: NumPy's own documentation examples by hand, masks,
+// PyTorch's placement rule where it differs from NumPy's, repeated positions,
+// gradients to x and to the values, and the errors.
 #include "../test_helpers.hpp"
 
 using namespace xgrad;
@@ -97,6 +97,26 @@ BOOST_AUTO_TEST_CASE(advanced_dimensions_stay_when_adjacent_and_go_first_when_se
     const Tensor separated = y.index({i64({0, 1}), Slice(), i64({1, 2})});
     BOOST_TEST(separated.shape() == (Shape{2, 3}));
     BOOST_TEST(values(separated) == seq({1, 5, 9, 14, 18, 22}), tt::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(a_mask_selects_like_its_nonzero_positions) {
+    // x = np.arange(6).reshape(2, 3): x[x % 2 == 0] → [0, 2, 4]; x[:, [True, False, True]]
+    const Tensor x = counting({2, 3});
+    const Tensor even = from_vector<std::uint8_t>({1, 0, 1, 0, 1, 0}, {2, 3});
+    const Tensor picked = x.index({even});
+    BOOST_TEST(picked.shape() == (Shape{3}));
+    BOOST_TEST(values(picked) == seq({0, 2, 4}), tt::per_element());
+    const Tensor columns = from_vector<std::uint8_t>({1, 0, 1}, {3});
+    BOOST_TEST(values(x.index({Slice(), columns})) == seq({0, 2, 3, 5}), tt::per_element());
+    BOOST_TEST(values(x.index({Ellipsis, columns})) == values(x.index({Slice(), i64({0, 2})})), tt::per_element());
+    BOOST_TEST(x.index({from_vector<std::uint8_t>({0, 0}, {2})}).shape() == (Shape{0, 3}));
+    // the same positions for writing: x.at(mask).set(-1)
+    BOOST_TEST(values(x.at(even).set(-1.0)) == seq({-1, 1, -1, 3, -1, 5}), tt::per_element());
+    CHECK_THROWS_WITH(x.index({columns}), IndexError,
+                      "index: mask of shape [3] does not match the indexed dimensions [2] of the input (shape [2,3]) "
+                      "from dimension 0");
+    CHECK_THROWS_WITH(x.index({even, 0}), IndexError, "too many indices");
+    CHECK_THROWS_WITH(x.index({scalar(1.0).to(uint8)}), IndexError, "index: a 0-d mask");
 }
 
 BOOST_AUTO_TEST_CASE(results_are_copies_in_both_dtypes_and_empty_tensors_work) {
@@ -204,7 +224,8 @@ BOOST_AUTO_TEST_CASE(errors_name_the_op_the_dimension_the_index_and_the_size) {
     CHECK_THROWS_WITH(x.index({Slice(None, None, 0)}), ValueError,
                       "index: slice step must be positive, got 0 (dimension 0)");
     CHECK_THROWS_WITH(x.index({Slice(), Slice(None, None, -1)}), ValueError, "got -1 (dimension 1)");
-    CHECK_THROWS_WITH(x.index({zeros({2})}), DtypeError, "index: index tensors must be int64");
+    CHECK_THROWS_WITH(x.index({zeros({2})}), DtypeError,
+                      "index: index tensors must be int64 positions or uint8 masks, got float32");
     CHECK_THROWS_WITH(x.index({i64({0, 1}), i64({0, 1, 2})}), ShapeError, "index: shapes [2] and [3] cannot be broadcast");
     CHECK_THROWS_WITH(x.index_put({0}, zeros({2})), ShapeError,
                       "index_put: values of shape [2] do not broadcast to the indexed shape [3]");

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "xgrad/autograd/node.hpp"
+#include "xgrad/ops/advanced_indexing.hpp"
 #include "xgrad/ops/reduction.hpp"
 #include "xgrad/ops/registry.hpp"
 #include "xgrad/ops/shape_ops.hpp"
@@ -38,6 +39,24 @@ Tensor Tensor::t() const {
     if (rank() != 2) throw ShapeError("t: expected a 2-D tensor, got shape " + to_string(shape()));
     return transpose(*this, 0, 1);
 }
+
+Tensor Tensor::index(std::initializer_list<TensorIndex> indices) const { return xgrad::index(*this, indices); }
+Tensor Tensor::index(const std::vector<TensorIndex>& indices) const { return xgrad::index(*this, indices); }
+Tensor Tensor::index_put(std::initializer_list<TensorIndex> indices, const Tensor& v, bool accumulate) const {
+    return xgrad::index_put(*this, indices, v, accumulate);
+}
+Tensor Tensor::index_put(const std::vector<TensorIndex>& indices, const Tensor& v, bool accumulate) const {
+    return xgrad::index_put(*this, indices, v, accumulate);
+}
+IndexedUpdate Tensor::at(std::initializer_list<TensorIndex> indices) const { return IndexedUpdate(*this, indices); }
+IndexedUpdate Tensor::at(const std::vector<TensorIndex>& indices) const { return IndexedUpdate(*this, indices); }
+IndexedUpdate Tensor::at(const TensorIndex& index) const { return IndexedUpdate(*this, {index}); }
+
+Tensor IndexedUpdate::set(const Tensor& v) const { return xgrad::index_put(x_, indices_, v, false); }
+Tensor IndexedUpdate::set(double v) const { return set(scalar(v, x_.dtype())); }
+Tensor IndexedUpdate::add(const Tensor& v) const { return xgrad::index_put(x_, indices_, v, true); }
+Tensor IndexedUpdate::add(double v) const { return add(scalar(v, x_.dtype())); }
+Tensor IndexedUpdate::get() const { return xgrad::index(x_, indices_); }
 
 XGRAD_REGISTER_OP(to, differentiable);
 XGRAD_REGISTER_OP(clone, differentiable);

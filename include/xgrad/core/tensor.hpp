@@ -33,6 +33,8 @@ namespace xgrad {
 
 class Node;
 class Tensor;
+class TensorIndex;
+class IndexedUpdate;
 
 /// Sees, and may replace, the gradient of a tensor as a backward pass
 /// computes it: return an undefined Tensor to keep `grad`, or a replacement
@@ -173,6 +175,23 @@ public:
     /// Transpose of a 2-D tensor.
     Tensor t() const;
 
+    // ---- indexing (xgrad/core/tensor_index.hpp; see xgrad::index) -------------------
+    /// x[indices] with NumPy/PyTorch semantics, as a new contiguous tensor:
+    /// `x.index({Slice(1, None, 2), None, Ellipsis, 3, idx})`.
+    Tensor index(std::initializer_list<TensorIndex> indices) const;
+    /// As above, from a vector built at run time.
+    Tensor index(const std::vector<TensorIndex>& indices) const;
+    /// A new tensor: x with x[indices] = v, or += v with accumulate (see xgrad::index_put).
+    Tensor index_put(std::initializer_list<TensorIndex> indices, const Tensor& v, bool accumulate = false) const;
+    /// As above, from a vector built at run time.
+    Tensor index_put(const std::vector<TensorIndex>& indices, const Tensor& v, bool accumulate = false) const;
+    /// JAX's x.at[indices]: `x.at({Slice(), 0}).set(v)`, `.add(v)`, `.get()`.
+    IndexedUpdate at(std::initializer_list<TensorIndex> indices) const;
+    /// As above, from a vector built at run time.
+    IndexedUpdate at(const std::vector<TensorIndex>& indices) const;
+    /// As above, with one entry: `x.at(idx).add(v)`.
+    IndexedUpdate at(const TensorIndex& index) const;
+
     /// The shared implementation (null when undefined); for library internals.
     const std::shared_ptr<detail::TensorImpl>& impl() const noexcept { return impl_; }
     /// True when both handles share one implementation.
@@ -255,3 +274,6 @@ std::ostream& operator<<(std::ostream& os, const Tensor& t);
 std::string to_string(const Tensor& t);
 
 }  // namespace xgrad
+
+// The index entries need Tensor complete, and Tensor's indexing members need them.
+#include "xgrad/core/tensor_index.hpp"

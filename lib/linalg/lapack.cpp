@@ -158,9 +158,9 @@ void lu_determinant(std::int64_t batch, std::int64_t n, const T* a, T* det, T* s
         T product = 1, s = 1, log_sum = 0;
         for (std::int64_t i = 0; i < n; ++i) {
             const T u = lu[static_cast<std::size_t>(i * n + i)];
-            product *= u;
-            if (u < 0) s = -s;
-            if (pivots[static_cast<std::size_t>(i)] != i + 1) s = -s;
+            const T swap = pivots[static_cast<std::size_t>(i)] != i + 1 ? T(-1) : T(1);
+            product *= u * swap;
+            s *= (u < 0 ? T(-1) : T(1)) * swap;
             log_sum += std::log(std::abs(u));
         }
         const bool singular = info > 0;

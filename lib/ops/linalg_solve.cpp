@@ -5,7 +5,12 @@
 // triangular solve), so the gradients are those of the compositions.
 #include "xgrad/ops/linalg_solve.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "kernels.hpp"
 #include "linalg_common.hpp"
@@ -51,6 +56,30 @@ std::pair<Tensor, Tensor> broadcast_batches(const char* op, const Tensor& a, con
     }
     return {broadcast_to(a, matrix_shape(batch, rows_a, sa.back())),
             broadcast_to(b, matrix_shape(batch, rows_b, sb.back()))};
+}
+
+/// ValueError unless every R [..., k, k'] of a QR has |R_ii| > k'·ε·max_j |R_jj|
+/// (LAPACK's own rank tolerance): a rank-deficient A would give garbage.
+void check_full_rank(const char* op, const Tensor& r) {
+    const Shape& s = r.shape();
+    const std::int64_t rows = s[s.size() - 2], cols = s.back(), k = std::min(rows, cols);
+    const double eps = r.dtype() == float32 ? std::numeric_limits<float>::epsilon()
+                                            : std::numeric_limits<double>::epsilon();
+    const std::vector<double> v = r.to_vector<double>();
+    for (std::int64_t e = 0; e < batch_count(s); ++e) {
+        const double* re = v.data() + e * rows * cols;
+        double largest = 0;
+        for (std::int64_t i = 0; i < k; ++i) largest = std::max(largest, std::abs(re[i * cols + i]));
+        const double tolerance = static_cast<double>(std::max(rows, cols)) * eps * largest;
+        for (std::int64_t i = 0; i < k; ++i)
+            if (!(std::abs(re[i * cols + i]) > tolerance)) {
+                std::ostringstream text;
+                text << op << ": batch element " << e << " is rank-deficient (|R[" << i << "," << i
+                     << "]| = " << std::abs(re[i * cols + i]) << " of its QR is not above " << tolerance
+                     << "); lstsq needs full rank, pinv handles any rank";
+                throw ValueError(text.str());
+            }
+    }
 }
 
 void check_operands(const char* op, const Tensor& a, const Tensor& b) {
@@ -120,9 +149,11 @@ Tensor lstsq(const Tensor& a, const Tensor& b) {
     Tensor x;
     if (m >= n) {  // A = Q·R: X = R⁻¹·Qᵀ·B
         const QR f = qr(a2);
+        check_full_rank(op, f.R);
         x = solve_triangular_matrices(op, f.R, matmul(mT(f.Q), b2), true, false);
     } else {  // Aᵀ = Q·R, A = Rᵀ·Qᵀ: the minimum-norm X = Q·R⁻ᵀ·B
         const QR f = qr(mT(a2));
+        check_full_rank(op, f.R);
         x = matmul(f.Q, solve_triangular_matrices(op, mT(f.R), b2, false, false));
     }
     return vector ? squeeze(x, -1) : x;

@@ -39,7 +39,8 @@ Tensor cholesky_solve(const Tensor& b, const Tensor& l, bool upper = false);
 /// Least-squares solution X minimizing ‖A·X − B‖ for A [..., m, n] of full
 /// rank, B [..., m, k] or [..., m]; for m < n the minimum-norm solution.
 /// Via reduced QR (of A, or of Aᵀ when m < n), differentiable through it.
-/// ValueError when R has an exactly zero diagonal (rank deficient).
+/// ValueError naming the batch element when A is rank-deficient: some
+/// |R_ii| ≤ max(m, n)·ε·max_j |R_jj|.
 Tensor lstsq(const Tensor& a, const Tensor& b);
 
 }  // namespace xgrad::linalg

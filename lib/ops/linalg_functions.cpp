@@ -28,7 +28,8 @@ using namespace detail;
 /// x [..., 1, 1] as [...] unless keepdim.
 Tensor finish_norm(const Tensor& x, const Shape& batch, bool keepdim) { return keepdim ? x : reshape(x, batch); }
 
-/// The largest 1-norm (maximum absolute column sum) over the batch of a [..., n, n].
+/// The largest 1-norm (maximum absolute column sum) over the batch of a
+/// [..., n, n]; NaN when an element is not finite.
 double max_one_norm(const Tensor& a) {
     const Shape& s = a.shape();
     const std::int64_t n = s.back(), batch = batch_count(s);
@@ -39,7 +40,10 @@ double max_one_norm(const Tensor& a) {
         std::fill(column.begin(), column.end(), 0.0);
         for (std::int64_t i = 0; i < n; ++i)
             for (std::int64_t j = 0; j < n; ++j) column[static_cast<std::size_t>(j)] += std::abs(v[static_cast<std::size_t>((e * n + i) * n + j)]);
-        for (double c : column) largest = std::max(largest, c);
+        for (double c : column) {
+            if (!std::isfinite(c)) return std::numeric_limits<double>::quiet_NaN();
+            largest = std::max(largest, c);
+        }
     }
     return largest;
 }

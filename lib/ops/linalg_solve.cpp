@@ -139,7 +139,8 @@ Tensor lstsq(const Tensor& a, const Tensor& b) {
     check_matrix(op, a);
     xgrad::detail::check_floating(op, b);
     check_same_dtype(op, a, b);
-    const bool vector = is_vector_rhs(a, b);
+    // torch.linalg.lstsq's rule (unlike solve's): B one rank below A is a (batch of) vector(s)
+    const bool vector = b.rank() + 1 == a.rank();
     if (!vector && b.rank() < 2) {
         throw ShapeError(std::string(op) + ": B must be a vector or matrix, got shape " + to_string(b.shape()));
     }

@@ -124,6 +124,13 @@ BOOST_AUTO_TEST_CASE(lstsq_by_hand) {
     // square and invertible: the solution of the system
     const Tensor sq = well_conditioned({2, 3, 3}, 9), rhs = random_matrix({2, 3, 2}, 10);
     BOOST_TEST(max_difference(linalg::lstsq(sq, rhs), linalg::solve(sq, rhs)) < 1e-12);
+    // B one rank below A is a batch of vectors (torch.linalg.lstsq's rule)
+    const Tensor tall = random_matrix({2, 4, 3}, 20), vectors = random_matrix({2, 4}, 21);
+    const Tensor xv = linalg::lstsq(tall, vectors);
+    BOOST_TEST(xv.shape() == (Shape{2, 3}));
+    BOOST_TEST(max_difference(xv, squeeze(linalg::lstsq(tall, unsqueeze(vectors, -1)), -1)) < 1e-14);
+    CHECK_THROWS_WITH(linalg::lstsq(tall, zeros({4, 1}, float64)), ShapeError,
+                      "linalg.lstsq: A [2,4,3] and B [4,1,1] do not match (A has 4 rows, B 1)");
     CHECK_THROWS_WITH(linalg::lstsq(tensor({{1, 2}, {2, 4}, {3, 6}}, float64), zeros({3}, float64)), ValueError,
                       "linalg.lstsq: batch element 0 is rank-deficient (|R[1,1]|");
     CHECK_THROWS_WITH(linalg::lstsq(zeros({2, 2, 3}), zeros({2, 2})), ValueError, "linalg.lstsq: batch element 0 is rank-deficient");

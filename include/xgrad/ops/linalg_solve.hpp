@@ -37,7 +37,8 @@ Tensor solve_triangular(const Tensor& a, const Tensor& b, bool upper, bool unitr
 Tensor cholesky_solve(const Tensor& b, const Tensor& l, bool upper = false);
 
 /// Least-squares solution X minimizing ‖A·X − B‖ for A [..., m, n] of full
-/// rank, B [..., m, k] or [..., m]; for m < n the minimum-norm solution.
+/// rank, B [..., m, k], or [..., m] when B is one rank below A (torch.linalg.lstsq's
+/// rule, unlike solve's); batch dimensions broadcast; for m < n the minimum-norm solution.
 /// Via reduced QR (of A, or of Aᵀ when m < n), differentiable through it.
 /// ValueError naming the batch element when A is rank-deficient: some
 /// |R_ii| ≤ max(m, n)·ε·max_j |R_jj|.

@@ -112,8 +112,13 @@ template <class T> void check_finite(const char* op, std::int64_t element, const
         if (!std::isfinite(a[i])) throw_batch_error(op, element, "contains NaN or infinity");
 }
 
-/// Size of the optimal workspace LAPACK reported in `query`.
-template <class T> int workspace_size(T query) { return std::max(1, static_cast<int>(query)); }
+/// Size of the optimal workspace LAPACK reported in `query` (ValueError past its 32-bit ints).
+template <class T> int workspace_size(const char* op, T query) {
+    if (!(static_cast<double>(query) < static_cast<double>(INT_MAX))) {
+        throw ValueError(std::string(op) + ": the LAPACK workspace exceeds its 32-bit limit");
+    }
+    return std::max(1, static_cast<int>(query));
+}
 
 }  // namespace
 
@@ -125,10 +130,12 @@ void lu_solve(const char* op, std::int64_t batch, std::int64_t n, std::int64_t k
     std::vector<T> lu(static_cast<std::size_t>(n * n));
     std::vector<T> rhs(k == 1 ? 0 : static_cast<std::size_t>(n * k));
     std::vector<int> pivots(static_cast<std::size_t>(n));
-    const char trans = 'T';
+    const char trans = 'N';
     for (std::int64_t e = 0; e < batch; ++e) {
-        // The buffer read column-major is Aᵀ; its LU then solves with 'T'.
-        std::copy(a + e * n * n, a + (e + 1) * n * n, lu.begin());
+        // Column-major A: getrs with 'T' on the row-major buffer (Aᵀ) would
+        // save this copy, but OpenBLAS's transposed solve was 5× slower for one
+        // right-hand side (tools/bench/linalg_solve.cpp).
+        transpose_into(a + e * n * n, n, n, lu.data());
         int info = 0;
         Routines<T>::getrf(&ni, &ni, lu.data(), &ni, pivots.data(), &info);
         if (info > 0) {
@@ -219,7 +226,7 @@ template <class T> void qr(const char* op, std::int64_t batch, std::int64_t m, s
     T size_geqrf = 0, size_orgqr = 0;
     Routines<T>::geqrf(&mi, &ni, work_a.data(), &mi, tau.data(), &size_geqrf, &query, &info);
     Routines<T>::orgqr(&mi, &ki, &ki, work_a.data(), &mi, tau.data(), &size_orgqr, &query, &info);
-    const int lwork = std::max(workspace_size(size_geqrf), workspace_size(size_orgqr));
+    const int lwork = std::max(workspace_size(op, size_geqrf), workspace_size(op, size_orgqr));
     std::vector<T> work(static_cast<std::size_t>(lwork));
     for (std::int64_t e = 0; e < batch; ++e) {
         transpose_into(a + e * m * n, m, n, work_a.data());  // column-major A
@@ -241,7 +248,7 @@ template <class T> void eigh(const char* op, std::int64_t batch, std::int64_t n,
     T work_size = 0;
     std::vector<T> vectors(static_cast<std::size_t>(n * n));
     Routines<T>::syevd(&jobz, &uplo, &ni, vectors.data(), &ni, w, &work_size, &query, &iwork_size, &query, &info, 1, 1);
-    const int lwork = workspace_size(work_size), liwork = std::max(1, iwork_size);
+    const int lwork = workspace_size(op, work_size), liwork = std::max(1, iwork_size);
     std::vector<T> work(static_cast<std::size_t>(lwork));
     std::vector<int> iwork(static_cast<std::size_t>(liwork));
     for (std::int64_t e = 0; e < batch; ++e) {
@@ -272,7 +279,7 @@ void svd(const char* op, std::int64_t batch, std::int64_t m, std::int64_t n, con
     T work_size = 0;
     Routines<T>::gesdd(&jobz, &mi, &ni, work_a.data(), &mi, s, vh, &ldu, u, &ldvt, &work_size, &query, iwork.data(),
                        &info, 1);
-    const int lwork = workspace_size(work_size);
+    const int lwork = workspace_size(op, work_size);
     std::vector<T> work(static_cast<std::size_t>(lwork));
     for (std::int64_t e = 0; e < batch; ++e) {
         check_finite(op, e, a + e * m * n, m * n);

@@ -4,6 +4,8 @@
 // backward formulas built from them differentiate again), and the recording
 // of ops with several outputs (qr, eigh, svd).
 #include <cstdint>
+#include <initializer_list>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>

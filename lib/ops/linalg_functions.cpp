@@ -50,10 +50,10 @@ double max_one_norm(const Tensor& a) {
 
 /// Σ c_i·X_i + c_identity·I over matrices of one shape.
 Tensor combination(const std::vector<std::pair<double, Tensor>>& terms, double c_identity) {
-    Tensor sum_ = mul(terms[0].second, terms[0].first);
-    for (std::size_t i = 1; i < terms.size(); ++i) sum_ = add(sum_, mul(terms[i].second, terms[i].first));
+    Tensor total = mul(terms[0].second, terms[0].first);
+    for (std::size_t i = 1; i < terms.size(); ++i) total = add(total, mul(terms[i].second, terms[i].first));
     const Tensor& x = terms[0].second;
-    return c_identity == 0 ? sum_ : add(sum_, mul(identity(x.shape().back(), x.dtype()), c_identity));
+    return c_identity == 0 ? total : add(total, mul(identity(x.shape().back(), x.dtype()), c_identity));
 }
 
 }  // namespace

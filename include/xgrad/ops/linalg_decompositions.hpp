@@ -54,8 +54,8 @@ struct SVD {
 
 /// Reduced SVD (full_matrices = false) of A [..., m, n] (LAPACK gesdd).
 /// backward (distinct non-zero singular values, as PyTorch's svd_backward):
-/// dA = U·(skew(Uᵀ·G_U)·S + S·skew(Vᵀ·G_V)) ÷ (S_j² − S_i²) + diag(G_S))·Vh plus
-/// the projections of G_U, G_V off the spans of U, V when m ≠ n.
+/// dA = U·((skew(Uᵀ·G_U)·S + S·skew(Vᵀ·G_V)) ÷ (S_j² − S_i²) + diag(G_S))·Vh plus
+/// the projections of G_U, G_V off the spans of U, V when m ≠ n; skew(X) = X − Xᵀ.
 SVD svd(const Tensor& a);
 
 /// The singular values S [..., k] of A [..., m, n], descending.

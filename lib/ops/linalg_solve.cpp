@@ -37,13 +37,14 @@ bool is_vector_rhs(const Tensor& a, const Tensor& b) {
     return true;
 }
 
-/// A [..., n, n'] and B [..., rows, k] broadcast to one batch; B's rows must be A's.
-std::pair<Tensor, Tensor> broadcast_batches(const char* op, const Tensor& a, const Tensor& b) {
+/// A [..., n, n'] and B [..., rows, k] broadcast to one batch; B's rows must
+/// be A's. Errors show `b_given`, B's shape before a vector became a column.
+std::pair<Tensor, Tensor> broadcast_batches(const char* op, const Tensor& a, const Tensor& b, const Shape& b_given) {
     const Shape& sa = a.shape();
     const Shape& sb = b.shape();
     const std::int64_t rows_a = sa[sa.size() - 2], rows_b = sb[sb.size() - 2];
     if (rows_a != rows_b) {
-        throw ShapeError(std::string(op) + ": A " + to_string(sa) + " and B " + to_string(sb) +
+        throw ShapeError(std::string(op) + ": A " + to_string(sa) + " and B " + to_string(b_given) +
                          " do not match (A has " + std::to_string(rows_a) + " rows, B " + std::to_string(rows_b) +
                          ")");
     }
@@ -51,8 +52,8 @@ std::pair<Tensor, Tensor> broadcast_batches(const char* op, const Tensor& a, con
     try {
         batch = broadcast_shapes(batch_of(sa), batch_of(sb), op);
     } catch (const ShapeError&) {
-        throw ShapeError(std::string(op) + ": batch dimensions of A " + to_string(sa) + " and B " + to_string(sb) +
-                         " cannot be broadcast");
+        throw ShapeError(std::string(op) + ": batch dimensions of A " + to_string(sa) + " and B " +
+                         to_string(b_given) + " cannot be broadcast");
     }
     return {broadcast_to(a, matrix_shape(batch, rows_a, sa.back())),
             broadcast_to(b, matrix_shape(batch, rows_b, sb.back()))};
@@ -97,7 +98,7 @@ Tensor solve(const Tensor& a, const Tensor& b) {
     if (!vector && b.rank() < 2) {
         throw ShapeError(std::string(op) + ": B must be a vector or matrix, got shape " + to_string(b.shape()));
     }
-    const auto [a2, b2] = broadcast_batches(op, a, vector ? unsqueeze(b, -1) : b);
+    const auto [a2, b2] = broadcast_batches(op, a, vector ? unsqueeze(b, -1) : b, b.shape());
     const Tensor x = solve_matrices(op, a2, b2);
     return vector ? squeeze(x, -1) : x;
 }
@@ -116,7 +117,7 @@ Tensor solve_triangular(const Tensor& a, const Tensor& b, bool upper, bool unitr
         throw ShapeError(std::string(op) + ": B must be a matrix or batch of matrices, got shape " +
                          to_string(b.shape()));
     }
-    const auto [a2, b2] = broadcast_batches(op, a, b);
+    const auto [a2, b2] = broadcast_batches(op, a, b, b.shape());
     return solve_triangular_matrices(op, a2, b2, upper, unitriangular);
 }
 
@@ -127,7 +128,7 @@ Tensor cholesky_solve(const Tensor& b, const Tensor& l, bool upper) {
         throw ShapeError(std::string(op) + ": B must be a matrix or batch of matrices, got shape " +
                          to_string(b.shape()));
     }
-    const auto [l2, b2] = broadcast_batches(op, l, b);
+    const auto [l2, b2] = broadcast_batches(op, l, b, b.shape());
     // A = L·Lᵀ: L·Y = B, then Lᵀ·X = Y (upper: A = Uᵀ·U, Uᵀ·Y = B, U·X = Y).
     const Tensor first = upper ? mT(l2) : l2;
     const Tensor y = solve_triangular_matrices(op, first, b2, false, false);
@@ -144,7 +145,7 @@ Tensor lstsq(const Tensor& a, const Tensor& b) {
     if (!vector && b.rank() < 2) {
         throw ShapeError(std::string(op) + ": B must be a vector or matrix, got shape " + to_string(b.shape()));
     }
-    const auto [a2, b2] = broadcast_batches(op, a, vector ? unsqueeze(b, -1) : b);
+    const auto [a2, b2] = broadcast_batches(op, a, vector ? unsqueeze(b, -1) : b, b.shape());
     const Shape& s = a2.shape();
     const std::int64_t m = s[s.size() - 2], n = s.back();
     Tensor x;

@@ -20,6 +20,7 @@
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/indexing.hpp"
 #include "xgrad/ops/linalg.hpp"
+#include "xgrad/ops/logical.hpp"
 #include "xgrad/ops/math.hpp"
 #include "xgrad/ops/pooling.hpp"
 #include "xgrad/ops/reduction.hpp"

@@ -27,6 +27,7 @@
 #include "xgrad/ops/linalg_determinant.hpp"
 #include "xgrad/ops/linalg_functions.hpp"
 #include "xgrad/ops/linalg_solve.hpp"
+#include "xgrad/ops/logical.hpp"
 #include "xgrad/ops/math.hpp"
 #include "xgrad/ops/pooling.hpp"
 #include "xgrad/ops/rearrange.hpp"

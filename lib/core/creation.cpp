@@ -12,7 +12,7 @@ Tensor empty(const Shape& shape, Dtype dtype) { return Tensor(shape, dtype); }
 Tensor zeros(const Shape& shape, Dtype dtype) { return full(shape, 0.0, dtype); }
 Tensor ones(const Shape& shape, Dtype dtype) { return full(shape, 1.0, dtype); }
 Tensor full(const Shape& shape, double value, Dtype dtype) {
-    if (dtype == uint8) return full(shape, value, float64).to(uint8);  // clamped conversion
+    if (dtype == uint8 || dtype == boolean) return full(shape, value, float64).to(dtype);  // clamped, or != 0
     Tensor t(shape, dtype);
     visit_dtype(dtype, [&](auto tag) {
         using T = decltype(tag);
@@ -94,7 +94,7 @@ void walk(const NestedList& list, std::size_t depth, Shape& shape, std::size_t& 
 }  // namespace
 
 Tensor tensor(const NestedList& list, Dtype dtype) {
-    if (dtype == uint8) return tensor(list, float64).to(uint8);  // clamped conversion
+    if (dtype == uint8 || dtype == boolean) return tensor(list, float64).to(dtype);  // clamped, or != 0
     Shape shape;
     std::size_t number_depth = SIZE_MAX;
     std::vector<double> values;
@@ -123,6 +123,18 @@ template Tensor from_vector<float>(std::span<const float>, const Shape&);
 template Tensor from_vector<double>(std::span<const double>, const Shape&);
 template Tensor from_vector<std::int64_t>(std::span<const std::int64_t>, const Shape&);
 template Tensor from_vector<std::uint8_t>(std::span<const std::uint8_t>, const Shape&);
+template Tensor from_vector<bool>(std::span<const bool>, const Shape&);
+
+Tensor from_vector(const std::vector<bool>& values, const Shape& shape) {
+    if (static_cast<std::int64_t>(values.size()) != shape.numel()) {
+        throw ShapeError("from_vector: " + std::to_string(values.size()) + " values do not fill shape " +
+                         to_string(shape) + " (" + std::to_string(shape.numel()) + " elements)");
+    }
+    Tensor t(shape, boolean);
+    bool* p = t.data<bool>();
+    for (std::size_t i = 0; i < values.size(); ++i) p[i] = values[i];
+    return t;
+}
 
 Tensor from_blob(void* data, const Shape& shape, Dtype dtype, std::shared_ptr<void> owner) {
     auto impl = detail::make_pooled<detail::TensorImpl>();

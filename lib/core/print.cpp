@@ -1,5 +1,6 @@
 // NumPy-like printing: nested brackets, aligned columns, "..." past 1000
-// elements (3 items kept at each edge), dtype shown when not float32.
+// elements (3 items kept at each edge), dtype shown when not float32; bool
+// elements print as true/false.
 #include <cmath>
 #include <cstdio>
 #include <ostream>
@@ -19,12 +20,13 @@ struct Printer {
     std::vector<double> values;
     bool summarize;
     bool integral;
+    bool boolean;
     bool scientific = false;
     int width = 1;
 
     explicit Printer(const Tensor& tensor)
         : t(tensor), values(tensor.to_vector<double>()), summarize(tensor.numel() > summarize_above),
-          integral(!is_floating(tensor.dtype())) {
+          integral(!is_floating(tensor.dtype())), boolean(tensor.dtype() == Dtype::boolean) {
         double largest = 0, smallest = INFINITY;
         for (double v : values) {
             if (!std::isfinite(v)) continue;
@@ -37,6 +39,7 @@ struct Printer {
 
     std::string format(double v) const {
         char buf[64];
+        if (boolean) return v != 0 ? "true" : "false";
         if (integral) std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v));
         else if (std::isnan(v)) std::snprintf(buf, sizeof buf, "nan");
         else if (std::isinf(v)) std::snprintf(buf, sizeof buf, v > 0 ? "inf" : "-inf");

@@ -24,7 +24,12 @@ std::shared_ptr<detail::TensorImpl> make_impl(const Shape& shape, Dtype dtype) {
 }
 
 template <class T, class U> void convert(const U* src, T* dst, std::int64_t n) {
-    if constexpr (std::is_same_v<T, std::uint8_t> && !std::is_same_v<U, std::uint8_t>) {
+    if constexpr (std::is_same_v<T, bool>) {
+        // Into bool: nonzero is true, NaN included (as PyTorch); −0.0 is false.
+        for (std::int64_t i = 0; i < n; ++i) dst[i] = src[i] != U(0);
+    } else if constexpr (std::is_same_v<U, bool>) {
+        for (std::int64_t i = 0; i < n; ++i) dst[i] = static_cast<T>(src[i]);  // 0 or 1
+    } else if constexpr (std::is_same_v<T, std::uint8_t> && !std::is_same_v<U, std::uint8_t>) {
         // Into uint8: clamped to 0…255, truncated toward zero, NaN → 0 (a
         // plain cast of an out-of-range value is undefined).
         for (std::int64_t i = 0; i < n; ++i) {
@@ -68,7 +73,13 @@ template <class T> std::vector<T> Tensor::to_vector() const {
     std::vector<T> out(static_cast<std::size_t>(numel()));
     visit_any_dtype(dtype(), [&](auto tag) {
         using S = decltype(tag);
-        convert(data<S>(), out.data(), numel());
+        if constexpr (std::is_same_v<T, bool>) {
+            // std::vector<bool> packs bits: it has no buffer to convert into.
+            const S* p = data<S>();
+            for (std::size_t i = 0; i < out.size(); ++i) out[i] = p[i] != S(0);
+        } else {
+            convert(data<S>(), out.data(), numel());
+        }
     });
     return out;
 }
@@ -76,6 +87,7 @@ template std::vector<float> Tensor::to_vector<float>() const;
 template std::vector<double> Tensor::to_vector<double>() const;
 template std::vector<std::int64_t> Tensor::to_vector<std::int64_t>() const;
 template std::vector<std::uint8_t> Tensor::to_vector<std::uint8_t>() const;
+template std::vector<bool> Tensor::to_vector<bool>() const;
 
 double Tensor::item() const {
     if (numel() != 1) {

@@ -14,6 +14,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/bool_bytes.hpp"
 #include "data/numpy_dtype.hpp"
 #include "data/zip.hpp"
 #include "xgrad/core/error.hpp"
@@ -159,7 +160,8 @@ Tensor convert(const std::byte* data, const NumpyElement& e, const Shape& shape,
             }
             return t;
         case Dtype::uint8:
-            if (n > 0) std::memcpy(t.data<std::uint8_t>(), data, static_cast<std::size_t>(n));
+        case Dtype::boolean:  // bytes checked to be 0 or 1 by parse_npy
+            if (n > 0) std::memcpy(t.raw_data(), data, static_cast<std::size_t>(n));
             return t;
         case Dtype::int64: {
             auto* out = t.data<std::int64_t>();
@@ -252,6 +254,11 @@ Tensor parse_npy(std::span<const std::byte> bytes, const std::string& name) {
                       (present - expected == 1 ? " unexpected byte" : " unexpected bytes") + " after the data, from byte " +
                       std::to_string(data_start + expected));
     const std::byte* data = bytes.data() + data_start;
+    if (h.element.dtype == Dtype::boolean) {
+        if (const auto bad = xgrad::detail::first_non_bool_byte(data, expected))
+            throw IoError(name + ": bool byte " + std::to_string(std::to_integer<unsigned>(data[*bad])) +
+                          " at file offset " + std::to_string(data_start + *bad) + " is not 0 or 1");
+    }
     if (!h.fortran_order || h.shape.size() < 2 || count == 0) return convert(data, h.element, h.shape, name);
     const std::vector<std::byte> row_major = fortran_to_row_major(data, h);
     return convert(row_major.data(), h.element, h.shape, name);

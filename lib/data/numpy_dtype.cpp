@@ -21,7 +21,7 @@ std::optional<NumpyElement> numpy_element(std::string_view descr) {
             return e;
         case 'b':
             if (e.itemsize != 1) return std::nullopt;
-            e.dtype = Dtype::uint8;
+            e.dtype = Dtype::boolean;
             return e;
         case 'u':
             e.dtype = e.itemsize == 1 ? Dtype::uint8 : Dtype::int64;

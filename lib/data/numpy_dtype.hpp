@@ -14,7 +14,7 @@ struct NumpyElement {
     char byte_order = '<';      ///< '<' little, '>' big, '|' not applicable, '=' native (little here)
     char kind = 'f';            ///< 'f' float, 'i' signed, 'u' unsigned, 'b' bool
     std::size_t itemsize = 4;   ///< bytes per stored element: 1, 2, 4 or 8
-    Dtype dtype = Dtype::float32;  ///< float32/float64 as stored; uint8 and bool → uint8; other integers → int64
+    Dtype dtype = Dtype::float32;  ///< float32/float64 and bool as stored; uint8 → uint8; other integers → int64
 };
 
 /// The element a 'descr' names, or nullopt for one xgrad does not read

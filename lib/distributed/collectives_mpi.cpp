@@ -42,6 +42,7 @@ MPI_Datatype mpi_type(Dtype d) {
         case Dtype::float64: return MPI_DOUBLE;
         case Dtype::int64: return MPI_INT64_T;
         case Dtype::uint8: return MPI_UINT8_T;
+        case Dtype::boolean: return MPI_C_BOOL;
     }
     throw DtypeError("distributed: unsupported dtype");
 }

@@ -14,6 +14,7 @@
 #include "core/regular_file.hpp"
 #include "io/atomic_file.hpp"
 #include "io/json_util.hpp"
+#include "core/bool_bytes.hpp"
 #include "io/safetensors_dtype.hpp"
 
 namespace xgrad::io {
@@ -167,6 +168,11 @@ TensorFile parse_safetensors(std::span<const std::byte> bytes, const std::string
     if (pos != data_size)
         fail(what, std::to_string(data_size - pos) + " trailing bytes after the last tensor's data");
     for (const Entry& e : entries) {
+        if (e.dtype == Dtype::boolean) {
+            if (const auto bad = xgrad::detail::first_non_bool_byte(data + e.begin, e.end - e.begin))
+                fail(what, "tensor '" + e.name + "': BOOL byte " + std::to_string(std::to_integer<unsigned>(data[e.begin + *bad])) +
+                               " at file offset " + std::to_string(8 + n + e.begin + *bad) + " is not 0 or 1");
+        }
         Tensor t(Shape(e.shape), e.dtype);
         if (e.end > e.begin) std::memcpy(t.raw_data(), data + e.begin, e.end - e.begin);
         out.tensors.emplace(e.name, std::move(t));

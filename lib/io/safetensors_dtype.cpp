@@ -10,6 +10,7 @@ std::string_view safetensors_dtype_code(Dtype d) {
         case Dtype::float64: return "F64";
         case Dtype::int64: return "I64";
         case Dtype::uint8: return "U8";
+        case Dtype::boolean: return "BOOL";
     }
     throw_invalid_dtype(d);
 }

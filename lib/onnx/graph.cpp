@@ -18,6 +18,7 @@ int onnx_element_type(Dtype dtype) {
     case float32: return onnx::TensorProto::FLOAT;
     case float64: return onnx::TensorProto::DOUBLE;
     case int64: return onnx::TensorProto::INT64;
+    case boolean: return onnx::TensorProto::BOOL;  // one byte per element, 0 or 1, as xgrad stores it
     case uint8: throw DtypeError("export_onnx: no ONNX element type for " + std::string(dtype_name(dtype)));
     }
     throw_invalid_dtype(dtype);

@@ -30,7 +30,7 @@ Tensor sigmoid(const Tensor& x) {
 Tensor relu(const Tensor& x) {
     Tensor out = detail::unary_kernel("relu", x, simd::Unary::relu);
     record("relu", out, {&x}, [sx = SavedTensor(x)](const Tensor& g, InputGrads& dx) {
-        dx[0] = mul(g, sx.get() > 0.0);
+        dx[0] = mul(g, (sx.get() > 0.0).to(g.dtype()));
     });
     return out;
 }

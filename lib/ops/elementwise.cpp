@@ -33,18 +33,16 @@ Tensor binary(const char* op, const Tensor& a, const Tensor& b, F f, std::option
     return out;
 }
 
-/// A comparison as a 1/0 mask. Selecting between two constants (rather than
-/// converting the bool) lets the compiler vectorize the loop: 0.2 µs instead
-/// of 17 µs for a [32,100] mask.
-template <class F>
-Tensor compare(const char* op, const Tensor& a, const Tensor& b, simd::Binary kernel, F f) {
-    return binary(
-        op, a, b,
-        [f](auto x, auto y) {
-            using T = decltype(x);
-            return f(x, y) ? T(1) : T(0);
-        },
-        kernel);
+/// A comparison as a bool mask, on operands of any (equal) dtype: no
+/// arithmetic, so bool and uint8 compare too.
+template <class F> Tensor compare(const char* op, const Tensor& a, const Tensor& b, F f) {
+    detail::check_same_dtype(op, a, b);
+    Tensor out(broadcast_shapes(a.shape(), b.shape(), op), boolean);
+    visit_any_dtype(a.dtype(), [&](auto tag) {
+        using T = decltype(tag);
+        detail::map_binary<T, bool>(a, b, out, [f](T x, T y) -> bool { return f(x, y); });
+    });
+    return out;
 }
 
 Tensor to_shape(const Tensor& g, const Tensor& like) { return sum_to_shape(g, like.shape()); }
@@ -191,8 +189,9 @@ Tensor maximum(const Tensor& a, const Tensor& b) {
     record("maximum", out, {&a, &b}, [sa = SavedTensor(a), sb = SavedTensor(b)](const Tensor& g, InputGrads& dx) {
         const Tensor a = sa.get(), b = sb.get();
         const Tensor a_wins = ge(a, b);
-        if (dx.needs(0)) dx[0] = to_shape(mul(g, a_wins), a);
-        if (dx.needs(1)) dx[1] = to_shape(mul(g, sub(scalar_like(a_wins, 1), a_wins)), b);
+        const Tensor zero = zeros({}, g.dtype());
+        if (dx.needs(0)) dx[0] = to_shape(where(a_wins, g, zero), a);
+        if (dx.needs(1)) dx[1] = to_shape(where(a_wins, zero, g), b);
     });
     return out;
 }
@@ -203,45 +202,50 @@ Tensor minimum(const Tensor& a, const Tensor& b) {
     record("minimum", out, {&a, &b}, [sa = SavedTensor(a), sb = SavedTensor(b)](const Tensor& g, InputGrads& dx) {
         const Tensor a = sa.get(), b = sb.get();
         const Tensor a_wins = le(a, b);
-        if (dx.needs(0)) dx[0] = to_shape(mul(g, a_wins), a);
-        if (dx.needs(1)) dx[1] = to_shape(mul(g, sub(scalar_like(a_wins, 1), a_wins)), b);
+        const Tensor zero = zeros({}, g.dtype());
+        if (dx.needs(0)) dx[0] = to_shape(where(a_wins, g, zero), a);
+        if (dx.needs(1)) dx[1] = to_shape(where(a_wins, zero, g), b);
     });
     return out;
 }
 
-Tensor where(const Tensor& mask, const Tensor& a, const Tensor& b) {
+Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b) {
+    if (condition.dtype() != boolean) {
+        throw DtypeError("where: the condition is " + std::string(dtype_name(condition.dtype())) +
+                         ", expected bool; convert a 0/1 mask with .to(xgrad::boolean) (comparisons return bool)");
+    }
     detail::check_same_dtype("where", a, b);
     const Shape ab = broadcast_shapes(a.shape(), b.shape(), "where");
-    const Shape shape = broadcast_shapes(mask.shape(), ab, "where");
-    // Select through arithmetic on broadcast operands: keep = (mask != 0).
-    const Tensor keep = ne(mask, zeros({}, mask.dtype())).to(a.dtype());
+    const Shape shape = broadcast_shapes(condition.shape(), ab, "where");
     Tensor out(shape, a.dtype());
     {
         NoGradGuard no_grad;
-        const Tensor a_full = expand(a, shape), b_full = expand(b, shape), k_full = expand(keep, shape);
-        visit_dtype(a.dtype(), [&](auto tag) {
+        const Tensor a_full = expand(a, shape), b_full = expand(b, shape), c_full = expand(condition, shape);
+        visit_any_dtype(a.dtype(), [&](auto tag) {
             using T = decltype(tag);
-            const T* k = k_full.data<T>();
+            const bool* c = c_full.data<bool>();
             const T* x = a_full.data<T>();
             const T* y = b_full.data<T>();
             T* o = out.data<T>();
-            for (std::int64_t i = 0; i < out.numel(); ++i) o[i] = k[i] != T(0) ? x[i] : y[i];
+            for (std::int64_t i = 0; i < out.numel(); ++i) o[i] = c[i] ? x[i] : y[i];
         });
     }
-    record("where", out, {&a, &b}, [keep, sa = a.shape(), sb = b.shape()](const Tensor& g, InputGrads& dx) {
-        const Tensor zero = zeros({}, g.dtype());
-        if (dx.needs(0)) dx[0] = sum_to_shape(where(keep, g, zero), sa);
-        if (dx.needs(1)) dx[1] = sum_to_shape(where(keep, zero, g), sb);
-    });
+    record("where", out, {&a, &b},
+           [sc = SavedTensor(condition), sa = a.shape(), sb = b.shape()](const Tensor& g, InputGrads& dx) {
+               const Tensor condition = sc.get();
+               const Tensor zero = zeros({}, g.dtype());
+               if (dx.needs(0)) dx[0] = sum_to_shape(where(condition, g, zero), sa);
+               if (dx.needs(1)) dx[1] = sum_to_shape(where(condition, zero, g), sb);
+           });
     return out;
 }
 
-Tensor eq(const Tensor& a, const Tensor& b) { return compare("eq", a, b, simd::Binary::eq, [](auto x, auto y) { return x == y; }); }
-Tensor ne(const Tensor& a, const Tensor& b) { return compare("ne", a, b, simd::Binary::ne, [](auto x, auto y) { return x != y; }); }
-Tensor lt(const Tensor& a, const Tensor& b) { return compare("lt", a, b, simd::Binary::lt, [](auto x, auto y) { return x < y; }); }
-Tensor le(const Tensor& a, const Tensor& b) { return compare("le", a, b, simd::Binary::le, [](auto x, auto y) { return x <= y; }); }
-Tensor gt(const Tensor& a, const Tensor& b) { return compare("gt", a, b, simd::Binary::gt, [](auto x, auto y) { return x > y; }); }
-Tensor ge(const Tensor& a, const Tensor& b) { return compare("ge", a, b, simd::Binary::ge, [](auto x, auto y) { return x >= y; }); }
+Tensor eq(const Tensor& a, const Tensor& b) { return compare("eq", a, b, [](auto x, auto y) { return x == y; }); }
+Tensor ne(const Tensor& a, const Tensor& b) { return compare("ne", a, b, [](auto x, auto y) { return x != y; }); }
+Tensor lt(const Tensor& a, const Tensor& b) { return compare("lt", a, b, [](auto x, auto y) { return x < y; }); }
+Tensor le(const Tensor& a, const Tensor& b) { return compare("le", a, b, [](auto x, auto y) { return x <= y; }); }
+Tensor gt(const Tensor& a, const Tensor& b) { return compare("gt", a, b, [](auto x, auto y) { return x > y; }); }
+Tensor ge(const Tensor& a, const Tensor& b) { return compare("ge", a, b, [](auto x, auto y) { return x >= y; }); }
 
 Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }
 Tensor operator-(const Tensor& a, const Tensor& b) { return sub(a, b); }
@@ -266,6 +270,8 @@ Tensor operator<(const Tensor& a, double s) { return lt(a, scalar_like(a, s)); }
 Tensor operator<=(const Tensor& a, double s) { return le(a, scalar_like(a, s)); }
 Tensor operator>(const Tensor& a, double s) { return gt(a, scalar_like(a, s)); }
 Tensor operator>=(const Tensor& a, double s) { return ge(a, scalar_like(a, s)); }
+Tensor operator==(const Tensor& a, double s) { return eq(a, scalar_like(a, s)); }
+Tensor operator!=(const Tensor& a, double s) { return ne(a, scalar_like(a, s)); }
 
 XGRAD_REGISTER_OP(add, differentiable);
 XGRAD_REGISTER_OP(sub, differentiable);

@@ -3,11 +3,14 @@
 namespace xgrad::detail {
 
 void check_same_dtype(const char* op, const Tensor& a, const Tensor& b) {
-    if (a.dtype() != b.dtype()) {
-        throw DtypeError(std::string(op) + ": dtypes " + std::string(dtype_name(a.dtype())) +
-                         " and " + std::string(dtype_name(b.dtype())) +
-                         " differ; convert one with .to()");
-    }
+    if (a.dtype() == b.dtype()) return;
+    const std::string da(dtype_name(a.dtype())), db(dtype_name(b.dtype()));
+    // A bool operand is most often a comparison's mask used as 0/1 (the
+    // behaviour before comparisons returned bool): name that conversion.
+    const std::string fix = a.dtype() == boolean ? "convert the bool mask with .to(" + db + ")"
+                            : b.dtype() == boolean ? "convert the bool mask with .to(" + da + ")"
+                                                   : "convert one with .to()";
+    throw DtypeError(std::string(op) + ": dtypes " + da + " and " + db + " differ; " + fix);
 }
 
 void check_floating(const char* op, const Tensor& t) {

@@ -55,12 +55,13 @@ void for_each_row(const Shape& out_shape, const Shape& a_strides, const Shape& b
 
 /// Calls row(a_row, a_step, b_row, b_step, out_row, n) over out (a and b
 /// broadcast to its shape) in as few rows as possible: one row when a and b
-/// have out's shape or one of them is a single value.
-template <class T, class Row>
+/// have out's shape or one of them is a single value. O is out's element
+/// type: T, or bool for a comparison.
+template <class T, class O = T, class Row>
 void map_binary_rows(const Tensor& a, const Tensor& b, Tensor& out, Row row) {
     const T* pa = a.data<T>();
     const T* pb = b.data<T>();
-    T* po = out.data<T>();
+    O* po = out.data<O>();
     const std::int64_t n = out.numel();
     if (a.shape() == b.shape()) {
         row(pa, 1, pb, 1, po, n);
@@ -77,12 +78,14 @@ void map_binary_rows(const Tensor& a, const Tensor& b, Tensor& out, Row row) {
     }
 }
 
-/// out = f(a, b) elementwise with NumPy broadcasting; f works on T values.
-template <class T, class F>
+/// out = f(a, b) elementwise with NumPy broadcasting; f works on T values
+/// and returns O (T, or bool for a comparison).
+template <class T, class O = T, class F>
 void map_binary(const Tensor& a, const Tensor& b, Tensor& out, F f) {
-    map_binary_rows<T>(a, b, out, [f](const T* x, std::int64_t dx, const T* y, std::int64_t dy, T* dst, std::int64_t n) {
-        simd::binary_loop<T>(f, x, dx, y, dy, dst, n);
-    });
+    map_binary_rows<T, O>(a, b, out,
+                          [f](const T* x, std::int64_t dx, const T* y, std::int64_t dy, O* dst, std::int64_t n) {
+                              simd::binary_loop<T>(f, x, dx, y, dy, dst, n);
+                          });
 }
 
 /// out = a ∘ b with NumPy broadcasting for floating T, by the kernel of this CPU's level.

@@ -100,7 +100,8 @@ Tensor clamp(const Tensor& x, std::optional<double> lo, std::optional<double> hi
     });
     record("clamp", out, {&x}, [sx = SavedTensor(x), l, h](const Tensor& g, InputGrads& dx) {
         const Tensor x = sx.get();
-        dx[0] = mul(g, mul(ge(x, scalar(l, x.dtype())), le(x, scalar(h, x.dtype()))));
+        const Tensor inside = mul(ge(x, scalar(l, x.dtype())).to(x.dtype()), le(x, scalar(h, x.dtype())).to(x.dtype()));
+        dx[0] = mul(g, inside);
     });
     return out;
 }

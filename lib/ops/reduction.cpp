@@ -115,7 +115,7 @@ template <bool IsMax> Tensor extremum(const char* op, const Tensor& x, const Axe
            [sx = SavedTensor(x), sy = SavedTensor::output(out), axes, kept = plan.kept_shape](const Tensor& g,
                                                                                               InputGrads& dx) {
                const Tensor x = sx.get();
-               const Tensor hit = eq(x, reshape(sy.get(), kept));  // [in], 1 at the extrema (a constant)
+               const Tensor hit = eq(x, reshape(sy.get(), kept)).to(x.dtype());  // [in], 1 at the extrema (a constant)
                const Tensor count = sum(hit, axes, true);           // [kept], k ≥ 1
                dx[0] = mul(hit, div(reshape(g, kept), count));      // [in]
            });
@@ -179,6 +179,13 @@ Tensor var_impl(const char* op, const Tensor& x, const Axes& axes, bool keepdims
 
 Tensor sum(const Tensor& x, const Axes& axes, bool keepdims) {
     const auto plan = detail::plan_reduce(x.shape(), axes, keepdims, "sum");
+    if (x.dtype() == boolean) {  // counts the true elements, as int64 (PyTorch's rule); not differentiable
+        Tensor count(plan.out_shape, int64);
+        const auto acc = detail::reduce_into<std::int64_t, bool>(x, plan, std::int64_t{0},
+                                                                 [](std::int64_t a, bool v) { return a + v; });
+        std::copy(acc.begin(), acc.end(), count.data<std::int64_t>());
+        return count;
+    }
     Tensor out(plan.out_shape, x.dtype());
     visit_dtype(x.dtype(), [&](auto tag) {
         using T = decltype(tag);

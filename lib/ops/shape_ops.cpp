@@ -198,7 +198,7 @@ Tensor expand(const Tensor& x, const Shape& shape) {
         throw ShapeError("expand: cannot broadcast " + to_string(x.shape()) + " to " + to_string(shape));
     }
     Tensor out(shape, x.dtype());
-    visit_dtype(x.dtype(), [&](auto tag) {
+    visit_any_dtype(x.dtype(), [&](auto tag) {
         using T = decltype(tag);
         const T* px = x.data<T>();
         T* po = out.data<T>();
@@ -254,7 +254,7 @@ Tensor permute(const Tensor& x, const std::vector<std::int64_t>& dims) {
         gather_strides[i] = in_strides[perm[i]];
     }
     Tensor out(shape, x.dtype());
-    visit_dtype(x.dtype(), [&](auto tag) {
+    visit_any_dtype(x.dtype(), [&](auto tag) {
         using T = decltype(tag);
         const T* px = x.data<T>();
         T* po = out.data<T>();

@@ -8,9 +8,9 @@
 
 namespace xgrad::simd {
 
-/// out[i] = f(a[i·da], b[i·db]) for i < n.
-template <class T, class F>
-void binary_loop(F f, const T* a, std::int64_t da, const T* b, std::int64_t db, T* out, std::int64_t n) {
+/// out[i] = f(a[i·da], b[i·db]) for i < n; O is T, or bool for a comparison.
+template <class T, class F, class O>
+void binary_loop(F f, const T* a, std::int64_t da, const T* b, std::int64_t db, O* out, std::int64_t n) {
     if (da == 1 && db == 1) {
         for (std::int64_t i = 0; i < n; ++i) out[i] = f(a[i], b[i]);
     } else if (da == 1 && db == 0) {

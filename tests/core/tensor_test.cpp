@@ -202,7 +202,7 @@ BOOST_AUTO_TEST_CASE(every_dtype_round_trips_through_its_name) {
             name = dtype_name(d);
         } catch (const DtypeError& e) {
             BOOST_TEST(std::string(e.what()) ==
-                       "invalid dtype value " + std::to_string(v) + " (xgrad has float32, float64, int64, uint8)");
+                       "invalid dtype value " + std::to_string(v) + " (xgrad has float32, float64, int64, uint8, bool)");
             BOOST_CHECK_THROW(itemsize(d), DtypeError);  // was 8
             continue;
         }
@@ -218,7 +218,7 @@ BOOST_AUTO_TEST_CASE(every_dtype_round_trips_through_its_name) {
     BOOST_TEST(itemsize(uint8) == 1u);
     for (const char* unknown : {"float16", "Float32", "f32", "F32", "<f4", ""})
         CHECK_THROWS_WITH(dtype_from_name(unknown), DtypeError,
-                          "unknown dtype '" + std::string(unknown) + "' (xgrad has float32, float64, int64, uint8)");
+                          "unknown dtype '" + std::string(unknown) + "' (xgrad has float32, float64, int64, uint8, bool)");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -96,7 +96,9 @@ BOOST_AUTO_TEST_CASE(integers_and_bytes) {
     const Tensor u8 = data::read_npy(file("numpy_u8.npy"));
     BOOST_TEST((u8.dtype() == uint8));
     BOOST_TEST(values(u8) == std::vector<double>({0, 255, 7, 8}), tt::per_element());
-    BOOST_TEST(values(data::read_npy(file("numpy_bool.npy"))) == std::vector<double>({1, 0, 1}), tt::per_element());
+    const Tensor flags = data::read_npy(file("numpy_bool.npy"));  // '|b1'
+    BOOST_TEST((flags.dtype() == boolean));
+    BOOST_TEST(flags.to_vector<bool>() == std::vector<bool>({true, false, true}), tt::per_element());
 }
 
 // Fortran order reorders raw items of any size: element [i, j, k] is 12i + 4j + k
@@ -109,7 +111,7 @@ BOOST_AUTO_TEST_CASE(fortran_order_in_every_dtype) {
     BOOST_TEST(u8.shape() == Shape({2, 3, 4}));
     BOOST_TEST(values(u8) == expected, tt::per_element());
     const Tensor flags = data::read_npy(file("numpy_bool_fortran.npy"));
-    BOOST_TEST((flags.dtype() == uint8));
+    BOOST_TEST((flags.dtype() == boolean));
     BOOST_TEST(flags.shape() == Shape({2, 3, 4}));
     BOOST_TEST(values(flags) == odd, tt::per_element());
     const Tensor i16 = data::read_npy(file("numpy_i16_fortran.npy"));  // big-endian too
@@ -156,6 +158,21 @@ BOOST_AUTO_TEST_CASE(unsupported_dtypes_are_named) {
     CHECK_THROWS_WITH(data::read_npy(file("numpy_u64_too_large.npy")), IoError,
                       "uint64 value 9223372036854775808 at element 1 does not fit in int64");
     CHECK_THROWS_WITH(data::read_npy(file("missing.npy")), IoError, "missing.npy: cannot open");
+}
+
+// '|b1' bytes other than 0 or 1 are no C++ bool: refused with the file offset.
+BOOST_AUTO_TEST_CASE(bool_bytes_other_than_0_or_1_are_refused) {
+    std::vector<std::byte> bytes = npy("{'descr': '|b1', 'fortran_order': False, 'shape': (4,), }", 4);
+    bytes[bytes.size() - 3] = std::byte{1};
+    const Tensor ok = data::parse_npy(bytes, "b.npy");
+    BOOST_TEST((ok.dtype() == boolean));
+    BOOST_TEST(ok.to_vector<bool>() == std::vector<bool>({false, true, false, false}), tt::per_element());
+    bytes[bytes.size() - 1] = std::byte{2};  // the data starts at byte 128
+    CHECK_THROWS_WITH(data::parse_npy(bytes, "b.npy"), IoError, "b.npy: bool byte 2 at file offset 131 is not 0 or 1");
+    // Checked in file order before a Fortran-order array is reordered.
+    std::vector<std::byte> fortran = npy("{'descr': '|b1', 'fortran_order': True, 'shape': (2, 3), }", 6);
+    fortran[128 + 4] = std::byte{7};
+    CHECK_THROWS_WITH(data::parse_npy(fortran, "f.npy"), IoError, "f.npy: bool byte 7 at file offset 132 is not 0 or 1");
 }
 
 BOOST_AUTO_TEST_CASE(hostile_npy_headers) {

@@ -314,9 +314,11 @@ BOOST_AUTO_TEST_CASE(a_model_files_dtype_is_a_weight_dtype_by_name) {
                R"(","config":{"units":"3"}}})";
     };
     CHECK_THROWS_WITH(io::model_from_json(dense("int8")), IoError,
-                      "layer of type 'Dense': unknown dtype 'int8' (xgrad has float32, float64, int64, uint8)");
+                      "layer of type 'Dense': unknown dtype 'int8' (xgrad has float32, float64, int64, uint8, bool)");
     CHECK_THROWS_WITH(io::model_from_json(dense("int64")), IoError,
                       "layer of type 'Dense': dtype int64 is not a weight dtype (float32 or float64)");
+    CHECK_THROWS_WITH(io::model_from_json(dense("bool")), IoError,
+                      "layer of type 'Dense': dtype bool is not a weight dtype (float32 or float64)");
     BOOST_TEST((io::model_from_json(dense("float64"))->dtype() == float64));
     BOOST_TEST((io::model_from_json(dense("float32"))->dtype() == float32));
 }

@@ -64,6 +64,8 @@ BOOST_AUTO_TEST_CASE(round_trip_all_dtypes_empty_tensors_and_metadata) {
                                     {"f64", tensor({0.1, 0.2, 0.3}, float64)},
                                     {"i64", from_vector<std::int64_t>(std::vector<std::int64_t>{-1, 1LL << 40}, {2})},
                                     {"u8", tensor({0.0, 7.0, 255.0}, uint8)},
+                                    {"mask", tensor({{1, 0, 0}, {0, 1, 1}}, boolean)},
+                                    {"empty_mask", zeros({0}, boolean)},
                                     {"empty", zeros({0, 3})},
                                     {"scalar", scalar(7.0)}};
     io::save_safetensors(path, t, {{"format", "pt"}, {"note", "héllo \"quoted\""}});
@@ -151,6 +153,26 @@ BOOST_AUTO_TEST_CASE(hostile_headers_give_io_errors_naming_the_problem) {
 // Step 13, finding 5: the header parser (json::parse with a callback)
 // rescanned the enclosing object after every value, so a header of n tensors
 // took time quadratic in n (minutes for the 10^6 layers a 100 MB header holds).
+BOOST_AUTO_TEST_CASE(bool_tensors_are_bool_one_byte_each) {
+    // Header {"m":{"data_offsets":[0,3],"dtype":"BOOL","shape":[3]}} and bytes 01 00 01.
+    const std::string img = io::serialize_safetensors({{"m", tensor({1, 0, 1}, boolean)}});
+    BOOST_TEST(img.find(R"({"m":{"data_offsets":[0,3],"dtype":"BOOL","shape":[3]}})") == 8u);
+    BOOST_TEST(img.substr(img.size() - 3) == std::string("\x01\x00\x01", 3));
+    const Tensor m = io::parse_safetensors(as_bytes(img), "m.safetensors").tensors.at("m");
+    BOOST_TEST((m.dtype() == boolean));
+    BOOST_TEST(m.to_vector<bool>() == std::vector<bool>({true, false, true}), boost::test_tools::per_element());
+}
+
+// A BOOL byte other than 0 or 1 is no C++ bool: the file is refused, naming
+// the tensor, the byte and its offset in the file (PyTorch would read it as true).
+BOOST_AUTO_TEST_CASE(bool_bytes_other_than_0_or_1_are_refused) {
+    const std::string header = R"({"m":{"data_offsets":[0,4],"dtype":"BOOL","shape":[2,2]}})";  // 57 bytes, padded to 64
+    BOOST_TEST(error_of(image(header, std::string("\x01\x00\x00\x01", 4))).empty());
+    const std::string bad = image(header, std::string("\x01\x00\x02\x01", 4));
+    BOOST_TEST(error_of(bad) == "bad.safetensors: tensor 'm': BOOL byte 2 at file offset 74 is not 0 or 1");
+    BOOST_TEST(contains(error_of(image(header, std::string("\x00\x00\x00\xff", 4))), "BOOL byte 255 at file offset 75"));
+}
+
 BOOST_AUTO_TEST_CASE(header_parsing_is_linear_in_the_tensor_count) {
     constexpr int n = 100'000;
     std::string header = "{";
@@ -202,8 +224,8 @@ BOOST_AUTO_TEST_CASE(every_dtype_round_trips_through_its_safetensors_code) {
         codes.push_back(code);
         BOOST_TEST((io::dtype_from_safetensors_code(code) == d), code);
     }
-    BOOST_TEST(codes == (std::vector<std::string>{"F32", "F64", "I64", "U8"}), boost::test_tools::per_element());
-    BOOST_TEST(io::safetensors_dtype_codes() == "F32, F64, I64, U8");
+    BOOST_TEST(codes == (std::vector<std::string>{"F32", "F64", "I64", "U8", "BOOL"}), boost::test_tools::per_element());
+    BOOST_TEST(io::safetensors_dtype_codes() == "F32, F64, I64, U8, BOOL");
     for (const char* unknown : {"BF16", "F16", "float32", "f32", ""})
         BOOST_TEST(!io::dtype_from_safetensors_code(unknown), unknown);
     CHECK_THROWS_WITH(io::safetensors_dtype_code(static_cast<Dtype>(9)), DtypeError, "invalid dtype value 9");

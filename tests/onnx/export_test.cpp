@@ -68,7 +68,34 @@ public:
     }
 };
 
+// A layer keeping features 0 and 2 of 3 through a bool mask, exported by a
+// test's exporter as Where(mask, x, 0) with a bool initializer.
+class KeepMask : public nn::Layer<KeepMask> {
+public:
+    Tensor forward(const Tensor& x, bool) override { return where(mask(), x, zeros({}, x.dtype())); }
+    Shape output_shape(const Shape& input_shape) override { return input_shape; }
+    static Tensor mask() { return tensor({1, 0, 1}, boolean); }
+    static const nn::Options<KeepMask>& options() {
+        static const auto options = nn::Options<KeepMask>("KeepMask", [] { return std::make_shared<KeepMask>(); });
+        return options;
+    }
+};
+
 }  // namespace
+
+BOOST_AUTO_TEST_CASE(bool_constants_are_onnx_bool_initializers) {
+    TempDir dir;
+    io::register_onnx_exporter("KeepMask", [](nn::Module&, io::OnnxGraph& g, const io::OnnxValue& x) {
+        return x.same_layout(g.node("Where", {g.constant("mask", KeepMask::mask()), x.name, g.scalar("zero", 0.0)}));
+    });
+    nn::Sequential model{nn::Dense(3), KeepMask()};
+    io::export_onnx(model, dir.file("mask.onnx"), {1, 3});
+    const onnx::ModelProto m = read_model(dir.file("mask.onnx"));
+    const onnx::TensorProto& mask = initializer(m, "keep_mask/mask");
+    BOOST_TEST(mask.data_type() == onnx::TensorProto::BOOL);
+    BOOST_TEST(mask.dims_size() == 1);
+    BOOST_TEST(mask.raw_data() == std::string("\x01\x00\x01", 3));  // one byte per element, as ONNX stores BOOL
+}
 
 BOOST_AUTO_TEST_CASE(mlp_graph_model_metadata_and_dense_weights) {
     TempDir dir;

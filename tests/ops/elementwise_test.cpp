@@ -86,8 +86,83 @@ BOOST_AUTO_TEST_CASE(comparisons_and_where) {
     BOOST_TEST(values(a != b) == std::vector<double>({1, 0, 1}), boost::test_tools::per_element());
     BOOST_TEST(values(a > 1.5) == std::vector<double>({0, 1, 1}), boost::test_tools::per_element());
     BOOST_TEST(values(where(a > 1.5, a, b)) == std::vector<double>({3, 2, 3}), boost::test_tools::per_element());
-    BOOST_TEST(values(where(tensor({{1}, {0}}), tensor({7}), zeros({3}))) == std::vector<double>({7, 7, 7, 0, 0, 0}),
+    BOOST_TEST(values(where(tensor({{1}, {0}}, boolean), tensor({7}), zeros({3}))) ==
+                   std::vector<double>({7, 7, 7, 0, 0, 0}),
                boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(comparisons_return_bool) {
+    for (const Dtype dt : {float32, float64, int64}) {
+        const Tensor a = tensor({1, 2, 3}, dt), b = tensor({3, 2, 1}, dt);
+        for (const Tensor& mask : {eq(a, b), ne(a, b), lt(a, b), le(a, b), gt(a, b), ge(a, b), a > 1.5, a == 2.0})
+            BOOST_TEST((mask.dtype() == boolean));
+        BOOST_TEST(eq(a, b).to_vector<bool>() == std::vector<bool>({false, true, false}), boost::test_tools::per_element());
+        BOOST_TEST(ne(a, b).to_vector<bool>() == std::vector<bool>({true, false, true}), boost::test_tools::per_element());
+        BOOST_TEST(lt(a, b).to_vector<bool>() == std::vector<bool>({true, false, false}), boost::test_tools::per_element());
+        BOOST_TEST(le(a, b).to_vector<bool>() == std::vector<bool>({true, true, false}), boost::test_tools::per_element());
+        BOOST_TEST(gt(a, b).to_vector<bool>() == std::vector<bool>({false, false, true}), boost::test_tools::per_element());
+        BOOST_TEST(ge(a, b).to_vector<bool>() == std::vector<bool>({false, true, true}), boost::test_tools::per_element());
+        BOOST_TEST((a != 2.0).to_vector<bool>() == std::vector<bool>({true, false, true}), boost::test_tools::per_element());
+        BOOST_TEST((a <= 2.0).to_vector<bool>() == std::vector<bool>({true, true, false}), boost::test_tools::per_element());
+    }
+    // Broadcasting: [2,1] against [3] gives [2,3].
+    const Tensor m = lt(tensor({{1}, {4}}, float64), tensor({0, 2, 5}, float64));
+    BOOST_TEST((m.shape() == Shape{2, 3}));
+    BOOST_TEST(m.to_vector<bool>() == std::vector<bool>({false, true, true, false, false, true}),
+               boost::test_tools::per_element());
+    // NaN: unequal to everything, itself included; every ordering is false.
+    const Tensor n = tensor({NAN, 1.0});
+    BOOST_TEST(eq(n, n).to_vector<bool>() == std::vector<bool>({false, true}), boost::test_tools::per_element());
+    BOOST_TEST(ne(n, n).to_vector<bool>() == std::vector<bool>({true, false}), boost::test_tools::per_element());
+    BOOST_TEST((n > 0.0).to_vector<bool>() == std::vector<bool>({false, true}), boost::test_tools::per_element());
+    BOOST_TEST((n <= 1.0).to_vector<bool>() == std::vector<bool>({false, true}), boost::test_tools::per_element());
+    // bool and uint8 operands compare too (no arithmetic involved).
+    const Tensor t = tensor({1, 0, 1}, boolean);
+    BOOST_TEST(eq(t, tensor({1, 1, 0}, boolean)).to_vector<bool>() == std::vector<bool>({true, false, false}),
+               boost::test_tools::per_element());
+    BOOST_TEST(gt(tensor({200, 3}, uint8), tensor({100}, uint8)).to_vector<bool>() == std::vector<bool>({true, false}),
+               boost::test_tools::per_element());
+    // Empty operands give an empty bool tensor of the broadcast shape.
+    const Tensor e = gt(zeros({0, 3}), zeros({3}));
+    BOOST_TEST((e.dtype() == boolean && e.shape() == Shape{0, 3}));
+    CHECK_THROWS_WITH(lt(tensor({1}), tensor({1}, float64)), DtypeError, "lt: dtypes float32 and float64 differ");
+    CHECK_THROWS_WITH(ge(zeros({2, 3}), zeros({2})), ShapeError, "ge: shapes [2,3] and [2] cannot be broadcast");
+}
+
+BOOST_AUTO_TEST_CASE(bool_masks_convert_for_arithmetic) {
+    // The documented change: a comparison used as a 0/1 factor converts explicitly.
+    const Tensor x = tensor({-1.0, 2.0, 0.0, 3.0});
+    CHECK_THROWS_WITH(mul(x, x > 0.0), DtypeError,
+                      "mul: dtypes float32 and bool differ; convert the bool mask with .to(float32)");
+    CHECK_THROWS_WITH((x > 0.0) + (x > 1.0), DtypeError, "bool tensors hold masks and take no arithmetic");
+    BOOST_TEST(values(mul(x, (x > 0.0).to(x.dtype()))) == std::vector<double>({0, 2, 0, 3}),
+               boost::test_tools::per_element());
+    // sum of a bool tensor counts its true elements, as int64.
+    const Tensor count = sum(x > 0.0);
+    BOOST_TEST((count.dtype() == int64));
+    BOOST_TEST(count.item() == 2.0);
+    const Tensor rows = sum(tensor({{1, 0, 1}, {0, 0, 0}}, boolean), {1}, true);
+    BOOST_TEST((rows.shape() == Shape{2, 1} && rows.dtype() == int64));
+    BOOST_TEST(rows.to_vector<std::int64_t>() == std::vector<std::int64_t>({2, 0}), boost::test_tools::per_element());
+    BOOST_TEST(sum(zeros({0}, boolean)).item() == 0.0);
+}
+
+BOOST_AUTO_TEST_CASE(where_takes_a_bool_condition) {
+    const Tensor a = tensor({1, 2, 3}), b = tensor({10, 20, 30});
+    CHECK_THROWS_WITH(where(tensor({1, 0, 1}), a, b), DtypeError,
+                      "where: the condition is float32, expected bool; convert a 0/1 mask with .to(xgrad::boolean)");
+    BOOST_TEST(values(where(tensor({1, 0, 1}).to(boolean), a, b)) == std::vector<double>({1, 20, 3}),
+               boost::test_tools::per_element());
+    // Any dtype for a and b, bool included.
+    BOOST_TEST(where(tensor({1, 0}, boolean), tensor({0, 0}, boolean), tensor({1, 1}, boolean)).to_vector<bool>() ==
+                   std::vector<bool>({false, true}),
+               boost::test_tools::per_element());
+    // Gradient: g where the condition holds for a, elsewhere for b (b broadcast from [1]).
+    Tensor x = tensor({1.0, -2.0, 3.0}, float64).requires_grad_();
+    Tensor y = tensor({5.0}, float64).requires_grad_();
+    where(x > 0.0, x, y).sum().backward();
+    BOOST_TEST(values(x.grad()) == std::vector<double>({1, 0, 1}), boost::test_tools::per_element());
+    BOOST_TEST(values(y.grad()) == std::vector<double>({1}), boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(gradients_hand_computed) {

@@ -265,7 +265,12 @@ template <class T> Tensor from_vector(std::span<const T> values, const Shape& sh
 template <class T> Tensor from_vector(const std::vector<T>& values, const Shape& shape) {
     return from_vector<T>(std::span<const T>(values), shape);
 }
-/// Wraps memory kept alive by `owner` without copying.
+/// Copies bools into a bool tensor of `shape` (std::vector<bool> packs bits, so it
+/// has no span). ShapeError if the counts differ.
+Tensor from_vector(const std::vector<bool>& values, const Shape& shape);
+/// Wraps memory kept alive by `owner` without copying. For bool the bytes
+/// must be 0 or 1 (any other byte is not a C++ bool); check foreign data
+/// first, as the safetensors and .npy readers do (they refuse other bytes).
 Tensor from_blob(void* data, const Shape& shape, Dtype dtype, std::shared_ptr<void> owner);
 
 /// Numpy-like printing, truncated for large tensors.

@@ -8,7 +8,8 @@
 ///
 /// dtypes: float32 ('<f4') and float64 ('<f8') stay as they are; signed and
 /// unsigned integers up to 64 bits become int64 (a uint64 above 2^63 − 1 is
-/// an IoError), uint8 and bool stay uint8 (one byte each). Big-endian
+/// an IoError), uint8 stays uint8, bool ('|b1') becomes bool (a byte other
+/// than 0 or 1 is an IoError naming its file offset). Big-endian
 /// ('>f4', …) and Fortran-order arrays are converted. Not read: structured
 /// or object arrays, strings, float16, complex.
 ///

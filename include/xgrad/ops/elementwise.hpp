@@ -5,6 +5,14 @@
 /// a scalar operand takes the tensor's dtype.
 ///
 /// Gradients undo broadcasting with sum_to_shape() (shape_ops.hpp).
+///
+/// Comparisons return bool (Dtype::boolean), as PyTorch's do; before step 15
+/// they returned 0/1 in the operands' dtype. Arithmetic refuses a bool
+/// operand (DtypeError naming the conversion), so code that used a
+/// comparison as a 0/1 factor converts it: `mul(x, x > 0.0)` becomes
+/// `mul(x, (x > 0.0).to(x.dtype()))`, or better `where(x > 0.0, x, zeros({}, x.dtype()))`.
+/// where() takes a bool condition only: a 0/1 float mask converts with
+/// `.to(xgrad::boolean)`.
 #include "xgrad/core/tensor.hpp"
 
 namespace xgrad {
@@ -33,20 +41,23 @@ Tensor pow(const Tensor& a, double p);
 Tensor maximum(const Tensor& a, const Tensor& b);
 /// min(a, b); the gradient goes to a where a ≤ b, else to b.
 Tensor minimum(const Tensor& a, const Tensor& b);
-/// a where mask != 0, else b (broadcast over all three). Differentiable in a and b.
-Tensor where(const Tensor& mask, const Tensor& a, const Tensor& b);
+/// a where `condition` is true, else b (broadcast over all three; a and b of
+/// any one dtype). `condition` must be bool: DtypeError for another dtype,
+/// naming `.to(xgrad::boolean)`. d/da = condition, d/db = !condition.
+Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b);
 
-/// Comparisons: masks of 1 and 0 in the operands' dtype (not differentiable).
+/// a == b as a bool tensor (broadcast; operands of any one dtype, bool and
+/// uint8 included; NaN compares unequal to everything). Not differentiable.
 Tensor eq(const Tensor& a, const Tensor& b);
-/// 1 where a != b, else 0.
+/// a != b as a bool tensor (NaN != anything is true). Not differentiable.
 Tensor ne(const Tensor& a, const Tensor& b);
-/// 1 where a < b, else 0.
+/// a < b as a bool tensor. Not differentiable.
 Tensor lt(const Tensor& a, const Tensor& b);
-/// 1 where a <= b, else 0.
+/// a <= b as a bool tensor. Not differentiable.
 Tensor le(const Tensor& a, const Tensor& b);
-/// 1 where a > b, else 0.
+/// a > b as a bool tensor. Not differentiable.
 Tensor gt(const Tensor& a, const Tensor& b);
-/// 1 where a >= b, else 0.
+/// a >= b as a bool tensor. Not differentiable.
 Tensor ge(const Tensor& a, const Tensor& b);
 
 /// add(a, b).
@@ -75,9 +86,9 @@ Tensor operator-(double s, const Tensor& a);
 Tensor operator*(double s, const Tensor& a);
 /// div(s, a).
 Tensor operator/(double s, const Tensor& a);
-/// eq(a, b): a 0/1 mask, not a bool.
+/// eq(a, b): a bool tensor, not a C++ bool.
 Tensor operator==(const Tensor& a, const Tensor& b);
-/// ne(a, b): a 0/1 mask, not a bool.
+/// ne(a, b): a bool tensor, not a C++ bool.
 Tensor operator!=(const Tensor& a, const Tensor& b);
 /// lt(a, b).
 Tensor operator<(const Tensor& a, const Tensor& b);
@@ -95,5 +106,9 @@ Tensor operator<=(const Tensor& a, double s);
 Tensor operator>(const Tensor& a, double s);
 /// ge(a, s).
 Tensor operator>=(const Tensor& a, double s);
+/// eq(a, s), s converted to a's dtype.
+Tensor operator==(const Tensor& a, double s);
+/// ne(a, s), s converted to a's dtype.
+Tensor operator!=(const Tensor& a, double s);
 
 }  // namespace xgrad

@@ -12,7 +12,8 @@ namespace xgrad {
 /// Axes to reduce over: empty for all, negative counting from the end.
 using Axes = std::vector<std::int64_t>;
 
-/// Σ x.                      d = 1 (broadcast back)
+/// Σ x.                      d = 1 (broadcast back). For a bool x, the number
+/// of true elements as int64 (as PyTorch).
 Tensor sum(const Tensor& x, const Axes& axes = {}, bool keepdims = false);
 /// Σ x / n.                  d = 1/n
 Tensor mean(const Tensor& x, const Axes& axes = {}, bool keepdims = false);

@@ -48,8 +48,8 @@ struct Advanced {
                      to_string(x_shape) + ")");
 }
 
-/// True for a mask (uint8, PyTorch's byte masks, until xgrad has a bool dtype).
-bool is_mask(const Tensor& t) { return t.dtype() == uint8; }
+/// True for a mask: a bool tensor.
+bool is_mask(const Tensor& t) { return t.dtype() == boolean; }
 
 /// Number of x's dimensions an entry consumes: a mask, as many as it has.
 std::size_t dims_consumed(const TensorIndex& entry, const char* op) {
@@ -61,7 +61,7 @@ std::size_t dims_consumed(const TensorIndex& entry, const char* op) {
         return t.rank();
     }
     if (t.dtype() != int64) {
-        throw DtypeError(std::string(op) + ": index tensors must be int64 positions or uint8 masks, got " +
+        throw DtypeError(std::string(op) + ": index tensors must be int64 positions or bool masks, got " +
                          std::string(dtype_name(t.dtype())));
     }
     return 1;

@@ -62,8 +62,9 @@ Tensor masked_fill(const Tensor& x, const Tensor& mask, double value) {
 }
 
 Tensor masked_fill(const Tensor& x, const Tensor& mask, const Tensor& value) {
-    if (mask.dtype() != uint8) {
-        throw DtypeError("masked_fill: mask must be uint8 (a byte mask), got " + std::string(dtype_name(mask.dtype())));
+    if (mask.dtype() != boolean) {
+        throw DtypeError("masked_fill: mask must be bool, got " + std::string(dtype_name(mask.dtype())) +
+                         "; convert a 0/1 mask with .to(xgrad::boolean)");
     }
     detail::check_same_dtype("masked_fill", x, value);
     if (value.rank() != 0) {

@@ -102,21 +102,21 @@ BOOST_AUTO_TEST_CASE(advanced_dimensions_stay_when_adjacent_and_go_first_when_se
 BOOST_AUTO_TEST_CASE(a_mask_selects_like_its_nonzero_positions) {
     // x = np.arange(6).reshape(2, 3): x[x % 2 == 0] → [0, 2, 4]; x[:, [True, False, True]]
     const Tensor x = counting({2, 3});
-    const Tensor even = from_vector<std::uint8_t>({1, 0, 1, 0, 1, 0}, {2, 3});
+    const Tensor even = from_vector(std::vector<bool>{true, false, true, false, true, false}, {2, 3});
     const Tensor picked = x.index({even});
     BOOST_TEST(picked.shape() == (Shape{3}));
     BOOST_TEST(values(picked) == seq({0, 2, 4}), tt::per_element());
-    const Tensor columns = from_vector<std::uint8_t>({1, 0, 1}, {3});
+    const Tensor columns = from_vector(std::vector<bool>{true, false, true}, {3});
     BOOST_TEST(values(x.index({Slice(), columns})) == seq({0, 2, 3, 5}), tt::per_element());
     BOOST_TEST(values(x.index({Ellipsis, columns})) == values(x.index({Slice(), i64({0, 2})})), tt::per_element());
-    BOOST_TEST(x.index({from_vector<std::uint8_t>({0, 0}, {2})}).shape() == (Shape{0, 3}));
+    BOOST_TEST(x.index({from_vector(std::vector<bool>{false, false}, {2})}).shape() == (Shape{0, 3}));
     // the same positions for writing: x.at(mask).set(-1)
     BOOST_TEST(values(x.at(even).set(-1.0)) == seq({-1, 1, -1, 3, -1, 5}), tt::per_element());
     CHECK_THROWS_WITH(x.index({columns}), IndexError,
                       "index: mask of shape [3] does not match the indexed dimensions [2] of the input (shape [2,3]) "
                       "from dimension 0");
     CHECK_THROWS_WITH(x.index({even, 0}), IndexError, "too many indices");
-    CHECK_THROWS_WITH(x.index({scalar(1.0).to(uint8)}), IndexError, "index: a 0-d mask");
+    CHECK_THROWS_WITH(x.index({scalar(1.0).to(boolean)}), IndexError, "index: a 0-d mask");
 }
 
 BOOST_AUTO_TEST_CASE(results_are_copies_in_both_dtypes_and_empty_tensors_work) {
@@ -225,7 +225,7 @@ BOOST_AUTO_TEST_CASE(errors_name_the_op_the_dimension_the_index_and_the_size) {
                       "index: slice step must be positive, got 0 (dimension 0)");
     CHECK_THROWS_WITH(x.index({Slice(), Slice(None, None, -1)}), ValueError, "got -1 (dimension 1)");
     CHECK_THROWS_WITH(x.index({zeros({2})}), DtypeError,
-                      "index: index tensors must be int64 positions or uint8 masks, got float32");
+                      "index: index tensors must be int64 positions or bool masks, got float32");
     CHECK_THROWS_WITH(x.index({i64({0, 1}), i64({0, 1, 2})}), ShapeError, "index: shapes [2] and [3] cannot be broadcast");
     CHECK_THROWS_WITH(x.index_put({0}, zeros({2})), ShapeError,
                       "index_put: values of shape [2] do not broadcast to the indexed shape [3]");

@@ -14,8 +14,8 @@ namespace {
 Tensor i64(const std::vector<std::int64_t>& v, const Shape& shape) { return from_vector(v, shape); }
 Tensor i64(const std::vector<std::int64_t>& v) { return from_vector(v, {static_cast<std::int64_t>(v.size())}); }
 std::vector<double> seq(std::initializer_list<double> v) { return v; }
-/// A (uint8) mask from 0/1 values.
-Tensor mask_of(const std::vector<std::uint8_t>& v, const Shape& shape) { return from_vector(v, shape); }
+/// A bool mask from 0/1 values.
+Tensor mask_of(const std::vector<std::uint8_t>& v, const Shape& shape) { return from_vector(v, shape).to(boolean); }
 
 }  // namespace
 
@@ -124,7 +124,7 @@ BOOST_AUTO_TEST_CASE(errors_name_the_op_the_shapes_and_the_axis) {
     CHECK_THROWS_WITH(masked_fill(x, mask_of({1, 0, 1}, {3}), zeros({1})), ShapeError,
                       "masked_fill: value must be a 0-d tensor, got shape [1]");
     CHECK_THROWS_WITH(masked_fill(x, mask_of({1, 0, 1}, {3}), scalar(1.0, float64)), DtypeError, "masked_fill");
-    CHECK_THROWS_WITH(masked_fill(x, zeros({3}), 1.0), DtypeError, "masked_fill: mask must be uint8 (a byte mask), got float32");
+    CHECK_THROWS_WITH(masked_fill(x, zeros({3}), 1.0), DtypeError, "masked_fill: mask must be bool, got float32");
     CHECK_THROWS_WITH(slice_scatter(x, zeros({2, 2}), 1, 2), ShapeError,
                       "slice_scatter: src has shape [2,2] but the slice of dimension 1 of the input (shape [2,3]) "
                       "has shape [2,1]");

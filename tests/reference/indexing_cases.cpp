@@ -13,8 +13,8 @@ using namespace xgrad::reference;
 
 Outputs one(const Tensor& t) { return Outputs{t}; }
 Tensor i64(const std::vector<std::int64_t>& v, const Shape& shape) { return from_vector(v, shape); }
-/// A uint8 mask (torch sees x.bool()).
-Tensor mask(const std::vector<std::uint8_t>& v, const Shape& shape) { return from_vector(v, shape); }
+/// A bool mask from 0/1 values.
+Tensor mask(const std::vector<std::uint8_t>& v, const Shape& shape) { return from_vector(v, shape).to(boolean); }
 
 /// A Python expression: a clone of x0 with `target` = `value` (autograd sees the setitem).
 std::string setitem(const std::string& target, const std::string& value) {

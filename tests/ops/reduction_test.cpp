@@ -234,15 +234,152 @@ BOOST_AUTO_TEST_CASE(errors_name_op_axis_and_shape) {
     // reducing the non-empty axis of an empty tensor is fine: the result is empty
     BOOST_TEST((xgrad::max(e, {0}).shape() == Shape{0}));
     BOOST_TEST((argmax(e, 0).shape() == Shape{0}));
-    // ddof
-    CHECK_THROWS_WITH(var(x, {0}, false, 2), ValueError,
-                      "var: ddof 2 leaves no degrees of freedom (2 element(s) per group over axis 0 of shape [2,3])");
-    CHECK_THROWS_WITH(xgrad::std(x, {}, false, -1), ValueError, "std: ddof must be ≥ 0, got -1");
+    // correction
+    CHECK_THROWS_WITH(xgrad::std(x, {}, false, -1), ValueError, "std: correction must be ≥ 0, got -1");
     // dtypes
     CHECK_THROWS_WITH(var(arange(4)), DtypeError, "var: expected a floating dtype (float32 or float64), got int64");
     CHECK_THROWS_WITH(xgrad::std(arange(4)), DtypeError, "std: expected a floating dtype");
     CHECK_THROWS_WITH(logsumexp(arange(4)), DtypeError, "logsumexp: expected a floating dtype");
     CHECK_THROWS_WITH(mean(arange(4)), DtypeError, "mean: expected a floating dtype");
+}
+
+BOOST_AUTO_TEST_CASE(correction_at_or_above_the_count_divides_by_zero_as_pytorch) {
+    const Tensor x = tensor({{1.0, 2.0, 3.0}, {1.0, 1.0, 1.0}}, float64);
+    // row 0: Σ(x − m)² = 2, row 1: 0; correction 3 = n leaves 0 degrees of freedom: 2/0 = inf, 0/0 = NaN
+    const auto v = values(var(x, {1}, false, 3));
+    BOOST_TEST(v[0] == inf);
+    BOOST_TEST(std::isnan(v[1]));
+    BOOST_TEST(values(var(x, {1}, false, 5))[0] == inf);  // max(0, n − correction), as PyTorch
+    // correction 1 is the unbiased variance: 2/2
+    BOOST_TEST(values(var(x, {1}, false, 1))[0] == 1.0);
+}
+
+BOOST_AUTO_TEST_CASE(amax_amin_split_the_gradient_among_ties) {
+    Tensor x = tensor({{1.0, 3.0, 3.0}, {2.0, 2.0, 2.0}}, float64).requires_grad_();
+    BOOST_TEST(values(amax(x, {1})) == std::vector<double>({3, 2}), tt::per_element());
+    BOOST_TEST(values(amin(x, {0})) == std::vector<double>({1, 2, 2}), tt::per_element());
+    sum(amax(x, {1})).backward();
+    BOOST_TEST(values(x.grad()) == std::vector<double>({0, 0.5, 0.5, 1.0 / 3, 1.0 / 3, 1.0 / 3}),
+               tt::tolerance(1e-15) << tt::per_element());
+    x.zero_grad();
+    sum(amin(x)).backward();  // one minimum: 1
+    BOOST_TEST(values(x.grad()) == std::vector<double>({1, 0, 0, 0, 0, 0}), tt::per_element());
+    BOOST_TEST(values(amax(x.detach().to(float32), {}, true)) == std::vector<double>({3}), tt::per_element());
+    BOOST_TEST(amax(x, {0, 1}, true).shape() == (Shape{1, 1}));
+    CHECK_THROWS_WITH(amax(zeros({2, 0}), {1}), ValueError, "amax: cannot reduce over an empty dimension (axis 1 of shape [2,0])");
+    CHECK_THROWS_WITH(amin(zeros({0})), ValueError, "amin: cannot reduce over an empty dimension (all axes of shape [0])");
+}
+
+BOOST_AUTO_TEST_CASE(prod_values_empty_and_gradients_with_zeros) {
+    const Tensor x = tensor({{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}}, float64);
+    BOOST_TEST(values(prod(x)) == std::vector<double>({720}), tt::per_element());
+    BOOST_TEST(values(prod(x, {0})) == std::vector<double>({4, 10, 18}), tt::per_element());
+    BOOST_TEST(values(prod(x.to(float32), {1}, true)) == std::vector<double>({6, 120}), tt::per_element());
+    BOOST_TEST(values(prod(x.to(int64), {1})) == std::vector<double>({6, 120}), tt::per_element());
+    // the empty product is 1
+    BOOST_TEST(values(prod(zeros({0}))) == std::vector<double>({1}), tt::per_element());
+    BOOST_TEST(values(prod(zeros({2, 0}), {1})) == std::vector<double>({1, 1}), tt::per_element());
+    // gradient Π_{j≠i} x_j per row: row (2, 0, 4) has one zero → (0, 8, 0); row (0, 3, 0) two → 0;
+    // row (1, 2, 5) none → (10, 5, 2)
+    Tensor z = tensor({{2.0, 0.0, 4.0}, {0.0, 3.0, 0.0}, {1.0, 2.0, 5.0}}, float64).requires_grad_();
+    sum(prod(z, {1})).backward();
+    BOOST_TEST(values(z.grad()) == std::vector<double>({0, 8, 0, 0, 0, 0, 10, 5, 2}), tt::per_element());
+    // over axis 0: columns (2, 0, 1), (0, 3, 2), (4, 0, 5) each have one zero, whose gradient is
+    // the others' product (2, 6, 20); over all axes (four zeros) all 0
+    z.zero_grad();
+    sum(prod(z, {0})).backward();
+    BOOST_TEST(values(z.grad()) == std::vector<double>({0, 6, 0, 2, 0, 20, 0, 0, 0}), tt::per_element());
+    z.zero_grad();
+    prod(z).backward();
+    BOOST_TEST(values(z.grad()) == std::vector<double>(9, 0.0), tt::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(vector_and_frobenius_norms) {
+    const Tensor x = tensor({{3.0, -4.0}, {0.0, 12.0}}, float64);
+    BOOST_TEST(values(norm(x)) == std::vector<double>({13}), tt::tolerance(1e-15) << tt::per_element());
+    BOOST_TEST(values(norm(x, 2, {1})) == std::vector<double>({5, 12}), tt::tolerance(1e-15) << tt::per_element());
+    BOOST_TEST(values(norm(x, 1, {1})) == std::vector<double>({7, 12}), tt::per_element());
+    BOOST_TEST(values(norm(x, INFINITY, {0})) == std::vector<double>({3, 12}), tt::per_element());
+    BOOST_TEST(values(norm(x, -INFINITY, {1})) == std::vector<double>({3, 0}), tt::per_element());
+    BOOST_TEST(values(norm(x, 0, {1}, true)) == std::vector<double>({2, 1}), tt::per_element());
+    BOOST_TEST(values(norm(x, 3, {1})) == std::vector<double>({std::cbrt(91.0), 12}), tt::tolerance(1e-15) << tt::per_element());
+    BOOST_TEST(values(norm(x.to(float32), "fro")) == std::vector<double>({13}), tt::tolerance(1e-7) << tt::per_element());
+    BOOST_TEST(values(norm(zeros({0}))) == std::vector<double>({0}), tt::per_element());
+    // gradients: 2-norm x/‖x‖ and 0 at x = 0 (PyTorch's subgradient), for ord 2, 3 and 0.5
+    for (double ord : {2.0, 3.0, 0.5, 1.0}) {
+        Tensor zero = zeros({3}, float64).requires_grad_();
+        norm(zero, ord).backward();
+        BOOST_TEST(values(zero.grad()) == std::vector<double>({0, 0, 0}), tt::per_element());
+    }
+    Tensor v = tensor({3.0, -4.0}, float64).requires_grad_();
+    norm(v).backward();
+    BOOST_TEST(values(v.grad()) == std::vector<double>({0.6, -0.8}), tt::tolerance(1e-15) << tt::per_element());
+    // inf norm: ties share the gradient with the sign; ord 0: gradient 0
+    Tensor t = tensor({2.0, -2.0, 1.0}, float64).requires_grad_();
+    norm(t, INFINITY).backward();
+    BOOST_TEST(values(t.grad()) == std::vector<double>({0.5, -0.5, 0}), tt::per_element());
+    t.zero_grad();
+    norm(t, 0).backward();
+    BOOST_TEST(values(t.grad()) == std::vector<double>({0, 0, 0}), tt::per_element());
+    CHECK_THROWS_WITH(norm(x, "nuc"), ValueError, "norm: ord \"nuc\" is not a norm of this function; \"fro\" is (the nuclear norm is linalg's matrix_norm)");
+    CHECK_THROWS_WITH(norm(x, "fro", {0}), ValueError, "norm: \"fro\" takes exactly two axes, got axis 0 for shape [2,2]");
+    CHECK_THROWS_WITH(norm(x, 2, {3}), ValueError, "norm: axis 3 is out of range");
+    CHECK_THROWS_WITH(norm(zeros({2, 0}), INFINITY, {1}), ValueError, "norm: ord inf of an empty group (axis 1 of shape [2,0])");
+    CHECK_THROWS_WITH(norm(arange(3)), DtypeError, "norm");
+}
+
+BOOST_AUTO_TEST_CASE(median_whole_and_along_an_axis) {
+    // whole tensor: the lower median, as torch.median(): (1, 2, 3, 4) → 2
+    Tensor x = tensor({{4.0, 1.0}, {3.0, 2.0}}, float64).requires_grad_();
+    const Tensor m = median(x);
+    BOOST_TEST(m.shape() == Shape{});
+    BOOST_TEST(m.item() == 2.0);
+    m.backward();
+    BOOST_TEST(values(x.grad()) == std::vector<double>({0, 0, 0, 1}), tt::per_element());
+    const auto [v, i] = median(tensor({{5.0, 1.0, 3.0}, {2.0, 2.0, 9.0}}, float64), 1);
+    BOOST_TEST(values(v) == std::vector<double>({3, 2}), tt::per_element());
+    // ties in index order: (2@0, 2@1, 9@2), the middle one is index 1
+    BOOST_TEST(i.to_vector<std::int64_t>() == std::vector<std::int64_t>({2, 1}), tt::per_element());
+    const auto [vk, ik] = median(tensor({{5.0, 1.0}, {2.0, 7.0}, {3.0, 4.0}}), 0, true);
+    BOOST_TEST(vk.shape() == (Shape{1, 2}));
+    BOOST_TEST(values(vk) == std::vector<double>({3, 4}), tt::per_element());
+    BOOST_TEST(ik.to_vector<std::int64_t>() == std::vector<std::int64_t>({2, 2}), tt::per_element());
+    BOOST_TEST(std::isnan(median(tensor({1.0, std::nan(""), 3.0})).item()));
+    CHECK_THROWS_WITH(median(zeros({0, 2})), ValueError, "median: the tensor of shape [0,2] is empty");
+    CHECK_THROWS_WITH(median(zeros({2, 0}), 1), ValueError, "median: cannot reduce over an empty dimension (axis 1 of shape [2,0])");
+    CHECK_THROWS_WITH(median(zeros({2}), 1), ValueError, "median: axis 1 is out of range");
+}
+
+BOOST_AUTO_TEST_CASE(new_reductions_gradchecks) {
+    manual_seed(23);
+    const Tensor x = randn({3, 4, 2}).to(float64);
+    const Tensor with_zeros = tensor({{0.5, 0.0, 1.5, -2.0}, {0.0, 0.0, 1.2, 0.7}, {1.1, -0.9, 0.0, 1.3}}, float64);
+    for (const Axes& axes : std::vector<Axes>{{0}, {-1}, {0, 2}, {}}) {
+        BOOST_TEST_CONTEXT(axes_text(axes, false)) {
+            CHECK_GRADCHECK("amax", [&](const Fn& v) { return amax(v[0], axes); }, {x});
+            CHECK_GRADGRADCHECK("amax", [&](const Fn& v) { return amax(v[0], axes) * v[0].sum(); }, {x});
+            CHECK_GRADCHECK("amin", [&](const Fn& v) { return amin(v[0], axes, true); }, {x});
+            CHECK_GRADGRADCHECK("amin", [&](const Fn& v) { return amin(v[0], axes) * v[0].sum(); }, {x});
+            CHECK_GRADCHECK("prod", [&](const Fn& v) { return prod(v[0], axes); }, {x});
+            CHECK_GRADGRADCHECK("prod", [&](const Fn& v) { return prod(v[0], axes); }, {x});
+            for (double ord : {2.0, 1.0, 3.0, 1.5, double(INFINITY), -double(INFINITY)}) {
+                CHECK_GRADCHECK("norm", [&](const Fn& v) { return norm(v[0], ord, axes); }, {x});
+                CHECK_GRADGRADCHECK("norm", [&](const Fn& v) { return square(norm(v[0], ord, axes)); }, {x});
+            }
+        }
+    }
+    for (const Axes& axes : std::vector<Axes>{{0}, {1}, {}}) {
+        CHECK_GRADCHECK("prod", [&](const Fn& v) { return prod(v[0], axes); }, {with_zeros});
+        CHECK_GRADGRADCHECK("prod", [&](const Fn& v) { return prod(v[0], axes); }, {with_zeros});
+    }
+    CHECK_GRADCHECK("norm", [](const Fn& v) { return norm(v[0], "fro", {0, 2}); }, {x});
+    CHECK_GRADGRADCHECK("norm", [](const Fn& v) { return norm(v[0], "fro", {0, 2}); }, {x});
+    CHECK_GRADCHECK("median", [](const Fn& v) { return median(v[0]); }, {x});
+    CHECK_GRADGRADCHECK("median", [](const Fn& v) { return square(median(v[0])); }, {x});
+    CHECK_GRADCHECK("median", [](const Fn& v) { return median(v[0], 1).values; }, {x});
+    CHECK_GRADGRADCHECK("median", [](const Fn& v) { return square(median(v[0], 1).values); }, {x});
+    CHECK_GRADCHECK("var", [](const Fn& v) { return var(v[0], {1}, false, 2); }, {x});
+    CHECK_GRADGRADCHECK("std", [](const Fn& v) { return xgrad::std(v[0], {0}, true, 1); }, {x});
 }
 
 BOOST_AUTO_TEST_SUITE_END()

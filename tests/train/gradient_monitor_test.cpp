@@ -68,7 +68,7 @@ void monitored_step(train::GradientMonitor& monitor, Module& model, optim::SGD& 
     monitor.end_step(model);
 }
 
-double norm(const Tensor& t) { return std::sqrt((t.to(float64) * t.to(float64)).sum().item()); }
+double l2_norm(const Tensor& t) { return std::sqrt((t.to(float64) * t.to(float64)).sum().item()); }
 
 }  // namespace
 
@@ -195,14 +195,14 @@ BOOST_AUTO_TEST_CASE(figures_match_norms_computed_by_hand) {
     const auto& r = monitor.records()[0];
     BOOST_TEST(r.loss == loss.item());
     const auto tol = boost::test_tools::tolerance(1e-12);
-    BOOST_TEST(r.layers[0].output_grad_norm == norm(dh), tol);
-    BOOST_TEST(r.layers[1].output_grad_norm == norm(dpred), tol);
+    BOOST_TEST(r.layers[0].output_grad_norm == l2_norm(dh), tol);
+    BOOST_TEST(r.layers[1].output_grad_norm == l2_norm(dpred), tol);
     BOOST_TEST(r.layers[0].weights[0].name == "kernel");
-    BOOST_TEST(r.layers[0].weights[0].grad_norm == norm(g1), tol);
-    BOOST_TEST(r.layers[1].weights[0].grad_norm == norm(g2), tol);
-    BOOST_TEST(r.layers[0].grad_norm == std::sqrt(norm(g1) * norm(g1) + norm(gb1) * norm(gb1)), tol);
+    BOOST_TEST(r.layers[0].weights[0].grad_norm == l2_norm(g1), tol);
+    BOOST_TEST(r.layers[1].weights[0].grad_norm == l2_norm(g2), tol);
+    BOOST_TEST(r.layers[0].grad_norm == std::sqrt(l2_norm(g1) * l2_norm(g1) + l2_norm(gb1) * l2_norm(gb1)), tol);
     // SGD: Δw = −0.1 g, so ‖Δw‖/‖w‖ = 0.1 ‖g‖ / ‖w‖ (biases start at zero: no ratio of their own).
-    BOOST_TEST(r.layers[0].weights[0].update_ratio == 0.1 * norm(g1) / norm(w1), tol);
+    BOOST_TEST(r.layers[0].weights[0].update_ratio == 0.1 * l2_norm(g1) / l2_norm(w1), tol);
     BOOST_TEST(std::isnan(r.layers[0].weights[1].update_ratio));
     BOOST_TEST(r.layers[0].activation_mean == h.mean().item(), tol);
     const std::vector<double> hv = values(h);

@@ -17,6 +17,7 @@
 #include "xgrad/core/threads.hpp"
 #include "xgrad/ops/activation.hpp"
 #include "xgrad/ops/convolution.hpp"
+#include "xgrad/ops/einsum.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/indexing.hpp"
 #include "xgrad/ops/linalg.hpp"

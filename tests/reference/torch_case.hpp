@@ -13,7 +13,7 @@
 //         using namespace xgrad::reference;
 //         return {
 //             {"cumsum/axis1", "torch.cumsum(x0, 1)", [](const Inputs& x) { return Outputs{xgrad::cumsum(x[0], 1)}; },
-//              {normal({3, 4}, 1)}},
+//              {sample_normal({3, 4}, 1)}},
 //         };
 //     }
 #include <cstdint>
@@ -51,10 +51,11 @@ struct TorchCase {
     double float64_tolerance = 1e-12;  ///< As float32_tolerance, for float64 runs.
 };
 
-/// Values from a fixed generator (seeded by `seed`), in float64.
-Tensor normal(const Shape& shape, std::uint64_t seed);
+/// N(0, 1) values from a generator seeded by `seed`, in float64 (named apart
+/// from xgrad::normal, so both namespaces can be used together).
+Tensor sample_normal(const Shape& shape, std::uint64_t seed);
 /// Uniform in [low, high), float64.
-Tensor uniform(const Shape& shape, double low, double high, std::uint64_t seed);
+Tensor sample_uniform(const Shape& shape, double low, double high, std::uint64_t seed);
 
 namespace detail {
 struct CaseRegistrar {

@@ -215,7 +215,9 @@ void check_dtypes(const char* op, const std::vector<Tensor>& operands) {
 Tensor einsum(std::string_view equation, const std::vector<Tensor>& operands) {
     const detail::Contraction c = detail::parse_einsum(equation, operands);
     check_dtypes("einsum", operands);
-    return contract(operands, c);
+    const Tensor out = contract(operands, c);
+    // An equation that changes nothing ("ij->ij") still gives a new tensor, as every op.
+    return out.is_same(operands[0]) ? out.clone() : out;
 }
 
 Tensor tensordot(const Tensor& a, const Tensor& b, const std::vector<std::int64_t>& axes_a,

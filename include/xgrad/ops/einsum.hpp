@@ -24,8 +24,7 @@ namespace xgrad {
 /// broadcasts against the same index of another size (PyTorch's rule).
 /// Operands are contracted left to right, pairwise; an index occurring in
 /// one operand only and not in the output is summed before the product.
-/// The result is a new tensor, except for an equation that leaves its one
-/// operand unchanged ("ij->ij"), which returns the operand.
+/// The result is a new tensor, also for "ij->ij" (PyTorch returns a view).
 /// ValueError: `einsum: 'ij,jk->iz': index 'z' at position 8 is not in any operand`
 /// (also malformed ellipsis, invalid characters, operand count); ShapeError
 /// naming the operand for a rank or size that does not fit; DtypeError for

@@ -156,7 +156,8 @@ Labelled contract_pair(Labelled a, Labelled b, const Labels& keep) {
     append_sizes(out_shape, a, batch);
     append_sizes(out_shape, a, rows);
     append_sizes(out_shape, b, cols);
-    checked_numel(out_shape, "einsum: intermediate product");
+    static const std::string intermediate = "einsum: intermediate product";
+    checked_numel(out_shape, intermediate);
     const std::int64_t nb = extent(a, batch), m = extent(a, rows), k = extent(a, inner), n = extent(b, cols);
     auto concat_labels = [](Labels x, const Labels& y, const Labels& z) {
         x.insert(x.end(), y.begin(), y.end());
@@ -180,7 +181,8 @@ Tensor contract(const std::vector<Tensor>& operands, const detail::Contraction& 
             if (operands[i].shape()[d] != 1) size[static_cast<std::size_t>(c.inputs[i][d])] = operands[i].shape()[d];
     Shape out_shape;
     for (const int label : c.output) out_shape.push_back(size[static_cast<std::size_t>(label)]);
-    checked_numel(out_shape, "einsum: result");
+    static const std::string result = "einsum: result";
+    checked_numel(out_shape, result);
 
     std::vector<Labelled> xs;
     xs.reserve(operands.size());

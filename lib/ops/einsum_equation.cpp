@@ -175,9 +175,9 @@ Contraction parse_einsum(std::string_view eq, const std::vector<Tensor>& operand
                 continue;
             }
             const auto label = static_cast<std::size_t>(term.label);
-            const std::string name = std::string("index '") + letter_of_label(term.label) + "'" + at(term.position);
-            if (occurrences[label] == 0) throw ValueError(prefix(eq) + name + " is not in any operand");
-            if (in_output[label]) throw ValueError(prefix(eq) + name + " appears twice in the output");
+            auto name = [&] { return std::string("index '") + letter_of_label(term.label) + "'" + at(term.position); };
+            if (occurrences[label] == 0) throw ValueError(prefix(eq) + name() + " is not in any operand");
+            if (in_output[label]) throw ValueError(prefix(eq) + name() + " appears twice in the output");
             in_output[label] = true;
             c.output.push_back(term.label);
         }

@@ -8,8 +8,9 @@
 //      strided slice (take_diagonals);
 //   2. a size-1 dimension whose label is larger elsewhere is dropped (the
 //      operand is constant along it: broadcasting);
-//   3. operands are contracted left to right, pairwise; before each product
-//      an operand's labels that nothing later needs are summed;
+//   3. operands are contracted pairwise, greedily (the pair with the smallest
+//      product first); before each product an operand's labels that nothing
+//      else needs are summed;
 //   4. the last result is permuted into the output's order.
 // A product puts both operands into [batch, rows, inner] and
 // [batch, inner, cols] by permute (a copy, skipped when the order is already
@@ -18,6 +19,7 @@
 #include "xgrad/ops/einsum.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <string>
 
 #include "einsum_equation.hpp"
@@ -189,15 +191,37 @@ Tensor contract(const std::vector<Tensor>& operands, const detail::Contraction& 
     for (std::size_t i = 0; i < operands.size(); ++i)
         xs.push_back(drop_broadcast_dims(take_diagonals({operands[i], c.inputs[i]}), size));
 
-    // Labels still needed after operand i: the output's and those of later operands.
-    auto needed_after = [&](std::size_t i) {
+    // Greedy order: the pair whose product is smallest goes first (ties:
+    // the leftmost pair), so "i,j,ij->" never builds the i×j outer product.
+    // A pair keeps the labels the output or another operand still needs.
+    auto needed_besides = [&](std::size_t i, std::size_t j) {
         Labels keep = c.output;
-        for (std::size_t j = i + 1; j < xs.size(); ++j) keep.insert(keep.end(), xs[j].labels.begin(), xs[j].labels.end());
+        for (std::size_t k = 0; k < xs.size(); ++k)
+            if (k != i && k != j) keep.insert(keep.end(), xs[k].labels.begin(), xs[k].labels.end());
         return keep;
     };
-    const Labels keep0 = needed_after(0);
-    Labelled acc = sum_unless(xs[0], [&](int l) { return contains(keep0, l); });
-    for (std::size_t i = 1; i < xs.size(); ++i) acc = contract_pair(std::move(acc), xs[i], needed_after(i));
+    while (xs.size() > 1) {
+        std::size_t best_i = 0, best_j = 1;
+        double best_numel = std::numeric_limits<double>::infinity();  // double: products of sizes may overflow
+        for (std::size_t i = 0; xs.size() > 2 && i + 1 < xs.size(); ++i)
+            for (std::size_t j = i + 1; j < xs.size(); ++j) {
+                const Labels keep = needed_besides(i, j);
+                double numel = 1;
+                for (const int label : xs[i].labels)
+                    if (contains(keep, label)) numel *= static_cast<double>(size[static_cast<std::size_t>(label)]);
+                for (const int label : xs[j].labels)
+                    if (contains(keep, label) && !contains(xs[i].labels, label))
+                        numel *= static_cast<double>(size[static_cast<std::size_t>(label)]);
+                if (numel < best_numel) {
+                    best_numel = numel;
+                    best_i = i;
+                    best_j = j;
+                }
+            }
+        xs[best_i] = contract_pair(std::move(xs[best_i]), std::move(xs[best_j]), needed_besides(best_i, best_j));
+        xs.erase(xs.begin() + static_cast<std::ptrdiff_t>(best_j));
+    }
+    const Labelled acc = sum_unless(xs[0], [&](int l) { return contains(c.output, l); });
     return reshaped(arranged(acc, c.output), out_shape);
 }
 

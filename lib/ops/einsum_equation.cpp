@@ -40,6 +40,15 @@ bool has_ellipsis(const Subscripts& s) {
     return std::any_of(s.begin(), s.end(), [](const Term& t) { return t.label == ellipsis_term; });
 }
 
+/// 'c' for a printable character, its byte as \xNN otherwise (a control
+/// character or part of a UTF-8 sequence would garble the message).
+std::string quoted(char c) {
+    if (c >= 0x20 && c < 0x7f) return std::string("'") + c + "'";
+    static const char hex[] = "0123456789abcdef";
+    const auto byte = static_cast<unsigned char>(c);
+    return std::string("byte \\x") + hex[byte >> 4] + hex[byte & 15];
+}
+
 std::string prefix(std::string_view equation) { return "einsum: '" + std::string(equation) + "': "; }
 
 std::string at(std::size_t position) { return " at position " + std::to_string(position); }
@@ -76,7 +85,7 @@ ParsedEquation scan(std::string_view eq) {
             current = &p.output;
             ++i;
         } else {
-            throw ValueError(prefix(eq) + "invalid character '" + std::string(1, c) + "'" + at(i) +
+            throw ValueError(prefix(eq) + "invalid character " + quoted(c) + at(i) +
                              " (indices are the letters a-z and A-Z)");
         }
     }

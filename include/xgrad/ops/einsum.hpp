@@ -22,8 +22,10 @@ namespace xgrad {
 /// not named, broadcast across operands (right-aligned, as NumPy); like
 /// PyTorch they are summed when the output has no "...". An index of size 1
 /// broadcasts against the same index of another size (PyTorch's rule).
-/// Operands are contracted left to right, pairwise; an index occurring in
-/// one operand only and not in the output is summed before the product.
+/// Operands are contracted pairwise in a greedy order (the pair whose
+/// product has the fewest elements first; PyTorch 1.13 goes left to right):
+/// "i,j,ij->" never builds the i×j outer product. An index occurring in one
+/// operand only and not in the output is summed before the product.
 /// The result is a new tensor, also for "ij->ij" (PyTorch returns a view).
 /// ValueError: `einsum: 'ij,jk->iz': index 'z' at position 8 is not in any operand`
 /// (also malformed ellipsis, invalid characters, operand count); ShapeError

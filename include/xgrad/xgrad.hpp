@@ -21,6 +21,7 @@
 #include "xgrad/ops/binary_math.hpp"
 #include "xgrad/ops/convolution.hpp"
 #include "xgrad/ops/diagonal.hpp"
+#include "xgrad/ops/einsum.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/indexing.hpp"
 #include "xgrad/ops/linalg.hpp"

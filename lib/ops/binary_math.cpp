@@ -138,9 +138,9 @@ Tensor clip(const Tensor& x, const Tensor& lo, const Tensor& hi) {
                    lo_binds = mul(lo_binds, lo_below_hi);
                    hi_binds = sub(one, mul(sub(one, hi_binds), as_mask(le(lo, hi), dt)));  // x > hi or hi < lo
                }
-               if (dx.needs(0)) dx[0] = sum_to_shape(where(x_inside, g, zero), x.shape());
-               if (dx.needs(1)) dx[1] = sum_to_shape(where(lo_binds, g, zero), lo.shape());
-               if (dx.needs(2)) dx[2] = sum_to_shape(where(hi_binds, g, zero), hi.shape());
+               if (dx.needs(0)) dx[0] = sum_to_shape(where(x_inside.to(boolean), g, zero), x.shape());
+               if (dx.needs(1)) dx[1] = sum_to_shape(where(lo_binds.to(boolean), g, zero), lo.shape());
+               if (dx.needs(2)) dx[2] = sum_to_shape(where(hi_binds.to(boolean), g, zero), hi.shape());
            });
     return out;
 }

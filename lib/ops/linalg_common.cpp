@@ -8,6 +8,7 @@
 
 #include "kernels.hpp"
 #include "linalg/lapack.hpp"
+#include "xgrad/ops/diagonal.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/linalg.hpp"
 #include "xgrad/ops/reduction.hpp"
@@ -52,24 +53,9 @@ void check_same_dtype(const char* op, const Tensor& a, const Tensor& b) {
 
 Tensor mT(const Tensor& x) { return transpose(x, -2, -1); }
 
-Tensor triangle(const Tensor& x, bool upper, std::int64_t offset) {
-    const Shape& s = x.shape();
-    const std::int64_t rows = s[s.size() - 2], cols = s.back();
-    Tensor mask({rows, cols}, x.dtype());
-    visit_floating(x.dtype(), "triangle", [&](auto tag) {
-        using T = decltype(tag);
-        T* m = mask.data<T>();
-        for (std::int64_t i = 0; i < rows; ++i)
-            for (std::int64_t j = 0; j < cols; ++j) m[i * cols + j] = (upper ? j >= i + offset : j <= i + offset) ? T(1) : T(0);
-    });
-    return mul(x, mask);
-}
-
 Tensor identity(std::int64_t n, Dtype dtype) { return eye(n, n, dtype); }
 
 Tensor diag_embed(const Tensor& v) { return mul(unsqueeze(v, -1), identity(v.shape().back(), v.dtype())); }
-
-Tensor diagonal(const Tensor& x) { return sum(mul(x, identity(x.shape().back(), x.dtype())), {-1}); }
 
 Tensor as_matrix_scale(const Tensor& x) { return unsqueeze(unsqueeze(x, -1), -1); }
 
@@ -108,7 +94,8 @@ Tensor solve_triangular_matrices(const char* op, const Tensor& a, const Tensor& 
                const Tensor db = solve_triangular_matrices(op, mT(sa.get()), g, !upper, unit_diagonal);
                if (dx.needs(0)) {
                    const std::int64_t offset = unit_diagonal ? (upper ? 1 : -1) : 0;
-                   dx[0] = triangle(neg(matmul(db, mT(sx.get()))), upper, offset);
+                   const Tensor full = neg(matmul(db, mT(sx.get())));
+                   dx[0] = upper ? triu(full, offset) : tril(full, offset);
                }
                if (dx.needs(1)) dx[1] = db;
            });

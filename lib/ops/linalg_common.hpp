@@ -31,13 +31,8 @@ void check_same_dtype(const char* op, const Tensor& a, const Tensor& b);
 
 /// The transpose of the last two dimensions.
 Tensor mT(const Tensor& x);
-/// x with everything outside a triangle zeroed: lower keeps j ≤ i + offset,
-/// upper keeps j ≥ i + offset (torch.tril / torch.triu). Differentiable.
-Tensor triangle(const Tensor& x, bool upper, std::int64_t offset = 0);
 /// [..., n] → [..., n, n] with v on the diagonal.
 Tensor diag_embed(const Tensor& v);
-/// [..., n, n] → [..., n], the diagonal.
-Tensor diagonal(const Tensor& x);
 /// The n×n identity in `dtype`.
 Tensor identity(std::int64_t n, Dtype dtype);
 /// [...] → [..., 1, 1], to scale whole matrices.

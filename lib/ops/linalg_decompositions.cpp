@@ -10,6 +10,7 @@
 
 #include "linalg/lapack.hpp"
 #include "linalg_common.hpp"
+#include "xgrad/ops/diagonal.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/linalg.hpp"
 #include "xgrad/ops/math.hpp"
@@ -34,8 +35,8 @@ Tensor skew(const Tensor& x) { return sub(x, mT(x)); }
 /// Φ = ½(P + tril(P, −1)ᵀ), P = tril(Lᵀ·G) (symmetric, diagonal halved).
 Tensor cholesky_backward(const Tensor& l, const Tensor& g) {
     constexpr const char* op = "linalg.cholesky (backward)";
-    const Tensor p = triangle(matmul(mT(l), g), false);
-    const Tensor phi = mul(add(p, mT(triangle(p, false, -1))), 0.5);
+    const Tensor p = tril(matmul(mT(l), g));
+    const Tensor phi = mul(add(p, mT(tril(p, -1))), 0.5);
     const Tensor left = solve_triangular_matrices(op, mT(l), phi, true, false);  // L⁻ᵀ·Φ
     return mT(solve_triangular_matrices(op, mT(l), mT(left), true, false));       // (L⁻ᵀ·(L⁻ᵀ·Φ)ᵀ)ᵀ = L⁻ᵀ·Φ·L⁻¹
 }
@@ -59,7 +60,7 @@ Tensor qr_backward(const Tensor& q, const Tensor& r, const Tensor& gq, const Ten
     Tensor m;
     if (gr.defined()) m = matmul(r, mT(gr));
     if (gq.defined()) m = m.defined() ? sub(m, matmul(mT(gq), q)) : neg(matmul(mT(gq), q));
-    const Tensor copyltu = add(triangle(m, false), mT(triangle(m, false, -1)));
+    const Tensor copyltu = add(tril(m), mT(tril(m, -1)));
     Tensor b = matmul(q, copyltu);
     if (gq.defined()) b = add(b, gq);
     return times_inverse_transpose("linalg.qr (backward)", b, r);

@@ -385,7 +385,7 @@ Tensor median(const Tensor& x) {
 
 ValuesAndIndices median(const Tensor& x, std::int64_t axis, bool keepdims) {
     detail::check_floating("median", x);
-    const auto plan = detail::plan_reduce(x.shape(), {axis}, true, "median");
+    const auto plan = detail::plan_reduce(x.shape(), {axis}, keepdims, "median");
     detail::check_nonempty(plan, x.shape(), {axis}, "median");
     const auto ax = static_cast<std::size_t>(std::find(plan.reduced.begin(), plan.reduced.end(), true) -
                                              plan.reduced.begin());

@@ -71,7 +71,7 @@ Tensor cumprod_grad_with_zeros(const Tensor& x, const Tensor& g) {
     const Dtype dt = x.dtype();
     const Tensor diagonal = eye(n, n, dt);                                          // [n, n] (i, k)
     const Tensor upper = sub(ones({n, n}, dt), cumsum(eye(n, n, dt), 0)) + diagonal;  // 1 where k ≥ i
-    const Tensor others = where(diagonal, ones({}, dt), unsqueeze(x, -2));        // [.., n, n]
+    const Tensor others = where(diagonal.to(boolean), ones({}, dt), unsqueeze(x, -2));  // [.., n, n]
     const Tensor terms = mul(mul(cumprod(others, -1), upper), unsqueeze(g, -2));  // [.., n, n]
     return sum(terms, {-1});                                                      // [.., n]
 }

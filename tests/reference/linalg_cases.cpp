@@ -35,15 +35,6 @@ std::string torch_spd(const std::string& x, std::int64_t n) {
            ".dtype))";
 }
 
-/// The lower (or strictly lower, …) triangle of x as a product with a constant mask.
-Tensor tril(const Tensor& x) {
-    const std::int64_t n = x.shape().back();
-    std::vector<double> mask(static_cast<std::size_t>(n * n));
-    for (std::int64_t i = 0; i < n; ++i)
-        for (std::int64_t j = 0; j <= i; ++j) mask[static_cast<std::size_t>(i * n + j)] = 1;
-    return x * from_vector(mask, {n, n}).to(x.dtype());
-}
-
 void add_solvers(std::vector<TorchCase>& cases) {
     const std::vector<std::pair<Shape, Shape>> systems = {
         {{3, 3}, {3}}, {{2, 4, 4}, {4, 2}}, {{2, 1, 3, 3}, {3, 3, 2}}, {{0, 3, 3}, {0, 3}}};

@@ -97,7 +97,10 @@ std::pair<Tensor, Tensor> flat_pair(const char* op, const Tensor& y_true, const 
 
 /// Calls f(label_positive, prediction) for every element, prediction in y_pred's type.
 template <class F> void for_each_pair(const char* op, const Tensor& y_true, const Tensor& y_pred, F&& f) {
-    const auto [t, p] = flat_pair(op, y_true, y_pred);
+    // Named members, not a structured binding: clang 14 cannot capture bindings in a lambda.
+    const auto pair = flat_pair(op, y_true, y_pred);
+    const Tensor& t = pair.first;
+    const Tensor& p = pair.second;
     visit_floating(p.dtype(), op, [&](auto zero) {
         using T = decltype(zero);
         const T* tv = t.data<T>();

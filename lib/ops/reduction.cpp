@@ -14,11 +14,12 @@
 #include <type_traits>
 
 #include "reduce_kernel.hpp"
-#include "reverse.hpp"
+#include "has_zero.hpp"
 #include "xgrad/autograd/node.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/indexing.hpp"
 #include "xgrad/ops/math.hpp"
+#include "xgrad/ops/rearrange.hpp"
 #include "xgrad/ops/registry.hpp"
 #include "xgrad/ops/scans.hpp"
 #include "xgrad/ops/shape_ops.hpp"
@@ -204,7 +205,7 @@ Tensor product_of_others(const Tensor& x, const detail::ReducePlan& plan) {
     const std::int64_t n = plan.group;
     const Tensor one = ones(ones_shape, x.dtype());
     const Tensor left = cumprod(concat({one, slice(xt, last, 0, n - 1)}, last), last);
-    const auto rev = [last](const Tensor& t) { return detail::reverse_along(t, static_cast<std::size_t>(last)); };
+    const auto rev = [last](const Tensor& t) { return flip(t, {last}); };
     const Tensor right = rev(cumprod(rev(concat({slice(xt, last, 1, n), one}, last)), last));
     std::vector<std::int64_t> inverse(perm.size());
     for (std::size_t i = 0; i < perm.size(); ++i) inverse[static_cast<std::size_t>(perm[i])] = static_cast<std::int64_t>(i);

@@ -1,5 +1,5 @@
 // Cumulative ops along one axis: forward scans and backward formulas side by
-// side. The backward formulas are xgrad ops (reversed scans, gathers), so
+// side. The backward formulas are xgrad ops (flipped scans, gathers), so
 // higher orders come for free.
 #include "xgrad/ops/scans.hpp"
 
@@ -8,12 +8,14 @@
 #include <vector>
 
 #include "axis_view.hpp"
+#include "has_zero.hpp"
 #include "kernels.hpp"
-#include "reverse.hpp"
 #include "xgrad/autograd/node.hpp"
+#include "xgrad/ops/diagonal.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/indexing.hpp"
 #include "xgrad/ops/math.hpp"
+#include "xgrad/ops/rearrange.hpp"
 #include "xgrad/ops/reduction.hpp"
 #include "xgrad/ops/registry.hpp"
 #include "xgrad/ops/shape_ops.hpp"
@@ -57,8 +59,8 @@ template <class T, class Acc, class Step> void scan(const T* x, T* out, const de
     }
 }
 
-/// x in reverse order along `axis`.
-Tensor reverse(const Tensor& x, std::int64_t axis) { return detail::reverse_along(x, static_cast<std::size_t>(axis)); }
+/// x in reverse order along `axis` (flip's backward is flip: any order).
+Tensor reverse(const Tensor& x, std::int64_t axis) { return flip(x, {axis}); }
 
 /// Σ_{k ≥ i} g_k along `axis`.
 Tensor reverse_cumsum(const Tensor& g, std::int64_t axis) { return reverse(cumsum(reverse(g, axis), axis), axis); }
@@ -69,9 +71,9 @@ Tensor reverse_cumsum(const Tensor& g, std::int64_t axis) { return reverse(cumsu
 Tensor cumprod_grad_with_zeros(const Tensor& x, const Tensor& g) {
     const std::int64_t n = x.shape()[x.rank() - 1];
     const Dtype dt = x.dtype();
-    const Tensor diagonal = eye(n, n, dt);                                          // [n, n] (i, k)
-    const Tensor upper = sub(ones({n, n}, dt), cumsum(eye(n, n, dt), 0)) + diagonal;  // 1 where k ≥ i
-    const Tensor others = where(diagonal.to(boolean), ones({}, dt), unsqueeze(x, -2));  // [.., n, n]
+    const Tensor diagonal = eye(n, n, dt).to(boolean);                      // [n, n] (i, k)
+    const Tensor upper = triu(ones({n, n}, dt));                             // 1 where k ≥ i
+    const Tensor others = where(diagonal, ones({}, dt), unsqueeze(x, -2));  // [.., n, n]
     const Tensor terms = mul(mul(cumprod(others, -1), upper), unsqueeze(g, -2));  // [.., n, n]
     return sum(terms, {-1});                                                      // [.., n]
 }

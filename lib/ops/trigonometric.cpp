@@ -1,8 +1,8 @@
 // Trigonometric and hyperbolic functions: forward and backward side by
-// side. Backward formulas are xgrad ops, so higher orders come for free.
+// side. The forwards run the vector kernels of this CPU's level (lib/simd);
+// the backward formulas are xgrad ops (sin's is cos, and so on, through the
+// same kernels), so higher orders come for free.
 #include "xgrad/ops/trigonometric.hpp"
-
-#include <cmath>
 
 #include "kernels.hpp"
 #include "xgrad/autograd/node.hpp"
@@ -20,13 +20,13 @@ Tensor one_minus_square(const Tensor& x) { return neg(square(x)) + 1.0; }
 }  // namespace
 
 Tensor sin(const Tensor& x) {
-    Tensor out = detail::unary_loop("sin", x, [](auto v) { return std::sin(v); });
+    Tensor out = detail::unary_kernel("sin", x, simd::Unary::sin);
     record("sin", out, {&x}, [sx = SavedTensor(x)](const Tensor& g, InputGrads& dx) { dx[0] = mul(g, cos(sx.get())); });
     return out;
 }
 
 Tensor cos(const Tensor& x) {
-    Tensor out = detail::unary_loop("cos", x, [](auto v) { return std::cos(v); });
+    Tensor out = detail::unary_kernel("cos", x, simd::Unary::cos);
     record("cos", out, {&x}, [sx = SavedTensor(x)](const Tensor& g, InputGrads& dx) {
         dx[0] = neg(mul(g, sin(sx.get())));
     });
@@ -34,7 +34,7 @@ Tensor cos(const Tensor& x) {
 }
 
 Tensor tan(const Tensor& x) {
-    Tensor out = detail::unary_loop("tan", x, [](auto v) { return std::tan(v); });
+    Tensor out = detail::unary_kernel("tan", x, simd::Unary::tan);
     record("tan", out, {&x}, [y = SavedTensor::output(out)](const Tensor& g, InputGrads& dx) {
         dx[0] = mul(g, square(y.get()) + 1.0);
     });
@@ -42,7 +42,7 @@ Tensor tan(const Tensor& x) {
 }
 
 Tensor asin(const Tensor& x) {
-    Tensor out = detail::unary_loop("asin", x, [](auto v) { return std::asin(v); });
+    Tensor out = detail::unary_kernel("asin", x, simd::Unary::asin);
     record("asin", out, {&x}, [sx = SavedTensor(x)](const Tensor& g, InputGrads& dx) {
         dx[0] = mul(g, rsqrt(one_minus_square(sx.get())));
     });
@@ -50,7 +50,7 @@ Tensor asin(const Tensor& x) {
 }
 
 Tensor acos(const Tensor& x) {
-    Tensor out = detail::unary_loop("acos", x, [](auto v) { return std::acos(v); });
+    Tensor out = detail::unary_kernel("acos", x, simd::Unary::acos);
     record("acos", out, {&x}, [sx = SavedTensor(x)](const Tensor& g, InputGrads& dx) {
         dx[0] = neg(mul(g, rsqrt(one_minus_square(sx.get()))));
     });
@@ -58,7 +58,7 @@ Tensor acos(const Tensor& x) {
 }
 
 Tensor atan(const Tensor& x) {
-    Tensor out = detail::unary_loop("atan", x, [](auto v) { return std::atan(v); });
+    Tensor out = detail::unary_kernel("atan", x, simd::Unary::atan);
     record("atan", out, {&x}, [sx = SavedTensor(x)](const Tensor& g, InputGrads& dx) {
         dx[0] = div(g, square(sx.get()) + 1.0);
     });
@@ -66,19 +66,19 @@ Tensor atan(const Tensor& x) {
 }
 
 Tensor sinh(const Tensor& x) {
-    Tensor out = detail::unary_loop("sinh", x, [](auto v) { return std::sinh(v); });
+    Tensor out = detail::unary_kernel("sinh", x, simd::Unary::sinh);
     record("sinh", out, {&x}, [sx = SavedTensor(x)](const Tensor& g, InputGrads& dx) { dx[0] = mul(g, cosh(sx.get())); });
     return out;
 }
 
 Tensor cosh(const Tensor& x) {
-    Tensor out = detail::unary_loop("cosh", x, [](auto v) { return std::cosh(v); });
+    Tensor out = detail::unary_kernel("cosh", x, simd::Unary::cosh);
     record("cosh", out, {&x}, [sx = SavedTensor(x)](const Tensor& g, InputGrads& dx) { dx[0] = mul(g, sinh(sx.get())); });
     return out;
 }
 
 Tensor asinh(const Tensor& x) {
-    Tensor out = detail::unary_loop("asinh", x, [](auto v) { return std::asinh(v); });
+    Tensor out = detail::unary_kernel("asinh", x, simd::Unary::asinh);
     record("asinh", out, {&x}, [sx = SavedTensor(x)](const Tensor& g, InputGrads& dx) {
         dx[0] = mul(g, rsqrt(square(sx.get()) + 1.0));
     });
@@ -86,7 +86,7 @@ Tensor asinh(const Tensor& x) {
 }
 
 Tensor acosh(const Tensor& x) {
-    Tensor out = detail::unary_loop("acosh", x, [](auto v) { return std::acosh(v); });
+    Tensor out = detail::unary_kernel("acosh", x, simd::Unary::acosh);
     record("acosh", out, {&x}, [sx = SavedTensor(x)](const Tensor& g, InputGrads& dx) {
         dx[0] = mul(g, rsqrt(square(sx.get()) - 1.0));
     });
@@ -94,7 +94,7 @@ Tensor acosh(const Tensor& x) {
 }
 
 Tensor atanh(const Tensor& x) {
-    Tensor out = detail::unary_loop("atanh", x, [](auto v) { return std::atanh(v); });
+    Tensor out = detail::unary_kernel("atanh", x, simd::Unary::atanh);
     record("atanh", out, {&x}, [sx = SavedTensor(x)](const Tensor& g, InputGrads& dx) {
         dx[0] = div(g, one_minus_square(sx.get()));
     });

@@ -12,6 +12,7 @@
 // xsimd::batch<T> is the level's widest vector, and the plain loops are
 // vectorized for it.
 #include <cstdint>
+#include <limits>
 
 #include "simd/binary_loop.hpp"
 #include "simd/elementwise_kernels.hpp"
@@ -64,6 +65,27 @@ struct Softplus {
     template <class V> V operator()(V v) const { return xsimd::max(v, V(0)) + xsimd::log1p(xsimd::exp(-xsimd::abs(v))); }
 };
 struct Square { template <class V> V operator()(V v) const { return v * v; } };
+// xsimd's trigonometric functions reduce large arguments exactly (per lane,
+// by fdlibm's __ieee754_rem_pio2, past |x| ≈ 8.2e5, float32 past 201), so
+// they stay within a few ulp of std:: everywhere (tests/core/simd_test.cpp
+// measures the bounds).
+struct Sin { template <class V> V operator()(V v) const { return xsimd::sin(v); } };
+struct Cos { template <class V> V operator()(V v) const { return xsimd::cos(v); } };
+struct Tan { template <class V> V operator()(V v) const { return xsimd::tan(v); } };
+struct Asin { template <class V> V operator()(V v) const { return xsimd::asin(v); } };
+struct Acos { template <class V> V operator()(V v) const { return xsimd::acos(v); } };
+struct Atan { template <class V> V operator()(V v) const { return xsimd::atan(v); } };
+struct Sinh { template <class V> V operator()(V v) const { return xsimd::sinh(v); } };
+struct Cosh { template <class V> V operator()(V v) const { return xsimd::cosh(v); } };
+struct Asinh { template <class V> V operator()(V v) const { return xsimd::asinh(v); } };
+// xsimd's vector acosh gives numbers below 1 (log of x + sqrt(x² − 1) for
+// negative x); std::acosh gives NaN there.
+struct Acosh {
+    template <class V> V operator()(V v) const {
+        return choose(v < V(1), V(std::numeric_limits<double>::quiet_NaN()), xsimd::acosh(v));
+    }
+};
+struct Atanh { template <class V> V operator()(V v) const { return xsimd::atanh(v); } };
 
 template <class T, class F> void unary(const T* x, T* out, std::int64_t n) { map_unary(x, out, n, F{}); }
 
@@ -120,6 +142,17 @@ template <class T> constexpr ElementwiseKernels<T> kernels() {
     set_unary(Unary::relu, unary<T, Relu>);
     set_unary(Unary::softplus, unary<T, Softplus>);
     set_unary(Unary::square, unary<T, Square>);
+    set_unary(Unary::sin, unary<T, Sin>);
+    set_unary(Unary::cos, unary<T, Cos>);
+    set_unary(Unary::tan, unary<T, Tan>);
+    set_unary(Unary::asin, unary<T, Asin>);
+    set_unary(Unary::acos, unary<T, Acos>);
+    set_unary(Unary::atan, unary<T, Atan>);
+    set_unary(Unary::sinh, unary<T, Sinh>);
+    set_unary(Unary::cosh, unary<T, Cosh>);
+    set_unary(Unary::asinh, unary<T, Asinh>);
+    set_unary(Unary::acosh, unary<T, Acosh>);
+    set_unary(Unary::atanh, unary<T, Atanh>);
     const auto set_binary = [&k](Binary f, typename ElementwiseKernels<T>::BinaryFn fn) { k.binary[static_cast<int>(f)] = fn; };
     set_binary(Binary::add, binary<T, Add>);
     set_binary(Binary::sub, binary<T, Sub>);

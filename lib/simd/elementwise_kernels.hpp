@@ -1,5 +1,5 @@
 #pragma once
-// The elementwise kernels: unary math and activations, binary arithmetic
+// The elementwise kernels: unary math, trigonometric functions and activations, binary arithmetic
 // and comparisons, the scaled ELU (SELU) and its gradient.
 #include <cstdint>
 
@@ -8,7 +8,11 @@
 namespace xgrad::simd {
 
 /// out[i] = f(x[i]).
-enum class Unary { exp, log, log1p, expm1, sqrt, abs, erf, tanh, sigmoid, relu, softplus, square, count };
+enum class Unary {
+    exp, log, log1p, expm1, sqrt, abs, erf, tanh, sigmoid, relu, softplus, square,
+    sin, cos, tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh,
+    count
+};
 
 /// out[i] = a[i·da] ∘ b[i·db]; the comparisons give 1 or 0.
 enum class Binary { add, sub, mul, div, maximum, minimum, eq, ne, lt, le, gt, ge, count };

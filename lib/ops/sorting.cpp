@@ -8,7 +8,8 @@
 // so an entry packs into one uint64 (the speed of std::sort on integers);
 // wider keys use a {key, position} pair.
 //
-// topk selects on the bare keys first (see select_smallest).
+// topk keeps the entries under a sampled bound in one pass, then selects
+// among those few (see select_smallest).
 //
 //   sort, topk, kthvalue   values = x at the picked positions     dx = scatter_add(0, indices, g)
 //   argsort, unique, searchsorted                                  not differentiable
@@ -134,25 +135,50 @@ void check_k(const char* op, std::int64_t k, std::int64_t low, std::size_t axis,
     }
 }
 
-/// The k entries of smallest key (ties: lower positions first) of a lane of
-/// `dim` elements `inner` apart, in position order. nth_element on the bare
-/// keys finds the k-th key; one scan then collects the entries below it and
-/// the first ties: the work of std::nth_element on the values plus two passes.
-template <class T, class Key, class Entry>
+/// How many keys of a long lane select_smallest samples for its bound.
+constexpr std::int64_t topk_sample_size = 4096;
+
+/// The k entries of smallest key of a lane of `dim` elements `inner` apart,
+/// by key then position (ties: lower positions first), in no particular order.
+/// On a long lane, the keys of an evenly spaced sample give a bound that a
+/// little more than k of the lane's keys fall under (the sample's quantile
+/// k/dim plus four standard deviations); one pass computes every key once and
+/// keeps the entries at or under the bound, and nth_element on those few picks
+/// the k: one streaming pass instead of std::nth_element's partitioning of the
+/// whole lane. Every key at or under the k-th smallest is kept, ties included,
+/// so the pick is exact; when fewer than k pass (data unlike its sample), the
+/// pass is repeated keeping every entry.
+template <class T, class Entry>
 void select_smallest(const T* lane, std::int64_t dim, std::int64_t inner, std::int64_t k, std::uint64_t flip,
-                     std::vector<Key>& keys, std::vector<Entry>& picked) {
+                     std::vector<std::uint64_t>& sample, std::vector<Entry>& picked) {
     picked.clear();
     if (k == 0) return;
-    for (std::int64_t j = 0; j < dim; ++j)
-        keys[static_cast<std::size_t>(j)] = static_cast<Key>(order_key(lane[j * inner]) ^ flip);
-    const auto kth_at = keys.begin() + (k - 1);
-    std::nth_element(keys.begin(), kth_at, keys.end());
-    const Key kth = *kth_at;
-    std::int64_t ties = k - std::count_if(keys.begin(), kth_at, [kth](Key key) { return key < kth; });
-    for (std::int64_t j = 0; j < dim; ++j) {
-        const auto key = static_cast<Key>(order_key(lane[j * inner]) ^ flip);
-        if (key < kth || (key == kth && ties-- > 0)) picked.push_back(make_entry<Entry>(key, j));
+    const auto key_at = [lane, inner, flip](std::int64_t j) { return order_key(lane[j * inner]) ^ flip; };
+    std::uint64_t bound = ~std::uint64_t{0};  // keeps every entry
+    if (dim >= 8 * topk_sample_size) {
+        const std::int64_t step = dim / topk_sample_size;
+        sample.resize(static_cast<std::size_t>(topk_sample_size));
+        for (std::int64_t s = 0; s < topk_sample_size; ++s) sample[static_cast<std::size_t>(s)] = key_at(s * step);
+        const double expected = static_cast<double>(k) * topk_sample_size / static_cast<double>(dim);
+        const auto rank = static_cast<std::int64_t>(expected + 4 * std::sqrt(expected) + 8);
+        if (rank < topk_sample_size) {
+            std::nth_element(sample.begin(), sample.begin() + rank, sample.end());
+            bound = sample[static_cast<std::size_t>(rank)];
+        }
     }
+    const auto keep_under = [&](std::uint64_t limit) {
+        for (std::int64_t j = 0; j < dim; ++j) {
+            const std::uint64_t key = key_at(j);
+            if (key <= limit) picked.push_back(make_entry<Entry>(key, j));
+        }
+    };
+    keep_under(bound);
+    if (static_cast<std::int64_t>(picked.size()) < k) {
+        picked.clear();
+        keep_under(~std::uint64_t{0});
+    }
+    std::nth_element(picked.begin(), picked.begin() + (k - 1), picked.end());
+    picked.resize(static_cast<std::size_t>(k));
 }
 
 /// Sorted values and positions of x along axis a, without recording.
@@ -200,18 +226,19 @@ ValuesAndIndices topk(const Tensor& x, std::int64_t k, std::int64_t axis, bool l
         const T* px = x.data<T>();
         T* pv = out.values.data<T>();
         std::int64_t* pi = out.indices.data<std::int64_t>();
-        using Key = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
         const std::uint64_t flip = largest ? descending_mask<T>() : 0;
-        std::vector<Key> keys(static_cast<std::size_t>(v.dim));
+        std::vector<std::uint64_t> sample;
         with_entry_type<T>(v.dim, [&](auto entry_tag) {
             using Entry = decltype(entry_tag);
             std::vector<Entry> picked;
-            picked.reserve(static_cast<std::size_t>(k));
             for (std::int64_t o = 0; o < v.outer; ++o) {
                 for (std::int64_t i = 0; i < v.inner; ++i) {
                     const T* p = px + o * v.dim * v.inner + i;
-                    select_smallest(p, v.dim, v.inner, k, flip, keys, picked);
+                    select_smallest(p, v.dim, v.inner, k, flip, sample, picked);
                     if (sorted) std::sort(picked.begin(), picked.end());
+                    else std::sort(picked.begin(), picked.end(), [](const Entry& l, const Entry& r) {
+                        return position_of(l) < position_of(r);
+                    });
                     write_picked(picked, k, p, v.inner, pv, pi, o * k * v.inner + i);
                 }
             }

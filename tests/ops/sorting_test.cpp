@@ -75,6 +75,40 @@ BOOST_AUTO_TEST_CASE(nan_sorts_last_ascending_and_first_descending) {
     }
 }
 
+// Lanes long enough for topk's sampled bound (≥ 32768): the pick equals the
+// head of a stable sort, in every dtype, along an inner axis, with NaN and
+// ties; data that hides its smallest values from the evenly spaced sample
+// (every 16th position, here the smallest) takes the exact fallback.
+BOOST_AUTO_TEST_CASE(topk_of_long_lanes_equals_the_head_of_a_stable_sort) {
+    const std::int64_t n = 65536;
+    Generator gen(3);
+    for (Dtype dtype : {float32, float64}) {
+        BOOST_TEST_CONTEXT(dtype_name(dtype)) {
+            Tensor x = randn({2, n}, dtype, gen);
+            x = where(gt(abs(x), full({}, 3.5, dtype)), full({}, NaN, dtype), round(x * 100.0));  // NaN and many ties
+            for (bool largest : {true, false})
+                for (std::int64_t k : {1, 10, 1000, 40000}) {
+                    const auto [v, i] = topk(x, k, -1, largest);
+                    const auto [sv, si] = sort(x, -1, /*descending=*/largest);
+                    BOOST_TEST(same(values(v), values(slice(sv, 1, 0, k))), "largest " << largest << " k " << k);
+                    BOOST_TEST(values(i) == values(slice(si, 1, 0, k)), tt::per_element());
+                }
+            const Tensor columns = transpose(x, 0, 1);  // [n, 2] (a copy): lanes 2 apart
+            BOOST_TEST(values(topk(columns, 10, 0).indices) == values(transpose(topk(x, 10).indices, 0, 1)),
+                       tt::per_element());
+        }
+    }
+    std::vector<double> hidden(static_cast<std::size_t>(n));
+    for (std::int64_t j = 0; j < n; ++j) hidden[static_cast<std::size_t>(j)] = j % 16 == 0 ? -1.0 - j : j;
+    const Tensor h = from_vector(hidden, {n});
+    const auto [v, i] = topk(h, 100, -1, /*largest=*/false);
+    BOOST_TEST(values(i) == values(slice(argsort(h), 0, 0, 100)), tt::per_element());
+    BOOST_TEST(values(v)[99] == -1.0 - 16 * 3996);  // the 100th smallest: position 16·(4096 − 100)
+    const auto [vu, iu] = topk(h, 3, -1, false, /*sorted=*/false);  // in the order of their positions
+    BOOST_TEST(values(iu) == Values({65488, 65504, 65520}), tt::per_element());
+    BOOST_TEST(values(topk(zeros({n}), 4).indices) == Values({0, 1, 2, 3}), tt::per_element());  // all tied
+}
+
 BOOST_AUTO_TEST_CASE(topk_by_hand) {
     const Tensor x = tensor({{4, 9, 1, 9, 3}, {0, -2, 8, 5, 6}}, float64);
     auto [v, i] = topk(x, 3);

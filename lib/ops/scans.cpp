@@ -121,8 +121,19 @@ Tensor cumsum(const Tensor& x, std::int64_t axis) {
     Tensor out(x.shape(), x.dtype());
     visit_dtype(x.dtype(), [&](auto tag) {
         using T = decltype(tag);
-        using Acc = std::conditional_t<std::is_same_v<T, float>, double, T>;
-        scan<T, Acc>(x.data<T>(), out.data<T>(), v, [](Acc acc, T value) { return acc + value; });
+        if constexpr (std::is_floating_point_v<T>) {
+            // The vector kernels of this CPU's level, in the sequential order (float32 sums in float64).
+            const simd::ScanKernels<T>& kernels = simd::scan_kernels<T>();
+            if (v.inner == 1) {
+                kernels.cumsum_along(x.data<T>(), out.data<T>(), v.outer, v.dim);
+            } else {
+                for (std::int64_t o = 0; o < v.outer; ++o)
+                    kernels.cumsum_down(x.data<T>() + o * v.dim * v.inner, out.data<T>() + o * v.dim * v.inner, v.dim,
+                                        v.inner);
+            }
+        } else {
+            scan<T, T>(x.data<T>(), out.data<T>(), v, [](T acc, T value) { return acc + value; });
+        }
     });
     record("cumsum", out, {&x}, [a](const Tensor& g, InputGrads& dx) {
         dx[0] = g.rank() == 0 ? g : reverse_cumsum(g, static_cast<std::int64_t>(a));

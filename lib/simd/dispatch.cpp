@@ -104,6 +104,8 @@ const FloatingKernels<PoolingKernels>* pooling_at(Level level) {
     return at_level(level, sse2::pooling, avx2::pooling, avx512::pooling);
 }
 
+const FloatingKernels<ScanKernels>* scan_at(Level level) { return at_level(level, sse2::scan, avx2::scan, avx512::scan); }
+
 }  // namespace simd
 
 std::string_view simd_level() { return simd::level_name(simd::process_level()); }

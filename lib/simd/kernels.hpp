@@ -13,6 +13,7 @@
 #include "simd/level.hpp"
 #include "simd/optimizer_kernels.hpp"
 #include "simd/pooling_kernels.hpp"
+#include "simd/scan_kernels.hpp"
 
 namespace xgrad::simd {
 
@@ -28,6 +29,7 @@ const FloatingKernels<ElementwiseKernels>* elementwise_at(Level level);
 const FloatingKernels<OptimizerKernels>* optimizer_at(Level level);
 const FloatingKernels<BatchNormKernels>* batch_norm_at(Level level);
 const FloatingKernels<PoolingKernels>* pooling_at(Level level);
+const FloatingKernels<ScanKernels>* scan_at(Level level);
 
 // This process's kernels of each family for T (float or double).
 template <class T> const ElementwiseKernels<T>& elementwise_kernels() {
@@ -44,6 +46,10 @@ template <class T> const BatchNormKernels<T>& batch_norm_kernels() {
 }
 template <class T> const PoolingKernels<T>& pooling_kernels() {
     static const FloatingKernels<PoolingKernels>& table = *pooling_at(process_level());
+    return for_dtype<T>(table);
+}
+template <class T> const ScanKernels<T>& scan_kernels() {
+    static const FloatingKernels<ScanKernels>& table = *scan_at(process_level());
     return for_dtype<T>(table);
 }
 

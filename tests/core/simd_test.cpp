@@ -44,6 +44,9 @@ template <class T> const simd::BatchNormKernels<T>& batch_norm(Level level) {
 template <class T> const simd::PoolingKernels<T>& pooling(Level level) {
     return simd::for_dtype<T>(*simd::pooling_at(level));
 }
+template <class T> const simd::ScanKernels<T>& scan(Level level) {
+    return simd::for_dtype<T>(*simd::scan_at(level));
+}
 
 /// n values over [-12, 12] with NaN, ±inf and ±0 among them.
 template <class T> std::vector<T> probe_values(std::int64_t n, int seed = 0) {
@@ -176,6 +179,8 @@ BOOST_AUTO_TEST_CASE(every_family_runs_at_the_process_level) {
     BOOST_TEST((&simd::batch_norm_kernels<double>() == &batch_norm<double>(level)));
     BOOST_TEST((&simd::pooling_kernels<float>() == &pooling<float>(level)));
     BOOST_TEST((&simd::pooling_kernels<double>() == &pooling<double>(level)));
+    BOOST_TEST((&simd::scan_kernels<float>() == &scan<float>(level)));
+    BOOST_TEST((&simd::scan_kernels<double>() == &scan<double>(level)));
 }
 
 BOOST_AUTO_TEST_CASE(unknown_or_unsupported_levels_are_refused) {
@@ -195,6 +200,7 @@ BOOST_AUTO_TEST_CASE(unknown_or_unsupported_levels_are_refused) {
             BOOST_TEST(simd::optimizer_at(level) == nullptr);
             BOOST_TEST(simd::batch_norm_at(level) == nullptr);
             BOOST_TEST(simd::pooling_at(level) == nullptr);
+            BOOST_TEST(simd::scan_at(level) == nullptr);
         }
     }
 }
@@ -323,6 +329,46 @@ BOOST_AUTO_TEST_CASE(trigonometric_kernels_special_values) {
     exactly(Unary::atanh, 1.0, inf);
     exactly(Unary::atanh, -1.0, -inf);
     exactly(Unary::atanh, 2.0, nan);
+}
+
+// The running sums equal the sequential sum exactly (float32: the float64
+// sequential sum rounded once) down the rows and along them, for shapes
+// around the row group (8) and the column block (256), with −0 first.
+template <class T> void cumsum_matches_the_sequential_sum() {
+    for (Level level : supported_levels())
+        for (std::int64_t rows : {0, 1, 7, 8, 9, 17})
+            for (std::int64_t cols : {0, 1, 3, 255, 256, 257, 600}) {
+                std::vector<T> x = probe_values<T>(rows * cols, 3);
+                for (T& v : x)
+                    if (!std::isfinite(v)) v = T(0.1);
+                if (!x.empty()) x[0] = T(-0.0);
+                std::vector<T> down(x.size()), along(x.size());
+                scan<T>(level).cumsum_down(x.data(), down.data(), rows, cols);
+                scan<T>(level).cumsum_along(x.data(), along.data(), rows, cols);
+                for (std::int64_t c = 0; c < cols; ++c) {
+                    double acc = 0;
+                    for (std::int64_t r = 0; r < rows; ++r) {
+                        const std::int64_t i = r * cols + c;
+                        acc = r == 0 ? x[i] : acc + x[i];
+                        BOOST_TEST((identical(down[i], static_cast<T>(acc)) && std::signbit(down[i]) == std::signbit(acc)),
+                                   name(level) << " down " << rows << "x" << cols << " at " << r << "," << c);
+                    }
+                }
+                for (std::int64_t r = 0; r < rows; ++r) {
+                    double acc = 0;
+                    for (std::int64_t c = 0; c < cols; ++c) {
+                        const std::int64_t i = r * cols + c;
+                        acc = c == 0 ? x[i] : acc + x[i];
+                        BOOST_TEST((identical(along[i], static_cast<T>(acc)) && std::signbit(along[i]) == std::signbit(acc)),
+                                   name(level) << " along " << rows << "x" << cols << " at " << r << "," << c);
+                    }
+                }
+            }
+}
+
+BOOST_AUTO_TEST_CASE(cumsum_kernels_are_the_sequential_sum) {
+    cumsum_matches_the_sequential_sum<float>();
+    cumsum_matches_the_sequential_sum<double>();
 }
 
 BOOST_AUTO_TEST_CASE(binary_kernels_are_exact_in_every_stride_case) {

@@ -127,9 +127,11 @@ Tensor cumsum(const Tensor& x, std::int64_t axis) {
             if (v.inner == 1) {
                 kernels.cumsum_along(x.data<T>(), out.data<T>(), v.outer, v.dim);
             } else {
+                // float32's float64 running sums (float64 sums into the previous output row).
+                std::vector<double> acc(std::is_same_v<T, float> ? static_cast<std::size_t>(v.inner) : 0);
                 for (std::int64_t o = 0; o < v.outer; ++o)
                     kernels.cumsum_down(x.data<T>() + o * v.dim * v.inner, out.data<T>() + o * v.dim * v.inner, v.dim,
-                                        v.inner);
+                                        v.inner, acc.data());
             }
         } else {
             scan<T, T>(x.data<T>(), out.data<T>(), v, [](T acc, T value) { return acc + value; });

@@ -17,35 +17,37 @@ namespace {
 /// The accumulator of T's sums: float64 for float32 too.
 using Acc = double;
 
-/// Columns summed together down the rows: their accumulators (2 KB) stay in L1.
-constexpr std::int64_t column_block = 256;
-
 /// Rows that cumsum_along advances together: eight independent chains of
 /// additions hide the adder's latency.
 constexpr std::int64_t row_group = 8;
 
-template <class T> void cumsum_down(const T* x, T* out, std::int64_t rows, std::int64_t cols) {
-    Acc acc[column_block];
-    for (std::int64_t c0 = 0; c0 < cols; c0 += column_block) {
-        const std::int64_t width = cols - c0 < column_block ? cols - c0 : column_block;
-        for (std::int64_t r = 0; r < rows; ++r) {
-            const T* row = x + r * cols + c0;
-            T* dst = out + r * cols + c0;
-            if (r == 0) {
-                // The first partial sum is x itself (−0 stays −0).
-                for (std::int64_t c = 0; c < width; ++c) {
-                    acc[c] = row[c];
-                    dst[c] = row[c];
-                }
-                continue;
-            }
-            // A plain loop the compiler vectorizes for this level.
-            for (std::int64_t c = 0; c < width; ++c) {
-                acc[c] += static_cast<Acc>(row[c]);
-                dst[c] = static_cast<T>(acc[c]);
-            }
-        }
+// The rows of cumsum_down: plain loops the compiler vectorizes for this
+// level. float32 keeps its float64 running sums in acc; a float64 running
+// sum is the previous output row itself, so acc goes unused (may be null).
+// The first partial sum is x itself (−0 stays −0).
+void first_row(const float* row, float* dst, double* acc, std::int64_t cols) {
+    for (std::int64_t c = 0; c < cols; ++c) {
+        acc[c] = row[c];
+        dst[c] = row[c];
     }
+}
+void first_row(const double* row, double* dst, double* /*acc*/, std::int64_t cols) {
+    for (std::int64_t c = 0; c < cols; ++c) dst[c] = row[c];
+}
+void add_row(const float* row, const float* /*previous*/, float* dst, double* acc, std::int64_t cols) {
+    for (std::int64_t c = 0; c < cols; ++c) {
+        acc[c] += static_cast<double>(row[c]);
+        dst[c] = static_cast<float>(acc[c]);
+    }
+}
+void add_row(const double* row, const double* previous, double* dst, double* /*acc*/, std::int64_t cols) {
+    for (std::int64_t c = 0; c < cols; ++c) dst[c] = previous[c] + row[c];
+}
+
+template <class T> void cumsum_down(const T* x, T* out, std::int64_t rows, std::int64_t cols, double* acc) {
+    if (rows == 0) return;
+    first_row(x, out, acc, cols);
+    for (std::int64_t r = 1; r < rows; ++r) add_row(x + r * cols, out + (r - 1) * cols, out + r * cols, acc, cols);
 }
 
 template <class T> void cumsum_along(const T* x, T* out, std::int64_t rows, std::int64_t n) {

@@ -11,8 +11,10 @@ namespace xgrad::simd {
 /// The scan kernels for element type T.
 template <class T> struct ScanKernels {
     /// Running sums down the rows of a row-major [rows, cols] block (an axis
-    /// before the last): out[r, c] = x[0, c] + … + x[r, c], vectorized along c.
-    void (*cumsum_down)(const T* x, T* out, std::int64_t rows, std::int64_t cols);
+    /// before the last): out[r, c] = x[0, c] + … + x[r, c], vectorized along c;
+    /// float32 keeps its cols float64 running sums in `acc` (float64 needs
+    /// none: its running sums are the previous output row; acc may be null).
+    void (*cumsum_down)(const T* x, T* out, std::int64_t rows, std::int64_t cols, double* acc);
     /// Running sums along each of `rows` rows of length n (the last axis):
     /// out[r, i] = x[r, 0] + … + x[r, i]. Several rows advance together, so
     /// their additions overlap rather than wait on one another.

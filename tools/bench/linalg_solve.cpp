@@ -5,10 +5,12 @@
 //
 // The baseline does what any caller of dgesv must: copy each A and B into
 // scratch (dgesv overwrites both) and call it; xgrad additionally allocates
-// the result and converts between row- and column-major.
+// the result and converts between row- and column-major. The two run in
+// alternating samples (best of 15 each), as the machine may be shared.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <utility>
 #include <vector>
 
 #include "xgrad/xgrad.hpp"
@@ -23,35 +25,43 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-/// Best time per call of f in seconds: 7 samples of ≥ 20 ms after a warm-up.
-template <class F> double best_time(F&& f) {
+/// Calls of f that take about 20 ms (at least one).
+template <class F> int repetitions(F& f) {
     f();
     const auto t0 = Clock::now();
     f();
     const double once = std::chrono::duration<double>(Clock::now() - t0).count();
-    const int reps = std::max(1, static_cast<int>(0.02 / std::max(once, 1e-9)));
-    double best = 1e30;
-    for (int s = 0; s < 7; ++s) {
-        const auto start = Clock::now();
-        for (int r = 0; r < reps; ++r) f();
-        best = std::min(best, std::chrono::duration<double>(Clock::now() - start).count() / reps);
+    return std::max(1, static_cast<int>(0.02 / std::max(once, 1e-9)));
+}
+
+/// Seconds per call of f over `reps` calls.
+template <class F> double per_call(F& f, int reps) {
+    const auto start = Clock::now();
+    for (int r = 0; r < reps; ++r) f();
+    return std::chrono::duration<double>(Clock::now() - start).count() / reps;
+}
+
+/// Best times per call of a and b over 15 alternating samples of about 20 ms
+/// each, so that load from other processes hits both alike.
+template <class A, class B> std::pair<double, double> best_times(A&& a, B&& b) {
+    const int reps_a = repetitions(a), reps_b = repetitions(b);
+    double best_a = 1e30, best_b = 1e30;
+    for (int s = 0; s < 15; ++s) {
+        best_a = std::min(best_a, per_call(a, reps_a));
+        best_b = std::min(best_b, per_call(b, reps_b));
     }
-    return best;
+    return {best_a, best_b};
 }
 
 void compare(std::int64_t batch, int n, int k) {
     Generator gen(7);
     const Tensor a = normal({batch, n, n}, 0.0, 0.4, float64, gen) + eye(n, n, float64) * 2.0;
     const Tensor b = normal({batch, n, k}, 0.0, 1.0, float64, gen);
-    const double t_xgrad = best_time([&] {
-        const Tensor x = linalg::solve(a, b);
-        (void)x;
-    });
     std::vector<double> a_scratch(static_cast<std::size_t>(n * n)), b_scratch(static_cast<std::size_t>(n * k));
     std::vector<int> pivots(static_cast<std::size_t>(n));
     const double* pa = a.data<double>();
     const double* pb = b.data<double>();
-    const double t_lapack = best_time([&] {
+    const auto [t_xgrad, t_lapack] = best_times([&] { (void)linalg::solve(a, b); }, [&] {
         for (std::int64_t e = 0; e < batch; ++e) {
             std::copy(pa + e * n * n, pa + (e + 1) * n * n, a_scratch.begin());
             std::copy(pb + e * n * k, pb + (e + 1) * n * k, b_scratch.begin());

@@ -30,8 +30,8 @@ namespace {
 
 constexpr const char* kOp = "conv2d_transpose";
 
-/// One spatial axis: the output size and the rows of the conv2d geometry
-/// padded before (crop) and after.
+/// One spatial axis: the output size and the positions of the full result
+/// it drops before (crop) and after (negative past its end).
 struct Axis {
     std::int64_t size, before, after;
 };
@@ -77,7 +77,7 @@ Axis transpose_axis(std::int64_t n, std::int64_t k, const Conv2dTransposeOptions
                          std::to_string(s) + " and this padding gives an output size " + std::to_string(size) +
                          " (at least 1 needed)");
     }
-    return {size, crop, std::max<std::int64_t>(full - crop - size, 0)};
+    return {size, crop, full - crop - size};
 }
 
 /// The checked shapes of one conv2d_transpose, channels-last.
@@ -108,7 +108,9 @@ Geometry geometry(const Tensor& x, const Tensor& kernel, const Tensor& bias, con
     Window2d window{{ks[0], ks[1]}, o.strides, o.dilation, {}};
     check_window({window.size, o.strides, o.dilation, o.padding}, kOp);
     const Axis rows = transpose_axis(xs[1], ks[0], o, 0), cols = transpose_axis(xs[2], ks[1], o, 1);
-    window.padding = Padding2d(rows.before, rows.after, cols.before, cols.after);
+    // As the conv2d from the output back to x: padded by the crop before, by the dropped positions after.
+    window.padding = Padding2d(rows.before, std::max<std::int64_t>(rows.after, 0), cols.before,
+                               std::max<std::int64_t>(cols.after, 0));
     Geometry g{{xs[0], rows.size, cols.size, filters}, window};
     checked_numel(g.out, std::string(kOp) + ": the output");
     return g;
@@ -190,6 +192,13 @@ std::int64_t conv_transpose_output_size(std::int64_t n, std::int64_t k, const Co
                                         int axis) {
     check_window({{k, k}, options.strides, options.dilation, options.padding}, kOp);
     return transpose_axis(n, k, options, axis).size;
+}
+
+std::array<std::int64_t, 2> conv_transpose_crop(std::int64_t n, std::int64_t k, const Conv2dTransposeOptions& options,
+                                                int axis) {
+    check_window({{k, k}, options.strides, options.dilation, options.padding}, kOp);
+    const Axis a = transpose_axis(n, k, options, axis);
+    return {a.before, a.after};
 }
 
 Tensor conv2d_transpose(const Tensor& x, const Tensor& kernel, const Tensor& bias, const Conv2dTransposeOptions& options) {

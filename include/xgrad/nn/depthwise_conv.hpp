@@ -64,6 +64,12 @@ public:
     std::int64_t depth_multiplier() const noexcept { return depth_multiplier_; }
     /// The activation applied last (default linear).
     const ActivationFn& activation() const noexcept { return activation_; }
+    /// The depthwise step's options as ops::conv2d takes them, groups left at
+    /// 1 (the caller sets C); ValueError naming the layer for invalid ones.
+    Conv2dOptions conv_options() const {
+        const auto& layer = static_cast<const Derived&>(*this);
+        return depthwise_options(layer.name() + " (" + layer.type_name() + ")");
+    }
 
 protected:
     /// Adds kernel_size (required), strides, padding, depth_multiplier,

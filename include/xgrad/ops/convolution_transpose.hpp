@@ -55,6 +55,14 @@ struct Conv2dTransposeOptions {
 std::int64_t conv_transpose_output_size(std::int64_t n, std::int64_t k, const Conv2dTransposeOptions& options,
                                         int axis);
 
+/// What the output drops of the full result along spatial axis `axis`:
+/// {positions before, positions after}, the second negative when the output
+/// runs past the full result (those positions hold only the bias), as ONNX's
+/// ConvTranspose needs them (pads and output_padding). Errors as
+/// conv_transpose_output_size.
+std::array<std::int64_t, 2> conv_transpose_crop(std::int64_t n, std::int64_t k, const Conv2dTransposeOptions& options,
+                                                int axis);
+
 /// 2-D transposed convolution:
 ///     y[n, i·sh + a·dh − crop_h, j·sw + b·dw − crop_w, f] += x[n, i, j, c] · kernel[a, b, f, c]   (+ bias[f])
 /// over the positions the output keeps. x [N, H, W, C] (or [N, C, H, W]),

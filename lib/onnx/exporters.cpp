@@ -1,6 +1,7 @@
 // The built-in layers' ONNX exporters, registered the way a user layer's
 // would be (io::register_onnx_exporter).
 #include "xgrad/onnx/exporter_registry.hpp"
+#include "onnx/exporter_helpers.hpp"
 #include "xgrad/nn/activation_layers.hpp"
 #include "xgrad/nn/batch_norm.hpp"
 #include "xgrad/nn/conv.hpp"
@@ -15,34 +16,11 @@ namespace xgrad::io {
 
 namespace {
 
-[[noreturn]] void cannot_export(const nn::Module& layer, const std::string& why) {
-    throw ValueError("export_onnx: layer '" + layer.name() + "' (" + layer.type_name() + "): " + why);
-}
-
-template <class L> L& as(nn::Module& layer) {
-    auto* typed = dynamic_cast<L*>(&layer);
-    if (!typed) cannot_export(layer, "the exporter registered for this type name expects another class");
-    return *typed;
-}
-
-// [top, left, bottom, right] as ONNX's pads (begins, then ends) for `window` on an [H, W] image.
-std::vector<std::int64_t> onnx_pads(const Window2d& window, std::int64_t height, std::int64_t width) {
-    const auto rows = window_padding(height, window, 0);
-    const auto cols = window_padding(width, window, 1);
-    return {rows[0], cols[0], rows[1], cols[1]};
-}
-
-// The input to a channels-first ONNX image op, and the [H, W] of the image, for a layer in `format`.
-struct ImageInput {
-    OnnxValue value;
-    std::int64_t height, width;
-};
-ImageInput image_input(OnnxGraph& g, const nn::Module& layer, const OnnxValue& x, DataFormat format) {
-    if (x.shape.size() != 4) cannot_export(layer, "expects [N, H, W, C] images, got " + to_string(x.shape));
-    // channels_first data is already ONNX's layout as xgrad holds it; channels_last moves its last axis.
-    if (format == DataFormat::channels_first) return {g.channels_last(x), x.shape[2], x.shape[3]};
-    return {g.channels_first(x), x.shape[1], x.shape[2]};
-}
+using detail::as;
+using detail::cannot_export;
+using detail::image_input;
+using detail::ImageInput;
+using detail::onnx_pads;
 
 OnnxValue export_sequential(nn::Module& layer, OnnxGraph& g, const OnnxValue& x) {
     OnnxValue v = x;

@@ -117,12 +117,30 @@ std::map<std::string, Config> layer_samples() {
         {"AveragePooling2D", {{"pool_size", "[3,3]"}, {"strides", "[2,2]"}, {"padding", "same"}}},
         {"GlobalMaxPooling2D", {{"keepdims", "true"}}},
         {"GlobalAveragePooling2D", {{"data_format", "channels_first"}}},
+        {"Conv2DTranspose",
+         {{"filters", "3"}, {"kernel_size", "[2,3]"}, {"strides", "[2,1]"}, {"padding", "same"}, {"output_padding", "[1,0]"},
+          {"dilation_rate", "[1,1]"}, {"activation", "tanh"}, {"kernel_initializer", "random_normal"},
+          {"kernel_initializer.stddev", "0.3"}, {"kernel_regularizer", "l2"}, {"kernel_regularizer.l2", "0.01"},
+          {"bias_constraint", "max_norm"}, {"bias_constraint.max_value", "0.2"}}},
+        {"DepthwiseConv2D",
+         {{"kernel_size", "[2,2]"}, {"strides", "[1,2]"}, {"padding", "same"}, {"depth_multiplier", "2"},
+          {"activation", "relu"}, {"depthwise_initializer", "random_normal"}, {"depthwise_initializer.stddev", "0.3"},
+          {"depthwise_regularizer", "l2"}, {"depthwise_regularizer.l2", "0.01"}, {"bias_constraint", "max_norm"},
+          {"bias_constraint.max_value", "0.2"}}},
+        {"SeparableConv2D",
+         {{"filters", "3"}, {"kernel_size", "[2,2]"}, {"depth_multiplier", "2"}, {"padding", "same"}, {"activation", "elu"},
+          {"pointwise_regularizer", "l1"}, {"pointwise_regularizer.l1", "0.02"}, {"depthwise_constraint", "max_norm"},
+          {"depthwise_constraint.max_value", "0.5"}, {"pointwise_constraint", "max_norm"},
+          {"pointwise_constraint.max_value", "0.4"}}},
+        {"UpSampling2D", {{"size", "[2,1]"}, {"interpolation", "bilinear"}}},
+        {"ZeroPadding2D", {{"padding", "[1,0,2,1]"}}},
+        {"Cropping2D", {{"cropping", "[1,0,0,1]"}}},
     };
 }
 
 /// Layers that take images [N, H, W, C]: tested between a Reshape to 4x4x2 and a Flatten.
 bool takes_images(const std::string& type) {
-    return type == "Conv2D" || type.ends_with("Pooling2D");
+    return type.ends_with("2D") || type == "Conv2DTranspose";  // Conv2D, the pooling and resizing layers, …
 }
 
 std::vector<double> loss_values(const Module& m) {

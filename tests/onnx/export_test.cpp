@@ -226,6 +226,53 @@ BOOST_AUTO_TEST_CASE(what_cannot_be_exported_is_named) {
     BOOST_CHECK_THROW(io::export_onnx(dense, dir.file("no/such/folder/x.onnx"), {1, 3}), IoError);
 }
 
+// Conv2DTranspose's crops as ConvTranspose's symmetric pads, a Slice for the
+// rest and output_padding past the full result; the kernel [kh, kw, F, C]
+// stored as [C, F, kh, kw]; the factors as Resize's scales.
+BOOST_AUTO_TEST_CASE(image_layers_geometry) {
+    TempDir dir;
+    manual_seed(3);
+    // "same", stride 2, 3x3 on 5 rows: the full result has 11, Keras keeps the first 10.
+    nn::Sequential same{nn::Conv2DTranspose(2, 3).strides({2, 2}).padding("same")};
+    io::export_onnx(same, dir.file("same.onnx"), {1, 5, 5, 1});
+    const onnx::ModelProto m = read_model(dir.file("same.onnx"));
+    BOOST_TEST(op_types(m) == (std::vector<std::string>{"Transpose", "ConvTranspose", "Slice", "Transpose"}),
+               boost::test_tools::per_element());
+    const onnx::NodeProto& conv = m.graph().node(1);
+    BOOST_TEST(ints(attribute(conv, "pads")) == (std::vector<std::int64_t>{0, 0, 0, 0}), boost::test_tools::per_element());
+    BOOST_TEST(values<std::int64_t>(initializer(m, m.graph().node(2).input(2))) == (std::vector<std::int64_t>{10, 10}),
+               boost::test_tools::per_element());
+    const std::vector<float> kernel = same[0]->weight("kernel").to_vector<float>();  // [3, 3, 2, 1]
+    const std::vector<float> stored = values<float>(initializer(m, conv.input(1)));  // [1, 2, 3, 3]
+    for (int i = 0; i < 3; ++i)
+        for (int j = 0; j < 3; ++j)
+            for (int f = 0; f < 2; ++f) BOOST_TEST(stored[(f * 3 + i) * 3 + j] == kernel[(i * 3 + j) * 2 + f]);
+    // "valid", a 2x2 kernel with stride 3: 3 positions per input, the last one past the full result.
+    nn::Sequential past{nn::Conv2DTranspose(2, 2).strides({3, 3})};
+    io::export_onnx(past, dir.file("past.onnx"), {1, 4, 4, 1});
+    const onnx::ModelProto p = read_model(dir.file("past.onnx"));
+    BOOST_TEST(ints(attribute(p.graph().node(1), "output_padding")) == (std::vector<std::int64_t>{1, 1}),
+               boost::test_tools::per_element());
+    BOOST_TEST(dims(p.graph().output(0)) == (std::vector<std::int64_t>{-1, 12, 12, 2}), boost::test_tools::per_element());
+    nn::Sequential up{nn::UpSampling2D({2, 3}).interpolation("bilinear")};
+    io::export_onnx(up, dir.file("up.onnx"), {1, 4, 4, 1});
+    const onnx::ModelProto u = read_model(dir.file("up.onnx"));
+    const onnx::NodeProto& resize = u.graph().node(1);
+    BOOST_TEST(resize.op_type() == "Resize");
+    BOOST_TEST(attribute(resize, "coordinate_transformation_mode").s() == "half_pixel");
+    BOOST_TEST(values<float>(initializer(u, resize.input(2))) == (std::vector<float>{1, 1, 2, 3}),
+               boost::test_tools::per_element());
+    // Resize's scales are float32 in ONNX: a float64 model's UpSampling2D is refused, naming it.
+    up.to(float64);
+    try {
+        io::export_onnx(up, dir.file("up64.onnx"), {1, 4, 4, 1});
+        BOOST_ERROR("a float64 UpSampling2D exported");
+    } catch (const ValueError& e) {
+        BOOST_TEST(std::string(e.what()).find("layer 'up_sampling2d' (UpSampling2D): ONNX's Resize takes float32 scales") !=
+                   std::string::npos);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(a_failed_export_leaves_the_previous_file) {
     TempDir dir;
     nn::Sequential good{nn::Dense(2)};

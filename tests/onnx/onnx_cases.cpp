@@ -78,6 +78,45 @@ nn::Sequential global_pooling() {
     return model;
 }
 
+// The transposed, depthwise and separable convolutions and the resizing
+// layers, channels-last: "same" and "valid" transposed convolutions (one
+// with output_padding, one whose output runs past the full result).
+nn::Sequential image_layers() {
+    nn::Sequential model{
+        nn::Reshape({28, 28, 1}),
+        nn::ZeroPadding2D({1, 2}, {0, 1}),
+        nn::DepthwiseConv2D(3, "relu").depth_multiplier(2).strides({2, 2}).padding("same"),
+        nn::SeparableConv2D(8, 3, "elu").padding("same"),
+        nn::Cropping2D({1, 1}, {0, 1}),
+        nn::Conv2DTranspose(6, 3, "tanh").strides({2, 2}).padding("same").output_padding({1}),
+        nn::MaxPooling2D({4, 4}),
+        nn::UpSampling2D({2, 2}),
+        nn::Conv2DTranspose(4, 2).strides({3, 3}),
+        nn::AveragePooling2D({6, 6}),
+        nn::UpSampling2D({2, 3}).interpolation("bilinear"),
+        nn::Flatten(),
+        nn::Dense(10, "softmax"),
+    };
+    return model;
+}
+
+// The same layers on channels-first images, with dilation and explicit output_padding.
+nn::Sequential image_layers_channels_first() {
+    const std::string first = "channels_first";
+    nn::Sequential model{
+        nn::Reshape({1, 28, 28}),
+        nn::DepthwiseConv2D(3).depth_multiplier(3).data_format(first),
+        nn::ZeroPadding2D(1).data_format(first),
+        nn::Cropping2D({2, 2}, {3, 1}).data_format(first),
+        nn::UpSampling2D({1, 2}).interpolation("bilinear").data_format(first),
+        nn::SeparableConv2D(4, 3, "relu").strides({2, 2}).dilation_rate({1, 2}).data_format(first),
+        nn::Conv2DTranspose(2, {3, 2}, "sigmoid").strides({2, 2}).output_padding({1, 1}).data_format(first),
+        nn::GlobalAveragePooling2D().data_format(first),
+        nn::Dense(10, "softmax"),
+    };
+    return model;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -101,6 +140,8 @@ int main(int argc, char** argv) {
         {"layer_zoo", layer_zoo},
         {"global_pooling", global_pooling},
         {"relu6", relu6},
+        {"image_layers", image_layers},
+        {"image_layers_channels_first", image_layers_channels_first},
     };
     std::ofstream list(dir + "/cases.txt");
     manual_seed(7);

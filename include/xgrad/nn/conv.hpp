@@ -34,7 +34,12 @@ namespace xgrad::require {
 inline constexpr Requirement window_entries{"entries must be in [1, 65536]", [](double v) {
                                                 return v >= 1 && v <= static_cast<double>(max_window_extent);
                                             }};
-static_assert(max_window_extent == 65536, "window_entries' text states the bound");
+/// Each entry of a padding or cropping option (output_padding,
+/// ZeroPadding2D's padding, Cropping2D's cropping) in [0, max_window_extent].
+inline constexpr Requirement padding_entries{"entries must be in [0, 65536]", [](double v) {
+                                                 return v >= 0 && v <= static_cast<double>(max_window_extent);
+                                             }};
+static_assert(max_window_extent == 65536, "window_entries' and padding_entries' texts state the bound");
 }  // namespace xgrad::require
 
 namespace xgrad::nn {

@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "nn/shape_probe.hpp"
 #include "nn/summary_text.hpp"
 
 namespace xgrad::nn {
@@ -265,7 +266,10 @@ void Model::init(const std::vector<ModulePtr>& layers, Graph graph) {
             shapes.push_back(produced[r.index]);
         }
         try {
-            if (shapes.size() == 1) layers[l]->ensure_built(shapes[0]);
+            if (shapes.size() == 1) {
+                layers[l]->ensure_built(shapes[0]);
+                detail::probe_built_layer(*layers[l], shapes[0]);
+            }
             node_shapes_[u] = layers[l]->output_shapes(shapes);
         } catch (const ShapeError& e) {
             throw ShapeError(who + ": " + layer_name(l) + " (" + layers[l]->type_name() + ") called on " +

@@ -1,5 +1,6 @@
 #include "xgrad/nn/symbolic.hpp"
 
+#include "nn/shape_probe.hpp"
 #include "nn/summary_text.hpp"
 
 namespace xgrad::nn {
@@ -81,7 +82,10 @@ std::vector<SymbolicTensor> Module::operator()(const std::vector<SymbolicTensor>
     for (const SymbolicTensor& t : inputs) shapes.push_back(t.shape());
     auto node = std::make_shared<SymbolicNode>();
     try {
-        if (shapes.size() == 1) layer->ensure_built(shapes[0]);
+        if (shapes.size() == 1) {
+            layer->ensure_built(shapes[0]);
+            detail::probe_built_layer(*layer, shapes[0]);
+        }
         node->output_shapes = layer->output_shapes(shapes);
     } catch (const ShapeError& e) {
         throw ShapeError(name_ + " (" + type_name_ + ") called on " + detail::shapes_text(shapes) + ": " + e.what());

@@ -77,6 +77,12 @@ BOOST_AUTO_TEST_CASE(symbolic_tensors_carry_shapes_and_calls) {
     // Shapes are checked when the graph is built, naming the layer and all shapes.
     CHECK_THROWS_WITH(Add()({Input({3}), Input({4})}), ShapeError,
                       "add (Add) called on (None, 3) and (None, 4): add (Add): dimension 1 differs");
+    // A built layer's weights are checked against a new input shape: a Dense
+    // built for 3 features refuses 4 at graph-building time.
+    auto dense = std::make_shared<Dense>(2);
+    (*dense)(Input({3}));
+    CHECK_THROWS_WITH((*dense)(Input({4})), ShapeError, "dense (Dense) called on (None, 4): ");
+    BOOST_TEST((*dense)(Input({3})).shape() == (Shape{-1, 2}));
     CHECK_THROWS_WITH(Concatenate()({Input({2, 3}), Input({4, 5})}), ShapeError,
                       "concatenate (Concatenate) called on (None, 2, 3) and (None, 4, 5)");
 }
@@ -310,7 +316,10 @@ BOOST_AUTO_TEST_CASE(hostile_graphs_are_refused_with_the_problem_named) {
     refused(replaced(good, R"("output_layers":[["add",0,0]])", R"("output_layers":[["relu",0,0]])"),
             "call 0 of layer 'add' does not lead to any output");
     std::string many_calls = R"("inbound_nodes":[)";
-    for (std::size_t i = 0; i <= io::max_layers; ++i) many_calls += (i ? "," : "") + std::string(R"([["in",0,0]])");
+    for (std::size_t i = 0; i <= io::max_layers; ++i) {
+        if (i) many_calls += ',';
+        many_calls += R"([["in",0,0]])";
+    }
     refused(replaced(good, relu_inbound, many_calls + "]"), "more than the 100000 layer calls a model file may hold");
 }
 

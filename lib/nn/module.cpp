@@ -33,6 +33,32 @@ constinit thread_local std::unordered_map<const Module*, ModulePtr>* clone_map =
 // The training flag of the innermost model(x, training) call running on this thread.
 constinit thread_local std::optional<bool> call_training;
 
+// Every module a call reaches runs in `training` mode (restored after, also
+// when forward throws).
+class ModeScope {
+public:
+    explicit ModeScope(bool training) : saved_(call_training) { call_training = training; }
+    ~ModeScope() { call_training = saved_; }
+    ModeScope(const ModeScope&) = delete;
+    ModeScope& operator=(const ModeScope&) = delete;
+
+private:
+    std::optional<bool> saved_;
+};
+
+/// Zero batches of one for shapes whose batch dimension may be -1 (any).
+Shape probe_shape(const Shape& shape) {
+    Shape probe = shape;
+    if (!probe.empty() && probe[0] < 0) probe[0] = 1;
+    return probe;
+}
+
+/// `out` with the batch dimension given back as -1 when the input's was.
+Shape with_any_batch(Shape out, const Shape& input_shape) {
+    if (!out.empty() && !input_shape.empty() && input_shape[0] < 0) out[0] = -1;
+    return out;
+}
+
 }  // namespace
 
 namespace detail {
@@ -94,17 +120,33 @@ void WeightBudget::spend(std::uint64_t bytes) noexcept { *weight_budget -= bytes
 
 Tensor Module::call(const Tensor& x, bool training) {
     ensure_built(x.shape());
-    // Every module this call reaches runs in `training` mode (restored after,
-    // also when forward throws).
-    struct ModeScope {
-        std::optional<bool> saved = call_training;
-        explicit ModeScope(bool on) { call_training = on; }
-        ~ModeScope() { call_training = saved; }
-    } mode(training);
+    const ModeScope mode(training);
     Tensor out = forward(x, training);
-    if (forward_hooks_ || backward_hooks_) run_hooks(x, out);
+    if (forward_hooks_) run_forward_hooks(x, out);
+    if (backward_hooks_) add_backward_hooks(out);
     return out;
 }
+
+std::vector<Tensor> Module::call(const std::vector<Tensor>& inputs, bool training) {
+    if (inputs.empty()) throw ValueError(name_ + " (" + type_name_ + ") called on no inputs");
+    if (inputs.size() == 1) ensure_built(inputs[0].shape());
+    const ModeScope mode(training);
+    std::vector<Tensor> outs = forward_many(inputs, training);
+    if (forward_hooks_ && inputs.size() == 1 && outs.size() == 1) run_forward_hooks(inputs[0], outs[0]);
+    if (backward_hooks_)
+        for (const Tensor& out : outs) add_backward_hooks(out);
+    return outs;
+}
+
+std::vector<Tensor> Module::forward_many(const std::vector<Tensor>& inputs, bool training) {
+    if (inputs.size() != 1)
+        throw ValueError(name_ + " (" + type_name_ + ") takes one input, got " + std::to_string(inputs.size()));
+    return {forward(inputs[0], training)};
+}
+
+std::vector<std::string> Module::input_names() const { return {}; }
+
+std::vector<std::string> Module::output_names() const { return {}; }
 
 HookHandle Module::register_forward_hook(ForwardHook hook) {
     if (!hook) throw ValueError("register_forward_hook: the hook is empty");
@@ -116,13 +158,14 @@ HookHandle Module::register_backward_hook(BackwardHook hook) {
     return xgrad::detail::add_hook(backward_hooks_, std::move(hook));
 }
 
-void Module::run_hooks(const Tensor& x, const Tensor& out) {
-    if (forward_hooks_) {
-        for (const ForwardHook& hook : forward_hooks_->snapshot()) hook(*this, x, out);
-    }
+void Module::run_forward_hooks(const Tensor& x, const Tensor& out) {
+    for (const ForwardHook& hook : forward_hooks_->snapshot()) hook(*this, x, out);
+}
+
+void Module::add_backward_hooks(const Tensor& out) {
     // Only an output with a node of this graph gets the hook: a leaf output
     // (a layer passing its input through) would keep it for good.
-    if (!backward_hooks_ || backward_hooks_->empty() || !out.defined() || !out.requires_grad() || out.is_leaf())
+    if (backward_hooks_->empty() || !out.defined() || !out.requires_grad() || out.is_leaf())
         return;
     // Weak: a graph that outlives the module must not call into it.
     std::weak_ptr<xgrad::detail::HookList<BackwardHook>> hooks = backward_hooks_;
@@ -152,11 +195,19 @@ void Module::ensure_built(const Shape& input_shape) {
 }
 
 Shape Module::output_shape(const Shape& input_shape) {
-    Shape probe = input_shape;
-    if (!probe.empty() && probe[0] < 0) probe[0] = 1;
     NoGradGuard no_grad;
-    Shape out = call(zeros(probe), false).shape();
-    if (!out.empty() && !input_shape.empty() && input_shape[0] < 0) out[0] = -1;
+    return with_any_batch(call(zeros(probe_shape(input_shape)), false).shape(), input_shape);
+}
+
+std::vector<Shape> Module::output_shapes(const std::vector<Shape>& input_shapes) {
+    if (input_shapes.size() == 1) return {output_shape(input_shapes[0])};
+    if (input_shapes.empty()) throw ValueError(name_ + " (" + type_name_ + "): no input shapes");
+    std::vector<Tensor> probes;
+    probes.reserve(input_shapes.size());
+    for (const Shape& s : input_shapes) probes.push_back(zeros(probe_shape(s)));
+    NoGradGuard no_grad;
+    std::vector<Shape> out;
+    for (const Tensor& t : call(probes, false)) out.push_back(with_any_batch(t.shape(), input_shapes[0]));
     return out;
 }
 

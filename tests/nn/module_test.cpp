@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <chrono>
 
 #include "../test_helpers.hpp"
@@ -456,6 +457,87 @@ BOOST_AUTO_TEST_CASE(forward_and_backward_hooks) {
     model(x, true).sum().backward();
     BOOST_TEST(grad_of_output.empty());
     CHECK_THROWS_WITH(model.register_forward_hook(nullptr), ValueError, "register_forward_hook: the hook is empty");
+}
+
+namespace {
+// A subclassed module with two inputs and two outputs: {a * w + b, a - b}.
+class TwoInTwoOut : public Cloneable<TwoInTwoOut> {
+public:
+    TwoInTwoOut() : Cloneable("TwoInTwoOut") { register_parameter("w", tensor({2.0, 3.0})); }
+    std::vector<Tensor> forward_many(const std::vector<Tensor>& in, bool training) override {
+        saw_training = training;
+        saw_mode = is_training();
+        return {in.at(0) * weight("w") + in.at(1), in.at(0) - in.at(1)};
+    }
+    std::vector<std::string> input_names() const override { return {"left", "right"}; }
+    std::vector<std::string> output_names() const override { return {"sum", "diff"}; }
+    bool saw_training = false;
+    bool saw_mode = false;
+};
+}  // namespace
+
+// Step 16: Module's several-inputs / several-outputs call.
+BOOST_AUTO_TEST_CASE(several_inputs_and_outputs) {
+    TwoInTwoOut m;
+    m.eval();
+    const Tensor a = tensor({{1.0, 2.0}, {3.0, 4.0}}), b = tensor({{10.0, 20.0}, {30.0, 40.0}});
+    std::vector<Tensor> out = m({a, b});
+    BOOST_TEST(out.size() == 2u);
+    BOOST_TEST(values(out[0]) == std::vector<double>({12, 26, 36, 52}), boost::test_tools::per_element());
+    BOOST_TEST(values(out[1]) == std::vector<double>({-9, -18, -27, -36}), boost::test_tools::per_element());
+    BOOST_TEST(!m.saw_training);
+    // An explicit mode holds inside, as for model(x, training).
+    out = m({a, b}, true);
+    BOOST_TEST(m.saw_training);
+    BOOST_TEST(m.saw_mode);
+    BOOST_TEST(!m.is_training());
+    BOOST_TEST((m.input_names() == std::vector<std::string>{"left", "right"}));
+    BOOST_TEST((m.output_names() == std::vector<std::string>{"sum", "diff"}));
+    // Gradients from both outputs reach w: d/dw Σ(a·w + b) = column sums of a.
+    (out[0].sum() + out[1].sum()).backward();
+    BOOST_TEST(values(m.weight("w").grad()) == std::vector<double>({4, 6}), boost::test_tools::per_element());
+    // The several-shapes form of output_shape, by probing.
+    const std::vector<Shape> shapes = m.output_shapes({Shape{-1, 2}, Shape{-1, 2}});
+    BOOST_TEST((shapes == std::vector<Shape>{Shape{-1, 2}, Shape{-1, 2}}));
+
+    // A one-input module called with a list: {forward(x)}, built on the way.
+    // (A braced {a} picks the one-tensor call.)
+    Dense dense(2, "linear", "ones");
+    const std::vector<Tensor> one = dense(std::vector<Tensor>{a});
+    BOOST_TEST(one.size() == 1u);
+    BOOST_TEST(values(one[0]) == std::vector<double>({3, 3, 7, 7}), boost::test_tools::per_element());
+    BOOST_TEST(dense.input_names().empty());
+    BOOST_TEST(dense.output_names().empty());
+    CHECK_THROWS_WITH(dense({a, b}), ValueError, "dense (Dense) takes one input, got 2");
+    CHECK_THROWS_WITH(dense(std::vector<Tensor>{}), ValueError, "dense (Dense) called on no inputs");
+    CHECK_THROWS_WITH(m(a), ValueError, "two_in_two_out (TwoInTwoOut) has no forward(x, training)");
+}
+
+// Forward hooks keep their one-tensor signature: they see a list call with
+// one input and one output; backward hooks see every output's gradient.
+BOOST_AUTO_TEST_CASE(hooks_on_several_outputs) {
+    TwoInTwoOut m;
+    Dense dense(2, "linear", "ones");
+    int forward_calls = 0;
+    std::vector<std::vector<double>> grads;
+    const HookHandle f1 = m.register_forward_hook([&](Module&, const Tensor&, const Tensor&) { ++forward_calls; });
+    const HookHandle f2 = dense.register_forward_hook([&](Module&, const Tensor& in, const Tensor& out) {
+        ++forward_calls;
+        BOOST_TEST(in.shape() == (Shape{1, 2}));
+        BOOST_TEST(out.shape() == (Shape{1, 2}));
+    });
+    const HookHandle b1 = m.register_backward_hook([&](Module&, const Tensor& g) { grads.push_back(values(g)); });
+    Tensor a = tensor({{1.0, 2.0}}), b = tensor({{3.0, 4.0}});
+    a.requires_grad_(true);  // so that a - b has a node too
+    const std::vector<Tensor> out = m({a, b});
+    BOOST_TEST(forward_calls == 0);
+    dense(std::vector<Tensor>{a});
+    BOOST_TEST(forward_calls == 1);
+    (out[0].sum() * 2.0 + out[1].sum() * 3.0).backward();
+    BOOST_REQUIRE(grads.size() == 2u);
+    std::sort(grads.begin(), grads.end());
+    BOOST_TEST(grads[0] == std::vector<double>({2, 2}), boost::test_tools::per_element());
+    BOOST_TEST(grads[1] == std::vector<double>({3, 3}), boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(float64_models) {

@@ -63,6 +63,7 @@ namespace xgrad::nn {
 class Module;
 /// How modules are held and shared (a layer in two models is one object).
 using ModulePtr = std::shared_ptr<Module>;
+class SymbolicTensor;
 class Initializer;
 
 namespace detail {
@@ -108,6 +109,48 @@ public:
     /// every module it reaches, then the hooks.
     Tensor call(const Tensor& x, bool training);
 
+    // ---- several inputs / several outputs ---------------------------------------------
+    /// The computation with several inputs and/or outputs (merge layers,
+    /// functional models, a subclassed module with two inputs). The default
+    /// accepts exactly one input and returns {forward(inputs[0], training)};
+    /// any other count is a ValueError naming the module, its type and the
+    /// count. A distinct name rather than a forward overload, so that a class
+    /// overriding one of them does not hide the other.
+    virtual std::vector<Tensor> forward_many(const std::vector<Tensor>& inputs, bool training);
+    /// What the vector operator() overloads run, with the same mode scope as
+    /// call(x, training). With one input the module is built for its shape
+    /// if needed (as call(x, training)); a module with several inputs builds
+    /// itself (in its constructor or in forward_many). ValueError for no
+    /// inputs. Forward hooks (one tensor in, one out) see the call when it
+    /// has one input and gives one output; backward hooks see the gradient
+    /// of every output.
+    std::vector<Tensor> call(const std::vector<Tensor>& inputs, bool training);
+    /// Runs forward_many in the current mode (is_training()): `add({a, b})`.
+    std::vector<Tensor> operator()(const std::vector<Tensor>& inputs) { return call(inputs, is_training()); }
+    /// Runs forward_many with an explicit mode, as operator()(x, training).
+    std::vector<Tensor> operator()(const std::vector<Tensor>& inputs, bool training) { return call(inputs, training); }
+    /// The names of the inputs forward_many takes, in order. Default {}: one
+    /// unnamed input. A functional Model: the names of its Input layers.
+    virtual std::vector<std::string> input_names() const;
+    /// The names of the outputs forward_many gives, in order. Default {}:
+    /// one unnamed output. A functional Model: the names of the layers that
+    /// produce its outputs (fit logs "<name>_loss", as Keras 2).
+    virtual std::vector<std::string> output_names() const;
+
+    // ---- functional API (nn/symbolic.hpp) ---------------------------------------------
+    /// Calls the layer on a symbolic tensor (Keras' functional API): builds
+    /// it for the tensor's shape, computes the output shape and records the
+    /// call; the result feeds further layers and nn::Model. A layer held by a
+    /// std::shared_ptr is that layer in the graph (calling it twice shares
+    /// its weights); any other (a temporary, a named object) is copied into
+    /// the graph on its first symbolic call, and later calls of the same
+    /// object reuse that copy. ValueError for a layer with several outputs
+    /// (use the list form); a shape the layer cannot take fails here, naming
+    /// the layer and the shapes.
+    SymbolicTensor operator()(const SymbolicTensor& x);
+    /// The same for several inputs or outputs: `nn::Concatenate()({a, b})`.
+    std::vector<SymbolicTensor> operator()(const std::vector<SymbolicTensor>& inputs);
+
     // ---- hooks --------------------------------------------------------------------
     /// Sees each call(x, training) of this module: its input and output.
     using ForwardHook = std::function<void(Module& module, const Tensor& input, const Tensor& output)>;
@@ -135,6 +178,11 @@ public:
     /// The output shape for an input shape (batch dimension -1 = any). The
     /// default runs forward on a zero batch of one and reads the shape.
     virtual Shape output_shape(const Shape& input_shape);
+    /// The output shapes for several input shapes (batch dimension -1 =
+    /// any), for modules with several inputs or outputs. The default gives
+    /// {output_shape(s)} for one shape, and otherwise runs forward_many on
+    /// zero batches of one and reads the shapes.
+    virtual std::vector<Shape> output_shapes(const std::vector<Shape>& input_shapes);
     /// The input shape declared at construction (Keras' input_shape), without the batch dimension.
     const std::optional<Shape>& declared_input_shape() const noexcept { return input_shape_; }
     /// Declares the input shape (without the batch dimension), as Keras' input_shape.
@@ -320,9 +368,15 @@ private:
     /// ValueError unless `name` is a valid, free name for a new `kind` ("child", "weight", "buffer").
     void check_new_name(std::string_view kind, const std::string& name) const;
 
-    /// Runs the forward hooks and puts the backward hooks on `out`'s gradient.
-    void run_hooks(const Tensor& x, const Tensor& out);
+    /// Runs the forward hooks on (x, out).
+    void run_forward_hooks(const Tensor& x, const Tensor& out);
+    /// Puts the backward hooks on `out`'s gradient.
+    void add_backward_hooks(const Tensor& out);
 
+    /// The layer in the graph for this object's symbolic calls (see operator()(SymbolicTensor)).
+    ModulePtr symbolic_layer();
+
+    std::weak_ptr<Module> symbolic_copy_;  // the copy a symbolic call made of this unshared object
     std::shared_ptr<xgrad::detail::HookList<ForwardHook>> forward_hooks_;    // null until a hook is added
     std::shared_ptr<xgrad::detail::HookList<BackwardHook>> backward_hooks_;  // null until a hook is added
     std::string type_name_;

@@ -1,10 +1,14 @@
 #include "xgrad/io/model.hpp"
 
+#include <algorithm>
+#include <unordered_map>
+
 #include <nlohmann/json.hpp>
 
 #include "io/json_util.hpp"
 #include "nn/weight_budget.hpp"
 #include "xgrad/io/safetensors.hpp"
+#include "xgrad/nn/functional.hpp"
 #include "xgrad/nn/layer.hpp"
 
 namespace xgrad::io {
@@ -19,6 +23,29 @@ namespace {
 // ---- architecture JSON ----------------------------------------------------------------------
 
 json shape_json(const Shape& s) { return json(std::vector<std::int64_t>(s.begin(), s.end())); }
+
+/// A functional model's wiring, as Keras stores it: each layer's
+/// "inbound_nodes" (per call, its inbound tensors as [layer name, call,
+/// output]) and the model's "input_layers" and "output_layers".
+void add_graph_json(const nn::Model& model, json& j, json& layers) {
+    const auto ref = [&](const nn::Model::TensorRef& r) {
+        return json::array({model.child_names()[r.layer], r.node, r.index});
+    };
+    const nn::Model::Graph& graph = model.graph();
+    for (std::size_t l = 0; l < graph.inbound.size(); ++l) {
+        json calls = json::array();
+        for (const auto& call : graph.inbound[l]) {
+            json inbound = json::array();
+            for (const nn::Model::TensorRef& r : call) inbound.push_back(ref(r));
+            calls.push_back(std::move(inbound));
+        }
+        layers[l]["inbound_nodes"] = std::move(calls);
+    }
+    j["input_layers"] = json::array();
+    for (const nn::Model::TensorRef& r : graph.inputs) j["input_layers"].push_back(ref(r));
+    j["output_layers"] = json::array();
+    for (const nn::Model::TensorRef& r : graph.outputs) j["output_layers"].push_back(ref(r));
+}
 
 json layer_json(const Module& m, const std::string& name) {
     // An option that could not be rebuilt (an unnamed activation, an
@@ -40,6 +67,7 @@ json layer_json(const Module& m, const std::string& name) {
     json layers = json::array();
     for (std::size_t i = 0; i < m.children().size(); ++i)
         layers.push_back(layer_json(*m.children()[i], m.child_names()[i]));
+    if (const auto* model = dynamic_cast<const nn::Model*>(&m)) add_graph_json(*model, j, layers);
     j["layers"] = std::move(layers);
     return j;
 }
@@ -69,6 +97,56 @@ std::size_t count_layers(const json& j) {
     if (const auto it = j.find("layers"); it != j.end() && it->is_array())
         for (const json& child : *it) n += count_layers(child);
     return n;
+}
+
+/// A reference [layer name, call, output] of a functional model's graph.
+nn::Model::TensorRef tensor_ref_from(const json& j, const std::unordered_map<std::string, std::size_t>& layer_index,
+                                     const std::string& where) {
+    if (!j.is_array() || j.size() != 3 || !j[0].is_string() || !j[1].is_number_unsigned() || !j[2].is_number_unsigned())
+        throw IoError(where + ": a tensor reference is not [layer name, call index, output index]");
+    const auto it = layer_index.find(j[0].get<std::string>());
+    if (it == layer_index.end())
+        throw IoError(where + ": a tensor reference names layer '" + j[0].get<std::string>() + "', which the model does not have");
+    const auto node = j[1].get<std::uint64_t>(), index = j[2].get<std::uint64_t>();
+    if (node >= max_layers || index >= max_layers)
+        throw IoError(where + ": a tensor reference's index " + std::to_string(std::max(node, index)) + " is out of range");
+    return {it->second, static_cast<std::size_t>(node), static_cast<std::size_t>(index)};
+}
+
+/// A functional model over `children` wired by the graph in its entry `j`.
+ModulePtr functional_from(const json& j, const std::vector<ModulePtr>& children, const std::string& where) {
+    const json& entries = field(j, "layers", where);
+    std::unordered_map<std::string, std::size_t> layer_index;
+    for (std::size_t i = 0; i < children.size(); ++i)
+        if (!layer_index.emplace(entries[i]["name"].get<std::string>(), i).second)
+            throw IoError(where + ": two layers are named '" + entries[i]["name"].get<std::string>() + "'");
+    nn::Model::Graph graph;
+    std::size_t calls = 0;
+    for (std::size_t i = 0; i < children.size(); ++i) {
+        const std::string at = where + ": layer '" + entries[i]["name"].get<std::string>() + "'";
+        const json& nodes = field(entries[i], "inbound_nodes", at);
+        if (!nodes.is_array()) throw IoError(at + ": \"inbound_nodes\" is not a list");
+        calls += nodes.size();
+        if (calls > max_layers)
+            throw IoError(where + ": more than the " + std::to_string(max_layers) + " layer calls a model file may hold (io::max_layers)");
+        auto& layer_calls = graph.inbound.emplace_back();
+        for (const json& node : nodes) {
+            if (!node.is_array()) throw IoError(at + ": an inbound node is not a list");
+            auto& inbound = layer_calls.emplace_back();
+            for (const json& r : node) inbound.push_back(tensor_ref_from(r, layer_index, at));
+        }
+    }
+    for (const char* key : {"input_layers", "output_layers"}) {
+        const json& list = field(j, key, where);
+        if (!list.is_array()) throw IoError(where + ": \"" + key + "\" is not a list");
+        auto& refs = key[0] == 'i' ? graph.inputs : graph.outputs;
+        for (const json& r : list) refs.push_back(tensor_ref_from(r, layer_index, where + " " + key));
+    }
+    try {
+        return std::make_shared<nn::Model>(children, graph);
+    } catch (const Error& e) {
+        throw IoError(where + ": " + e.what());
+    }
 }
 
 ModulePtr layer_from(const json& j, const std::string& what, int depth) {
@@ -112,7 +190,7 @@ ModulePtr layer_from(const json& j, const std::string& what, int depth) {
     }
     ModulePtr m;
     try {
-        m = factory(cfg, children);
+        m = type == "Functional" ? functional_from(j, children, where) : factory(cfg, children);
         if (!m) throw IoError("the factory returned null");
         m->set_name(jn.get<std::string>());
         if (j.contains("input_shape")) m->set_input_shape(shape_from(j["input_shape"], where + " input_shape"));

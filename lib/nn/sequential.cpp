@@ -1,9 +1,9 @@
 #include "xgrad/nn/sequential.hpp"
 
 #include <charconv>
-#include <cstdio>
 #include <sstream>
 
+#include "nn/summary_text.hpp"
 #include "xgrad/nn/layer.hpp"
 
 namespace xgrad::nn {
@@ -101,40 +101,10 @@ Shape Sequential::output_shape(const Shape& input_shape) {
 
 namespace {
 
-std::string with_commas(std::int64_t n) {
-    std::string digits = std::to_string(n), out;
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return out;
-}
-
-// Keras' readable_memory_size: 1024-based units, two decimals.
-std::string readable_bytes(double bytes) {
-    const char* units[] = {"B", "KB", "MB", "GB"};
-    int u = 0;
-    while (bytes >= 1024 && u < 3) {
-        bytes /= 1024;
-        ++u;
-    }
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.2f %s", bytes, units[u]);
-    return buf;
-}
-
-std::string shape_text(const Shape& s) {
-    std::string out = "(";
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (i) out += ", ";
-        out += s[i] < 0 ? "None" : std::to_string(s[i]);
-    }
-    return out + (s.size() == 1 ? ",)" : ")");
-}
-
-std::string pad(const std::string& text, std::size_t width) {
-    return text + std::string(width > text.size() ? width - text.size() : 0, ' ');
-}
+using detail::pad;
+using detail::readable_bytes;
+using detail::shape_text;
+using detail::with_commas;
 
 std::int64_t numel_sum(const std::vector<Tensor>& ts) {
     std::int64_t n = 0;

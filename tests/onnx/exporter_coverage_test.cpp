@@ -15,9 +15,14 @@
 
 namespace {
 
-// Layer type → why it has no ONNX exporter. Today every built-in layer
-// exports; a layer that cannot be expressed in ONNX goes here with the reason.
-const std::map<std::string, std::string> layers_without_exporter = {};
+// Layer type → why it has no ONNX exporter. A layer that cannot be
+// expressed in ONNX goes here with the reason.
+const std::string by_tracing = "functional API (step 16): exported by tracing the ops it runs, not by a layer exporter";
+const std::map<std::string, std::string> layers_without_exporter = {
+    {"Functional", by_tracing}, {"InputLayer", by_tracing}, {"Add", by_tracing},     {"Subtract", by_tracing},
+    {"Multiply", by_tracing},   {"Average", by_tracing},    {"Maximum", by_tracing}, {"Minimum", by_tracing},
+    {"Concatenate", by_tracing}, {"Dot", by_tracing},
+};
 
 // What is wrong with `layers` (registered layer types), `exporters`
 // (types with an exporter) and `reasons` (layer → why it has no exporter),

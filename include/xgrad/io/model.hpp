@@ -9,6 +9,11 @@
 ///      "dtype": "float32", "input_shape": [28, 28], "build_input_shape": [-1, 28, 28],
 ///      "config": {}, "layers": [{"type": "Flatten", …}, {"type": "Dense", "config": {"units": "100", …}}]}}
 ///
+/// A functional model (nn::Model, type "Functional") also stores its wiring
+/// as Keras does: each layer entry's "inbound_nodes" (per call of the layer,
+/// its inbound tensors as [layer name, call index, output index]) and the
+/// model's "input_layers" and "output_layers" (lists of such references).
+///
 ///     io::save(model, "model_A.safetensors");
 ///     nn::ModulePtr model_A = io::load("model_A.safetensors");
 ///     io::save_weights(model, "w.safetensors");     // weights only
@@ -36,7 +41,8 @@ namespace xgrad::io {
 
 /// The most layers (modules, containers included, the model itself counted)
 /// an architecture may declare: load() rejects a larger one with an IoError
-/// naming its count before building any layer.
+/// naming its count before building any layer. A functional model's graph
+/// may also hold at most this many layer calls.
 inline constexpr std::size_t max_layers = 100'000;
 
 /// The architecture JSON of `model` (what save() stores in __metadata__).

@@ -63,6 +63,7 @@ namespace xgrad::nn {
 class Module;
 /// How modules are held and shared (a layer in two models is one object).
 using ModulePtr = std::shared_ptr<Module>;
+class SymbolicTensor;
 class Initializer;
 
 namespace detail {
@@ -135,6 +136,20 @@ public:
     /// one unnamed output. A functional Model: the names of the layers that
     /// produce its outputs (fit logs "<name>_loss", as Keras 2).
     virtual std::vector<std::string> output_names() const;
+
+    // ---- functional API (nn/symbolic.hpp) ---------------------------------------------
+    /// Calls the layer on a symbolic tensor (Keras' functional API): builds
+    /// it for the tensor's shape, computes the output shape and records the
+    /// call; the result feeds further layers and nn::Model. A layer held by a
+    /// std::shared_ptr is that layer in the graph (calling it twice shares
+    /// its weights); any other (a temporary, a named object) is copied into
+    /// the graph on its first symbolic call, and later calls of the same
+    /// object reuse that copy. ValueError for a layer with several outputs
+    /// (use the list form); a shape the layer cannot take fails here, naming
+    /// the layer and the shapes.
+    SymbolicTensor operator()(const SymbolicTensor& x);
+    /// The same for several inputs or outputs: `nn::Concatenate()({a, b})`.
+    std::vector<SymbolicTensor> operator()(const std::vector<SymbolicTensor>& inputs);
 
     // ---- hooks --------------------------------------------------------------------
     /// Sees each call(x, training) of this module: its input and output.
@@ -358,6 +373,10 @@ private:
     /// Puts the backward hooks on `out`'s gradient.
     void add_backward_hooks(const Tensor& out);
 
+    /// The layer in the graph for this object's symbolic calls (see operator()(SymbolicTensor)).
+    ModulePtr symbolic_layer();
+
+    std::weak_ptr<Module> symbolic_copy_;  // the copy a symbolic call made of this unshared object
     std::shared_ptr<xgrad::detail::HookList<ForwardHook>> forward_hooks_;    // null until a hook is added
     std::shared_ptr<xgrad::detail::HookList<BackwardHook>> backward_hooks_;  // null until a hook is added
     std::string type_name_;

@@ -36,30 +36,24 @@ Tensor gather_rows(const Tensor& t, std::span<const std::int64_t> rows) {
     return out;
 }
 
-Dataset::Dataset(Tensor x, Tensor y) : x_(std::move(x)), y_(std::move(y)) {
-    if (!x_.defined()) {
-        if (y_.defined()) throw ValueError("Dataset: y given without x");
-        return;
-    }
-    if (x_.rank() == 0) throw ShapeError("Dataset: x needs a sample dimension, got shape []");
-    if (y_.defined()) {
-        if (y_.rank() == 0) throw ShapeError("Dataset: y needs a sample dimension, got shape []");
-        if (y_.size(0) != x_.size(0)) {
-            throw ShapeError("Dataset: x and y must have the same number of samples (first dimension), got x " +
-                             to_string(x_.shape()) + " and y " + to_string(y_.shape()));
-        }
-    }
-}
-
-Batch Dataset::get(std::span<const std::int64_t> rows) const {
-    if (!x_.defined()) {
-        if (rows.empty()) return {};
-        throw IndexError("Dataset::get: the dataset is empty");
-    }
-    return {gather_rows(x_, rows), y_.defined() ? gather_rows(y_, rows) : Tensor()};
-}
-
 namespace {
+
+void check_samples(const Tensor& t, const std::string& what, const Tensor& first, const std::string& first_what) {
+    if (!t.defined()) throw ValueError("Dataset: " + what + " is undefined");
+    if (t.rank() == 0) throw ShapeError("Dataset: " + what + " needs a sample dimension, got shape []");
+    if (t.size(0) != first.size(0)) {
+        throw ShapeError("Dataset: " + first_what + " and " + what +
+                         " must have the same number of samples (first dimension), got " + first_what + " " +
+                         to_string(first.shape()) + " and " + what + " " + to_string(t.shape()));
+    }
+}
+
+std::vector<Tensor> gather_each(const std::vector<Tensor>& tensors, std::span<const std::int64_t> rows) {
+    std::vector<Tensor> out;
+    out.reserve(tensors.size());
+    for (const Tensor& t : tensors) out.push_back(gather_rows(t, rows));
+    return out;
+}
 
 // Rows [begin, end) of t without a copy: the rows of a contiguous tensor are
 // one block, kept alive by t's storage. No autograd history.
@@ -74,9 +68,53 @@ Tensor row_block(const Tensor& t, std::int64_t begin, std::int64_t end) {
 
 }  // namespace
 
+Dataset::Dataset(Tensor x, Tensor y) {
+    if (!x.defined()) {
+        if (y.defined()) throw ValueError("Dataset: y given without x");
+        return;
+    }
+    check_samples(x, "x", x, "x");
+    if (y.defined()) check_samples(y, "y", x, "x");
+    inputs_.push_back(std::move(x));
+    if (y.defined()) targets_.push_back(std::move(y));
+}
+
+Dataset::Dataset(std::vector<Tensor> inputs, std::vector<Tensor> targets)
+    : inputs_(std::move(inputs)), targets_(std::move(targets)) {
+    if (inputs_.empty()) throw ValueError("Dataset: no inputs given");
+    for (std::size_t i = 0; i < inputs_.size(); ++i)
+        check_samples(inputs_[i], "input " + std::to_string(i), inputs_[0], "input 0");
+    for (std::size_t i = 0; i < targets_.size(); ++i)
+        check_samples(targets_[i], "target " + std::to_string(i), inputs_[0], "input 0");
+}
+
+const Tensor& Dataset::x() const {
+    static const Tensor none;
+    return inputs_.empty() ? none : inputs_[0];
+}
+
+const Tensor& Dataset::y() const {
+    static const Tensor none;
+    return targets_.empty() ? none : targets_[0];
+}
+
+Batch Dataset::get(std::span<const std::int64_t> rows) const {
+    if (inputs_.empty()) {
+        if (rows.empty()) return {};
+        throw IndexError("Dataset::get: the dataset is empty");
+    }
+    Batch b;
+    b.inputs = gather_each(inputs_, rows);
+    b.targets = gather_each(targets_, rows);
+    b.x = b.inputs[0];
+    if (!b.targets.empty()) b.y = b.targets[0];
+    return b;
+}
+
 Dataset Dataset::subset(std::span<const std::int64_t> rows) const {
-    Batch b = get(rows);
-    return Dataset(std::move(b.x), std::move(b.y));
+    Batch b = get(rows);  // IndexError for rows of an empty dataset
+    if (b.inputs.empty()) return {};
+    return Dataset(std::move(b.inputs), std::move(b.targets));
 }
 
 Dataset Dataset::subset(const Tensor& index) const {
@@ -96,7 +134,11 @@ Dataset Dataset::range(std::int64_t start, std::int64_t stop) const {
         throw IndexError("Dataset::range: [" + std::to_string(start) + ", " + std::to_string(stop) +
                          ") does not select a range of the " + std::to_string(n) + " samples");
     }
-    return Dataset(row_block(x_, b, e), y_.defined() ? row_block(y_, b, e) : Tensor());
+    if (inputs_.empty()) return {};
+    std::vector<Tensor> inputs, targets;
+    for (const Tensor& t : inputs_) inputs.push_back(row_block(t, b, e));
+    for (const Tensor& t : targets_) targets.push_back(row_block(t, b, e));
+    return Dataset(std::move(inputs), std::move(targets));
 }
 
 std::pair<Dataset, Dataset> split_at(const Dataset& d, std::int64_t n) {
@@ -145,7 +187,9 @@ Dataset filter_classes(const Dataset& d, std::span<const std::int64_t> classes, 
             }
         }
     }
-    return Dataset(gather_rows(d.x(), rows), from_vector<std::int64_t>(new_labels, {static_cast<std::int64_t>(rows.size())}));
+    std::vector<Tensor> targets = gather_each(d.targets(), rows);
+    targets[0] = from_vector<std::int64_t>(new_labels, {static_cast<std::int64_t>(rows.size())});
+    return Dataset(gather_each(d.inputs(), rows), std::move(targets));
 }
 
 }  // namespace xgrad::data

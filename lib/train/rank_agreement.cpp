@@ -38,8 +38,13 @@ std::string tensor_text(const Tensor& t) {
     return std::string(dtype_name(t.dtype())) + " " + to_string(t.shape()) + " (contents " + fingerprint(t) + ")";
 }
 
-std::string samples_text(const Tensor& x, const Tensor& y) {
-    return std::to_string(x.size(0)) + " samples: x " + tensor_text(x) + ", y " + tensor_text(y);
+std::string samples_text(const data::Dataset& d) {
+    std::string out = std::to_string(d.size()) + " samples:";
+    for (std::size_t i = 0; i < d.inputs().size(); ++i)
+        out += (i == 0 ? " x " : ", x[" + std::to_string(i) + "] ") + tensor_text(d.inputs()[i]);
+    for (std::size_t i = 0; i < d.targets().size(); ++i)
+        out += (i == 0 ? ", y " : ", y[" + std::to_string(i) + "] ") + tensor_text(d.targets()[i]);
+    return out;
 }
 
 /// One line per module, depth first: its place ("1.0": child 0 of child 1),
@@ -104,16 +109,28 @@ std::string optimizer_state_text(const optim::Optimizer& o) {
     return out;
 }
 
-std::string names_text(const std::vector<metrics::Metric>& metrics) {
+std::string names_text(const std::vector<metrics::Metric>& metrics,
+                       const std::map<std::string, std::vector<metrics::Metric>>& output_metrics) {
     std::string out;
     for (const metrics::Metric& m : metrics) out += (out.empty() ? "" : ", ") + m.name();
+    for (const auto& [output, list] : output_metrics)
+        for (const metrics::Metric& m : list) out += (out.empty() ? "" : ", ") + output + ":" + m.name();
     return "[" + out + "]";
+}
+
+/// The losses and their weights as given (one for all, a list, or by output name).
+std::string loss_text(const PerOutput<losses::Loss>& loss, const PerOutput<double>& weights) {
+    std::string out;
+    for (const losses::Loss& l : loss.values()) out += (out.empty() ? "" : ", ") + l.name();
+    out += " weighted";
+    for (double w : weights.values()) (out += ' ') += number(w);
+    return out;
 }
 
 }  // namespace
 
-void check_fit_ranks_agree(const nn::Module& model, const FitOptions& options, const Tensor& x, const Tensor& y,
-                           const std::optional<std::pair<Tensor, Tensor>>& validation) {
+void check_fit_ranks_agree(const nn::Module& model, const FitOptions& options, const data::Dataset& train,
+                           const std::optional<data::Dataset>& validation) {
     const optim::Optimizer& optimizer = *options.optimizer;
     // Rank 0's weights are broadcast after this check, so differing initial
     // weights (another init seed) are harmless and not compared.
@@ -123,24 +140,24 @@ void check_fit_ranks_agree(const nn::Module& model, const FitOptions& options, c
         {"the learning rate", learning_rate_text(optimizer)},
         {"the optimizer's state (a resumed run must load the same checkpoint everywhere)",
          optimizer_state_text(optimizer)},
-        {"the training data", samples_text(x, y)},
-        {"the validation data", validation ? samples_text(validation->first, validation->second) : "none"},
+        {"the training data", samples_text(train)},
+        {"the validation data", validation ? samples_text(*validation) : "none"},
         {"the batch size", std::to_string(options.batch_size)},
         {"the epochs", std::to_string(options.initial_epoch) + " to " + std::to_string(options.epochs)},
         {"the shuffle flag", options.shuffle ? "true" : "false"},
         {"the seed", std::to_string(options.seed)},
-        {"the loss", options.loss.name()},
-        {"the metrics", names_text(options.metrics)},
+        {"the loss", loss_text(options.loss, options.loss_weights)},
+        {"the metrics", names_text(options.metrics, options.output_metrics)},
         {"the gradient bucket size", std::to_string(options.gradient_averaging.bucket_bytes) + " bytes"},
     });
 }
 
-void check_evaluate_ranks_agree(const EvaluateOptions& options, const Tensor& x, const Tensor& y) {
+void check_evaluate_ranks_agree(const EvaluateOptions& options, const data::Dataset& samples) {
     distributed::check_same_across_ranks({
-        {"the evaluation data", samples_text(x, y)},
+        {"the evaluation data", samples_text(samples)},
         {"the batch size", std::to_string(options.batch_size)},
-        {"the loss", options.loss.name()},
-        {"the metrics", names_text(options.metrics)},
+        {"the loss", loss_text(options.loss, options.loss_weights)},
+        {"the metrics", names_text(options.metrics, options.output_metrics)},
     });
 }
 

@@ -7,16 +7,18 @@
 #include <optional>
 #include <utility>
 
+#include "xgrad/data/dataset.hpp"
+
 #include "xgrad/train/fit.hpp"
 
 namespace xgrad::train::detail {
 
 /// For fit(), after the model is built and before rank 0's weights are
-/// broadcast: `x`, `y` and `validation` as fit will use them (limited and split).
-void check_fit_ranks_agree(const nn::Module& model, const FitOptions& options, const Tensor& x, const Tensor& y,
-                           const std::optional<std::pair<Tensor, Tensor>>& validation);
+/// broadcast: `train` and `validation` as fit will use them (limited and split).
+void check_fit_ranks_agree(const nn::Module& model, const FitOptions& options, const data::Dataset& train,
+                           const std::optional<data::Dataset>& validation);
 
 /// For evaluate(): the data, batch size, loss and metrics.
-void check_evaluate_ranks_agree(const EvaluateOptions& options, const Tensor& x, const Tensor& y);
+void check_evaluate_ranks_agree(const EvaluateOptions& options, const data::Dataset& samples);
 
 }  // namespace xgrad::train::detail

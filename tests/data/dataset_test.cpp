@@ -111,4 +111,39 @@ BOOST_AUTO_TEST_CASE(filter_classes_for_transfer_learning) {
     CHECK_THROWS_WITH(filter_classes(Dataset(zeros({2, 1}), zeros({2})), {1}), DtypeError, "labels must be int64");
 }
 
+BOOST_AUTO_TEST_CASE(several_inputs_and_targets_stay_together) {
+    const Dataset one = numbered(5);
+    // Input 1 is x·2, target 1 is y + 100: every cut must keep rows aligned.
+    const Dataset d({one.x(), one.x() * 2.0}, {one.y(), one.y() + 100});
+    BOOST_TEST(d.size() == 5);
+    BOOST_TEST(d.inputs().size() == 2u);
+    BOOST_TEST(d.targets().size() == 2u);
+    BOOST_TEST(d.x().data<float>() == one.x().data<float>());  // x() is input 0, shared
+
+    const Batch b = d.get(I64{4, 1});
+    BOOST_TEST(values(b.x) == std::vector<double>({40, 41, 10, 11}), tt::per_element());
+    BOOST_TEST(values(b.inputs[1]) == std::vector<double>({80, 82, 20, 22}), tt::per_element());
+    BOOST_TEST(b.targets[1].to_vector<std::int64_t>() == I64({104, 101}), tt::per_element());
+    BOOST_TEST(b.y.to_vector<std::int64_t>() == I64({4, 1}), tt::per_element());
+
+    const Dataset r = d.range(3, 5);
+    BOOST_TEST(values(r.inputs()[1]) == std::vector<double>({60, 62, 80, 82}), tt::per_element());
+    BOOST_TEST(r.targets()[1].to_vector<std::int64_t>() == I64({103, 104}), tt::per_element());
+    const Dataset s = d.subset(tensor({2, 0}, int64));
+    BOOST_TEST(s.targets()[1].to_vector<std::int64_t>() == I64({102, 100}), tt::per_element());
+
+    // filter_classes relabels target 0 and keeps every other tensor's rows.
+    const Dataset f = filter_classes(d, {3, 1});
+    BOOST_TEST(labels(f) == I64({1, 0}), tt::per_element());
+    BOOST_TEST(f.targets()[1].to_vector<std::int64_t>() == I64({101, 103}), tt::per_element());
+    BOOST_TEST(values(f.inputs()[1]) == std::vector<double>({20, 22, 60, 62}), tt::per_element());
+
+    CHECK_THROWS_WITH(Dataset({one.x(), zeros({4, 3})}, {}), ShapeError,
+                      "Dataset: input 0 and input 1 must have the same number of samples (first dimension), got "
+                      "input 0 [5,2] and input 1 [4,3]");
+    CHECK_THROWS_WITH(Dataset({one.x()}, {one.y(), zeros({6})}), ShapeError, "got input 0 [5,2] and target 1 [6]");
+    CHECK_THROWS_WITH(Dataset(std::vector<Tensor>{}, {}), ValueError, "Dataset: no inputs given");
+    CHECK_THROWS_WITH(Dataset({one.x(), Tensor()}, {}), ValueError, "Dataset: input 1 is undefined");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

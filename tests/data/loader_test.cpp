@@ -79,6 +79,22 @@ BOOST_AUTO_TEST_CASE(without_shuffle_batches_follow_the_dataset) {
     BOOST_TEST(loader.dataset().x().to_vector<std::int64_t>()[0] == 0);
 }
 
+BOOST_AUTO_TEST_CASE(batches_of_several_tensors_keep_rows_aligned) {
+    const Dataset one = numbered(10);
+    DataLoader loader(Dataset({one.x(), one.x() + 1000}, {one.y(), one.y() * 2}), {.batch_size = 4, .shuffle = true});
+    for (const Batch& b : loader.epoch(3)) {
+        BOOST_TEST_REQUIRE(b.inputs.size() == 2u);
+        BOOST_TEST_REQUIRE(b.targets.size() == 2u);
+        const I64 x = b.x.to_vector<std::int64_t>();
+        const I64 x1 = b.inputs[1].to_vector<std::int64_t>();
+        const I64 y1 = b.targets[1].to_vector<std::int64_t>();
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            BOOST_TEST(x1[i] == x[i] + 1000);
+            BOOST_TEST(y1[i] == x[i] * 20);  // y = 10·x, doubled
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(seeded_shuffle_is_reproducible_and_new_each_epoch) {
     const Dataset d = numbered(1000);
     const DataLoaderOptions opts{.batch_size = 32, .shuffle = true, .seed = 7};

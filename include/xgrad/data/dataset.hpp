@@ -8,6 +8,7 @@
 ///     auto [train, valid] = data::split_at(full, -5000);  // first 55000, last 5000
 ///     auto [tr, va] = data::validation_split(full, 0.1);  // Keras: the last 10 %
 ///     Dataset a = data::filter_classes(train, {0, 1, 2, 3, 4, 7, 8, 9});   // labels 7,8,9 → 5,6,7
+///     Dataset wide_deep({x_wide, x_deep}, {y, y});        // two inputs, two targets
 ///
 /// Subsets copy the selected rows into new contiguous tensors (one gather);
 /// ranges and splits share the rows instead (one block of a contiguous
@@ -31,15 +32,20 @@ namespace xgrad::data {
 Tensor gather_rows(const Tensor& t, std::span<const std::int64_t> rows);
 
 /// One batch: samples x [B, ...] and targets y [B, ...] (undefined when the
-/// dataset has no targets).
+/// dataset has no targets); for a dataset of several inputs or targets,
+/// all of them in `inputs` and `targets` (x and y are their first).
 struct Batch {
-    Tensor x;  ///< Samples [B, ...].
-    Tensor y;  ///< Targets [B, ...]; undefined without targets.
+    Tensor x;  ///< Samples [B, ...]: the first input.
+    Tensor y;  ///< Targets [B, ...]: the first target; undefined without targets.
+    std::vector<Tensor> inputs;   ///< Every input's rows, in the dataset's order (x is inputs[0]).
+    std::vector<Tensor> targets;  ///< Every target's rows (y is targets[0]); empty without targets.
     /// Number of samples B (0 when x is undefined).
     std::int64_t size() const { return x.defined() ? x.size(0) : 0; }
 };
 
-/// Samples x and optional targets y sharing their first dimension; copies share the tensors.
+/// Samples and optional targets sharing their first dimension: one tensor
+/// each (x, y), or several (a model's inputs and outputs, in its order).
+/// Copies share the tensors.
 class Dataset {
 public:
     /// An empty dataset (size 0, x undefined).
@@ -48,19 +54,27 @@ public:
     /// otherwise); y may be undefined for inputs without targets (predict).
     /// The tensors are shared, not copied.
     explicit Dataset(Tensor x, Tensor y = Tensor());
+    /// Several inputs and targets (targets may be empty), all with the same
+    /// number of samples: ShapeError naming the first tensor that differs
+    /// ("input 1" or "target 0") and both shapes; ValueError for no inputs.
+    Dataset(std::vector<Tensor> inputs, std::vector<Tensor> targets);
 
     /// Number of samples: x.size(0).
-    std::int64_t size() const { return x_.defined() ? x_.size(0) : 0; }
+    std::int64_t size() const { return inputs_.empty() ? 0 : inputs_[0].size(0); }
     /// True when size() is 0.
     bool empty() const { return size() == 0; }
-    /// Samples [N, ...] (undefined for an empty dataset).
-    const Tensor& x() const { return x_; }
-    /// Targets [N, ...]; undefined when the dataset has none.
-    const Tensor& y() const { return y_; }
-    /// Whether y is defined.
-    bool has_targets() const { return y_.defined(); }
+    /// Samples [N, ...]: the first input (undefined for an empty dataset).
+    const Tensor& x() const;
+    /// Targets [N, ...]: the first target; undefined when the dataset has none.
+    const Tensor& y() const;
+    /// Every input, in order (empty for an empty dataset).
+    const std::vector<Tensor>& inputs() const { return inputs_; }
+    /// Every target, in order (empty without targets).
+    const std::vector<Tensor>& targets() const { return targets_; }
+    /// Whether there are targets.
+    bool has_targets() const { return !targets_.empty(); }
 
-    /// Samples `rows`, in that order (repeats allowed), copied: one gather each for x and y.
+    /// Samples `rows`, in that order (repeats allowed), copied: one gather per tensor.
     Batch get(std::span<const std::int64_t> rows) const;
     /// The samples at a 1-D int64 `index` tensor, in that order.
     Dataset subset(const Tensor& index) const;
@@ -72,7 +86,7 @@ public:
     Dataset range(std::int64_t start, std::int64_t stop) const;
 
 private:
-    Tensor x_, y_;
+    std::vector<Tensor> inputs_, targets_;
 };
 
 /// (first n samples, the rest); a negative n counts from the end, so

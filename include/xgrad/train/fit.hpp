@@ -15,6 +15,24 @@
 /// model.losses(); backward; optimizer step (which applies constraints).
 /// A lower-level loop is just as easy: see examples/autodiff_demo.cpp.
 ///
+/// Several inputs and outputs (a model whose input_names() / output_names()
+/// list them, e.g. a functional nn::Model): x and y are lists in the
+/// model's order or maps by name, with one loss for all outputs or one per
+/// output and Keras' loss_weights:
+///
+///     train::fit(wide_deep, {{"wide", x_wide}, {"deep", x_deep}}, {y, y}, {
+///         .loss = {"mse", "mse"},
+///         .loss_weights = {0.9, 0.1},
+///         .optimizer = opt,
+///         .metrics = {"mae"},                     // for every output
+///     });                                          // logs: loss, main_output_loss, aux_output_mae, …
+///
+/// The loss is Σ loss_weight[i] · loss[i](y[i], output[i]) + Σ model.losses();
+/// the logs add each output's unweighted loss and metrics under
+/// "<output>_loss", "<output>_<metric>" (and "val_" + those), as Keras 2
+/// names them. A model with one input and one output logs "loss" and the
+/// metrics' names alone, as before.
+///
 /// Data-parallel across MPI ranks (xgrad/distributed), every rank runs the
 /// same program on the same data with `.distributed = true`:
 ///
@@ -33,9 +51,13 @@
 /// every rank (see TrainContext::rank). Every rank must load the same
 /// checkpoint when resuming; a checkpoint holds no rank count, so it
 /// resumes on any number of ranks.
+#include <concepts>
+#include <initializer_list>
 #include <iosfwd>
+#include <map>
 #include <memory>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -48,17 +70,127 @@
 
 namespace xgrad::train {
 
+namespace detail {
+
+/// ValueError: the keys of `what` are not the model's `names` (names the missing and unexpected ones).
+[[noreturn]] void throw_name_mismatch(const std::string& what, const std::vector<std::string>& names,
+                                      const std::vector<std::string>& keys);
+/// ValueError: `what` has `given` values for a model with `expected`.
+[[noreturn]] void throw_count_mismatch(const std::string& what, std::size_t expected, std::size_t given);
+
+/// The values of a list (in order) or of a map (by `names`), checked
+/// against the model's `names` (empty: one unnamed).
+template <class T>
+std::vector<T> in_name_order(const std::vector<T>& list, const std::map<std::string, T>& by_name, bool named,
+                             const std::vector<std::string>& names, const std::string& what) {
+    if (!named) {
+        const std::size_t expected = names.empty() ? 1 : names.size();
+        if (list.size() != expected) throw_count_mismatch(what, expected, list.size());
+        return list;
+    }
+    std::vector<std::string> keys;
+    for (const auto& entry : by_name) keys.push_back(entry.first);
+    if (names.empty() || by_name.size() != names.size()) throw_name_mismatch(what, names, keys);
+    std::vector<T> out;
+    for (const std::string& name : names) {
+        const auto it = by_name.find(name);
+        if (it == by_name.end()) throw_name_mismatch(what, names, keys);
+        out.push_back(it->second);
+    }
+    return out;
+}
+
+}  // namespace detail
+
+/// What fit(), evaluate() and predict() feed to a model's inputs or compare
+/// with its outputs (Keras' x and y): one tensor, a list in the model's
+/// order, or a map by the model's input_names() / output_names().
+class ModelTensors {
+public:
+    /// Nothing (an undefined y: predict's data).
+    ModelTensors() = default;
+    /// One tensor, for a model with one input (or output).
+    ModelTensors(Tensor tensor) : list_{std::move(tensor)} {}
+    /// One tensor per input (or output), in the model's order.
+    ModelTensors(std::vector<Tensor> list) : list_(std::move(list)) {}
+    /// One tensor per input (or output), in the model's order.
+    ModelTensors(std::initializer_list<Tensor> list) : list_(list) {}
+    /// One tensor per input (or output) name.
+    ModelTensors(std::map<std::string, Tensor> by_name) : by_name_(std::move(by_name)), named_(true) {}
+    /// One tensor per name, braced: `{{"wide", x_wide}, {"deep", x_deep}}`.
+    ModelTensors(std::initializer_list<std::pair<const std::string, Tensor>> by_name)
+        : by_name_(by_name), named_(true) {}
+
+    /// The tensors in the order of `names` (empty `names`: the model has one
+    /// unnamed input or output). ValueError naming `what` ("x", "y") and
+    /// the missing and unexpected keys of a map, or the expected and given
+    /// counts of a list.
+    std::vector<Tensor> in_order(const std::vector<std::string>& names, const std::string& what) const {
+        return detail::in_name_order(list_, by_name_, named_, names, what);
+    }
+
+private:
+    std::vector<Tensor> list_;
+    std::map<std::string, Tensor> by_name_;
+    bool named_ = false;
+};
+
+/// A setting given once for every output of a model, once per output in
+/// order, or by output name (Keras' loss and loss_weights).
+template <class T> class PerOutput {
+public:
+    /// The same value for every output.
+    template <class U>
+        requires std::constructible_from<T, U&&> && (!std::same_as<std::decay_t<U>, PerOutput>)
+    PerOutput(U&& value) : list_{T(std::forward<U>(value))}, for_all_(true) {}
+    /// One value per output, in the model's order.
+    PerOutput(std::initializer_list<T> list) : list_(list) {}
+    /// One value per output, in the model's order.
+    PerOutput(std::vector<T> list) : list_(std::move(list)) {}
+    /// One value per output name; every output must be named.
+    PerOutput(std::map<std::string, T> by_name) : by_name_(std::move(by_name)), named_(true) {}
+    /// One value per output name, braced: `{{"main_output", 0.9}, {"aux_output", 0.1}}`.
+    PerOutput(std::initializer_list<std::pair<const std::string, T>> by_name) : by_name_(by_name), named_(true) {}
+
+    /// The value for each of `outputs` (their names; empty for one unnamed
+    /// output). ValueError naming `what` and the missing or unexpected
+    /// names, or the expected and given counts.
+    std::vector<T> in_order(const std::vector<std::string>& outputs, const std::string& what) const {
+        if (for_all_) return std::vector<T>(outputs.empty() ? 1 : outputs.size(), list_.front());
+        return detail::in_name_order(list_, by_name_, named_, outputs, what);
+    }
+    /// The values given: one (for all outputs), a list, or by name (the keys).
+    std::vector<T> values() const {
+        if (!named_) return list_;
+        std::vector<T> out;
+        for (const auto& entry : by_name_) out.push_back(entry.second);
+        return out;
+    }
+
+private:
+    std::vector<T> list_;
+    std::map<std::string, T> by_name_;
+    bool for_all_ = false;
+    bool named_ = false;
+};
+
 /// Options of fit(), named after Keras' Model.compile() and Model.fit() arguments.
 struct FitOptions {
-    /// Loss function or its Keras name.
-    losses::Loss loss = "mean_squared_error";
+    /// Loss function or its Keras name; one for all outputs, or one per output.
+    PerOutput<losses::Loss> loss = "mean_squared_error";
+    /// Each output's weight in the total loss (Keras' loss_weights): one for
+    /// all, one per output in order, or by output name.
+    PerOutput<double> loss_weights = 1.0;
     std::shared_ptr<optim::Optimizer> optimizer;  ///< Required.
-    /// Metrics reported in the logs under their names (and "val_" + name).
+    /// Metrics of every output, reported under their names (and "val_" +
+    /// name); with several outputs under "<output>_<name>".
     std::vector<metrics::Metric> metrics;
+    /// More metrics for some outputs, by output name.
+    std::map<std::string, std::vector<metrics::Metric>> output_metrics;
     int epochs = 1;                ///< Number of epochs (the last epoch + 1 when resuming, as Keras).
     std::int64_t batch_size = 32;  ///< Samples per batch (per rank when `distributed`).
     /// (x, y) evaluated after each epoch, giving "val_*" entries.
-    std::optional<std::pair<Tensor, Tensor>> validation_data;
+    std::optional<std::pair<ModelTensors, ModelTensors>> validation_data;
     /// Fraction of the samples held out for validation: the last ones, before
     /// shuffling (Keras). Ignored when validation_data is given.
     double validation_split = 0.0;
@@ -86,13 +218,18 @@ struct FitOptions {
     bool distributed = false;
 };
 
-/// Trains `model` on (x, y); returns the per-epoch History.
-History fit(nn::Module& model, const Tensor& x, const Tensor& y, FitOptions options);
+/// Trains `model` on (x, y); returns the per-epoch History. x and y hold
+/// one tensor per model input and output (see ModelTensors), all with the
+/// same number of samples (ShapeError naming the two that differ).
+History fit(nn::Module& model, const ModelTensors& x, const ModelTensors& y, FitOptions options);
 
 /// Options of evaluate() (Keras' Model.evaluate() arguments).
 struct EvaluateOptions {
-    losses::Loss loss = "mean_squared_error";  ///< Loss function or its Keras name.
-    std::vector<metrics::Metric> metrics;       ///< Metrics reported under their names.
+    /// Loss function or its Keras name; one for all outputs, or one per output.
+    PerOutput<losses::Loss> loss = "mean_squared_error";
+    PerOutput<double> loss_weights = 1.0;               ///< As FitOptions::loss_weights.
+    std::vector<metrics::Metric> metrics;                ///< Metrics of every output, as FitOptions::metrics.
+    std::map<std::string, std::vector<metrics::Metric>> output_metrics;  ///< As FitOptions::output_metrics.
     std::int64_t batch_size = 32;               ///< Samples per batch (per rank when `distributed`).
     int verbose = 0;                            ///< 0 silent, else as FitOptions::verbose.
     std::ostream* out = nullptr;                ///< Where progress goes (stdout when null).
@@ -103,9 +240,15 @@ struct EvaluateOptions {
 
 /// Loss (without regularization terms, as Keras reports it) and metrics over
 /// all of (x, y) in inference mode, averaged over samples: {"loss": …, "accuracy": …}.
-Logs evaluate(nn::Module& model, const Tensor& x, const Tensor& y, const EvaluateOptions& options);
+/// With several outputs, also each output's loss and metrics, named as fit() names them.
+Logs evaluate(nn::Module& model, const ModelTensors& x, const ModelTensors& y, const EvaluateOptions& options);
 
-/// The model's outputs for x in inference mode, in batches, concatenated.
+/// The model's output for x in inference mode, in batches, concatenated
+/// (a model with one input and one output).
 Tensor predict(nn::Module& model, const Tensor& x, std::int64_t batch_size = 32);
+
+/// Every output of the model for its inputs x (one tensor, a list or a map
+/// by input name), in inference mode, in batches, each concatenated.
+std::vector<Tensor> predict_outputs(nn::Module& model, const ModelTensors& x, std::int64_t batch_size = 32);
 
 }  // namespace xgrad::train

@@ -74,7 +74,7 @@ ModulePtr Module::symbolic_layer() {
     return copy;
 }
 
-std::vector<SymbolicTensor> Module::operator()(const std::vector<SymbolicTensor>& inputs) {
+SymbolicTensors Module::operator()(const std::vector<SymbolicTensor>& inputs) {
     if (inputs.empty()) throw ValueError(name_ + " (" + type_name_ + ") called on no symbolic tensors");
     const ModulePtr layer = symbolic_layer();
     std::vector<Shape> shapes;
@@ -95,10 +95,19 @@ std::vector<SymbolicTensor> Module::operator()(const std::vector<SymbolicTensor>
     node->layer = layer;
     node->inbound = inputs;
     node->dtype = inputs[0].dtype();
-    std::vector<SymbolicTensor> outputs;
+    SymbolicTensors outputs;
     const std::shared_ptr<const SymbolicNode> shared = std::move(node);
     for (std::size_t i = 0; i < shared->output_shapes.size(); ++i) outputs.emplace_back(shared, i);
     return outputs;
+}
+
+SymbolicTensors::operator const SymbolicTensor&() const {
+    if (size() != 1) {
+        const std::string layer = empty() ? "a layer" : front().layer()->name() + " (" + front().layer()->type_name() + ")";
+        throw ValueError(layer + " gives " + std::to_string(size()) +
+                         " outputs, used here as one tensor: pick one by index ([0], [1], …)");
+    }
+    return front();
 }
 
 SymbolicTensor Module::operator()(const SymbolicTensor& x) {

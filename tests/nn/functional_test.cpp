@@ -19,7 +19,7 @@ struct WideAndDeep {
     SymbolicTensor a = Input({3}, "a");
     SymbolicTensor b = Input({2}, "b");
     SymbolicTensor h = Dense(4, "relu")(a);
-    SymbolicTensor joined = Concatenate()({h, b})[0];
+    SymbolicTensor joined = Concatenate()({h, b});  // one output: usable as the tensor
     SymbolicTensor main = Dense(1).set_name("main")(joined);
     SymbolicTensor aux = Dense(2).set_name("aux")(b);
     Model model{{a, b}, {main, aux}};
@@ -30,7 +30,7 @@ struct SharedLayer {
     SymbolicTensor x1 = Input({2}, "x1");
     SymbolicTensor x2 = Input({2}, "x2");
     std::shared_ptr<Dense> shared = std::make_shared<Dense>(1, "linear", "ones");
-    SymbolicTensor sum = Add()({(*shared)(x1), (*shared)(x2)})[0];
+    SymbolicTensor sum = Add()({(*shared)(x1), (*shared)(x2)});
     Model model{{x1, x2}, {sum}};
 };
 
@@ -38,7 +38,7 @@ struct SharedLayer {
 std::string small_architecture() {
     const SymbolicTensor in = Input({4}, "in");
     const SymbolicTensor r = ReLU().set_name("relu")(in);
-    return io::architecture_json(Model(in, Add()({r, in})[0]));
+    return io::architecture_json(Model(in, Add()({r, in})));
 }
 
 // `text` with `from` replaced by `to` (which must occur).
@@ -60,6 +60,23 @@ std::string model_file(const std::string& architecture) {
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(nn_functional)
+BOOST_AUTO_TEST_CASE(a_list_call_with_one_output_is_that_tensor) {
+    const SymbolicTensor a = Input({3}, "a"), b = Input({3}, "b");
+    const auto added = Add()({a, b});  // SymbolicTensors of one
+    const auto out = Dense(2).set_name("out")(added);
+    const Model model({a, b}, {out});
+    BOOST_TEST(model.output_names() == std::vector<std::string>({"out"}), boost::test_tools::per_element());
+    BOOST_TEST((model.outputs()[0] == Shape{-1, 2}));
+
+    // A call with two outputs (a nested two-output model) is not one tensor.
+    WideAndDeep wd;
+    auto inner = std::static_pointer_cast<Model>(wd.model.clone());
+    const SymbolicTensors both = (*inner)({Input({3}), Input({2})});
+    BOOST_TEST(both.size() == 2u);
+    CHECK_THROWS_WITH(Dense(1)(static_cast<const SymbolicTensor&>(both)), ValueError,
+                      "gives 2 outputs, used here as one tensor: pick one by index ([0], [1], …)");
+}
+
 
 BOOST_AUTO_TEST_CASE(symbolic_tensors_carry_shapes_and_calls) {
     const SymbolicTensor in = Input({28, 28, 1}, "image");

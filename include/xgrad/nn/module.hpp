@@ -64,6 +64,7 @@ class Module;
 /// How modules are held and shared (a layer in two models is one object).
 using ModulePtr = std::shared_ptr<Module>;
 class SymbolicTensor;
+class SymbolicTensors;
 class Initializer;
 
 namespace detail {
@@ -148,8 +149,9 @@ public:
     /// (use the list form); a shape the layer cannot take fails here, naming
     /// the layer and the shapes.
     SymbolicTensor operator()(const SymbolicTensor& x);
-    /// The same for several inputs or outputs: `nn::Concatenate()({a, b})`.
-    std::vector<SymbolicTensor> operator()(const std::vector<SymbolicTensor>& inputs);
+    /// The same for several inputs or outputs: `nn::Concatenate()({a, b})`;
+    /// the result is usable as one tensor when the layer gives one.
+    SymbolicTensors operator()(const std::vector<SymbolicTensor>& inputs);
 
     // ---- hooks --------------------------------------------------------------------
     /// Sees each call(x, training) of this module: its input and output.

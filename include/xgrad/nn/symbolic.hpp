@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "xgrad/nn/layer.hpp"
@@ -43,6 +44,19 @@ public:
 private:
     std::shared_ptr<const SymbolicNode> node_;
     std::size_t index_;
+};
+
+/// The outputs of a layer called on a list of symbolic tensors, in order.
+/// When there is exactly one (a merge layer's), it is usable as that tensor,
+/// as in Keras: `auto joined = nn::Concatenate()({a, b}); nn::Dense(1)(joined);`
+class SymbolicTensors : public std::vector<SymbolicTensor> {
+public:
+    using std::vector<SymbolicTensor>::vector;
+    /// The outputs `outputs`.
+    SymbolicTensors(std::vector<SymbolicTensor> outputs) : std::vector<SymbolicTensor>(std::move(outputs)) {}
+    /// The only output; ValueError naming the layer and the count when there
+    /// are several (index them instead).
+    operator const SymbolicTensor&() const;
 };
 
 /// One call of a layer on symbolic tensors (Keras' Node).

@@ -29,10 +29,23 @@ OpConverter unary(const char* onnx_op) {
     };
 }
 
+// Input i of a broadcast op whose other operand has rank `other_rank`: a
+// constant loses its leading 1s ([1, C] → [C]), the same broadcast since
+// shapes align on the right, and the form OpenCV 4.6 reads (it takes a
+// [1, C] operand for a batch of one).
+OnnxValue operand(const TracedOp& op, OnnxGraph& g, std::size_t i, std::size_t other_rank) {
+    const Tensor& t = op.input(i);
+    std::size_t ones = 0;
+    while (ones < t.rank() && t.shape()[ones] == 1) ++ones;
+    if (!op.is_constant(i) || ones == 0 || t.rank() > other_rank) return op.value(i);
+    const Shape kept(std::span<const std::int64_t>(t.shape().data() + ones, t.rank() - ones));
+    return {g.constant("constant", reshape(t, kept)), kept, false};
+}
+
 // An elementwise op of two broadcast inputs: in ONNX's image layout when both
 // are there with one shape (a residual sum of convolutions), else in xgrad's.
 OnnxValue broadcast(const TracedOp& op, OnnxGraph& g, const char* onnx_op) {
-    OnnxValue a = op.value(0), b = op.value(1);
+    OnnxValue a = operand(op, g, 0, op.input(1).rank()), b = operand(op, g, 1, op.input(0).rank());
     if (!(a.channels_first && b.channels_first && a.shape == b.shape)) {
         a = g.channels_last(a);
         b = g.channels_last(b);

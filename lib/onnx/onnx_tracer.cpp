@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "xgrad/nn/sequential.hpp"
+
 namespace xgrad::io::detail {
 
 OnnxTracer::OnnxTracer(OnnxGraph& graph, nn::Module& model, bool layer_exporters)
@@ -20,7 +22,7 @@ void OnnxTracer::define(const Tensor& t, OnnxValue value) {
 }
 
 void OnnxTracer::produced(std::string_view op, const Tensor& output) {
-    if (failure_ || values_.contains(output.impl().get())) return;
+    if (failure_ || values_.contains(output.impl().get()) || folded_.contains(output.impl().get())) return;
     const std::string error = "export_onnx: op '" + std::string(op) + "' " + where() +
                               " has no ONNX converter (it does not report itself to the tracer); register one "
                               "with io::register_onnx_converter(\"" +
@@ -40,8 +42,17 @@ OnnxValue OnnxTracer::value_of(const Tensor& t) {
     const auto unreported = unreported_.find(t.impl().get());
     if (unreported != unreported_.end()) throw ValueError(unreported->second);
     const auto weight = weight_names_.find(t.impl().get());
-    const OnnxValue value{graph_.constant(weight != weight_names_.end() ? weight->second : "constant", t), t.shape(),
-                          false};
+    std::string name;
+    if (weight != weight_names_.end()) {
+        // A weight is named by its path in the model ("block.dense.kernel"), not by the op that read it.
+        const std::string prefix = graph_.layer_name();
+        graph_.set_name_prefix("");
+        name = graph_.constant(weight->second, t);
+        graph_.set_name_prefix(prefix);
+    } else {
+        name = graph_.constant("constant", t);
+    }
+    const OnnxValue value{name, t.shape(), false};
     constants_.insert(t.impl().get());
     constants_made_.push_back({t, user_});
     define(t, value);
@@ -103,7 +114,10 @@ void OnnxTracer::record(std::string_view op, std::span<const Tensor* const> inpu
     // An op on constants only gives a constant (folded: an initializer if used).
     bool folded = true;
     for (const Tensor* in : inputs) folded = folded && (!in->defined() || is_constant(*in));
-    if (folded) return;
+    if (folded) {
+        if (folded_.insert(out.impl().get()).second) kept_.push_back(out);
+        return;
+    }
     try {
         if (!onnx_converter_registry().contains(op))
             throw ValueError("export_onnx: op '" + std::string(op) + "' " + where() +
@@ -128,13 +142,26 @@ void OnnxTracer::record(std::string_view op, std::span<const Tensor* const> inpu
 }
 
 bool OnnxTracer::enter_module(nn::Module& module, const Tensor&) {
-    // The model itself is not part of the layer path.
-    if (depth_++ > 0) path_.push_back(module.name());
+    // The model itself is not part of the layer path; a module below it is
+    // named as its parent registered it (its layer name if it is no child).
+    if (!modules_.empty()) {
+        const nn::Module& parent = *modules_.back();
+        std::string name = module.name();
+        for (std::size_t i = 0; i < parent.children().size(); ++i)
+            if (parent.children()[i].get() == &module) name = parent.child_names()[i];
+        path_.push_back(std::move(name));
+    }
+    modules_.push_back(&module);
+    // A Sequential is traced as the container it is: its layers are then
+    // written one by one, each by its exporter or op by op, so a layer
+    // without an exporter inside it exports too (same graph otherwise).
+    if (dynamic_cast<const nn::Sequential*>(&module)) return false;
     return !failure_ && layer_exporters_ && onnx_exporter_registry().contains(module.type_name());
 }
 
 void OnnxTracer::leave_module(nn::Module& module, const Tensor& x, const Tensor& out, bool as_unit) {
-    if (--depth_ > 0) path_.pop_back();
+    modules_.pop_back();
+    if (!modules_.empty()) path_.pop_back();
     if (!as_unit || failure_) return;
     try {
         user_ = "layer '" + module.name() + "' (" + module.type_name() + ")";

@@ -53,14 +53,17 @@ private:
     std::string model_name_;
     std::unordered_map<const xgrad::detail::TensorImpl*, OnnxValue> values_;
     std::unordered_set<const xgrad::detail::TensorImpl*> constants_;  // values_ made initializers
+    std::unordered_set<const xgrad::detail::TensorImpl*> folded_;     // reported outputs of ops on constants
     std::unordered_map<const xgrad::detail::TensorImpl*, std::string> weight_names_;
     // Outputs of ops that did not report themselves: the error to give if one is used.
     std::unordered_map<const xgrad::detail::TensorImpl*, std::string> unreported_;
     // Every tensor in values_ and unreported_, kept alive so that no address is reused for
     // another tensor while the model runs.
     std::vector<Tensor> kept_;
-    std::vector<std::string> path_;  // names of the modules being called, below the model
-    int depth_ = 0;
+    // The modules being called (the model first) and, below the model, the
+    // names their parents registered them under ("encoder", "block_1", …).
+    std::vector<const nn::Module*> modules_;
+    std::vector<std::string> path_;
     std::string user_;  // the op or layer being written, for errors about its inputs
     std::vector<Constant> constants_made_;
     std::exception_ptr failure_;

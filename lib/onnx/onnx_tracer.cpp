@@ -131,6 +131,7 @@ void OnnxTracer::record(std::string_view op, std::span<const Tensor* const> inpu
         const TracedOp traced(
             op, inputs, out, attributes, [this](const Tensor& t) { return value_of(t); },
             [this](const Tensor& t) { return is_constant(t); });
+        const OpTracerGuard quiet(nullptr);  // the ops a converter runs on weights are not the model's
         OnnxValue value = converter(traced, graph_);
         graph_.set_name_prefix("");
         value.shape = out.shape();
@@ -165,6 +166,7 @@ void OnnxTracer::leave_module(nn::Module& module, const Tensor& x, const Tensor&
     if (!as_unit || failure_) return;
     try {
         user_ = "layer '" + module.name() + "' (" + module.type_name() + ")";
+        const OpTracerGuard quiet(nullptr);  // nor are those an exporter runs
         define(out, graph_.add(module, value_of(x)));
     } catch (const Error&) {
         failure_ = std::current_exception();

@@ -361,6 +361,18 @@ BOOST_AUTO_TEST_CASE(a_subclassed_model_exports_by_tracing) {
     BOOST_TEST(dims(m.graph().output(0)) == (std::vector<std::int64_t>{-1, 3}), boost::test_tools::per_element());
 }
 
+BOOST_AUTO_TEST_CASE(a_sequential_traces_a_layer_without_an_exporter) {
+    TempDir dir;
+    // Doubler has no exporter (until the last test case): its x * 2 is traced inside the Sequential.
+    nn::Sequential model{nn::Dense(2), Doubler()};
+    io::export_onnx(model, dir.file("seq.onnx"), {1, 3});
+    const onnx::ModelProto m = read_model(dir.file("seq.onnx"));
+    BOOST_TEST(op_types(m) == (std::vector<std::string>{"Gemm", "Mul"}), boost::test_tools::per_element());
+    BOOST_TEST(m.graph().node(1).name() == "doubler/Mul");
+    BOOST_TEST(values<float>(initializer(m, "doubler/scalar")) == std::vector<float>{2.0f},
+               boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(without_layer_exporters_every_op_is_traced) {
     TempDir dir;
     nn::Sequential model{nn::Flatten(), nn::Dense(3, "relu"), nn::Dense(2, "softmax")};

@@ -5,10 +5,26 @@
 #include "nn/weight_budget.hpp"
 #include "xgrad/autograd/grad_mode.hpp"
 #include "xgrad/nn/init.hpp"
+#include "xgrad/nn/module_tracer.hpp"
 
 namespace xgrad::nn {
 
 namespace {
+
+// forward() while a tracer is installed: a ModuleTracer is told of the call
+// and may take it as one unit, with the module's own ops silenced.
+Tensor traced_forward(Module& module, OpTracer& tracer, const Tensor& x, bool training) {
+    auto* module_tracer = dynamic_cast<ModuleTracer*>(&tracer);
+    if (!module_tracer) return module.forward(x, training);
+    const bool as_unit = module_tracer->enter_module(module, x);
+    Tensor out;
+    {
+        const OpTracerGuard silenced(as_unit ? nullptr : &tracer);
+        out = module.forward(x, training);
+    }
+    module_tracer->leave_module(module, x, out, as_unit);
+    return out;
+}
 
 std::string snake_case(const std::string& camel) {
     std::string out;
@@ -121,7 +137,8 @@ void WeightBudget::spend(std::uint64_t bytes) noexcept { *weight_budget -= bytes
 Tensor Module::call(const Tensor& x, bool training) {
     ensure_built(x.shape());
     const ModeScope mode(training);
-    Tensor out = forward(x, training);
+    OpTracer* const tracer = active_op_tracer();
+    Tensor out = tracer ? traced_forward(*this, *tracer, x, training) : forward(x, training);
     if (forward_hooks_) run_forward_hooks(x, out);
     if (backward_hooks_) add_backward_hooks(out);
     return out;

@@ -79,6 +79,8 @@ Dtype OnnxGraph::dtype() const noexcept { return impl_->dtype; }
 
 const std::string& OnnxGraph::layer_name() const noexcept { return impl_->layer; }
 
+void OnnxGraph::set_name_prefix(std::string prefix) { impl_->layer = std::move(prefix); }
+
 std::string OnnxGraph::constant(std::string_view hint, const Tensor& value) {
     const Tensor t = is_floating(value.dtype()) ? value.to(impl_->dtype) : value;
     onnx::TensorProto* proto = impl_->graph.add_initializer();
@@ -149,20 +151,29 @@ OnnxValue OnnxGraph::add(nn::Module& layer, const OnnxValue& input) {
     return out;
 }
 
-std::string OnnxGraph::serialize(const OnnxValue& input, const OnnxValue& output, const std::string& graph_name) {
+std::string OnnxGraph::serialize(const std::vector<OnnxValue>& inputs, const std::vector<OnnxValue>& outputs,
+                                 const std::string& graph_name) {
     onnx::GraphProto& graph = impl_->graph;
     impl_->layer.clear();
-    std::string output_name = output.name;
-    if (output_name == input.name) output_name = node("Identity", {input.name});
-    for (onnx::NodeProto& n : *graph.mutable_node()) {
-        for (std::string& o : *n.mutable_output())
-            if (o == output_name) o = "output";
-        for (std::string& i : *n.mutable_input())
-            if (i == output_name) i = "output";
-    }
     graph.set_name(graph_name);
-    set_value_info(*graph.add_input(), "input", input.shape, impl_->dtype);
-    set_value_info(*graph.add_output(), "output", output.shape, impl_->dtype);
+    for (const OnnxValue& in : inputs) set_value_info(*graph.add_input(), in.name, in.shape, impl_->dtype);
+    for (std::size_t k = 0; k < outputs.size(); ++k) {
+        const std::string exported = k == 0 ? "output" : "output_" + std::to_string(k);
+        std::string name = outputs[k].name;
+        // An output that is an input, a constant or an earlier output gets its own node.
+        bool taken = false;
+        for (const OnnxValue& in : inputs) taken = taken || in.name == name;
+        for (const onnx::TensorProto& c : graph.initializer()) taken = taken || c.name() == name;
+        for (std::size_t j = 0; j < k; ++j) taken = taken || outputs[j].name == name;
+        if (taken) name = node("Identity", {name});
+        for (onnx::NodeProto& n : *graph.mutable_node()) {
+            for (std::string& o : *n.mutable_output())
+                if (o == name) o = exported;
+            for (std::string& i : *n.mutable_input())
+                if (i == name) i = exported;
+        }
+        set_value_info(*graph.add_output(), exported, outputs[k].shape, impl_->dtype);
+    }
 
     onnx::ModelProto model;
     model.set_ir_version(7);  // the IR version of opset 13's release (ONNX 1.8)

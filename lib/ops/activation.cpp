@@ -3,6 +3,7 @@
 
 #include "kernels.hpp"
 #include "xgrad/autograd/node.hpp"
+#include "xgrad/autograd/trace.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/math.hpp"
 #include "xgrad/ops/registry.hpp"
@@ -11,6 +12,7 @@ namespace xgrad {
 
 Tensor tanh(const Tensor& x) {
     Tensor out = detail::unary_kernel("tanh", x, simd::Unary::tanh);
+    trace_op("tanh", {&x}, out);
     record("tanh", out, {&x}, [y = SavedTensor::output(out)](const Tensor& g, InputGrads& dx) {
         const Tensor t = y.get();
         dx[0] = mul(g, 1.0 - mul(t, t));
@@ -20,6 +22,7 @@ Tensor tanh(const Tensor& x) {
 
 Tensor sigmoid(const Tensor& x) {
     Tensor out = detail::unary_kernel("sigmoid", x, simd::Unary::sigmoid);
+    trace_op("sigmoid", {&x}, out);
     record("sigmoid", out, {&x}, [y = SavedTensor::output(out)](const Tensor& g, InputGrads& dx) {
         const Tensor s = y.get();
         dx[0] = mul(g, mul(s, 1.0 - s));
@@ -29,6 +32,7 @@ Tensor sigmoid(const Tensor& x) {
 
 Tensor relu(const Tensor& x) {
     Tensor out = detail::unary_kernel("relu", x, simd::Unary::relu);
+    trace_op("relu", {&x}, out);
     record("relu", out, {&x}, [sx = SavedTensor(x)](const Tensor& g, InputGrads& dx) {
         dx[0] = mul(g, (sx.get() > 0.0).to(g.dtype()));
     });
@@ -37,6 +41,7 @@ Tensor relu(const Tensor& x) {
 
 Tensor softplus(const Tensor& x) {
     Tensor out = detail::unary_kernel("softplus", x, simd::Unary::softplus);
+    trace_op("softplus", {&x}, out);
     record("softplus", out, {&x}, [sx = SavedTensor(x)](const Tensor& g, InputGrads& dx) {
         dx[0] = mul(g, sigmoid(sx.get()));
     });
@@ -51,6 +56,7 @@ Tensor scaled_elu(const Tensor& x, double alpha, double scale) {
         simd::elementwise_kernels<T>().scaled_elu(x.data<T>(), out.data<T>(), x.numel(), static_cast<T>(scale),
                                          static_cast<T>(scale * alpha));
     });
+    trace_op("scaled_elu", {&x}, out, [&] { return OpAttributes{{"alpha", alpha}, {"scale", scale}}; });
     record("scaled_elu", out, {&x}, [sx = SavedTensor(x), alpha, scale](const Tensor& g, InputGrads& dx) {
         const Tensor x = sx.get();
         if (is_grad_enabled() || g.shape() != x.shape()) {

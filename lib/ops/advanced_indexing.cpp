@@ -17,6 +17,7 @@
 #include "index_positions.hpp"
 #include "kernels.hpp"
 #include "xgrad/autograd/node.hpp"
+#include "xgrad/autograd/trace.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/indexing.hpp"
 #include "xgrad/ops/registry.hpp"
@@ -366,6 +367,7 @@ Tensor nonzero(const Tensor& x) {
             f /= x.shape()[d];
         }
     }
+    trace_op("nonzero", {&x}, out);
     return out;
 }
 

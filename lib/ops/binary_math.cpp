@@ -9,6 +9,7 @@
 
 #include "kernels.hpp"
 #include "xgrad/autograd/node.hpp"
+#include "xgrad/autograd/trace.hpp"
 #include "xgrad/ops/activation.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/math.hpp"
@@ -110,12 +111,14 @@ Tensor hypot(const Tensor& a, const Tensor& b) {
 }
 
 Tensor clip(const Tensor& x, const Tensor& lo, const Tensor& hi) {
+    const CompositeOpTrace trace;  // Max and Min; the copy made without a lower bound is not traced
     detail::check_floating("clip", x);
     // NaN in x fails both comparisons and stays.
     Tensor out = lo.defined() ? floating_binary("clip", x, lo, [](auto v, auto l) { return v < l ? l : v; })
                               : x.detach().clone();
     if (hi.defined()) out = floating_binary("clip", out, hi, [](auto v, auto h) { return v > h ? h : v; });
     // An undefined bound saves nothing and is never read back.
+    trace.record("clip", {&x, &lo, &hi}, out);
     record("clip", out, {&x, &lo, &hi},
            [sx = SavedTensor(x), sl = SavedTensor(lo), sh = SavedTensor(hi), has_lo = lo.defined(), has_hi = hi.defined()](
                const Tensor& g, InputGrads& dx) {

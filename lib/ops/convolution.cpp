@@ -16,6 +16,7 @@
 
 #include "ops/convolution_dnnl.hpp"
 #include "ops/over_images.hpp"
+#include "ops/window_trace.hpp"
 #include "xgrad/autograd/node.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/linalg.hpp"
@@ -301,9 +302,7 @@ Tensor dnnl_conv2d(const Tensor& x, const Tensor& kernel, const Tensor& bias, co
     return y;
 }
 
-}  // namespace
-
-Tensor conv2d(const Tensor& x, const Tensor& kernel, const Tensor& bias, const Conv2dOptions& options) {
+Tensor convolve(const Tensor& x, const Tensor& kernel, const Tensor& bias, const Conv2dOptions& options) {
     check_image("conv2d", "input", x);
     check_image("conv2d", "kernel", kernel);
     if (kernel.dtype() != x.dtype() || (bias.defined() && bias.dtype() != x.dtype())) {
@@ -339,6 +338,20 @@ Tensor conv2d(const Tensor& x, const Tensor& kernel, const Tensor& bias, const C
         if (detail::dnnl_convolution_available(shape)) return dnnl_conv2d(x, kernel, bias, shape, window);
     }
     return composite_conv2d(x, kernel, bias, window, groups);
+}
+
+}  // namespace
+
+Tensor conv2d(const Tensor& x, const Tensor& kernel, const Tensor& bias, const Conv2dOptions& options) {
+    const CompositeOpTrace trace;  // one Conv, whichever path computes it
+    Tensor y = convolve(x, kernel, bias, options);
+    trace.record("conv2d", {&x, &kernel, &bias}, y, [&] {
+        const Window2d window{{kernel.shape()[0], kernel.shape()[1]}, options.strides, options.dilation, options.padding};
+        OpAttributes attributes = detail::window_attributes(x.shape(), window, options.data_format);
+        attributes.push_back({"groups", options.groups});
+        return attributes;
+    });
+    return y;
 }
 
 XGRAD_REGISTER_OP(im2col, differentiable);

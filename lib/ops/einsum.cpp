@@ -24,6 +24,7 @@
 
 #include "einsum_equation.hpp"
 #include "kernels.hpp"
+#include "xgrad/autograd/trace.hpp"
 #include "xgrad/ops/linalg.hpp"
 #include "xgrad/ops/reduction.hpp"
 #include "xgrad/ops/registry.hpp"
@@ -241,9 +242,12 @@ void check_dtypes(const char* op, const std::vector<Tensor>& operands) {
 Tensor einsum(std::string_view equation, const std::vector<Tensor>& operands) {
     const detail::Contraction c = detail::parse_einsum(equation, operands);
     check_dtypes("einsum", operands);
-    const Tensor out = contract(operands, c);
+    const CompositeOpTrace trace;  // one Einsum: the contraction's permutes, reshapes and products are not traced
+    const Tensor contracted = contract(operands, c);
     // An equation that changes nothing ("ij->ij") still gives a new tensor, as every op.
-    return out.is_same(operands[0]) ? out.clone() : out;
+    Tensor out = contracted.is_same(operands[0]) ? contracted.clone() : contracted;
+    trace.record("einsum", operands, out, [&] { return OpAttributes{{"equation", std::string(equation)}}; });
+    return out;
 }
 
 Tensor tensordot(const Tensor& a, const Tensor& b, const std::vector<std::int64_t>& axes_a,

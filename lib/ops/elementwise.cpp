@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include "kernels.hpp"
+#include "xgrad/autograd/trace.hpp"
 #include "xgrad/autograd/node.hpp"
 #include "xgrad/ops/math.hpp"
 #include "xgrad/ops/registry.hpp"
@@ -42,6 +43,7 @@ template <class F> Tensor compare(const char* op, const Tensor& a, const Tensor&
         using T = decltype(tag);
         detail::map_binary<T, bool>(a, b, out, [f](T x, T y) -> bool { return f(x, y); });
     });
+    trace_op(op, {&a, &b}, out);
     return out;
 }
 
@@ -70,6 +72,7 @@ Tensor binary_scalar(const Tensor& a, double s, simd::Binary kernel, F f) {
 
 Tensor add(const Tensor& a, const Tensor& b) {
     Tensor out = binary("add", a, b, [](auto x, auto y) { return x + y; }, simd::Binary::add);
+    trace_op("add", {&a, &b}, out);
     record("add", out, {&a, &b}, [sa = a.shape(), sb = b.shape()](const Tensor& g, InputGrads& dx) {
         if (dx.needs(0)) dx[0] = sum_to_shape(g, sa);
         if (dx.needs(1)) dx[1] = sum_to_shape(g, sb);
@@ -79,6 +82,7 @@ Tensor add(const Tensor& a, const Tensor& b) {
 
 Tensor sub(const Tensor& a, const Tensor& b) {
     Tensor out = binary("sub", a, b, [](auto x, auto y) { return x - y; }, simd::Binary::sub);
+    trace_op("sub", {&a, &b}, out);
     record("sub", out, {&a, &b}, [sa = a.shape(), sb = b.shape()](const Tensor& g, InputGrads& dx) {
         if (dx.needs(0)) dx[0] = sum_to_shape(g, sa);
         if (dx.needs(1)) dx[1] = sum_to_shape(neg(g), sb);
@@ -88,6 +92,7 @@ Tensor sub(const Tensor& a, const Tensor& b) {
 
 Tensor mul(const Tensor& a, const Tensor& b) {
     Tensor out = binary("mul", a, b, [](auto x, auto y) { return x * y; }, simd::Binary::mul);
+    trace_op("mul", {&a, &b}, out);
     record("mul", out, {&a, &b}, [sa = SavedTensor(a), sb = SavedTensor(b)](const Tensor& g, InputGrads& dx) {
         const Tensor a = sa.get(), b = sb.get();
         if (dx.needs(0)) dx[0] = to_shape(mul(g, b), a);
@@ -98,12 +103,14 @@ Tensor mul(const Tensor& a, const Tensor& b) {
 
 Tensor mul(const Tensor& a, double s) {
     Tensor out = binary_scalar(a, s, simd::Binary::mul, [](auto x, auto y) { return x * y; });
+    trace_op("mul_scalar", {&a}, out, [s] { return OpAttributes{{"scalar", s}}; });
     record("mul_scalar", out, {&a}, [s](const Tensor& g, InputGrads& dx) { dx[0] = mul(g, s); });
     return out;
 }
 
 Tensor add(const Tensor& a, double s) {
     Tensor out = binary_scalar(a, s, simd::Binary::add, [](auto x, auto y) { return x + y; });
+    trace_op("add_scalar", {&a}, out, [s] { return OpAttributes{{"scalar", s}}; });
     record("add_scalar", out, {&a}, [](const Tensor& g, InputGrads& dx) { dx[0] = g; });
     return out;
 }
@@ -128,6 +135,7 @@ Tensor div(const Tensor& a, const Tensor& b) {
                          std::string(dtype_name(a.dtype())) + " tensors of shapes " + to_string(a.shape()) + " and " +
                          to_string(b.shape()));
     }
+    trace_op("div", {&a, &b}, out);
     record("div", out, {&a, &b}, [sa = SavedTensor(a), sb = SavedTensor(b)](const Tensor& g, InputGrads& dx) {
         const Tensor a = sa.get(), b = sb.get();
         const Tensor g_over_b = div(g, b);
@@ -144,6 +152,7 @@ Tensor neg(const Tensor& a) {
         using T = decltype(tag);
         detail::map_unary(a.data<T>(), out.data<T>(), a.numel(), [](T x) { return static_cast<T>(-x); });
     });
+    trace_op("neg", {&a}, out);
     record("neg", out, {&a}, [](const Tensor& g, InputGrads& dx) { dx[0] = neg(g); });
     return out;
 }
@@ -151,6 +160,7 @@ Tensor neg(const Tensor& a) {
 Tensor pow(const Tensor& a, const Tensor& b) {
     detail::check_floating("pow", a);
     Tensor out = binary("pow", a, b, [](auto x, auto y) { return std::pow(x, y); });
+    trace_op("pow", {&a, &b}, out);
     record("pow", out, {&a, &b},
            [sa = SavedTensor(a), sb = SavedTensor(b), so = SavedTensor::output(out)](
                const Tensor& g, InputGrads& dx) {
@@ -176,6 +186,7 @@ Tensor pow(const Tensor& a, double p) {
             for (std::int64_t i = 0; i < n; ++i) o[i] = std::pow(x[i], e);
         }
     });
+    trace_op("pow_scalar", {&a}, out, [p] { return OpAttributes{{"exponent", p}}; });
     record("pow_scalar", out, {&a}, [sa = SavedTensor(a), p](const Tensor& g, InputGrads& dx) {
         const Tensor a = sa.get();
         dx[0] = p == 2.0 ? mul(g, mul(a, scalar_like(a, 2.0))) : mul(g, mul(pow(a, p - 1.0), scalar_like(a, p)));
@@ -186,6 +197,7 @@ Tensor pow(const Tensor& a, double p) {
 Tensor maximum(const Tensor& a, const Tensor& b) {
     detail::check_floating("maximum", a);
     Tensor out = binary("maximum", a, b, [](auto x, auto y) { return x >= y ? x : y; }, simd::Binary::maximum);
+    trace_op("maximum", {&a, &b}, out);
     record("maximum", out, {&a, &b}, [sa = SavedTensor(a), sb = SavedTensor(b)](const Tensor& g, InputGrads& dx) {
         const Tensor a = sa.get(), b = sb.get();
         const Tensor a_wins = ge(a, b);
@@ -199,6 +211,7 @@ Tensor maximum(const Tensor& a, const Tensor& b) {
 Tensor minimum(const Tensor& a, const Tensor& b) {
     detail::check_floating("minimum", a);
     Tensor out = binary("minimum", a, b, [](auto x, auto y) { return x <= y ? x : y; }, simd::Binary::minimum);
+    trace_op("minimum", {&a, &b}, out);
     record("minimum", out, {&a, &b}, [sa = SavedTensor(a), sb = SavedTensor(b)](const Tensor& g, InputGrads& dx) {
         const Tensor a = sa.get(), b = sb.get();
         const Tensor a_wins = le(a, b);
@@ -210,6 +223,7 @@ Tensor minimum(const Tensor& a, const Tensor& b) {
 }
 
 Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b) {
+    const CompositeOpTrace trace;  // one Where: the expands inside are not traced
     if (condition.dtype() != boolean) {
         throw DtypeError("where: the condition is " + std::string(dtype_name(condition.dtype())) +
                          ", expected bool; convert a 0/1 mask with .to(xgrad::boolean) (comparisons return bool)");
@@ -230,6 +244,7 @@ Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b) {
             for (std::int64_t i = 0; i < out.numel(); ++i) o[i] = c[i] ? x[i] : y[i];
         });
     }
+    trace.record("where", {&condition, &a, &b}, out);
     record("where", out, {&a, &b},
            [sc = SavedTensor(condition), sa = a.shape(), sb = b.shape()](const Tensor& g, InputGrads& dx) {
                const Tensor condition = sc.get();

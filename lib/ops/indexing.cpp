@@ -17,6 +17,7 @@
 #include "axis_view.hpp"
 #include "kernels.hpp"
 #include "xgrad/autograd/node.hpp"
+#include "xgrad/autograd/trace.hpp"
 #include "xgrad/ops/registry.hpp"
 
 namespace xgrad {
@@ -120,6 +121,7 @@ Tensor index_select(const Tensor& x, std::int64_t axis, const Tensor& index) {
                     std::memcpy(po + (o * n + j) * v.inner, px + (o * v.dim + idx[j]) * v.inner, bytes);
         }
     });
+    trace_op("index_select", {&x, &index}, out, [a] { return OpAttributes{{"axis", static_cast<std::int64_t>(a)}}; });
     record("index_select", out, {&x}, [a, dim = v.dim, si = SavedTensor(index)](const Tensor& g, InputGrads& dx) {
         // g: [.., n, ..] → [.., dim, ..]
         dx[0] = index_select_backward(g, a, si.get(), dim);
@@ -151,6 +153,7 @@ Tensor gather(const Tensor& x, std::int64_t axis, const Tensor& index) {
             }
         }
     });
+    trace_op("gather", {&x, &index}, out, [&] { return OpAttributes{{"axis", axis}}; });
     record("gather", out, {&x}, [a, in = x.shape(), si = SavedTensor(index)](const Tensor& g, InputGrads& dx) {
         // g: index's shape → x's shape
         dx[0] = scatter_add(zeros(in, g.dtype()), static_cast<std::int64_t>(a), si.get(), g);
@@ -220,6 +223,7 @@ Tensor one_hot(const Tensor& labels, std::int64_t num_classes, Dtype dtype) {
             po[i * num_classes + lab[i]] = T(1);
         }
     });
+    trace_op("one_hot", {&labels}, out);
     return out;
 }
 

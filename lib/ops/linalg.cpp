@@ -20,6 +20,7 @@
 #include "kernels.hpp"
 #include "linalg/gemm.hpp"
 #include "xgrad/autograd/node.hpp"
+#include "xgrad/autograd/trace.hpp"
 #include "xgrad/ops/registry.hpp"
 #include "xgrad/ops/shape_ops.hpp"
 
@@ -175,9 +176,7 @@ Tensor mm(const Tensor& a, const Tensor& b, bool ta, bool tb) {
     return out;
 }
 
-}  // namespace
-
-Tensor matmul(const Tensor& a, const Tensor& b) {
+Tensor matmul_any_rank(const Tensor& a, const Tensor& b) {
     check_operands("matmul", a, b);
     const Shape& sa = a.shape();
     const Shape& sb = b.shape();
@@ -199,6 +198,15 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
     if (sb.size() == 1) shape.erase(shape.size() - 1);
     if (sa.size() == 1) shape.erase(shape.size() - (sb.size() == 1 ? 1 : 2));
     return reshape(c, shape);
+}
+
+}  // namespace
+
+Tensor matmul(const Tensor& a, const Tensor& b) {
+    const CompositeOpTrace trace;  // one MatMul: the reshapes of 1-D operands are not traced
+    Tensor out = matmul_any_rank(a, b);
+    trace.record("matmul", {&a, &b}, out);
+    return out;
 }
 
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
@@ -240,6 +248,7 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
 
     // y = x·W + b with x folded to X [rows, in], G = dL/dy folded to [rows, out]:
     //   dX = G·Wᵀ [rows, in],  dW = Xᵀ·G [in, out],  db = Σ_rows G [out].
+    trace_op("linear", {&x, &weight, &bias}, out);
     record("linear", out, {&x, &weight, &bias},
            [sx_ = SavedTensor(x), sw_ = SavedTensor(weight), rows](const Tensor& g, InputGrads& dx) {
                const Tensor x = sx_.get(), w = sw_.get();

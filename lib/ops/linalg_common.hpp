@@ -64,6 +64,8 @@ private:
 /// record() for an op with several outputs.
 template <class F>
 void record_outputs(const char* name, std::span<Tensor> outputs, std::initializer_list<const Tensor*> inputs, F&& fn) {
+    if (OpTracer* tracer = active_op_tracer()) [[unlikely]]
+        for (const Tensor& out : outputs) tracer->produced(name, out);
     if (!needs_grad(inputs)) return;
     auto node = xgrad::detail::make_pooled<MultiOutputNode<std::decay_t<F>>>(name, std::forward<F>(fn));
     attach_inputs(node, std::span<const Tensor* const>(inputs.begin(), inputs.size()));

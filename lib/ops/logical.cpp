@@ -8,6 +8,7 @@
 
 #include "kernels.hpp"
 #include "reduce_kernel.hpp"
+#include "xgrad/autograd/trace.hpp"
 #include "xgrad/ops/registry.hpp"
 #include "xgrad/ops/shape_ops.hpp"
 
@@ -39,6 +40,7 @@ template <class F> Tensor logical(const char* op, const Tensor& a, const Tensor&
     const Tensor ba = as_bool(a), bb = as_bool(b);
     Tensor out(broadcast_shapes(a.shape(), b.shape(), op), boolean);
     detail::map_binary<bool>(ba, bb, out, f);
+    trace_op(op, {&ba, &bb}, out);
     return out;
 }
 
@@ -56,19 +58,26 @@ template <bool Any> Tensor any_all(const char* op, const Tensor& x, const Axes& 
         });
         std::copy(acc.begin(), acc.end(), out.data<bool>());
     });
+    trace_op(op, {&x}, out, [&] { return OpAttributes{{"axes", axes}, {"keepdims", std::int64_t{keepdims}}}; });
     return out;
 }
 
 }  // namespace
 
 Tensor isnan(const Tensor& x) {
-    return predicate(x, false, [](auto v) { return std::isnan(v); });
+    Tensor out = predicate(x, false, [](auto v) { return std::isnan(v); });
+    trace_op("isnan", {&x}, out);
+    return out;
 }
 Tensor isinf(const Tensor& x) {
-    return predicate(x, false, [](auto v) { return std::isinf(v); });
+    Tensor out = predicate(x, false, [](auto v) { return std::isinf(v); });
+    trace_op("isinf", {&x}, out);
+    return out;
 }
 Tensor isfinite(const Tensor& x) {
-    return predicate(x, true, [](auto v) { return std::isfinite(v); });
+    Tensor out = predicate(x, true, [](auto v) { return std::isfinite(v); });
+    trace_op("isfinite", {&x}, out);
+    return out;
 }
 
 Tensor logical_and(const Tensor& a, const Tensor& b) {
@@ -88,6 +97,7 @@ Tensor logical_not(const Tensor& x) {
         const T* p = x.data<T>();
         for (std::int64_t i = 0; i < x.numel(); ++i) o[i] = p[i] == T(0);
     });
+    trace_op("logical_not", {&x}, out);
     return out;
 }
 

@@ -5,6 +5,7 @@
 
 #include "kernels.hpp"
 #include "xgrad/autograd/node.hpp"
+#include "xgrad/autograd/trace.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/registry.hpp"
 
@@ -12,18 +13,21 @@ namespace xgrad {
 
 Tensor exp(const Tensor& x) {
     Tensor out = detail::unary_kernel("exp", x, simd::Unary::exp);
+    trace_op("exp", {&x}, out);
     record("exp", out, {&x}, [y = SavedTensor::output(out)](const Tensor& g, InputGrads& dx) { dx[0] = mul(g, y.get()); });
     return out;
 }
 
 Tensor log(const Tensor& x) {
     Tensor out = detail::unary_kernel("log", x, simd::Unary::log);
+    trace_op("log", {&x}, out);
     record("log", out, {&x}, [sx = SavedTensor(x)](const Tensor& g, InputGrads& dx) { dx[0] = div(g, sx.get()); });
     return out;
 }
 
 Tensor log1p(const Tensor& x) {
     Tensor out = detail::unary_kernel("log1p", x, simd::Unary::log1p);
+    trace_op("log1p", {&x}, out);
     record("log1p", out, {&x}, [sx = SavedTensor(x)](const Tensor& g, InputGrads& dx) {
         dx[0] = div(g, sx.get() + 1.0);
     });
@@ -32,6 +36,7 @@ Tensor log1p(const Tensor& x) {
 
 Tensor expm1(const Tensor& x) {
     Tensor out = detail::unary_kernel("expm1", x, simd::Unary::expm1);
+    trace_op("expm1", {&x}, out);
     record("expm1", out, {&x}, [y = SavedTensor::output(out)](const Tensor& g, InputGrads& dx) {
         dx[0] = mul(g, y.get() + 1.0);
     });
@@ -40,6 +45,7 @@ Tensor expm1(const Tensor& x) {
 
 Tensor sqrt(const Tensor& x) {
     Tensor out = detail::unary_kernel("sqrt", x, simd::Unary::sqrt);
+    trace_op("sqrt", {&x}, out);
     record("sqrt", out, {&x}, [y = SavedTensor::output(out)](const Tensor& g, InputGrads& dx) {
         dx[0] = div(g, y.get() * 2.0);
     });
@@ -49,6 +55,7 @@ Tensor sqrt(const Tensor& x) {
 Tensor rsqrt(const Tensor& x) {
     Tensor out = detail::unary_loop("rsqrt", x, [](auto v) { return 1 / std::sqrt(v); });
     // d(x^-1/2) = -1/2 x^-3/2 = -1/2 y³
+    trace_op("rsqrt", {&x}, out);
     record("rsqrt", out, {&x}, [y = SavedTensor::output(out)](const Tensor& g, InputGrads& dx) {
         const Tensor r = y.get();
         dx[0] = mul(g, mul(mul(r, r), r) * -0.5);
@@ -58,6 +65,7 @@ Tensor rsqrt(const Tensor& x) {
 
 Tensor abs(const Tensor& x) {
     Tensor out = detail::unary_kernel("abs", x, simd::Unary::abs);
+    trace_op("abs", {&x}, out);
     record("abs", out, {&x}, [sx = SavedTensor(x)](const Tensor& g, InputGrads& dx) { dx[0] = mul(g, sign(sx.get())); });
     return out;
 }
@@ -69,11 +77,13 @@ Tensor sign(const Tensor& x) {
         detail::map_unary(x.data<T>(), out.data<T>(), x.numel(),
                           [](T v) { return static_cast<T>((T(0) < v) - (v < T(0))); });
     });
+    trace_op("sign", {&x}, out);
     return out;
 }
 
 Tensor square(const Tensor& x) {
     Tensor out = detail::unary_kernel("square", x, simd::Unary::square);
+    trace_op("square", {&x}, out);
     record("square", out, {&x}, [sx = SavedTensor(x)](const Tensor& g, InputGrads& dx) {
         dx[0] = mul(g, sx.get() * 2.0);
     });
@@ -82,6 +92,7 @@ Tensor square(const Tensor& x) {
 
 Tensor reciprocal(const Tensor& x) {
     Tensor out = detail::unary_loop("reciprocal", x, [](auto v) { return 1 / v; });
+    trace_op("reciprocal", {&x}, out);
     record("reciprocal", out, {&x}, [y = SavedTensor::output(out)](const Tensor& g, InputGrads& dx) {
         dx[0] = neg(mul(g, square(y.get())));
     });
@@ -98,6 +109,12 @@ Tensor clamp(const Tensor& x, std::optional<double> lo, std::optional<double> hi
         using T = decltype(v);
         return v < T(l) ? T(l) : (v > T(h) ? T(h) : v);
     });
+    trace_op("clamp", {&x}, out, [&] {
+        OpAttributes bounds;
+        if (lo) bounds.push_back({"min", *lo});
+        if (hi) bounds.push_back({"max", *hi});
+        return bounds;
+    });
     record("clamp", out, {&x}, [sx = SavedTensor(x), l, h](const Tensor& g, InputGrads& dx) {
         const Tensor x = sx.get();
         const Tensor inside = mul(ge(x, scalar(l, x.dtype())).to(x.dtype()), le(x, scalar(h, x.dtype())).to(x.dtype()));
@@ -108,6 +125,7 @@ Tensor clamp(const Tensor& x, std::optional<double> lo, std::optional<double> hi
 
 Tensor erf(const Tensor& x) {
     Tensor out = detail::unary_kernel("erf", x, simd::Unary::erf);
+    trace_op("erf", {&x}, out);
     record("erf", out, {&x}, [sx = SavedTensor(x)](const Tensor& g, InputGrads& dx) {
         const Tensor x = sx.get();
         dx[0] = mul(g, exp(neg(mul(x, x))) * (2.0 / std::sqrt(3.14159265358979323846)));

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "ops/over_images.hpp"
+#include "ops/window_trace.hpp"
 #include "simd/kernels.hpp"
 #include "xgrad/autograd/node.hpp"
 #include "xgrad/ops/indexing.hpp"
@@ -217,12 +218,20 @@ Tensor avg_pool_means(const Tensor& x, const PoolGeometry& g) {
     return y;
 }
 
+// What a pooling op reports to a tracer: its window's geometry and size.
+OpAttributes pool_attributes(const Shape& x_shape, const Window2d& w, DataFormat format) {
+    OpAttributes attributes = detail::window_attributes(x_shape, w, format);
+    attributes.push_back({"pool_size", std::vector<std::int64_t>{w.size[0], w.size[1]}});
+    return attributes;
+}
+
 }  // namespace
 
 Tensor max_pool2d(const Tensor& x, const Pool2dOptions& options) {
     check_input("max_pool2d", x);
     const Window2d w = window_of(options);
-    return in_channels_last(x, options.data_format, [&](const Tensor& xl) {
+    const CompositeOpTrace trace;  // one MaxPool, without the layout permutes
+    Tensor y = in_channels_last(x, options.data_format, [&](const Tensor& xl) {
         const PoolGeometry geometry = pool_geometry("max_pool2d", xl.shape(), w);
         MaxPoolResult pooled = visit_floating(xl.dtype(), "max_pool2d", [&](auto tag) {
             return max_pool_forward<decltype(tag)>(xl, geometry);
@@ -246,13 +255,19 @@ Tensor max_pool2d(const Tensor& x, const Pool2dOptions& options) {
                });
         return pooled.values;
     });
+    trace.record("max_pool2d", {&x}, y, [&] { return pool_attributes(x.shape(), w, options.data_format); });
+    return y;
 }
 
 Tensor avg_pool2d(const Tensor& x, const Pool2dOptions& options) {
     check_input("avg_pool2d", x);
     const Window2d w = window_of(options);
-    return in_channels_last(x, options.data_format,
-                            [&](const Tensor& xl) { return avg_pool_means(xl, pool_geometry("avg_pool2d", xl.shape(), w)); });
+    const CompositeOpTrace trace;  // one AveragePool
+    Tensor y = in_channels_last(x, options.data_format, [&](const Tensor& xl) {
+        return avg_pool_means(xl, pool_geometry("avg_pool2d", xl.shape(), w));
+    });
+    trace.record("avg_pool2d", {&x}, y, [&] { return pool_attributes(x.shape(), w, options.data_format); });
+    return y;
 }
 
 Tensor global_avg_pool2d(const Tensor& x, DataFormat data_format, bool keepdims) {

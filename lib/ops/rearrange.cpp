@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "xgrad/autograd/node.hpp"
+#include "xgrad/autograd/trace.hpp"
 #include "xgrad/ops/indexing.hpp"
 #include "xgrad/ops/registry.hpp"
 #include "xgrad/ops/shape_ops.hpp"
@@ -94,6 +95,9 @@ Tensor flip(const Tensor& x, const std::vector<std::int64_t>& axes) {
     SourceOffsets offsets = identity_offsets(x.shape());
     for (std::size_t a : flipped) std::reverse(offsets[a].begin(), offsets[a].end());
     Tensor out = remap_copy(x, offsets);
+    trace_op("flip", {&x}, out, [&] {
+        return OpAttributes{{"axes", std::vector<std::int64_t>(flipped.begin(), flipped.end())}};
+    });
     record("flip", out, {&x}, [axes](const Tensor& g, InputGrads& dx) { dx[0] = flip(g, axes); });
     return out;
 }

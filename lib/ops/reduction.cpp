@@ -16,6 +16,7 @@
 #include "reduce_kernel.hpp"
 #include "has_zero.hpp"
 #include "xgrad/autograd/node.hpp"
+#include "xgrad/autograd/trace.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/indexing.hpp"
 #include "xgrad/ops/math.hpp"
@@ -97,6 +98,11 @@ template <bool IsMax, class T> bool wins(T v, T best) {
 }
 
 /// Kernel of max/min: the extremum of each group, kept_shape's element count.
+// What a reduction reports to a tracer.
+OpAttributes reduction_attributes(const Axes& axes, bool keepdims) {
+    return {{"axes", axes}, {"keepdims", std::int64_t{keepdims}}};
+}
+
 template <bool IsMax, class T> std::vector<T> extremum_kernel(const Tensor& x, const detail::ReducePlan& plan) {
     using lim = std::numeric_limits<T>;
     T init;
@@ -115,6 +121,7 @@ template <bool IsMax> Tensor extremum(const char* op, const Tensor& x, const Axe
         std::copy(acc.begin(), acc.end(), out.data<T>());
     });
     // d max / dx_i = 1/k where x_i is one of the k elements equal to the max, else 0.
+    trace_op(op, {&x}, out, [&] { return reduction_attributes(axes, keepdims); });
     record(op, out, {&x},
            [sx = SavedTensor(x), sy = SavedTensor::output(out), axes, kept = plan.kept_shape](const Tensor& g,
                                                                                               InputGrads& dx) {
@@ -140,6 +147,7 @@ template <bool IsMax> Tensor arg_extremum(const char* op, const Tensor& x, std::
         detail::arg_reduce<T>(x.data<T>(), out.data<std::int64_t>(), split,
                               [](T v, T best) { return wins<IsMax>(v, best); });
     });
+    trace_op(op, {&x}, out, [&] { return OpAttributes{{"axis", std::int64_t(ax)}, {"keepdims", std::int64_t{keepdims}}}; });
     return out;
 }
 
@@ -279,6 +287,7 @@ Tensor sum(const Tensor& x, const Axes& axes, bool keepdims) {
         const auto acc = detail::reduce_into<Acc, T>(x, plan, Acc(0), [](Acc a, T v) { return a + v; });
         std::transform(acc.begin(), acc.end(), out.data<T>(), [](Acc v) { return static_cast<T>(v); });
     });
+    trace_op("sum", {&x}, out, [&] { return reduction_attributes(axes, keepdims); });
     record("sum", out, {&x}, [kept = plan.kept_shape, in = x.shape()](const Tensor& g, InputGrads& dx) {
         dx[0] = spread(g, kept, in);
     });
@@ -289,8 +298,10 @@ Tensor mean(const Tensor& x, const Axes& axes, bool keepdims) {
     detail::check_floating("mean", x);
     const auto plan = detail::plan_reduce(x.shape(), axes, keepdims, "mean");
     const double scale = plan.group == 0 ? NAN : 1.0 / static_cast<double>(plan.group);
-    Tensor s = sum(x, axes, keepdims);
-    return s * scale;
+    const CompositeOpTrace trace;  // one ReduceMean
+    Tensor m = sum(x, axes, keepdims) * scale;
+    trace.record("mean", {&x}, m, [&] { return reduction_attributes(axes, keepdims); });
+    return m;
 }
 
 Tensor var(const Tensor& x, const Axes& axes, bool keepdims, std::int64_t correction) {
@@ -319,6 +330,7 @@ Tensor prod(const Tensor& x, const Axes& axes, bool keepdims) {
         const auto acc = detail::reduce_into<Acc, T>(x, plan, Acc(1), [](Acc a, T v) { return a * v; });
         std::transform(acc.begin(), acc.end(), out.data<T>(), [](Acc v) { return static_cast<T>(v); });
     });
+    trace_op("prod", {&x}, out, [&] { return reduction_attributes(axes, keepdims); });
     record("prod", out, {&x},
            [sx = SavedTensor(x), so = SavedTensor::output(out), plan](const Tensor& g, InputGrads& dx) {
                const Tensor x = sx.get();
@@ -431,6 +443,7 @@ Tensor logsumexp(const Tensor& x, const Axes& axes, bool keepdims) {
     // d logsumexp / dx = softmax(x) = e^(x - m) / Σ e^(x - m) for the constant shift m.
     // Not e^(x - logsumexp(x)): in float32 the rounded output (1e4 + log 2 on a 1e-3
     // grid) would cost the gradient 3 digits; x - m is exact.
+    trace_op("logsumexp", {&x}, out, [&] { return reduction_attributes(axes, keepdims); });
     record("logsumexp", out, {&x}, [sx = SavedTensor(x), shift, axes](const Tensor& g, InputGrads& dx) {
         const Tensor e = exp(sub(sx.get(), shift));   // [in]
         const Tensor p = div(e, sum(e, axes, true));  // [in]

@@ -7,6 +7,7 @@
 
 #include "kernels.hpp"
 #include "xgrad/autograd/node.hpp"
+#include "xgrad/autograd/trace.hpp"
 #include "xgrad/ops/registry.hpp"
 
 namespace xgrad {
@@ -21,12 +22,14 @@ void record_zero_gradient(const char* op, Tensor& out, const Tensor& x) {
 
 Tensor floor(const Tensor& x) {
     Tensor out = detail::unary_loop("floor", x, [](auto v) { return std::floor(v); });
+    trace_op("floor", {&x}, out);
     record_zero_gradient("floor", out, x);
     return out;
 }
 
 Tensor ceil(const Tensor& x) {
     Tensor out = detail::unary_loop("ceil", x, [](auto v) { return std::ceil(v); });
+    trace_op("ceil", {&x}, out);
     record_zero_gradient("ceil", out, x);
     return out;
 }

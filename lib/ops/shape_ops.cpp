@@ -14,6 +14,7 @@
 #include "axis_view.hpp"
 #include "kernels.hpp"
 #include "xgrad/autograd/node.hpp"
+#include "xgrad/autograd/trace.hpp"
 #include "xgrad/ops/reduction.hpp"
 #include "xgrad/ops/registry.hpp"
 
@@ -88,6 +89,8 @@ std::int64_t clamp_bound(std::int64_t v, std::int64_t dim) {
 /// an initializer_list).
 template <class F>
 void record_n(const char* name, Tensor& out, const std::vector<Tensor>& inputs, F&& fn) {
+    if (OpTracer* tracer = active_op_tracer()) [[unlikely]]
+        tracer->produced(name, out);
     if (!is_grad_enabled()) return;
     std::vector<const Tensor*> ptrs;
     ptrs.reserve(inputs.size());
@@ -147,6 +150,7 @@ Tensor reshape(const Tensor& x, const Shape& shape) {
                          " elements) into " + to_string(shape));
     }
     Tensor out = alias(x, target);
+    trace_op("reshape", {&x}, out);
     record("reshape", out, {&x}, [in = x.shape()](const Tensor& g, InputGrads& dx) { dx[0] = reshape(g, in); });
     return out;
 }
@@ -209,6 +213,7 @@ Tensor expand(const Tensor& x, const Shape& shape) {
                                  for (std::int64_t i = 0; i < n; ++i) po[o + i] = px[ix + i * d];
                              });
     });
+    trace_op("expand", {&x}, out);
     record("expand", out, {&x}, [in = x.shape()](const Tensor& g, InputGrads& dx) { dx[0] = sum_to_shape(g, in); });
     return out;
 }
@@ -264,6 +269,9 @@ Tensor permute(const Tensor& x, const std::vector<std::int64_t>& dims) {
                                  for (std::int64_t i = 0; i < n; ++i) po[o + i] = px[ix + i * d];
                              });
     });
+    trace_op("permute", {&x}, out, [&] {
+        return OpAttributes{{"perm", std::vector<std::int64_t>(perm.begin(), perm.end())}};
+    });
     record("permute", out, {&x}, [perm](const Tensor& g, InputGrads& dx) {
         std::vector<std::int64_t> inverse(perm.size());
         for (std::size_t i = 0; i < perm.size(); ++i) inverse[perm[i]] = static_cast<std::int64_t>(i);
@@ -291,6 +299,9 @@ Tensor slice(const Tensor& x, std::int64_t axis, std::int64_t start, std::int64_
     Tensor out(shape, x.dtype());
     copy_blocks(x.raw_data(), out.raw_data(), v.outer, n, static_cast<std::size_t>(v.inner) * itemsize(x.dtype()),
                 Run{v.dim, first, step}, Run{n, 0, 1});
+    trace_op("slice", {&x}, out, [&] {
+        return OpAttributes{{"axis", static_cast<std::int64_t>(a)}, {"start", first}, {"step", step}};
+    });
     record("slice", out, {&x}, [in = x.shape(), a, first, step](const Tensor& g, InputGrads& dx) {
         // g: [.., n, ..] → in
         dx[0] = slice_backward(g, in, a, first, step);
@@ -333,6 +344,7 @@ Tensor concat(const std::vector<Tensor>& tensors, std::int64_t axis) {
         copy_blocks(t.raw_data(), out.raw_data(), v.outer, n, block, Run{n, 0, 1}, Run{total, offset, 1});
         offset += n;
     }
+    trace_op("concat", tensors, out, [a] { return OpAttributes{{"axis", static_cast<std::int64_t>(a)}}; });
     record_n("concat", out, tensors, [a, offsets = std::move(offsets), total](const Tensor& g, InputGrads& dx) {
         // g: [.., total, ..] → one slice per input
         for (std::size_t k = 0; k < offsets.size(); ++k) {
@@ -399,6 +411,7 @@ Tensor pad(const Tensor& x, const std::vector<std::array<std::int64_t, 2>>& widt
         throw ShapeError("pad: expected one {before, after} pair per dimension of " + to_string(x.shape()) + ", got " +
                          std::to_string(widths.size()));
     }
+    const CompositeOpTrace trace;  // one Pad: the blocks and concats are not traced
     Tensor out = x;
     for (std::size_t d = 0; d < widths.size(); ++d) {
         const auto [before, after] = widths[d];
@@ -419,6 +432,14 @@ Tensor pad(const Tensor& x, const std::vector<std::array<std::int64_t, 2>>& widt
         }
         out = concat(parts, static_cast<std::int64_t>(d));
     }
+    trace.record("pad", {&x}, out, [&] {
+        std::vector<std::int64_t> pads(2 * widths.size());  // ONNX: every axis' start, then every axis' end
+        for (std::size_t d = 0; d < widths.size(); ++d) {
+            pads[d] = widths[d][0];
+            pads[widths.size() + d] = widths[d][1];
+        }
+        return OpAttributes{{"pads", pads}, {"value", value}};
+    });
     return out;
 }
 

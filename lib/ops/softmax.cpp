@@ -9,6 +9,7 @@
 
 #include "reduce_kernel.hpp"
 #include "xgrad/autograd/grad_mode.hpp"
+#include "xgrad/autograd/trace.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/math.hpp"
 #include "xgrad/ops/reduction.hpp"
@@ -47,8 +48,11 @@ Tensor shift_by_max(const Tensor& x, std::int64_t axis) {
 Tensor softmax(const Tensor& x, std::int64_t axis) {
     axis = check_softmax_args("softmax", x, axis);
     if (x.size(axis) == 0) return x.clone();  // nothing to normalize
+    const CompositeOpTrace trace;                 // one Softmax
     const Tensor e = exp(shift_by_max(x, axis));  // ≤ 1, the largest is 1
-    return div(e, sum(e, {axis}, true));          // denominator ≥ 1
+    Tensor y = div(e, sum(e, {axis}, true));      // denominator ≥ 1
+    trace.record("softmax", {&x}, y, [axis] { return OpAttributes{{"axis", axis}}; });
+    return y;
 }
 
 Tensor log_softmax(const Tensor& x, std::int64_t axis) {
@@ -56,8 +60,11 @@ Tensor log_softmax(const Tensor& x, std::int64_t axis) {
     if (x.size(axis) == 0) return x.clone();
     // z - logsumexp(z) with z = x - max: z is exact and logsumexp(z) ∈ [0, log n],
     // so the result keeps full precision even when |x| is large.
+    const CompositeOpTrace trace;  // one LogSoftmax
     const Tensor z = shift_by_max(x, axis);
-    return sub(z, logsumexp(z, {axis}, true));
+    Tensor y = sub(z, logsumexp(z, {axis}, true));
+    trace.record("log_softmax", {&x}, y, [axis] { return OpAttributes{{"axis", axis}}; });
+    return y;
 }
 
 XGRAD_REGISTER_OP(softmax, differentiable);      // composite

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "xgrad/autograd/node.hpp"
+#include "xgrad/autograd/trace.hpp"
 #include "xgrad/ops/advanced_indexing.hpp"
 #include "xgrad/ops/reduction.hpp"
 #include "xgrad/ops/registry.hpp"
@@ -16,6 +17,7 @@ Tensor Tensor::to(Dtype target) const {
     if (dtype() == target) return *this;
     Tensor out(shape(), target);
     out.copy_(*this);
+    trace_op("to", {this}, out);
     if (is_floating(target) && is_floating(dtype())) {
         record("to", out, {this}, [source = dtype()](const Tensor& g, InputGrads& dx) {
             dx[0] = g.to(source);
@@ -27,6 +29,7 @@ Tensor Tensor::to(Dtype target) const {
 Tensor Tensor::clone() const {
     Tensor out(shape(), dtype());
     std::memcpy(out.raw_data(), raw_data(), static_cast<std::size_t>(numel()) * itemsize(dtype()));
+    trace_op("clone", {this}, out);
     record("clone", out, {this}, [](const Tensor& g, InputGrads& dx) { dx[0] = g; });
     return out;
 }

@@ -6,6 +6,7 @@
 
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 
 #include "../test_helpers.hpp"
 #include "../io/io_test_util.hpp"
@@ -80,6 +81,106 @@ public:
         return options;
     }
 };
+
+// A layer running an op with no ONNX converter (cumprod records an autograd
+// node but does not report itself to the tracer).
+class Cumulative : public nn::Layer<Cumulative> {
+public:
+    Tensor forward(const Tensor& x, bool) override { return cumprod(x, 1); }
+    Shape output_shape(const Shape& input_shape) override { return input_shape; }
+    static const nn::Options<Cumulative>& options() {
+        static const auto options = nn::Options<Cumulative>("Cumulative", [] { return std::make_shared<Cumulative>(); });
+        return options;
+    }
+};
+
+// examples/custom_model.cpp's user layer and residual model, as it writes them.
+class RMSNorm : public nn::Layer<RMSNorm> {
+public:
+    void build(const Shape& input_shape) override { add_weight("scale", {input_shape.back()}, nn::Ones()); }
+    Tensor forward(const Tensor& x, bool) override {
+        return x * rsqrt(mean(square(x), {-1}, true) + 1e-6) * weight("scale");
+    }
+    Shape output_shape(const Shape& input_shape) override { return input_shape; }
+    static const nn::Options<RMSNorm>& options() {
+        static const auto options = nn::Options<RMSNorm>("RMSNorm", [] { return std::make_shared<RMSNorm>(); });
+        return options;
+    }
+};
+
+class ResidualMlp : public nn::Cloneable<ResidualMlp> {
+public:
+    ResidualMlp() : Cloneable("ResidualMlp") {
+        in_ = register_module("in", nn::Dense(4, "relu"));
+        norm_ = register_module("norm", RMSNorm());
+        block_ = register_module("block", nn::Dense(4, "relu"));
+        out_ = register_module("out", nn::Dense(3, "softmax"));
+    }
+    Tensor forward(const Tensor& x, bool) override {
+        const Tensor h = (*in_)(x);
+        return (*out_)(h + (*block_)((*norm_)(h)));
+    }
+
+private:
+    nn::Child<nn::Dense> in_, block_, out_;
+    nn::Child<RMSNorm> norm_;
+};
+
+// A module calling `inner`, registered as `name`: nested, they make a layer
+// path such as encoder.block_1.dense.
+class Wrapper : public nn::Cloneable<Wrapper> {
+public:
+    Wrapper(const std::string& name, nn::ModulePtr inner) : Cloneable("Wrapper") {
+        register_module(name, std::move(inner));
+    }
+    Tensor forward(const Tensor& x, bool) override { return children()[0]->call(x, false) + 1.0; }
+};
+std::shared_ptr<Wrapper> deep(nn::ModulePtr op_layer) {
+    return std::make_shared<Wrapper>(
+        "encoder", std::make_shared<Wrapper>("block_1", std::make_shared<Wrapper>("dense", std::move(op_layer))));
+}
+
+// Keeps, along axis 1, the running maximum: values gathered at indices
+// computed by a loop over the data, which the tracer cannot see.
+class RunningMax : public nn::Layer<RunningMax> {
+public:
+    Tensor forward(const Tensor& x, bool) override { return cummax(x, 1).values; }
+    Shape output_shape(const Shape& input_shape) override { return input_shape; }
+    static const nn::Options<RunningMax>& options() {
+        static const auto options = nn::Options<RunningMax>("RunningMax", [] { return std::make_shared<RunningMax>(); });
+        return options;
+    }
+};
+
+// A user op that reports itself to the tracer, as tools/docs/extending.md shows.
+struct Cube : Function<Cube> {
+    static constexpr const char* name = "cube";
+    static Tensor forward(FunctionContext& ctx, const Tensor& x) {
+        ctx.save_for_backward({x});
+        const CompositeOpTrace trace;  // written as one op: the muls inside are not traced
+        Tensor y = x * x * x;
+        trace.record("cube", {&x}, y);
+        return y;
+    }
+    static std::vector<Tensor> backward(FunctionContext& ctx, const std::vector<Tensor>& g) {
+        const Tensor x = ctx.saved_tensors()[0];
+        return {g[0] * 3.0 * x * x};
+    }
+};
+class Cuber : public nn::Cloneable<Cuber> {
+public:
+    Cuber() : Cloneable("Cuber") { register_module("dense", nn::Dense(2)); }
+    Tensor forward(const Tensor& x, bool) override { return Cube::apply(children()[0]->call(x, false)); }
+};
+
+std::string export_error(nn::Module& model, const std::string& path, const Shape& shape) {
+    try {
+        io::export_onnx(model, path, shape);
+    } catch (const ValueError& e) {
+        return e.what();
+    }
+    return "no error";
+}
 
 }  // namespace
 
@@ -207,9 +308,10 @@ BOOST_AUTO_TEST_CASE(what_cannot_be_exported_is_named) {
         }
         return std::string("no error");
     };
-    nn::Sequential unknown{nn::Dense(2), Doubler()};
-    BOOST_TEST(message_of(unknown, {1, 3}).find("layer 'doubler' (Doubler) has no ONNX exporter; register one with "
-                                                "io::register_onnx_exporter(\"Doubler\"") != std::string::npos);
+    // A layer without an exporter is traced: it fails only for an op without a converter.
+    nn::Sequential unknown{nn::Dense(2), Cumulative()};
+    BOOST_TEST(message_of(unknown, {1, 3}).find("op 'cumprod' in layer 'cumulative' has no ONNX converter") !=
+               std::string::npos);
     nn::Sequential threshold{nn::ReLU().threshold(0.5)};
     BOOST_TEST(message_of(threshold, {1, 3}).find("layer 're_lu' (ReLU): a threshold other than 0") !=
                std::string::npos);
@@ -278,9 +380,104 @@ BOOST_AUTO_TEST_CASE(a_failed_export_leaves_the_previous_file) {
     nn::Sequential good{nn::Dense(2)};
     io::export_onnx(good, dir.file("model.onnx"), {1, 3});
     const std::string before = slurp(dir.file("model.onnx"));
-    nn::Sequential bad{nn::Dense(2), Doubler()};
+    nn::Sequential bad{nn::Dense(2), Cumulative()};
     BOOST_CHECK_THROW(io::export_onnx(bad, dir.file("model.onnx"), {1, 3}), ValueError);
     BOOST_TEST(slurp(dir.file("model.onnx")) == before);
+}
+
+BOOST_AUTO_TEST_CASE(a_subclassed_model_exports_by_tracing) {
+    TempDir dir;
+    ResidualMlp model;
+    io::export_onnx(model, dir.file("residual.onnx"), {1, 5});
+    const onnx::ModelProto m = read_model(dir.file("residual.onnx"));
+    // Dense layers by their exporter (Gemm), RMSNorm (no exporter) op by op, the skip connection an Add.
+    BOOST_TEST(op_types(m) == (std::vector<std::string>{"Gemm", "Relu", "Mul", "ReduceMean", "Add", "Sqrt",
+                                                         "Reciprocal", "Mul", "Mul", "Gemm", "Relu", "Add", "Gemm",
+                                                         "Softmax"}),
+               boost::test_tools::per_element());
+    // Nodes are named by the layer path that ran them, weights by their path in the model.
+    BOOST_TEST(m.graph().node(3).name() == "norm/ReduceMean");
+    BOOST_TEST(ints(attribute(m.graph().node(3), "axes")) == std::vector<std::int64_t>{1}, boost::test_tools::per_element());
+    BOOST_TEST(attribute(m.graph().node(3), "keepdims").i() == 1);
+    BOOST_TEST(m.graph().node(8).input(1) == "norm.scale");
+    BOOST_TEST(values<float>(initializer(m, "norm.scale")) == std::vector<float>(4, 1.0f), boost::test_tools::per_element());
+    BOOST_TEST(values<float>(initializer(m, "norm/scalar")) == std::vector<float>{1e-6f}, boost::test_tools::per_element());
+    // The skip connection adds the first Dense's output to the block's.
+    BOOST_TEST(m.graph().node(11).input(0) == m.graph().node(1).output(0));
+    BOOST_TEST(m.graph().output(0).name() == "output");
+    BOOST_TEST(dims(m.graph().output(0)) == (std::vector<std::int64_t>{-1, 3}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(a_sequential_traces_a_layer_without_an_exporter) {
+    TempDir dir;
+    // Doubler has no exporter (until the last test case): its x * 2 is traced inside the Sequential.
+    nn::Sequential model{nn::Dense(2), Doubler()};
+    io::export_onnx(model, dir.file("seq.onnx"), {1, 3});
+    const onnx::ModelProto m = read_model(dir.file("seq.onnx"));
+    BOOST_TEST(op_types(m) == (std::vector<std::string>{"Gemm", "Mul"}), boost::test_tools::per_element());
+    BOOST_TEST(m.graph().node(1).name() == "doubler/Mul");
+    BOOST_TEST(values<float>(initializer(m, "doubler/scalar")) == std::vector<float>{2.0f},
+               boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(without_layer_exporters_every_op_is_traced) {
+    TempDir dir;
+    nn::Sequential model{nn::Flatten(), nn::Dense(3, "relu"), nn::Dense(2, "softmax")};
+    model(ones({1, 2, 2}));
+    io::export_onnx(model, dir.file("ops.onnx"), {1, 2, 2}, {.layer_exporters = false});
+    const onnx::ModelProto m = read_model(dir.file("ops.onnx"));
+    // flatten → reshape, Dense → linear (Gemm with the weight stored [out, in]) and relu, softmax.
+    BOOST_TEST(op_types(m) == (std::vector<std::string>{"Reshape", "Gemm", "Relu", "Gemm", "Softmax"}),
+               boost::test_tools::per_element());
+    // The batch is copied from the input (0), so it stays symbolic.
+    BOOST_TEST(values<std::int64_t>(initializer(m, "flatten/shape")) == (std::vector<std::int64_t>{0, 4}),
+               boost::test_tools::per_element());
+    const Tensor kernel = model.children()[1]->weight("kernel");  // [4, 3]
+    const std::vector<float> weight = values<float>(initializer(m, "dense/weight"));  // [3, 4]
+    BOOST_TEST_REQUIRE(weight.size() == 12u);
+    for (std::int64_t o = 0; o < 3; ++o)
+        for (std::int64_t i = 0; i < 4; ++i) BOOST_TEST(weight[o * 4 + i] == kernel.data<float>()[i * 3 + o]);
+    BOOST_TEST(attribute(m.graph().node(4), "axis").i() == 1);
+}
+
+BOOST_AUTO_TEST_CASE(an_op_without_converter_names_the_op_and_the_layer_path_and_writes_nothing) {
+    TempDir dir;
+    const std::string path = dir.file("model.onnx");
+    std::ofstream(path) << "previous";
+    const auto model = deep(std::make_shared<Cumulative>());
+    (*model)(ones({1, 3}));
+    BOOST_TEST(export_error(*model, path, {1, 3}) ==
+               "export_onnx: op 'cumprod' in layer 'encoder.block_1.dense' has no ONNX converter (it does not report "
+               "itself to the tracer); register one with io::register_onnx_converter(\"cumprod\", …) and report the op "
+               "with trace_op(), or give that layer a layer exporter");
+    BOOST_TEST(slurp(path) == "previous");
+}
+
+BOOST_AUTO_TEST_CASE(a_value_computed_out_of_the_tracers_sight_fails_the_export) {
+    TempDir dir;
+    nn::Sequential model{nn::Dense(6), RunningMax()};
+    // cummax's values are a gather at indices found by a loop: they would be a constant.
+    const std::string message = export_error(model, dir.file("max.onnx"), {1, 3});
+    BOOST_TEST(message.find("export_onnx: op 'gather' in layer 'running_max' takes a tensor of shape [1,6] computed "
+                            "from the model's input by code the tracer does not see") == 0u,
+               message);
+    BOOST_TEST(!std::filesystem::exists(dir.file("max.onnx")));
+}
+
+BOOST_AUTO_TEST_CASE(a_user_op_exports_through_its_converter) {
+    TempDir dir;
+    Cuber model;
+    model(ones({1, 3}));
+    BOOST_TEST(export_error(model, dir.file("cube.onnx"), {1, 3}).find("op 'cube' in the forward of model 'cuber' "
+                                                                     "has no ONNX converter") != std::string::npos);
+    io::register_onnx_converter("cube", [](const io::TracedOp& op, io::OnnxGraph& g) {
+        const io::OnnxValue x = op.value(0);
+        return x.same_layout(g.node("Mul", {g.node("Mul", {x.name, x.name}), x.name}));
+    });
+    io::export_onnx(model, dir.file("cube.onnx"), {1, 3});
+    const onnx::ModelProto m = read_model(dir.file("cube.onnx"));
+    BOOST_TEST(op_types(m) == (std::vector<std::string>{"Gemm", "Mul", "Mul"}), boost::test_tools::per_element());
+    BOOST_TEST(m.graph().node(1).name() == "Mul");  // run by the model's own forward: no layer prefix
 }
 
 // Last: the exporter stays registered for the rest of the program.

@@ -116,6 +116,59 @@ nn::Sequential image_layers_channels_first() {
     };
     return model;
 }
+// examples/custom_model.cpp's user layer and residual model, as it writes
+// them: exported by tracing (RMSNorm has no layer exporter).
+class RMSNorm : public nn::Layer<RMSNorm> {
+public:
+    void build(const Shape& input_shape) override { add_weight("scale", {input_shape.back()}, nn::Ones()); }
+    Tensor forward(const Tensor& x, bool) override {
+        return x * rsqrt(mean(square(x), {-1}, true) + 1e-6) * weight("scale");
+    }
+    Shape output_shape(const Shape& input_shape) override { return input_shape; }
+    static const nn::Options<RMSNorm>& options() {
+        static const auto options = nn::Options<RMSNorm>("RMSNorm", [] { return std::make_shared<RMSNorm>(); });
+        return options;
+    }
+};
+
+class ResidualMlp : public nn::Cloneable<ResidualMlp> {
+public:
+    ResidualMlp() : Cloneable("ResidualMlp") {
+        in_ = register_module("in", nn::Dense(32, "relu", "he_normal"));
+        norm_ = register_module("norm", RMSNorm());
+        block_ = register_module("block", nn::Dense(32, "relu", "he_normal"));
+        out_ = register_module("out", nn::Dense(3, "softmax"));
+    }
+    Tensor forward(const Tensor& x, bool) override {
+        const Tensor h = (*in_)(x);
+        return (*out_)(h + (*block_)((*norm_)(h)));
+    }
+
+private:
+    nn::Child<nn::Dense> in_, block_, out_;
+    nn::Child<RMSNorm> norm_;
+};
+
+// A residual unit on images, written with ops: conv2d, batch-norm-free
+// scaling, a skip connection added in ONNX's channels-first layout, global
+// average pooling by mean, a linear head and log_softmax.
+class ResidualCnn : public nn::Cloneable<ResidualCnn> {
+public:
+    ResidualCnn() : Cloneable("ResidualCnn") {
+        stem_ = register_module("stem", nn::Conv2D(8, 3, "relu").padding("same"));
+        conv_ = register_module("conv", nn::Conv2D(8, 3).padding("same"));
+        head_ = register_module("head", nn::Dense(10));
+    }
+    Tensor forward(const Tensor& x, bool) override {
+        const Tensor h = (*stem_)(reshape(x, {x.shape()[0], 28, 28, 1}));
+        const Tensor pooled = max_pool2d(relu(h + (*conv_)(h) * 0.5), {.pool_size = {2, 2}});
+        return log_softmax((*head_)(mean(pooled, {1, 2})), -1);
+    }
+
+private:
+    nn::Child<nn::Conv2D> stem_, conv_;
+    nn::Child<nn::Dense> head_;
+};
 
 }  // namespace
 
@@ -127,27 +180,41 @@ int main(int argc, char** argv) {
     const std::string dir = argv[1];
     struct Case {
         std::string name;
-        std::function<nn::Sequential()> make;
+        std::function<nn::ModulePtr()> make;
+        Shape input_shape{8, 28, 28};
+        bool layer_exporters = true;  // false: every layer traced op by op
+    };
+    const auto sequential = [](nn::Sequential (*make)()) {
+        return [make] { return nn::ModulePtr(std::make_shared<nn::Sequential>(make())); };
     };
     const std::vector<Case> cases{
-        {"mlp_relu", [] { return models::mlp("relu", "he_normal"); }},
-        {"mlp_leaky_relu", [] { return models::mlp("leaky_relu", "he_normal"); }},
-        {"mlp_elu", [] { return models::mlp("elu", "he_normal"); }},
-        {"batch_norm_mlp", [] { return models::batch_norm_mlp(); }},
-        {"selu_deep", [] { return models::selu_deep(20); }},
-        {"small_cnn", [] { return models::small_cnn(); }},
-        {"book_cnn", [] { return models::book_cnn(); }},
-        {"layer_zoo", layer_zoo},
-        {"global_pooling", global_pooling},
-        {"relu6", relu6},
-        {"image_layers", image_layers},
-        {"image_layers_channels_first", image_layers_channels_first},
+        {"mlp_relu", [] { return nn::ModulePtr(std::make_shared<nn::Sequential>(models::mlp("relu", "he_normal"))); }},
+        {"mlp_leaky_relu",
+         [] { return nn::ModulePtr(std::make_shared<nn::Sequential>(models::mlp("leaky_relu", "he_normal"))); }},
+        {"mlp_elu", [] { return nn::ModulePtr(std::make_shared<nn::Sequential>(models::mlp("elu", "he_normal"))); }},
+        {"batch_norm_mlp", sequential([] { return models::batch_norm_mlp(); })},
+        {"selu_deep", [] { return nn::ModulePtr(std::make_shared<nn::Sequential>(models::selu_deep(20))); }},
+        {"small_cnn", sequential(models::small_cnn)},
+        {"book_cnn", sequential(models::book_cnn)},
+        {"layer_zoo", sequential(layer_zoo)},
+        {"global_pooling", sequential(global_pooling)},
+        {"relu6", sequential(relu6)},
+        {"image_layers", sequential(image_layers)},
+        {"image_layers_channels_first", sequential(image_layers_channels_first)},
+        // Export by tracing: a subclassed model, and Sequential models with every layer traced op by op.
+        {"residual_mlp", [] { return nn::ModulePtr(std::make_shared<ResidualMlp>()); }, {8, 8}},
+        {"residual_cnn", [] { return nn::ModulePtr(std::make_shared<ResidualCnn>()); }},
+        {"mlp_traced", [] { return nn::ModulePtr(std::make_shared<nn::Sequential>(models::mlp("relu", "he_normal"))); },
+         {8, 28, 28}, false},
+        {"batch_norm_mlp_traced", sequential([] { return models::batch_norm_mlp(); }), {8, 28, 28}, false},
+        {"small_cnn_traced", sequential(models::small_cnn), {8, 28, 28}, false},
     };
     std::ofstream list(dir + "/cases.txt");
     manual_seed(7);
     for (const Case& c : cases) {
-        nn::Sequential model = c.make();
-        const Shape input_shape{8, 28, 28};
+        const nn::ModulePtr made = c.make();
+        nn::Module& model = *made;
+        const Shape& input_shape = c.input_shape;
         // Training-mode batches move the batch-norm statistics away from 0 and 1.
         for (int step = 0; step < 3; ++step) {
             NoGradGuard no_grad;
@@ -155,7 +222,9 @@ int main(int argc, char** argv) {
         }
         const Tensor x = normal(input_shape, 0.5, 1.0);
         const Tensor y = model(x, false);
-        io::export_onnx(model, dir + "/" + c.name + ".onnx", {1, 28, 28});
+        Shape example = input_shape;
+        example[0] = 1;
+        io::export_onnx(model, dir + "/" + c.name + ".onnx", example, {.layer_exporters = c.layer_exporters});
         write_raw(dir + "/" + c.name + ".input", x);
         write_raw(dir + "/" + c.name + ".expected", y);
         list << c.name << ' ' << shape_text(x.shape()) << ' ' << shape_text(y.shape()) << '\n';

@@ -118,6 +118,13 @@ public:
             NoGradGuard no_grad;
             result = Derived::forward(node->ctx, std::forward<Args>(args)...);
         }
+        // While tracing, the ops forward ran were traced; an output computed
+        // otherwise is named after this Function (an export then fails naming it).
+        if (OpTracer* tracer = active_op_tracer()) [[unlikely]] {
+            if constexpr (std::is_same_v<Result, Tensor>) tracer->produced(detail::function_name<Derived>(), result);
+            else
+                for (const Tensor& r : result) tracer->produced(detail::function_name<Derived>(), r);
+        }
         if (!record_it) return result;
         attach_inputs(node, inputs);
         node->ctx.node_ = node.get();

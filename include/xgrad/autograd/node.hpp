@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "xgrad/autograd/grad_mode.hpp"
+#include "xgrad/autograd/trace.hpp"
 #include "xgrad/core/pool_allocator.hpp"
 #include "xgrad/core/small_vector.hpp"
 #include "xgrad/core/tensor.hpp"
@@ -166,12 +167,15 @@ std::shared_ptr<Node> attach_inputs(const std::shared_ptr<Node>& node,
 /// Makes `outputs` the outputs 0..n-1 of `node` (requires_grad, grad_fn).
 void set_history(std::span<Tensor> outputs, const std::shared_ptr<Node>& node);
 
-/// Records a single-output op: when any input requires grad and recording is
+/// Records a single-output op (and tells a tracer, if one is installed,
+/// that `name` made `out`): when any input requires grad and recording is
 /// on, `out` gets a node whose backward is `fn(grad_out, dx)`; `dx[i]` must
 /// receive the gradient of input i, with input i's shape, when `dx.needs(i)`.
 /// The lambda holds what backward needs (SavedTensor for tensors).
 template <class F>
 void record(const char* name, Tensor& out, std::initializer_list<const Tensor*> inputs, F&& fn) {
+    if (OpTracer* tracer = detail::op_tracer) [[unlikely]]
+        tracer->produced(name, out);
     if (!needs_grad(inputs)) return;
     auto node = detail::make_pooled<detail::LambdaNode<std::decay_t<F>>>(name, std::forward<F>(fn));
     const std::span<const Tensor* const> in(inputs.begin(), inputs.size());

@@ -16,9 +16,14 @@
 /// in front of the first such layer and back only where a layer needs
 /// xgrad's order (Flatten, Dense on images, Reshape, the output).
 ///
-/// Each layer is written by the exporter registered for its type
-/// (exporter_registry.hpp), so this header brings the registry: a program
-/// exporting a layer of its own registers the layer's exporter first.
+/// The model runs once on the example input while a tracer records the ops
+/// it executes, each written by the converter registered for it
+/// (converter_registry.hpp): Sequential, subclassed and functional models
+/// export alike. A module whose type has a layer exporter
+/// (exporter_registry.hpp) is written by that exporter as one unit, so a
+/// Sequential of built-in layers keeps the graph it had before tracing.
+/// This header brings both registries: a program exporting a layer or an op
+/// of its own registers its exporter or converter first.
 ///
 /// Thread safety: export_onnx() reads the model; exporting different models
 /// from different threads is safe, exporting one model while another thread
@@ -27,6 +32,7 @@
 
 #include "xgrad/core/shape.hpp"
 #include "xgrad/nn/module.hpp"
+#include "xgrad/onnx/converter_registry.hpp"
 #include "xgrad/onnx/exporter_registry.hpp"
 
 namespace xgrad::io {
@@ -37,9 +43,22 @@ namespace xgrad::io {
 /// ([1, 28, 28]); the batch dimension is exported as symbolic. The model runs
 /// once on a zero batch of that shape (inference mode, no graph recorded), so
 /// a shape it cannot take fails here with the layer's own ShapeError.
-/// ValueError naming the layer for a layer type without an exporter or an
-/// option with no ONNX form (e.g. a custom activation callable); IoError
-/// naming `path` when it cannot be written.
+/// ValueError naming the op and the layer path that ran it ("op 'cummax' in
+/// layer 'encoder.block_1.dense' has no ONNX converter"), or naming the layer
+/// for an option its exporter cannot express (e.g. a custom activation
+/// callable), before anything is written; IoError naming `path` when it
+/// cannot be written.
 void export_onnx(nn::Module& model, const std::string& path, const Shape& example_input_shape);
+
+/// How export_onnx() writes a model.
+struct OnnxExportOptions {
+    /// Write a module whose type has a layer exporter with it, as one unit
+    /// (the default); false traces every module down to its ops.
+    bool layer_exporters = true;
+};
+
+/// export_onnx() with `options`.
+void export_onnx(nn::Module& model, const std::string& path, const Shape& example_input_shape,
+                 const OnnxExportOptions& options);
 
 }  // namespace xgrad::io

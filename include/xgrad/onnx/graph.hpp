@@ -19,6 +19,8 @@
 
 namespace xgrad::io {
 
+struct OnnxExportOptions;
+
 /// The ONNX operator set the exporter writes (default domain).
 inline constexpr std::int64_t onnx_opset = 13;
 
@@ -56,6 +58,9 @@ public:
 
     /// The name of the layer being exported ("" outside add()), for error messages.
     const std::string& layer_name() const noexcept;
+    /// Sets the start of the names made from now on, as add() does with the
+    /// layer's name; export by tracing sets each op's layer path.
+    void set_name_prefix(std::string prefix);
     /// The dtype of the model's tensors (constants of another floating dtype are converted to it).
     Dtype dtype() const noexcept;
 
@@ -82,9 +87,11 @@ public:
     OnnxValue activation(const nn::ActivationFn& fn, const OnnxValue& value);
 
 private:
-    friend void export_onnx(nn::Module&, const std::string&, const Shape&);
-    // The ModelProto's bytes with `input` and `output` as the graph's input and output.
-    std::string serialize(const OnnxValue& input, const OnnxValue& output, const std::string& graph_name);
+    friend void export_onnx(nn::Module&, const std::string&, const Shape&, const OnnxExportOptions&);
+    // The ModelProto's bytes with `inputs` (already named "input", "input_1", …)
+    // as the graph's inputs and `outputs` renamed "output", "output_1", ….
+    std::string serialize(const std::vector<OnnxValue>& inputs, const std::vector<OnnxValue>& outputs,
+                          const std::string& graph_name);
 
     struct Impl;
     std::unique_ptr<Impl> impl_;

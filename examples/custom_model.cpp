@@ -1,6 +1,7 @@
 // A custom model in C++: a residual MLP with a user-written RMSNorm layer,
 // typed child handles, clone(), weights saved and loaded into a second
-// instance built in the same process, the user layer saved with its option, and a hand-written training loop over
+// instance built in the same process, the user layer saved with its option, ONNX export by tracing, and a
+// hand-written training loop over
 // a DataLoader with Adam and gradient clipping by global norm.
 //   custom_model [--short]
 #include <cmath>
@@ -110,9 +111,18 @@ int main(int argc, char** argv) {
     const bool option_saved = io::load(path)->children()[0]->config().at("epsilon") == "1e-05";
     std::filesystem::remove(path);
 
+    // The subclassed model exports to ONNX by tracing: the ops its forward
+    // runs are written one by one (RMSNorm has no exporter of its own).
+    const auto onnx_path = (std::filesystem::temp_directory_path() / "xgrad_custom_model.onnx").string();
+    io::export_onnx(model, onnx_path, {1, 8});
+    const bool exported = std::filesystem::file_size(onnx_path) > 0;
+    std::filesystem::remove(onnx_path);
+
     const double accuracy = metrics::sparse_categorical_accuracy(y, model(x, false)).item();
     std::printf("loss %.4f -> %.4f, accuracy %.3f; clone equal %d, independent %d; loaded equal %d; "
-                "RMSNorm epsilon saved %d\n",
-                first, last, accuracy, clone_same, clone_independent, loaded_same, option_saved);
-    return last < first && accuracy > 0.9 && clone_same && clone_independent && loaded_same && option_saved ? 0 : 1;
+                "RMSNorm epsilon saved %d; exported to ONNX %d\n",
+                first, last, accuracy, clone_same, clone_independent, loaded_same, option_saved, exported);
+    return last < first && accuracy > 0.9 && clone_same && clone_independent && loaded_same && option_saved && exported
+               ? 0
+               : 1;
 }

@@ -135,6 +135,13 @@ OnnxValue convert_slice(const TracedOp& op, OnnxGraph& g) {
             false};
 }
 
+// ONNX's CumSum takes its axis as a tensor input (a scalar int64).
+OnnxValue convert_cumsum(const TracedOp& op, OnnxGraph& g) {
+    return {g.node("CumSum", {plain(op, g, 0).name, g.constant("axis", scalar(static_cast<double>(op.integer("axis")), int64))}),
+            {},
+            false};
+}
+
 OnnxValue convert_concat(const TracedOp& op, OnnxGraph& g) {
     std::vector<std::string> inputs;
     for (std::size_t i = 0; i < op.num_inputs(); ++i) inputs.push_back(plain(op, g, i).name);
@@ -287,6 +294,9 @@ const bool registered = [] {
         {"sign", "Sign"}, {"erf", "Erf"},     {"tanh", "Tanh"},         {"sigmoid", "Sigmoid"}, {"relu", "Relu"},
         {"floor", "Floor"}, {"ceil", "Ceil"}, {"softplus", "Softplus"}, {"reciprocal", "Reciprocal"},
         {"isnan", "IsNaN"}, {"isinf", "IsInf"}, {"logical_not", "Not"}, {"clone", "Identity"},
+        {"sin", "Sin"},     {"cos", "Cos"},   {"tan", "Tan"},           {"asin", "Asin"},       {"acos", "Acos"},
+        {"atan", "Atan"},   {"sinh", "Sinh"}, {"cosh", "Cosh"},         {"asinh", "Asinh"},     {"acosh", "Acosh"},
+        {"atanh", "Atanh"},
     };
     for (const auto& [op, onnx_op] : unaries) register_onnx_converter(op, unary(onnx_op));
     register_onnx_converter("rsqrt", [](const TracedOp& op, OnnxGraph& g) {
@@ -318,6 +328,7 @@ const bool registered = [] {
     register_onnx_converter("permute", convert_permute);
     register_onnx_converter("slice", convert_slice);
     register_onnx_converter("concat", convert_concat);
+    register_onnx_converter("cumsum", convert_cumsum);
     register_onnx_converter("pad", convert_pad);
     register_onnx_converter("sum", reduction("ReduceSum"));
     register_onnx_converter("mean", reduction("ReduceMean"));

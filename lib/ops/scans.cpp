@@ -11,6 +11,7 @@
 #include "has_zero.hpp"
 #include "kernels.hpp"
 #include "xgrad/autograd/node.hpp"
+#include "xgrad/autograd/trace.hpp"
 #include "xgrad/ops/diagonal.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/indexing.hpp"
@@ -137,6 +138,7 @@ Tensor cumsum(const Tensor& x, std::int64_t axis) {
             scan<T, T>(x.data<T>(), out.data<T>(), v, [](T acc, T value) { return acc + value; });
         }
     });
+    trace_op("cumsum", {&x}, out, [a] { return OpAttributes{{"axis", static_cast<std::int64_t>(a)}}; });
     record("cumsum", out, {&x}, [a](const Tensor& g, InputGrads& dx) {
         dx[0] = g.rank() == 0 ? g : reverse_cumsum(g, static_cast<std::int64_t>(a));
     });

@@ -21,9 +21,6 @@ const std::string composite =
 const std::string backward_only = "a helper of backward passes: runs inside gradients, never in a forward";
 const std::string several_outputs = "several outputs, which export by tracing does not write yet (one output per op)";
 const std::string linalg = "linear algebra with no ONNX operator at opset 13; not in any layer's forward";
-const std::string speed_branch =
-    "ONNX has the operator; the op's one-line report waits for s15-speed's rewrite of its file "
-    "(lib/ops/trigonometric.cpp, scans.cpp); used meanwhile, it fails the export by name";
 const std::string unreported_elementwise =
     "no converter yet (composable from ONNX operators); used in a forward, it fails the export by name";
 const std::string indexing =
@@ -35,6 +32,10 @@ const std::map<std::string, std::string> ops_without_converter = {
     {"index_select_backward", backward_only},
     {"slice_backward", backward_only},
     {"diagonal_backward", backward_only},
+    {"conv2d_transpose",
+     "no per-op converter yet: the Conv2DTranspose layer's exporter writes it (ConvTranspose)"},
+    {"upsample_nearest2d", "composite: traced through its inner ops (reshape, expand); UpSampling2D's exporter writes Resize"},
+    {"upsample_bilinear2d", "composite: traced through its inner ops (two matmuls); UpSampling2D's exporter writes Resize"},
     {"im2col", "conv2d's building block, silenced inside conv2d's report; ONNX has no such operator"},
     {"col2im", "conv2d's building block for its gradient; ONNX has no such operator"},
     {"dropout", "the identity in inference (export runs the model in inference mode); the training form is random"},
@@ -72,18 +73,6 @@ const std::map<std::string, std::string> ops_without_converter = {
     {"all", "reported, no converter: bool reductions are not part of the models exported"},
     {"var", "no ONNX operator (a composition of ReduceMean, Sub, Mul); no converter yet, fails the export by name"},
     {"norm", "no single ONNX operator for every order (ReduceL1 / ReduceL2 cover two); fails the export by name"},
-    {"cumsum", speed_branch},
-    {"sin", speed_branch},
-    {"cos", speed_branch},
-    {"tan", speed_branch},
-    {"asin", speed_branch},
-    {"acos", speed_branch},
-    {"atan", speed_branch},
-    {"sinh", speed_branch},
-    {"cosh", speed_branch},
-    {"asinh", speed_branch},
-    {"acosh", speed_branch},
-    {"atanh", speed_branch},
     {"cumprod", "no ONNX operator; fails the export by name"},
     {"cummax", "no ONNX operator; its values are a gather at indices found by a loop: the traced constants "
                "check fails it"},

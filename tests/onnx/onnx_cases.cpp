@@ -149,6 +149,19 @@ private:
     nn::Child<RMSNorm> norm_;
 };
 
+// A functional model with a skip connection on images: conv → batch norm →
+// relu → conv, added to the unit's input by an Add layer, pooled, a softmax
+// head. Exported by tracing: Add has no layer exporter.
+nn::ModulePtr functional_residual() {
+    const nn::SymbolicTensor in = nn::Input({28, 28}, "image");
+    const nn::SymbolicTensor x = nn::Conv2D(8, 3, "relu").padding("same")(nn::Reshape({28, 28, 1})(in));
+    nn::SymbolicTensor h = nn::Conv2D(8, 3).padding("same")(x);
+    h = nn::Conv2D(8, 3).padding("same")(nn::ReLU()(nn::BatchNormalization()(h)));
+    const nn::SymbolicTensor joined = nn::ReLU()(nn::Add()({x, h}));
+    const nn::SymbolicTensor out = nn::Dense(10, "softmax")(nn::GlobalAveragePooling2D()(joined));
+    return std::make_shared<nn::Model>(in, out);
+}
+
 // A residual unit on images, written with ops: conv2d, batch-norm-free
 // scaling, a skip connection added in ONNX's channels-first layout, global
 // average pooling by mean, a linear head and log_softmax.
@@ -204,6 +217,7 @@ int main(int argc, char** argv) {
         // Export by tracing: a subclassed model, and Sequential models with every layer traced op by op.
         {"residual_mlp", [] { return nn::ModulePtr(std::make_shared<ResidualMlp>()); }, {8, 8}},
         {"residual_cnn", [] { return nn::ModulePtr(std::make_shared<ResidualCnn>()); }},
+        {"functional_residual", functional_residual},
         {"mlp_traced", [] { return nn::ModulePtr(std::make_shared<nn::Sequential>(models::mlp("relu", "he_normal"))); },
          {8, 28, 28}, false},
         {"batch_norm_mlp_traced", sequential([] { return models::batch_norm_mlp(); }), {8, 28, 28}, false},

@@ -11,30 +11,14 @@
 #include <string>
 #include <utility>
 
+#include "alternating_timer.hpp"
 #include "xgrad/xgrad.hpp"
 
 using namespace xgrad;
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double seconds(const std::function<void()>& f) {
-    const auto start = Clock::now();
-    f();
-    return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-std::pair<double, double> best_times(const std::function<void()>& a, const std::function<void()>& b, int samples = 15) {
-    a();
-    b();
-    double best_a = 1e30, best_b = 1e30;
-    for (int s = 0; s < samples; ++s) {
-        best_a = std::min(best_a, seconds(a));
-        best_b = std::min(best_b, seconds(b));
-    }
-    return {best_a, best_b};
-}
+using bench::best_times;
 
 /// The composite path: y = col2im(x · kernelᵀ) + bias over the conv2d
 /// geometry that maps y back to x (padded by the crops conv_transpose_crop gives).

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "alternating_timer.hpp"
 #include "xgrad/xgrad.hpp"
 
 extern "C" void dgesv_(const int* n, const int* nrhs, double* a, const int* lda, int* ipiv, double* b,
@@ -23,35 +24,7 @@ using namespace xgrad;
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-/// Calls of f that take about 20 ms (at least one).
-template <class F> int repetitions(F& f) {
-    f();
-    const auto t0 = Clock::now();
-    f();
-    const double once = std::chrono::duration<double>(Clock::now() - t0).count();
-    return std::max(1, static_cast<int>(0.02 / std::max(once, 1e-9)));
-}
-
-/// Seconds per call of f over `reps` calls.
-template <class F> double per_call(F& f, int reps) {
-    const auto start = Clock::now();
-    for (int r = 0; r < reps; ++r) f();
-    return std::chrono::duration<double>(Clock::now() - start).count() / reps;
-}
-
-/// Best times per call of a and b over 15 alternating samples of about 20 ms
-/// each, so that load from other processes hits both alike.
-template <class A, class B> std::pair<double, double> best_times(A&& a, B&& b) {
-    const int reps_a = repetitions(a), reps_b = repetitions(b);
-    double best_a = 1e30, best_b = 1e30;
-    for (int s = 0; s < 15; ++s) {
-        best_a = std::min(best_a, per_call(a, reps_a));
-        best_b = std::min(best_b, per_call(b, reps_b));
-    }
-    return {best_a, best_b};
-}
+using bench::best_times;
 
 void compare(std::int64_t batch, int n, int k) {
     Generator gen(7);
@@ -68,7 +41,7 @@ void compare(std::int64_t batch, int n, int k) {
             int info = 0;
             dgesv_(&n, &k, a_scratch.data(), &n, pivots.data(), b_scratch.data(), &n, &info);
         }
-    });
+    }, 15, 0.02);  // samples of about 20 ms: one call is a few ms
     std::printf("| %lld × %d×%d, %d rhs | %.1f | %.1f | %.2f× |\n", static_cast<long long>(batch), n, n, k,
                 t_xgrad * 1e6, t_lapack * 1e6, t_xgrad / t_lapack);
 }

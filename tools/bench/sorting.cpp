@@ -13,33 +13,14 @@
 #include <utility>
 #include <vector>
 
+#include "alternating_timer.hpp"
 #include "xgrad/xgrad.hpp"
 
 using namespace xgrad;
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double seconds(const std::function<void()>& f) {
-    const auto start = Clock::now();
-    f();
-    return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-/// Best times per call of a and b over `samples` alternating calls each, so
-/// that load from other processes hits both alike.
-std::pair<double, double> best_times(const std::function<void()>& a, const std::function<void()>& b,
-                                     int samples = 15) {
-    a();
-    b();
-    double best_a = 1e30, best_b = 1e30;
-    for (int s = 0; s < samples; ++s) {
-        best_a = std::min(best_a, seconds(a));
-        best_b = std::min(best_b, seconds(b));
-    }
-    return {best_a, best_b};
-}
+using bench::best_times;
 
 void row(const std::string& what, std::pair<double, double> times, const char* reference) {
     std::printf("| %s | %.2f | %.2f (%s) | %.2f |\n", what.c_str(), times.first * 1e3, times.second * 1e3, reference,

@@ -90,6 +90,7 @@
 #include "xgrad/data/numpy.hpp"
 #include "xgrad/data/standardize.hpp"
 #include "xgrad/io/model.hpp"
+#include "xgrad/io/png.hpp"
 #include "xgrad/io/safetensors.hpp"
 #include "xgrad/onnx/converter_registry.hpp"
 #include "xgrad/onnx/export.hpp"

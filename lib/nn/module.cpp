@@ -1,5 +1,7 @@
 #include "xgrad/nn/module.hpp"
 
+#include <span>
+#include <type_traits>
 #include <unordered_map>
 
 #include "nn/weight_budget.hpp"
@@ -11,18 +13,21 @@ namespace xgrad::nn {
 
 namespace {
 
-// forward() while a tracer is installed: a ModuleTracer is told of the call
-// and may take it as one unit, with the module's own ops silenced.
-Tensor traced_forward(Module& module, OpTracer& tracer, const Tensor& x, bool training) {
+// forward() (or forward_many()) while a tracer is installed: a ModuleTracer
+// is told of the call and may take it as one unit, with the module's own ops
+// silenced.
+template <class Forward>
+auto traced_forward(Module& module, OpTracer& tracer, std::span<const Tensor> inputs, Forward forward) {
     auto* module_tracer = dynamic_cast<ModuleTracer*>(&tracer);
-    if (!module_tracer) return module.forward(x, training);
-    const bool as_unit = module_tracer->enter_module(module, x);
-    Tensor out;
+    if (!module_tracer) return forward();
+    const bool as_unit = module_tracer->enter_module(module, inputs);
+    decltype(forward()) out;
     {
         const OpTracerGuard silenced(as_unit ? nullptr : &tracer);
-        out = module.forward(x, training);
+        out = forward();
     }
-    module_tracer->leave_module(module, x, out, as_unit);
+    if constexpr (std::is_same_v<decltype(out), Tensor>) module_tracer->leave_module(module, inputs, {&out, 1}, as_unit);
+    else module_tracer->leave_module(module, inputs, out, as_unit);
     return out;
 }
 
@@ -138,17 +143,27 @@ Tensor Module::call(const Tensor& x, bool training) {
     ensure_built(x.shape());
     const ModeScope mode(training);
     OpTracer* const tracer = active_op_tracer();
-    Tensor out = tracer ? traced_forward(*this, *tracer, x, training) : forward(x, training);
+    auto run = [&] { return forward(x, training); };
+    Tensor out = tracer ? traced_forward(*this, *tracer, std::span<const Tensor>(&x, 1), run) : run();
     if (forward_hooks_) run_forward_hooks(x, out);
     if (backward_hooks_) add_backward_hooks(out);
     return out;
 }
 
-std::vector<Tensor> Module::call(const std::vector<Tensor>& inputs, bool training) {
+Tensors::operator Tensor() const {
+    if (size() != 1)
+        throw ValueError("a module call gave " + std::to_string(size()) +
+                         " outputs, used here as one tensor (index them instead)");
+    return front();
+}
+
+Tensors Module::call(const std::vector<Tensor>& inputs, bool training) {
     if (inputs.empty()) throw ValueError(name_ + " (" + type_name_ + ") called on no inputs");
     if (inputs.size() == 1) ensure_built(inputs[0].shape());
     const ModeScope mode(training);
-    std::vector<Tensor> outs = forward_many(inputs, training);
+    OpTracer* const tracer = active_op_tracer();
+    auto run = [&] { return forward_many(inputs, training); };
+    std::vector<Tensor> outs = tracer ? traced_forward(*this, *tracer, inputs, run) : run();
     if (forward_hooks_ && inputs.size() == 1 && outs.size() == 1) run_forward_hooks(inputs[0], outs[0]);
     if (backward_hooks_)
         for (const Tensor& out : outs) add_backward_hooks(out);

@@ -1,4 +1,4 @@
-// export_onnx(): checks the model takes the example input, traces it (twice,
+// export_onnx(): checks the model takes the example inputs, traces it (twice,
 // to catch values computed where the tracer cannot see) and writes the
 // traced graph atomically.
 #include "xgrad/onnx/export.hpp"
@@ -10,35 +10,83 @@
 
 namespace xgrad::io {
 
-void export_onnx(nn::Module& model, const std::string& path, const Shape& example_input_shape,
-                 const OnnxExportOptions& options) {
+namespace {
+
+/// The model's own names for its `count` inputs (or outputs) when `named`
+/// and it gives one each, else `fallback`, `fallback`_1, ….
+std::vector<std::string> value_names(const std::vector<std::string>& model_names, std::size_t count,
+                                     const std::string& fallback, bool named) {
+    if (named && model_names.size() == count) return model_names;
+    std::vector<std::string> names;
+    for (std::size_t k = 0; k < count; ++k) names.push_back(k == 0 ? fallback : fallback + "_" + std::to_string(k));
+    return names;
+}
+
+// The list form (`named`) names the graph's inputs and outputs as the model
+// does; the one-shape form keeps "input" and "output".
+void write_traced(nn::Module& model, const std::string& path, const std::vector<Shape>& shapes,
+                  const OnnxExportOptions& options, bool named) {
     const std::string what = "export_onnx(" + path + "): ";
-    if (example_input_shape.empty()) throw ShapeError(what + "the example input shape needs a batch dimension");
-    for (const std::int64_t d : example_input_shape)
-        if (d <= 0)
-            throw ShapeError(what + "example input shape " + to_string(example_input_shape) +
-                             " has a dimension below 1");
+    if (shapes.empty()) throw ShapeError(what + "no example input shape");
+    const std::vector<std::string> model_inputs = model.input_names();
+    if (!model_inputs.empty() && model_inputs.size() != shapes.size())
+        throw ShapeError(what + "the model takes " + std::to_string(model_inputs.size()) + " inputs, got " +
+                         std::to_string(shapes.size()) + " example shapes");
+    for (std::size_t i = 0; i < shapes.size(); ++i) {
+        const std::string which = shapes.size() == 1 ? "" : " " + std::to_string(i);
+        if (shapes[i].empty()) throw ShapeError(what + "the example input shape" + which + " needs a batch dimension");
+        for (const std::int64_t d : shapes[i])
+            if (d <= 0)
+                throw ShapeError(what + "example input shape" + which + " " + to_string(shapes[i]) +
+                                 " has a dimension below 1");
+    }
     NoGradGuard no_grad;  // weights are read (permuted, converted), not differentiated
-    // One batch through the model checks that every layer takes the shape
+    // One batch through the model checks that every layer takes the shapes
     // (and builds an unbuilt model) before anything is traced or written.
-    Shape probe = example_input_shape;
-    probe[0] = 1;
-    model.call(zeros(probe, model.dtype()), false);
+    std::vector<Tensor> probe, x, check_x;
+    Generator gen(20261);
+    for (Shape shape : shapes) {
+        shape[0] = 1;
+        probe.push_back(zeros(shape, model.dtype()));
+        x.push_back(normal(shape, 0.0, 1.0, model.dtype(), gen));
+        check_x.push_back(0.5 - 2.0 * x.back());
+    }
+    if (probe.size() == 1 && model.output_names().size() <= 1) model.call(probe[0], false);
+    else model.call(probe, false);
     // The trace runs a batch of one: a batch size baked into a constant or a
     // shape is then 1, which broadcasts to any batch. A second trace, on an
     // input in reverse order and of other magnitudes (0.5 - 2x), must make
     // the same constants: one that changes was computed from the input where
     // the tracer cannot see it (indices found by a loop over the data).
-    const std::vector<OnnxValue> inputs{{"input", example_input_shape, false}};
-    Generator gen(20261);
-    const Tensor x = normal(probe, 0.0, 1.0, model.dtype(), gen);
+    const std::vector<std::string> input_names = value_names(model_inputs, shapes.size(), "input", named);
+    std::vector<OnnxValue> inputs;
+    for (std::size_t i = 0; i < shapes.size(); ++i) inputs.push_back({input_names[i], shapes[i], false});
     OnnxGraph graph(model.dtype()), check_graph(model.dtype());
     detail::OnnxTracer tracer(graph, model, options.layer_exporters);
     detail::OnnxTracer check(check_graph, model, options.layer_exporters);
-    const OnnxValue output = tracer.trace(model, x, inputs[0]);
-    check.trace(model, 0.5 - 2.0 * x, inputs[0]);
+    const std::vector<OnnxValue> outputs = tracer.trace(model, x, inputs);
+    check.trace(model, check_x, inputs);
     detail::check_same_constants(tracer, check);
-    detail::write_file_atomically(path, graph.serialize(inputs, {output}, model.name()));
+    const std::vector<std::string> output_names = value_names(model.output_names(), outputs.size(), "output", named);
+    detail::write_file_atomically(path, detail::serialize(graph, inputs, outputs, output_names, model.name()));
+}
+
+}  // namespace
+
+std::string detail::serialize(OnnxGraph& graph, const std::vector<OnnxValue>& inputs,
+                              const std::vector<OnnxValue>& outputs, const std::vector<std::string>& output_names,
+                              const std::string& graph_name) {
+    return graph.serialize(inputs, outputs, output_names, graph_name);
+}
+
+void export_onnx(nn::Module& model, const std::string& path, const std::vector<Shape>& example_input_shapes,
+                 const OnnxExportOptions& options) {
+    write_traced(model, path, example_input_shapes, options, true);
+}
+
+void export_onnx(nn::Module& model, const std::string& path, const Shape& example_input_shape,
+                 const OnnxExportOptions& options) {
+    write_traced(model, path, {example_input_shape}, options, false);
 }
 
 void export_onnx(nn::Module& model, const std::string& path, const Shape& example_input_shape) {

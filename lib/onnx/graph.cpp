@@ -152,14 +152,24 @@ OnnxValue OnnxGraph::add(nn::Module& layer, const OnnxValue& input) {
 }
 
 std::string OnnxGraph::serialize(const std::vector<OnnxValue>& inputs, const std::vector<OnnxValue>& outputs,
-                                 const std::string& graph_name) {
+                                 const std::vector<std::string>& output_names, const std::string& graph_name) {
     onnx::GraphProto& graph = impl_->graph;
     impl_->layer.clear();
     graph.set_name(graph_name);
     for (const OnnxValue& in : inputs) set_value_info(*graph.add_input(), in.name, in.shape, impl_->dtype);
     for (std::size_t k = 0; k < outputs.size(); ++k) {
-        const std::string exported = k == 0 ? "output" : "output_" + std::to_string(k);
+        const std::string& exported = output_names[k];
         std::string name = outputs[k].name;
+        // The name is free unless a value inside the graph already has it.
+        bool used = false;
+        for (const OnnxValue& in : inputs) used = used || in.name == exported;
+        for (const onnx::TensorProto& c : graph.initializer()) used = used || c.name() == exported;
+        for (const onnx::NodeProto& n : graph.node())
+            for (const std::string& o : n.output()) used = used || (o == exported && o != name);
+        if (used)
+            throw ValueError("export_onnx: the graph output name '" + exported +
+                             "' is taken by a value inside the graph (an input, a weight or an op's output); "
+                             "rename the layer that gives that output");
         // An output that is an input, a constant or an earlier output gets its own node.
         bool taken = false;
         for (const OnnxValue& in : inputs) taken = taken || in.name == name;

@@ -59,18 +59,24 @@ OnnxValue OnnxTracer::value_of(const Tensor& t) {
     return value;
 }
 
-OnnxValue OnnxTracer::trace(nn::Module& model, const Tensor& x, const OnnxValue& input) {
-    add_input(x, input);
-    Tensor y;
+std::vector<OnnxValue> OnnxTracer::trace(nn::Module& model, const std::vector<Tensor>& inputs,
+                                         const std::vector<OnnxValue>& values) {
+    for (std::size_t i = 0; i < inputs.size(); ++i) add_input(inputs[i], values[i]);
+    std::vector<Tensor> outputs;
     {
         const OpTracerGuard tracing(this);
-        y = model.call(x, false);
+        if (inputs.size() == 1 && model.output_names().size() <= 1) outputs = {model.call(inputs[0], false)};
+        else outputs = model.call(inputs, false);
     }
     if (failure_) std::rethrow_exception(failure_);
-    user_ = "the model's output";
-    OnnxValue output = graph_.channels_last(value_of(y));
-    output.shape = y.shape();
-    return output;
+    std::vector<OnnxValue> result;
+    for (std::size_t k = 0; k < outputs.size(); ++k) {
+        user_ = outputs.size() == 1 ? "the model's output" : "the model's output " + std::to_string(k);
+        OnnxValue output = graph_.channels_last(value_of(outputs[k]));
+        output.shape = outputs[k].shape();
+        result.push_back(std::move(output));
+    }
+    return result;
 }
 
 void check_same_constants(const OnnxTracer& first, const OnnxTracer& second) {
@@ -142,7 +148,7 @@ void OnnxTracer::record(std::string_view op, std::span<const Tensor* const> inpu
     }
 }
 
-bool OnnxTracer::enter_module(nn::Module& module, const Tensor&) {
+bool OnnxTracer::enter_module(nn::Module& module, std::span<const Tensor> inputs) {
     // The model itself is not part of the layer path; a module below it is
     // named as its parent registered it (its layer name if it is no child).
     if (!modules_.empty()) {
@@ -157,17 +163,22 @@ bool OnnxTracer::enter_module(nn::Module& module, const Tensor&) {
     // written one by one, each by its exporter or op by op, so a layer
     // without an exporter inside it exports too (same graph otherwise).
     if (dynamic_cast<const nn::Sequential*>(&module)) return false;
-    return !failure_ && layer_exporters_ && onnx_exporter_registry().contains(module.type_name());
+    // Layer exporters take one input.
+    return !failure_ && layer_exporters_ && inputs.size() == 1 && onnx_exporter_registry().contains(module.type_name());
 }
 
-void OnnxTracer::leave_module(nn::Module& module, const Tensor& x, const Tensor& out, bool as_unit) {
+void OnnxTracer::leave_module(nn::Module& module, std::span<const Tensor> inputs, std::span<const Tensor> outputs,
+                              bool as_unit) {
     modules_.pop_back();
     if (!modules_.empty()) path_.pop_back();
     if (!as_unit || failure_) return;
     try {
         user_ = "layer '" + module.name() + "' (" + module.type_name() + ")";
+        if (outputs.size() != 1)
+            throw ValueError("export_onnx: " + user_ + " gives " + std::to_string(outputs.size()) +
+                             " outputs; its layer exporter writes one");
         const OpTracerGuard quiet(nullptr);  // nor are those an exporter runs
-        define(out, graph_.add(module, value_of(x)));
+        define(outputs[0], graph_.add(module, value_of(inputs[0])));
     } catch (const Error&) {
         failure_ = std::current_exception();
     }

@@ -19,11 +19,12 @@ public:
     // `layer_exporters` a module whose type has one is written by it.
     OnnxTracer(OnnxGraph& graph, nn::Module& model, bool layer_exporters);
 
-    // Runs `model` on `x`, the graph input `input`, and returns the value of
-    // its output in xgrad's layout; throws the first failure of the trace (an
-    // op without a converter, …). `inputs` is a list inside the tracer: a
-    // model with several inputs is one add_input() each.
-    OnnxValue trace(nn::Module& model, const Tensor& x, const OnnxValue& input);
+    // Runs `model` on `inputs` (the graph inputs `values`, one per input; a
+    // call on one tensor for a model of one input and one output) and returns the values of its outputs in
+    // xgrad's layout; throws the first failure of the trace (an op without a
+    // converter, …).
+    std::vector<OnnxValue> trace(nn::Module& model, const std::vector<Tensor>& inputs,
+                                 const std::vector<OnnxValue>& values);
 
     // A tensor stored as an initializer, and what used it first (for errors).
     struct Constant {
@@ -36,8 +37,9 @@ public:
     void record(std::string_view op, std::span<const Tensor* const> inputs, std::span<const Tensor> outputs,
                 OpAttributes attributes) override;
     void produced(std::string_view op, const Tensor& output) override;
-    bool enter_module(nn::Module& module, const Tensor& x) override;
-    void leave_module(nn::Module& module, const Tensor& x, const Tensor& out, bool as_unit) override;
+    bool enter_module(nn::Module& module, std::span<const Tensor> inputs) override;
+    void leave_module(nn::Module& module, std::span<const Tensor> inputs, std::span<const Tensor> outputs,
+                      bool as_unit) override;
 
 private:
     void add_input(const Tensor& t, const OnnxValue& value);

@@ -36,6 +36,15 @@ BOOST_AUTO_TEST_CASE(elementwise_merges) {
     BOOST_TEST(Minimum().name() == "minimum");
 }
 
+BOOST_AUTO_TEST_CASE(on_tensors_the_one_output_is_a_tensor) {
+    // Tensors converts to its only tensor, so a merge passes where a Tensor goes.
+    const Tensor sum = Add()({a, b});
+    BOOST_TEST(values(sum) == std::vector<double>({3, 0, 5, 3, 5.5, -5}), boost::test_tools::per_element());
+    BOOST_TEST(values(Dense(1).set_name("head")(Concatenate()({a, b}))).size() == 2u);
+    Tensors two{a, b};
+    CHECK_THROWS_WITH(static_cast<Tensor>(two), ValueError, "gave 2 outputs, used here as one tensor");
+}
+
 BOOST_AUTO_TEST_CASE(gradients_flow_to_every_input) {
     Tensor x = a, y = b;
     x.requires_grad_(true);

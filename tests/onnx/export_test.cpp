@@ -319,7 +319,7 @@ BOOST_AUTO_TEST_CASE(what_cannot_be_exported_is_named) {
     BOOST_TEST(message_of(lambda, {1, 3}).find("layer 'dense': activation 'custom' has no ONNX form") !=
                std::string::npos);
     nn::Sequential dense{nn::Dense(2)};
-    BOOST_CHECK_THROW(io::export_onnx(dense, dir.file("x.onnx"), {}), ShapeError);
+    BOOST_CHECK_THROW(io::export_onnx(dense, dir.file("x.onnx"), Shape{}), ShapeError);
     BOOST_CHECK_THROW(io::export_onnx(dense, dir.file("x.onnx"), {1, 0}), ShapeError);
     dense(ones({1, 3}));
     BOOST_CHECK_THROW(io::export_onnx(dense, dir.file("x.onnx"), {1, 4}), ShapeError);  // built for 3 features
@@ -495,4 +495,58 @@ BOOST_AUTO_TEST_CASE(a_user_exporter_is_used_like_the_built_in_ones) {
     BOOST_TEST(m.graph().node(2).name() == "doubler/Mul");
     BOOST_TEST(values<float>(initializer(m, "doubler/two")) == std::vector<float>{2.0f},
                boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(a_model_of_two_inputs_and_two_outputs_exports_with_its_names) {
+    TempDir dir;
+    // Wide & Deep: the wide input joins the deep path's output; an auxiliary output on the deep path.
+    auto wide = nn::Input({5}, "wide");
+    auto deep = nn::Input({6}, "deep");
+    auto hidden = nn::Dense(4, "relu").set_name("hidden")(deep);
+    auto joined = nn::Concatenate().set_name("joined")({wide, hidden});
+    auto main_output = nn::Dense(1).set_name("main_output")(joined);
+    auto aux_output = nn::Dense(1).set_name("aux_output")(hidden);
+    nn::Model model({wide, deep}, {main_output, aux_output});
+    io::export_onnx(model, dir.file("wd.onnx"), {{1, 5}, {1, 6}});
+    const onnx::ModelProto m = read_model(dir.file("wd.onnx"));
+    BOOST_TEST_REQUIRE(m.graph().input_size() == 2);
+    BOOST_TEST(m.graph().input(0).name() == "wide");
+    BOOST_TEST(m.graph().input(1).name() == "deep");
+    BOOST_TEST(dims(m.graph().input(1)) == (std::vector<std::int64_t>{-1, 6}), boost::test_tools::per_element());
+    BOOST_TEST_REQUIRE(m.graph().output_size() == 2);
+    BOOST_TEST(m.graph().output(0).name() == "main_output");
+    BOOST_TEST(m.graph().output(1).name() == "aux_output");
+    BOOST_TEST(dims(m.graph().output(1)) == (std::vector<std::int64_t>{-1, 1}), boost::test_tools::per_element());
+    // The hidden Dense by its exporter, the merge op by op under the merge layer's name.
+    BOOST_TEST(op_types(m) == (std::vector<std::string>{"Gemm", "Relu", "Concat", "Gemm", "Gemm"}),
+               boost::test_tools::per_element());
+    BOOST_TEST(m.graph().node(2).name() == "joined/Concat");
+    BOOST_TEST(m.graph().node(2).input(0) == "wide");
+    BOOST_TEST(m.graph().node(0).input(0) == "deep");
+    // The auxiliary head reads the hidden value the merge reads; each head writes its graph output.
+    BOOST_TEST(m.graph().node(3).name() == "aux_output/Gemm");
+    BOOST_TEST(m.graph().node(3).input(0) == m.graph().node(1).output(0));
+    BOOST_TEST(m.graph().node(3).output(0) == "aux_output");
+    BOOST_TEST(m.graph().node(4).input(0) == m.graph().node(2).output(0));
+    BOOST_TEST(m.graph().node(4).output(0) == "main_output");
+
+    // The one-shape form keeps "input" and "output" for a model of one input and output.
+    auto in = nn::Input({3}, "features");
+    nn::Model single({in}, {nn::Dense(2).set_name("logits")(in)});
+    io::export_onnx(single, dir.file("single.onnx"), {1, 3});
+    const onnx::ModelProto s = read_model(dir.file("single.onnx"));
+    BOOST_TEST(s.graph().input(0).name() == "input");
+    BOOST_TEST(s.graph().output(0).name() == "output");
+    io::export_onnx(single, dir.file("named.onnx"), std::vector<Shape>{{1, 3}});
+    const onnx::ModelProto named = read_model(dir.file("named.onnx"));
+    BOOST_TEST(named.graph().input(0).name() == "features");
+    BOOST_TEST(named.graph().output(0).name() == "logits");
+
+    CHECK_THROWS_WITH(io::export_onnx(model, dir.file("x.onnx"), std::vector<Shape>{{1, 5}}), ShapeError,
+                      "the model takes 2 inputs, got 1 example shapes");
+    CHECK_THROWS_WITH(io::export_onnx(model, dir.file("x.onnx"), {{1, 5}, {1, 7}}), ShapeError,
+                      "input 'deep' expects shape (None, 6), got (1, 7)");
+    CHECK_THROWS_WITH(io::export_onnx(model, dir.file("x.onnx"), std::vector<Shape>{}), ShapeError,
+                      "no example input shape");
+    BOOST_TEST(!std::filesystem::exists(dir.file("x.onnx")));
 }

@@ -5,7 +5,7 @@
 /// through the list call, on symbolic tensors or on tensors:
 ///
 ///     auto sum = nn::Add()({a, b});                   // symbolic (functional API)
-///     Tensor joined = nn::Concatenate()({x, y})[0];   // on tensors
+///     Tensor joined = nn::Concatenate()({x, y});      // on tensors (nn::Tensors converts)
 ///
 /// Shapes: the element-wise layers take inputs of one rank whose
 /// dimensions (batch included) are equal or 1 (broadcast, as Keras);

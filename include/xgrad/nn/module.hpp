@@ -88,6 +88,20 @@ ModulePtr cloned(const ModulePtr& original);
 
 using xgrad::NamedTensor;
 
+/// The outputs of a module called on a list of tensors (Module::call on a
+/// vector): a vector that also converts to its tensor when it holds exactly
+/// one, so a merge layer's result passes where a Tensor is expected:
+/// `Tensor y = nn::Add()({a, b});`. The conversion is a ValueError giving the
+/// count when there are several outputs (index them instead).
+class Tensors : public std::vector<Tensor> {
+public:
+    using std::vector<Tensor>::vector;
+    /// The outputs `outputs`.
+    Tensors(std::vector<Tensor> outputs) : std::vector<Tensor>(std::move(outputs)) {}
+    /// The only output (a copy of the handle; the data are shared).
+    operator Tensor() const;
+};
+
 /// The base of every layer and model: registered weights, buffers and
 /// children, with hierarchical names, train/eval mode, freezing, cloning
 /// and config() for saving (see the file comment).
@@ -125,11 +139,11 @@ public:
     /// inputs. Forward hooks (one tensor in, one out) see the call when it
     /// has one input and gives one output; backward hooks see the gradient
     /// of every output.
-    std::vector<Tensor> call(const std::vector<Tensor>& inputs, bool training);
+    Tensors call(const std::vector<Tensor>& inputs, bool training);
     /// Runs forward_many in the current mode (is_training()): `add({a, b})`.
-    std::vector<Tensor> operator()(const std::vector<Tensor>& inputs) { return call(inputs, is_training()); }
+    Tensors operator()(const std::vector<Tensor>& inputs) { return call(inputs, is_training()); }
     /// Runs forward_many with an explicit mode, as operator()(x, training).
-    std::vector<Tensor> operator()(const std::vector<Tensor>& inputs, bool training) { return call(inputs, training); }
+    Tensors operator()(const std::vector<Tensor>& inputs, bool training) { return call(inputs, training); }
     /// The names of the inputs forward_many takes, in order. Default {}: one
     /// unnamed input. A functional Model: the names of its Input layers.
     virtual std::vector<std::string> input_names() const;

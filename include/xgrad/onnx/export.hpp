@@ -5,7 +5,8 @@
 ///
 ///     io::export_onnx(model, "model.onnx", {1, 28, 28});   // example input: [batch, ...]
 ///
-/// The file holds one graph with input "input" and output "output", in the
+/// The file holds one graph with input "input" and output "output" (a model
+/// of several inputs or outputs: the list form below), in the
 /// model's dtype, with a symbolic batch dimension ("batch"), opset 13 of the
 /// default domain (IR version 7). Layers export in inference form:
 /// BatchNormalization with its moving statistics, Dropout, AlphaDropout and
@@ -29,6 +30,7 @@
 /// from different threads is safe, exporting one model while another thread
 /// trains it is not.
 #include <string>
+#include <vector>
 
 #include "xgrad/core/shape.hpp"
 #include "xgrad/nn/module.hpp"
@@ -60,5 +62,20 @@ struct OnnxExportOptions {
 /// export_onnx() with `options`.
 void export_onnx(nn::Module& model, const std::string& path, const Shape& example_input_shape,
                  const OnnxExportOptions& options);
+
+/// A model of several inputs or outputs (a functional nn::Model's, in its
+/// order): one example shape per input, each with the batch first.
+///
+///     io::export_onnx(wide_and_deep, "wide_and_deep.onnx", {{1, 5}, {1, 6}});
+///
+/// The graph's inputs and outputs take the model's names (input_names() and
+/// output_names(): an nn::Model's Input layers and output layers, such as
+/// "wide", "deep", "output", "aux_output"), or "input", "input_1", … and
+/// "output", "output_1", … for a model that gives none. ShapeError when the
+/// model names its inputs and their count is not the number of shapes;
+/// ValueError when an output's name is taken by a value inside the graph
+/// (an input or a weight); otherwise as the one-shape form.
+void export_onnx(nn::Module& model, const std::string& path, const std::vector<Shape>& example_input_shapes,
+                 const OnnxExportOptions& options = {});
 
 }  // namespace xgrad::io

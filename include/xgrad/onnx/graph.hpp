@@ -20,6 +20,14 @@
 namespace xgrad::io {
 
 struct OnnxExportOptions;
+struct OnnxValue;
+class OnnxGraph;
+
+namespace detail {
+/// export_onnx()'s access to the finished graph's bytes (OnnxGraph::serialize).
+std::string serialize(OnnxGraph& graph, const std::vector<OnnxValue>& inputs, const std::vector<OnnxValue>& outputs,
+                      const std::vector<std::string>& output_names, const std::string& graph_name);
+}  // namespace detail
 
 /// The ONNX operator set the exporter writes (default domain).
 inline constexpr std::int64_t onnx_opset = 13;
@@ -87,11 +95,12 @@ public:
     OnnxValue activation(const nn::ActivationFn& fn, const OnnxValue& value);
 
 private:
-    friend void export_onnx(nn::Module&, const std::string&, const Shape&, const OnnxExportOptions&);
-    // The ModelProto's bytes with `inputs` (already named "input", "input_1", …)
-    // as the graph's inputs and `outputs` renamed "output", "output_1", ….
+    friend std::string detail::serialize(OnnxGraph&, const std::vector<OnnxValue>&, const std::vector<OnnxValue>&,
+                                         const std::vector<std::string>&, const std::string&);
+    // The ModelProto's bytes with `inputs` (already named) as the graph's
+    // inputs and `outputs` renamed `output_names`.
     std::string serialize(const std::vector<OnnxValue>& inputs, const std::vector<OnnxValue>& outputs,
-                          const std::string& graph_name);
+                          const std::vector<std::string>& output_names, const std::string& graph_name);
 
     struct Impl;
     std::unique_ptr<Impl> impl_;

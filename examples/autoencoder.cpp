@@ -19,12 +19,15 @@
 // checks that the autoencoder beats the mean training image.
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <xgrad/xgrad.hpp>
 
@@ -60,6 +63,7 @@ nn::Model make_classifier(const std::shared_ptr<nn::Model>& encoder, const std::
     return nn::Model(image, nn::Dense(10, "softmax").set_name("head")((*encoder)(image)), name);
 }
 
+/// Training a classifier on integer labels with Nadam at `learning_rate`, silently.
 train::FitOptions classifier_options(nn::Module& model, double learning_rate, int epochs, std::uint64_t seed) {
     train::FitOptions o;
     o.loss = "sparse_categorical_crossentropy";
@@ -72,6 +76,7 @@ train::FitOptions classifier_options(nn::Module& model, double learning_rate, in
     return o;
 }
 
+/// `model`'s accuracy on `test`.
 double test_accuracy(nn::Module& model, const data::Dataset& test) {
     train::EvaluateOptions e;
     e.loss = "sparse_categorical_crossentropy";

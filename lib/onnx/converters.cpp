@@ -56,9 +56,9 @@ bool per_channel_constant(const TracedOp& op, std::size_t i, const OnnxValue& im
 // An elementwise op of two broadcast inputs: in ONNX's image layout when both
 // are there with one shape (a residual sum of convolutions) or one is a
 // constant per channel of the other (batch norm's shift and scale, stored
-// [C, 1, …, 1] to broadcast along ONNX's axis 1: no transposes, and the form
-// OpenCV 4.6 reads — it applies a [C] operand of a 4-D blob along axis 1);
-// else in xgrad's layout.
+// [C, 1, …, 1] to broadcast along ONNX's axis 1: no transposes, and a form
+// OpenCV 4.6 reads — it fails on a channels-last 4-D value times a [C]
+// constant); else in xgrad's layout.
 OnnxValue broadcast(const TracedOp& op, OnnxGraph& g, const char* onnx_op) {
     for (const std::size_t i : {std::size_t{0}, std::size_t{1}}) {
         const std::size_t other = 1 - i;

@@ -46,7 +46,8 @@ def dims(text):
 
 
 with tempfile.TemporaryDirectory() as out:
-    subprocess.run([*sys.argv[1:], out], check=True)
+    # The program's own output goes to stderr: stdout is this script's TAP.
+    subprocess.run([*sys.argv[1:], out], check=True, stdout=sys.stderr)
     with open(os.path.join(out, "cases.txt")) as f:
         cases = [line.split() for line in f if line.strip()]
     for name, input_shape, output_shape in cases:

@@ -449,8 +449,8 @@ BOOST_AUTO_TEST_CASE(traced_batch_norm_on_images_stays_in_onnx_layout) {
     const onnx::ModelProto m = read_model(dir.file("bn.onnx"));
     // Batch norm in inference form, (x − mean) · scale + beta per channel,
     // on the convolution's channels-first output: constants [C, 1, 1], no
-    // transposes until the output (OpenCV 4.6 misreads [C] constants on a
-    // channels-last image).
+    // transposes until the output (OpenCV 4.6 fails on a channels-last
+    // image times a [C] constant).
     BOOST_TEST(op_types(m) == (std::vector<std::string>{"Transpose", "Conv", "Sub", "Mul", "Add", "Relu", "Transpose"}),
                boost::test_tools::per_element());
     const onnx::TensorProto& mean = initializer(m, "batch_normalization/constant");

@@ -21,7 +21,7 @@ namespace xgrad::models {
 /// initialized and have no bias (the BN that follows has the offset).
 ///
 /// The defaults, {16, 32, 64} and 2 units, give 28 × 28 → 14 × 14 → 7 × 7
-/// and 176,090 parameters (1,792 of them BN moving statistics).
+/// and 176,090 parameters (1,120 of them BN moving statistics).
 /// ValueError for an empty `stage_filters`, a non-positive filter count,
 /// `units_per_stage` < 1 or `classes` < 1, naming the option and value.
 nn::Model small_resnet(const std::vector<std::int64_t>& stage_filters = {16, 32, 64},

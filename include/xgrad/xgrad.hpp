@@ -99,6 +99,7 @@
 #include "xgrad/models/chapter11.hpp"
 #include "xgrad/models/cnn.hpp"
 #include "xgrad/models/registry.hpp"
+#include "xgrad/models/resnet.hpp"
 #include "xgrad/train/callbacks.hpp"
 #include "xgrad/train/checkpoint.hpp"
 #include "xgrad/train/fit.hpp"

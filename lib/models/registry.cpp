@@ -2,6 +2,7 @@
 
 #include "xgrad/models/chapter11.hpp"
 #include "xgrad/models/cnn.hpp"
+#include "xgrad/models/resnet.hpp"
 
 namespace xgrad::models {
 
@@ -17,6 +18,8 @@ Registry<ModelEntry>& model_registry() {
                          true, 0.001}},
             {"cnn", {"2 conv + 2 pool layers", [](const ModelOptions&) { return small_cnn(); }}},
             {"book-cnn", {"the book's 5-conv CNN; slow on a CPU", [](const ModelOptions&) { return book_cnn(); }}},
+            // A functional model is a layer: the Sequential around it trains, saves and exports as the others.
+            {"resnet", {"a small ResNet, 6 residual units", [](const ModelOptions&) { return nn::Sequential{small_resnet()}; }}},
         });
     return registry;
 }

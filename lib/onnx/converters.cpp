@@ -42,9 +42,35 @@ OnnxValue operand(const TracedOp& op, OnnxGraph& g, std::size_t i, std::size_t o
     return {g.constant("constant", reshape(t, kept)), kept, false};
 }
 
+// Whether input i is a constant per channel of `image` (held channels-first):
+// its shape without leading 1s is [C], C the image's last axis in xgrad's layout.
+bool per_channel_constant(const TracedOp& op, std::size_t i, const OnnxValue& image) {
+    if (!image.channels_first || !op.is_constant(i)) return false;
+    const Tensor& t = op.input(i);
+    if (t.rank() == 0 || t.rank() > image.shape.size()) return false;
+    for (std::size_t d = 0; d + 1 < t.rank(); ++d)
+        if (t.shape()[d] != 1) return false;
+    return t.shape()[t.rank() - 1] == image.shape.back();
+}
+
 // An elementwise op of two broadcast inputs: in ONNX's image layout when both
-// are there with one shape (a residual sum of convolutions), else in xgrad's.
+// are there with one shape (a residual sum of convolutions) or one is a
+// constant per channel of the other (batch norm's shift and scale, stored
+// [C, 1, …, 1] to broadcast along ONNX's axis 1: no transposes, and a form
+// OpenCV 4.6 reads — it fails on a channels-last 4-D value times a [C]
+// constant); else in xgrad's layout.
 OnnxValue broadcast(const TracedOp& op, OnnxGraph& g, const char* onnx_op) {
+    for (const std::size_t i : {std::size_t{0}, std::size_t{1}}) {
+        const std::size_t other = 1 - i;
+        if (op.is_constant(other)) continue;
+        const OnnxValue image = op.value(other);
+        if (!per_channel_constant(op, i, image)) continue;
+        std::vector<std::int64_t> channels(image.shape.size() - 1, 1);
+        channels[0] = image.shape.back();
+        const std::string constant = g.constant("constant", reshape(op.input(i), Shape(channels)));
+        return image.same_layout(g.node(onnx_op, i == 0 ? std::vector<std::string>{constant, image.name}
+                                                        : std::vector<std::string>{image.name, constant}));
+    }
     OnnxValue a = operand(op, g, 0, op.input(1).rank()), b = operand(op, g, 1, op.input(0).rank());
     if (!(a.channels_first && b.channels_first && a.shape == b.shape)) {
         a = g.channels_last(a);

@@ -24,9 +24,9 @@ set -e
 [[ $code -eq 2 ]] && grep -q "expects an integer from 1 to 1000000, got 'two'" <<<"$out" || fail "bad number: $out"
 
 set +e
-out=$("$xgrad" train --model resnet 2>&1); code=$?
+out=$("$xgrad" train --model vgg 2>&1); code=$?
 set -e
-[[ $code -eq 2 ]] && grep -q "unknown model 'resnet'" <<<"$out" || fail "bad model: $out"
+[[ $code -eq 2 ]] && grep -q "unknown model 'vgg'" <<<"$out" || fail "bad model: $out"
 
 summary=$("$xgrad" summary --model bn-mlp)
 for n in "3,136" "235,500" "1,200" "30,100" "1,010" "Total params: 271,346" "Trainable params: 268,978" \

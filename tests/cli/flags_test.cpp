@@ -100,7 +100,8 @@ BOOST_AUTO_TEST_CASE(help_shows_every_flag_with_its_help_range_and_default) {
     BOOST_TEST(train.find("--diagnose [FILE]") != std::string::npos);
     BOOST_TEST(train.find("--model NAME the model to build: bn-mlp (the notebook's batch-norm MLP), mlp (the "
                           "300-100 MLP), selu100 (100 SELU layers, standardized inputs), cnn (2 conv + 2 pool "
-                          "layers), book-cnn (the book's 5-conv CNN; slow on a CPU) (default bn-mlp)") !=
+                          "layers), book-cnn (the book's 5-conv CNN; slow on a CPU), resnet (a small ResNet, 6 residual "
+                          "units) (default bn-mlp)") !=
                std::string::npos);
     BOOST_TEST(train.find("momentum (SGD with momentum 0.9), nesterov (SGD with Nesterov momentum 0.9)") !=
                std::string::npos);
@@ -154,8 +155,8 @@ BOOST_AUTO_TEST_CASE(a_value_out_of_range_is_refused_naming_the_flag_and_range) 
     BOOST_TEST(refusal("train", {"--clipnorm", "nan"}) == "--clipnorm expects a finite number > 0, got 'nan'");
     BOOST_TEST(refusal("export", {"--input-shape", "28,,28"}) ==
                "--input-shape '28,,28': expected positive integers separated by commas");
-    BOOST_TEST(refusal("summary", {"--model", "resnet"}) ==
-               "--model: unknown model 'resnet' (known: bn-mlp, mlp, selu100, cnn, book-cnn)");
+    BOOST_TEST(refusal("summary", {"--model", "vgg"}) ==
+               "--model: unknown model 'vgg' (known: bn-mlp, mlp, selu100, cnn, book-cnn, resnet)");
     BOOST_TEST(refusal("train", {"--optimizer", "adamz"}).find("--optimizer: unknown optimizer 'adamz' (did you "
                                                                 "mean adam?) (known: ") == 0);
     BOOST_TEST(refusal("summary", {"--activation", "nope"}).find("--activation: unknown activation 'nope'") == 0);

@@ -1,12 +1,13 @@
 """Checks xgrad's ONNX export with tools that share no code with it, as TAP.
 
-    check_onnx.py ONNX_CASES_PROGRAM
+    check_onnx.py PROGRAM [ARGS...]
 
-Runs the program (tests/onnx/onnx_cases.cpp) to export the notebook's models
-and a few others with a batch and xgrad's predictions for it; then for each
-model: onnx.checker (full check, Debian python3-onnx), shape inference (the
-inferred output shape is the declared one), and OpenCV's dnn module (Debian
-python3-opencv) running the file on the batch: its predictions match
+Runs `PROGRAM ARGS... OUTDIR` (tests/onnx/onnx_cases.cpp, which exports the
+notebook's models and a few others, or an example given --onnx-cases) to
+write the models to OUTDIR with a batch and xgrad's predictions for it; then
+for each model: onnx.checker (full check, Debian python3-onnx), shape
+inference (the inferred output shape is the declared one), and OpenCV's dnn
+module (Debian python3-opencv) running the file on the batch: its predictions match
 xgrad's within 1e-4 (absolute, on softmax probabilities) and within 1% of
 the predictions' spread over the batch.
 """
@@ -45,7 +46,8 @@ def dims(text):
 
 
 with tempfile.TemporaryDirectory() as out:
-    subprocess.run([sys.argv[1], out], check=True)
+    # The program's own output goes to stderr: stdout is this script's TAP.
+    subprocess.run([*sys.argv[1:], out], check=True, stdout=sys.stderr)
     with open(os.path.join(out, "cases.txt")) as f:
         cases = [line.split() for line in f if line.strip()]
     for name, input_shape, output_shape in cases:

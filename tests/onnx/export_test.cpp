@@ -440,6 +440,28 @@ BOOST_AUTO_TEST_CASE(without_layer_exporters_every_op_is_traced) {
     BOOST_TEST(attribute(m.graph().node(4), "axis").i() == 1);
 }
 
+BOOST_AUTO_TEST_CASE(traced_batch_norm_on_images_stays_in_onnx_layout) {
+    TempDir dir;
+    manual_seed(2);
+    nn::Sequential model{nn::Conv2D(3, 1).use_bias(false), nn::BatchNormalization(), nn::ReLU()};
+    model(normal({4, 4, 4, 2}, 1.0, 2.0), true);  // moving statistics away from 0 and 1
+    io::export_onnx(model, dir.file("bn.onnx"), {1, 4, 4, 2}, {.layer_exporters = false});
+    const onnx::ModelProto m = read_model(dir.file("bn.onnx"));
+    // Batch norm in inference form, (x − mean) · scale + beta per channel,
+    // on the convolution's channels-first output: constants [C, 1, 1], no
+    // transposes until the output (OpenCV 4.6 fails on a channels-last
+    // image times a [C] constant).
+    BOOST_TEST(op_types(m) == (std::vector<std::string>{"Transpose", "Conv", "Sub", "Mul", "Add", "Relu", "Transpose"}),
+               boost::test_tools::per_element());
+    const onnx::TensorProto& mean = initializer(m, "batch_normalization/constant");
+    BOOST_TEST(std::vector<std::int64_t>(mean.dims().begin(), mean.dims().end()) == (std::vector<std::int64_t>{3, 1, 1}),
+               boost::test_tools::per_element());
+    BOOST_TEST(values<float>(mean) == model.children()[1]->weight("moving_mean").to_vector<float>(),
+               boost::test_tools::per_element());
+    BOOST_TEST(m.graph().node(2).input(0) == m.graph().node(1).output(0));
+    BOOST_TEST(m.graph().node(2).input(1) == "batch_normalization/constant");
+}
+
 BOOST_AUTO_TEST_CASE(an_op_without_converter_names_the_op_and_the_layer_path_and_writes_nothing) {
     TempDir dir;
     const std::string path = dir.file("model.onnx");

@@ -222,6 +222,7 @@ int main(int argc, char** argv) {
          {8, 28, 28}, false},
         {"batch_norm_mlp_traced", sequential([] { return models::batch_norm_mlp(); }), {8, 28, 28}, false},
         {"small_cnn_traced", sequential(models::small_cnn), {8, 28, 28}, false},
+        {"functional_residual_traced", functional_residual, {8, 28, 28}, false},
     };
     std::ofstream list(dir + "/cases.txt");
     manual_seed(7);

@@ -48,7 +48,7 @@ struct ModelEntry {
 };
 
 /// The models by name, starting with the built-in ones: mlp, bn-mlp,
-/// selu100, cnn, book-cnn (for 28 x 28 inputs and 10 classes).
+/// selu100, cnn, book-cnn, resnet (for 28 x 28 inputs and 10 classes).
 Registry<ModelEntry>& model_registry();
 
 }  // namespace xgrad::models

@@ -45,12 +45,26 @@ def dims(text):
     return [int(d) for d in text.split(",")]
 
 
+def arrays(base, shapes_text):
+    """The raw float32 files of one model's inputs or outputs: BASE for one, BASE_K for several."""
+    shapes = [dims(s) for s in shapes_text.split(";")]
+    paths = [base] if len(shapes) == 1 else [f"{base}_{k}" for k in range(len(shapes))]
+    return [np.fromfile(p, dtype=np.float32).reshape(s) for p, s in zip(paths, shapes)]
+
+
+def blob(x):
+    # OpenCV's Python binding reads a 3-D array as a 2-D image with
+    # channels; [N, 1, H, W] holds the same values as a 4-D blob.
+    return x.reshape(x.shape[0], 1, *x.shape[1:]) if x.ndim == 3 else x
+
+
 with tempfile.TemporaryDirectory() as out:
     # The program's own output goes to stderr: stdout is this script's TAP.
     subprocess.run([*sys.argv[1:], out], check=True, stdout=sys.stderr)
     with open(os.path.join(out, "cases.txt")) as f:
         cases = [line.split() for line in f if line.strip()]
-    for name, input_shape, output_shape in cases:
+    # A line is "name input_shapes output_shapes", several shapes joined by ';'.
+    for name, input_shapes, output_shapes in cases:
         path = os.path.join(out, name + ".onnx")
         model = onnx.load(path)
         try:
@@ -59,26 +73,31 @@ with tempfile.TemporaryDirectory() as out:
         except onnx.checker.ValidationError as e:
             report(False, f"{name}: onnx.checker", str(e))
 
+        xs = arrays(os.path.join(out, name + ".input"), input_shapes)
+        expected = arrays(os.path.join(out, name + ".expected"), output_shapes)
         inferred = onnx.shape_inference.infer_shapes(model, check_type=True, strict_mode=True)
-        out_dims = [d.dim_param or d.dim_value for d in inferred.graph.output[0].type.tensor_type.shape.dim]
-        expected_dims = ["batch"] + dims(output_shape)[1:]
-        report(out_dims == expected_dims, f"{name}: shape inference gives output {expected_dims}", f"got {out_dims}")
+        for k, y in enumerate(expected):
+            out_dims = [d.dim_param or d.dim_value for d in inferred.graph.output[k].type.tensor_type.shape.dim]
+            expected_dims = ["batch"] + list(y.shape[1:])
+            which = "" if len(expected) == 1 else f" {k}"
+            report(out_dims == expected_dims, f"{name}: shape inference gives output{which} {expected_dims}",
+                   f"got {out_dims}")
 
-        x = np.fromfile(os.path.join(out, name + ".input"), dtype=np.float32).reshape(dims(input_shape))
-        expected = np.fromfile(os.path.join(out, name + ".expected"), dtype=np.float32).reshape(dims(output_shape))
         if name in OPENCV_CANNOT:
             report(True, f"{name}: OpenCV dnn # SKIP {OPENCV_CANNOT[name]}")
             continue
         try:
             net = cv2.dnn.readNetFromONNX(path)
-            # OpenCV's Python binding reads a 3-D array as a 2-D image with
-            # channels; [N, 1, H, W] holds the same values as a 4-D blob.
-            net.setInput(x.reshape(x.shape[0], 1, *x.shape[1:]) if x.ndim == 3 else x)
-            got = net.forward()
-            diff = float(np.max(np.abs(got.reshape(expected.shape) - expected)))
+            if len(xs) == 1:
+                net.setInput(blob(xs[0]))
+            else:
+                for graph_input, x in zip(model.graph.input, xs):
+                    net.setInput(blob(x), graph_input.name)
+            got = [net.forward()] if len(expected) == 1 else net.forward([o.name for o in model.graph.output])
+            diff = max(float(np.max(np.abs(g.reshape(y.shape) - y))) for g, y in zip(got, expected))
             # Also far below how much the predictions vary between images, so
             # near-uniform outputs cannot hide a wrong graph.
-            spread = float(np.max(np.std(expected, axis=0)))
+            spread = min(float(np.max(np.std(y, axis=0))) for y in expected)
             report(diff <= TOLERANCE and diff <= 0.01 * spread,
                    f"{name}: OpenCV dnn predictions match xgrad's (max |diff| {diff:.1e}, spread {spread:.1e})")
         except cv2.error as e:

@@ -1,7 +1,9 @@
 // Writes the models the ONNX runtime check (check_onnx.py) runs: for each,
 // NAME.onnx (io::export_onnx), NAME.input (a batch, raw float32) and
 // NAME.expected (xgrad's predictions for it, raw float32), and one line per
-// model in OUTDIR/cases.txt: name, input shape, output shape.
+// model in OUTDIR/cases.txt: name, input shape, output shape. A model of
+// several inputs or outputs has NAME.input_K and NAME.expected_K, and its
+// shapes in cases.txt joined by ';'.
 //   onnx_cases OUTDIR
 #include <cstdio>
 #include <fstream>
@@ -14,6 +16,19 @@
 using namespace xgrad;
 
 namespace {
+
+// Wide & Deep with a merge of each kind OpenCV reads: two inputs (a wide
+// one joining the deep path by Concatenate), a skip connection by Add, and
+// a main and an auxiliary output.
+nn::ModulePtr wide_and_deep() {
+    const nn::SymbolicTensor wide = nn::Input({5}, "wide"), deep = nn::Input({6}, "deep");
+    const nn::SymbolicTensor h1 = nn::Dense(8, "relu").set_name("hidden_1")(deep);
+    const nn::SymbolicTensor h2 = nn::Add().set_name("skip")({h1, nn::Dense(8, "tanh").set_name("hidden_2")(h1)});
+    const nn::SymbolicTensor joined = nn::Concatenate().set_name("joined")({wide, h2});
+    const nn::SymbolicTensor main_output = nn::Dense(3, "softmax").set_name("main_output")(joined);
+    const nn::SymbolicTensor aux_output = nn::Dense(2).set_name("aux_output")(h2);
+    return std::make_shared<nn::Model>(std::vector{wide, deep}, std::vector{main_output, aux_output});
+}
 
 std::string shape_text(const Shape& s) {
     std::string out;
@@ -244,5 +259,18 @@ int main(int argc, char** argv) {
         write_raw(dir + "/" + c.name + ".expected", y);
         list << c.name << ' ' << shape_text(x.shape()) << ' ' << shape_text(y.shape()) << '\n';
     }
+    // Several inputs and outputs, exported by the list form of export_onnx.
+    const nn::ModulePtr model = wide_and_deep();
+    const std::vector<Tensor> xs{normal({8, 5}, 0.5, 1.0), normal({8, 6}, 0.5, 1.0)};
+    const std::vector<Tensor> ys = (*model)(xs, false);
+    io::export_onnx(*model, dir + "/wide_and_deep.onnx", {{1, 5}, {1, 6}});
+    std::string input_shapes, output_shapes;
+    for (std::size_t k = 0; k < 2; ++k) {
+        write_raw(dir + "/wide_and_deep.input_" + std::to_string(k), xs[k]);
+        write_raw(dir + "/wide_and_deep.expected_" + std::to_string(k), ys[k]);
+        input_shapes += (k ? ";" : "") + shape_text(xs[k].shape());
+        output_shapes += (k ? ";" : "") + shape_text(ys[k].shape());
+    }
+    list << "wide_and_deep " << input_shapes << ' ' << output_shapes << '\n';
     return 0;
 }

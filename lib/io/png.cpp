@@ -7,6 +7,7 @@
 #include <cstring>
 #include <limits>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "io/atomic_file.hpp"
@@ -52,12 +53,20 @@ std::string index_of(std::int64_t k, const Shape& shape) {
     return s + "]";
 }
 
+/// Row `y` of `image` as bytes into `out`: uint8 as is, intensities in [0, 1] scaled to 0-255.
 template <class T>
-void intensities_to_bytes(const Tensor& image, std::uint8_t* out, const std::string& path) {
-    const T* v = image.data<T>();
-    for (std::int64_t k = 0; k < image.numel(); ++k) {
-        if (std::isnan(v[k])) throw ValueError(path + ": the image has NaN at " + index_of(k, image.shape()));
-        out[k] = static_cast<std::uint8_t>(std::lround(std::clamp(static_cast<double>(v[k]), 0.0, 1.0) * 255.0));
+void row_to_bytes(const Tensor& image, std::int64_t y, std::size_t row_bytes, std::uint8_t* out, const std::string& path) {
+    const std::int64_t first = y * static_cast<std::int64_t>(row_bytes);
+    const T* v = image.data<T>() + first;
+    if constexpr (std::is_same_v<T, std::uint8_t>) {
+        std::memcpy(out, v, row_bytes);
+    } else {
+        for (std::size_t k = 0; k < row_bytes; ++k) {
+            if (std::isnan(v[k]))
+                throw ValueError(path + ": the image has NaN at " +
+                                 index_of(first + static_cast<std::int64_t>(k), image.shape()));
+            out[k] = static_cast<std::uint8_t>(std::lround(std::clamp(static_cast<double>(v[k]), 0.0, 1.0) * 255.0));
+        }
     }
 }
 
@@ -73,18 +82,15 @@ void write_png(const std::string& path, const Tensor& image) {
         throw ShapeError(path + ": a PNG image's sides are 1 to 2^31 - 1 pixels, got " + to_string(shape));
     check_image_dtype(image, path.c_str());
 
-    std::vector<std::uint8_t> pixels(static_cast<std::size_t>(image.numel()));
-    if (image.dtype() == uint8) std::memcpy(pixels.data(), image.data<std::uint8_t>(), pixels.size());
-    else if (image.dtype() == float32) intensities_to_bytes<float>(image, pixels.data(), path);
-    else intensities_to_bytes<double>(image, pixels.data(), path);
-
-    // Each scanline starts with its filter type, 0 (none).
+    // Each scanline starts with its filter type, 0 (none), then the row's bytes.
     const std::size_t row_bytes = static_cast<std::size_t>(width * channels);
     std::vector<std::uint8_t> scanlines(static_cast<std::size_t>(height) * (row_bytes + 1));
     for (std::int64_t y = 0; y < height; ++y) {
         std::uint8_t* line = scanlines.data() + static_cast<std::size_t>(y) * (row_bytes + 1);
         line[0] = 0;
-        std::memcpy(line + 1, pixels.data() + static_cast<std::size_t>(y) * row_bytes, row_bytes);
+        if (image.dtype() == uint8) row_to_bytes<std::uint8_t>(image, y, row_bytes, line + 1, path);
+        else if (image.dtype() == float32) row_to_bytes<float>(image, y, row_bytes, line + 1, path);
+        else row_to_bytes<double>(image, y, row_bytes, line + 1, path);
     }
     uLongf deflated_size = ::compressBound(static_cast<uLong>(scanlines.size()));
     std::string deflated(deflated_size, '\0');

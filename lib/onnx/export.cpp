@@ -33,7 +33,8 @@ void write_traced(nn::Module& model, const std::string& path, const std::vector<
         throw ShapeError(what + "the model takes " + std::to_string(model_inputs.size()) + " inputs, got " +
                          std::to_string(shapes.size()) + " example shapes");
     for (std::size_t i = 0; i < shapes.size(); ++i) {
-        const std::string which = shapes.size() == 1 ? "" : " " + std::to_string(i);
+        std::string which;  // " i" when there are several
+        if (shapes.size() > 1) which.append(" ").append(std::to_string(i));
         if (shapes[i].empty()) throw ShapeError(what + "the example input shape" + which + " needs a batch dimension");
         for (const std::int64_t d : shapes[i])
             if (d <= 0)
@@ -51,8 +52,7 @@ void write_traced(nn::Module& model, const std::string& path, const std::vector<
         x.push_back(normal(shape, 0.0, 1.0, model.dtype(), gen));
         check_x.push_back(0.5 - 2.0 * x.back());
     }
-    if (probe.size() == 1 && model.output_names().size() <= 1) model.call(probe[0], false);
-    else model.call(probe, false);
+    model.call(probe, false);
     // The trace runs a batch of one: a batch size baked into a constant or a
     // shape is then 1, which broadcasts to any batch. A second trace, on an
     // input in reverse order and of other magnitudes (0.5 - 2x), must make

@@ -157,13 +157,18 @@ std::string OnnxGraph::serialize(const std::vector<OnnxValue>& inputs, const std
     impl_->layer.clear();
     graph.set_name(graph_name);
     for (const OnnxValue& in : inputs) set_value_info(*graph.add_input(), in.name, in.shape, impl_->dtype);
+    const auto is_input_or_weight = [&](const std::string& value) {
+        for (const OnnxValue& in : inputs)
+            if (in.name == value) return true;
+        for (const onnx::TensorProto& c : graph.initializer())
+            if (c.name() == value) return true;
+        return false;
+    };
     for (std::size_t k = 0; k < outputs.size(); ++k) {
         const std::string& exported = output_names[k];
         std::string name = outputs[k].name;
         // The name is free unless a value inside the graph already has it.
-        bool used = false;
-        for (const OnnxValue& in : inputs) used = used || in.name == exported;
-        for (const onnx::TensorProto& c : graph.initializer()) used = used || c.name() == exported;
+        bool used = is_input_or_weight(exported);
         for (const onnx::NodeProto& n : graph.node())
             for (const std::string& o : n.output()) used = used || (o == exported && o != name);
         if (used)
@@ -171,9 +176,7 @@ std::string OnnxGraph::serialize(const std::vector<OnnxValue>& inputs, const std
                              "' is taken by a value inside the graph (an input, a weight or an op's output); "
                              "rename the layer that gives that output");
         // An output that is an input, a constant or an earlier output gets its own node.
-        bool taken = false;
-        for (const OnnxValue& in : inputs) taken = taken || in.name == name;
-        for (const onnx::TensorProto& c : graph.initializer()) taken = taken || c.name() == name;
+        bool taken = is_input_or_weight(name);
         for (std::size_t j = 0; j < k; ++j) taken = taken || outputs[j].name == name;
         if (taken) name = node("Identity", {name});
         for (onnx::NodeProto& n : *graph.mutable_node()) {

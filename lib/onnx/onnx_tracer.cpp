@@ -65,8 +65,7 @@ std::vector<OnnxValue> OnnxTracer::trace(nn::Module& model, const std::vector<Te
     std::vector<Tensor> outputs;
     {
         const OpTracerGuard tracing(this);
-        if (inputs.size() == 1 && model.output_names().size() <= 1) outputs = {model.call(inputs[0], false)};
-        else outputs = model.call(inputs, false);
+        outputs = model.call(inputs, false);
     }
     if (failure_) std::rethrow_exception(failure_);
     std::vector<OnnxValue> result;

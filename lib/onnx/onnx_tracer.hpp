@@ -19,8 +19,8 @@ public:
     // `layer_exporters` a module whose type has one is written by it.
     OnnxTracer(OnnxGraph& graph, nn::Module& model, bool layer_exporters);
 
-    // Runs `model` on `inputs` (the graph inputs `values`, one per input; a
-    // call on one tensor for a model of one input and one output) and returns the values of its outputs in
+    // Runs `model` on `inputs` (the graph inputs `values`, one per input) by
+    // its list call, which every module takes, and returns the values of its outputs in
     // xgrad's layout; throws the first failure of the trace (an op without a
     // converter, …).
     std::vector<OnnxValue> trace(nn::Module& model, const std::vector<Tensor>& inputs,
